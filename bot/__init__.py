@@ -1,0 +1,1 @@
+"""Pact: configuration, the Bolt app factory, Slack client wiring and the command line."""

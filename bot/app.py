@@ -1,0 +1,40 @@
+"""The Bolt app factory."""
+
+from __future__ import annotations
+
+import logging
+
+from slack_bolt import App
+from slack_sdk import WebClient
+
+from bot.errors import report_error
+from bot.executor import ListenerExecutor
+from bot.services import Services
+from handlers import register_all
+
+
+def create_app(services: Services, client: WebClient,
+               executor: ListenerExecutor | None = None) -> App:
+    """A Bolt app with every Pact listener.
+
+    `process_before_response=True`: listeners answer in the ack phase and hand slow work to lazy
+    listeners, so the ack costs well under a millisecond instead of Bolt's 10 ms ack polling.
+    The token is checked lazily (on the first request, and by `pact doctor`), so the listener
+    starts even while Slack is unreachable.
+    """
+    app = App(
+        client=client,
+        signing_secret=services.settings.signing_secret or None,
+        process_before_response=True,
+        token_verification_enabled=False,
+        logger=logging.getLogger("pact.bolt"),
+        ignoring_self_events_enabled=True,
+        listener_executor=executor or ListenerExecutor(),
+    )
+
+    @app.error
+    def on_error(error, body, client, respond):
+        return report_error(error, body or {}, client, respond=respond)
+
+    register_all(app, services)
+    return app

@@ -1,0 +1,170 @@
+"""The `pact` command line (also `python -m bot`).
+
+`.env` is read here and only here; real environment variables win over it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import signal
+import sys
+import threading
+from pathlib import Path
+
+from dotenv import load_dotenv
+
+from bot.config import ConfigError, Settings, load_settings
+from bot.logs import setup_logging
+
+log = logging.getLogger("pact")
+
+
+def _settings(*, need_slack: bool = True, need_listener: bool = False) -> Settings:
+    try:
+        return load_settings(os.environ, need_slack=need_slack, need_listener=need_listener)
+    except ConfigError as err:
+        print("pact: cannot start, the configuration has problems:", file=sys.stderr)
+        for problem in err.problems:
+            print(f"  - {problem}", file=sys.stderr)
+        print("Set these in the environment or in a .env file (see .env.example).",
+              file=sys.stderr)
+        raise SystemExit(2) from None
+
+
+def _services(settings: Settings):
+    from bot.services import Services
+    from bot.slack_client import make_web_client
+    from storage.engine import get_engine
+
+    return Services(settings=settings, engine=get_engine(settings.database_url)), \
+        make_web_client(settings)
+
+
+def _wait_for_signal() -> threading.Event:
+    stop = threading.Event()
+
+    def _stop(signum, _frame):
+        log.info("received %s, stopping", signal.Signals(signum).name)
+        stop.set()
+
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
+    return stop
+
+
+def _listen(settings: Settings, services, client) -> None:
+    """Serve Slack until SIGTERM/SIGINT: Socket Mode with an app token, else HTTP."""
+    from bot.app import create_app
+
+    app = create_app(services, client)
+    if settings.socket_mode:
+        from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+        stop = _wait_for_signal()
+        handler = SocketModeHandler(app, settings.app_token)
+        handler.connect()
+        log.info("connected to Slack in Socket Mode")
+        stop.wait()
+        handler.close()
+        return
+    from bot.server import make_server, make_wsgi_app, serve_until_signalled
+
+    server = make_server(make_wsgi_app(app, services.engine), port=settings.port)
+    serve_until_signalled(server)
+
+
+def _warn_if_behind(services) -> None:
+    from storage.migrate import pending
+
+    if pending(services.engine, services.settings.database_url):
+        log.warning("the database is behind this version of Pact: run `pact db upgrade`")
+
+
+def cmd_run(_args) -> int:
+    settings = _settings(need_listener=True)
+    setup_logging(settings.log_level)
+    from scheduling.runner import make_scheduler
+    from storage.migrate import upgrade
+
+    upgrade(settings.database_url)
+    log.info("database migrated")
+    services, client = _services(settings)
+    scheduler = make_scheduler(services, client)
+    scheduler.start()
+    log.info("scheduler started (tick every %ss)", settings.tick_seconds)
+    try:
+        _listen(settings, services, client)
+    finally:
+        scheduler.shutdown(wait=True)
+        log.info("stopped")
+    return 0
+
+
+def cmd_web(_args) -> int:
+    settings = _settings(need_listener=True)
+    setup_logging(settings.log_level)
+    services, client = _services(settings)
+    _warn_if_behind(services)
+    _listen(settings, services, client)
+    log.info("stopped")
+    return 0
+
+
+def cmd_worker(_args) -> int:
+    settings = _settings()
+    setup_logging(settings.log_level)
+    from scheduling.runner import make_scheduler
+
+    services, client = _services(settings)
+    _warn_if_behind(services)
+    stop = _wait_for_signal()
+    scheduler = make_scheduler(services, client)
+    scheduler.start()
+    log.info("worker started (tick every %ss)", settings.tick_seconds)
+    stop.wait()
+    scheduler.shutdown(wait=True)
+    log.info("worker stopped")
+    return 0
+
+
+def cmd_db_upgrade(_args) -> int:
+    settings = _settings(need_slack=False)
+    setup_logging(settings.log_level)
+    from storage.migrate import upgrade
+
+    upgrade(settings.database_url)
+    print("database is up to date")
+    return 0
+
+
+def cmd_doctor(_args) -> int:
+    from bot.doctor import run_doctor
+
+    setup_logging(os.environ.get("LOG_LEVEL", "WARNING").upper()
+                  if os.environ.get("LOG_LEVEL", "").upper() in ("DEBUG", "INFO", "WARNING",
+                                                                  "ERROR") else "WARNING")
+    return run_doctor(os.environ, out=sys.stdout)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="pact", description="Pact, a Slack app for teams "
+                                     "that grow together.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    sub.add_parser("run", help="everything in one process: migrations, listener, scheduler") \
+        .set_defaults(func=cmd_run)
+    sub.add_parser("web", help="the Slack listener alone").set_defaults(func=cmd_web)
+    sub.add_parser("worker", help="the scheduler alone").set_defaults(func=cmd_worker)
+    db = sub.add_parser("db", help="database commands")
+    db_sub = db.add_subparsers(dest="db_command", required=True, metavar="DB_COMMAND")
+    db_sub.add_parser("upgrade", help="apply migrations").set_defaults(func=cmd_db_upgrade)
+    sub.add_parser("doctor", help="check configuration, database, Slack token and scopes") \
+        .set_defaults(func=cmd_doctor)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    load_dotenv(Path.cwd() / ".env", override=False)  # the working directory's .env only
+    args = build_parser().parse_args(argv)
+    return args.func(args)

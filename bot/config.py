@@ -1,0 +1,155 @@
+"""Settings read from the environment.
+
+Values come only from the mapping handed in (the real environment plus `.env`, merged at the
+entry point), so tests and the command line see exactly the same rules. Problems are collected,
+not raised one at a time: a person fixing their setup wants the whole list at once, each with
+the place in Slack's app settings where the right value lives. Secret values never appear in a
+message; only the variable's name does.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+DEFAULT_API_URL = "https://slack.com/api/"
+DEFAULT_DATABASE_URL = "sqlite:///pact.db"
+
+_WHERE = {
+    "SLACK_BOT_TOKEN": "Slack app settings > OAuth & Permissions > Bot User OAuth Token "
+    "(starts with xoxb-; install the app to your workspace first)",
+    "SLACK_SIGNING_SECRET": "Slack app settings > Basic Information > App Credentials > "
+    "Signing Secret",
+    "SLACK_APP_TOKEN": "Slack app settings > Basic Information > App-Level Tokens "
+    "(a token with the connections:write scope, starts with xapp-)",
+}
+
+_SIGNING_SECRET = re.compile(r"^[0-9a-f]{32,64}$")
+
+
+class ConfigError(Exception):
+    """Every configuration problem found, one per line."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+@dataclass(frozen=True)
+class Settings:
+    bot_token: str = field(repr=False)
+    signing_secret: str = field(default="", repr=False)
+    app_token: str = field(default="", repr=False)
+    api_url: str = DEFAULT_API_URL
+    database_url: str = DEFAULT_DATABASE_URL
+    port: int = 3000
+    log_level: str = "INFO"
+    catchup_grace: timedelta = timedelta(hours=6)
+    tick_seconds: float = 30.0
+
+    @property
+    def socket_mode(self) -> bool:
+        return bool(self.app_token)
+
+
+def _problem(name: str, what: str) -> str:
+    where = _WHERE.get(name)
+    return f"{name} {what}" + (f". Find it in {where}." if where else ".")
+
+
+def load_settings(env: Mapping[str, str], *, need_slack: bool = True,
+                  need_listener: bool = False) -> Settings:
+    """Build Settings from `env` or raise ConfigError naming every problem.
+
+    `need_slack`: the command talks to Slack (everything but `pact db upgrade`).
+    `need_listener`: the command receives requests from Slack, so it needs a signing secret
+    (HTTP mode) or an app-level token (Socket Mode).
+    """
+    problems: list[str] = []
+    get = lambda name: (env.get(name) or "").strip()  # noqa: E731
+
+    bot_token = get("SLACK_BOT_TOKEN")
+    if need_slack:
+        if not bot_token:
+            problems.append(_problem("SLACK_BOT_TOKEN", "is not set"))
+        elif not bot_token.startswith("xoxb-"):
+            problems.append(_problem(
+                "SLACK_BOT_TOKEN", "is not a bot token (it must start with xoxb-; "
+                "a token starting with xoxp- or xapp- is a different kind)"))
+
+    app_token = get("SLACK_APP_TOKEN")
+    if app_token and not app_token.startswith("xapp-"):
+        problems.append(_problem("SLACK_APP_TOKEN",
+                                 "is not an app-level token (it must start with xapp-)"))
+
+    signing_secret = get("SLACK_SIGNING_SECRET")
+    if need_listener and not app_token:
+        if not signing_secret:
+            problems.append(_problem(
+                "SLACK_SIGNING_SECRET",
+                "is not set (HTTP mode needs it to check that requests come from Slack; "
+                "or set SLACK_APP_TOKEN to use Socket Mode)"))
+        elif not _SIGNING_SECRET.match(signing_secret):
+            problems.append(_problem("SLACK_SIGNING_SECRET",
+                                     "does not look like a signing secret (32 hex characters)"))
+
+    api_url = get("SLACK_API_URL") or DEFAULT_API_URL
+    if not re.match(r"^https?://[^\s/]+", api_url):
+        problems.append("SLACK_API_URL must be an http(s) URL such as https://slack.com/api/.")
+    elif not api_url.endswith("/"):
+        api_url += "/"
+
+    database_url = get("DATABASE_URL") or DEFAULT_DATABASE_URL
+    try:
+        backend = make_url(database_url).get_backend_name()
+        if backend not in ("sqlite", "postgresql"):
+            problems.append(
+                f"DATABASE_URL uses {backend!r}; Pact supports sqlite:///path.db and "
+                "postgresql+psycopg://user:password@host:5432/dbname.")
+    except ArgumentError:
+        problems.append("DATABASE_URL is not a database URL; use sqlite:///pact.db or "
+                        "postgresql+psycopg://user:password@host:5432/dbname.")
+
+    port = _int(get("PORT") or "3000", "PORT", 1, 65535, problems)
+    grace_hours = _float(get("PACT_CATCHUP_GRACE_HOURS") or "6", "PACT_CATCHUP_GRACE_HOURS",
+                         0, 24 * 7, problems)
+    tick_seconds = _float(get("PACT_TICK_SECONDS") or "30", "PACT_TICK_SECONDS", 1, 3600,
+                          problems)
+    log_level = (get("LOG_LEVEL") or "INFO").upper()
+    if log_level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
+        problems.append("LOG_LEVEL must be one of DEBUG, INFO, WARNING, ERROR.")
+
+    if problems:
+        raise ConfigError(problems)
+    return Settings(
+        bot_token=bot_token, signing_secret=signing_secret, app_token=app_token,
+        api_url=api_url, database_url=database_url, port=port, log_level=log_level,
+        catchup_grace=timedelta(hours=grace_hours), tick_seconds=tick_seconds,
+    )
+
+
+def _int(raw: str, name: str, low: int, high: int, problems: list[str]) -> int:
+    try:
+        value = int(raw)
+    except ValueError:
+        value = None
+    if value is None or not low <= value <= high:
+        problems.append(f"{name} must be a whole number from {low} to {high}.")
+        return low
+    return value
+
+
+def _float(raw: str, name: str, low: float, high: float, problems: list[str]) -> float:
+    try:
+        value = float(raw)
+    except ValueError:
+        value = None
+    if value is None or not low <= value <= high:
+        problems.append(f"{name} must be a number from {low:g} to {high:g}.")
+        return low
+    return value

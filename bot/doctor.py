@@ -1,0 +1,131 @@
+"""`pact doctor`: one line per check, a fix for each failure, non-zero exit if any fails."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TextIO
+
+from slack_sdk.errors import SlackApiError
+
+from bot.config import DEFAULT_DATABASE_URL, ConfigError, load_settings
+from bot.scopes import BOT_SCOPES
+
+
+@dataclass
+class Check:
+    name: str
+    ok: bool
+    detail: str
+    fix: str = ""
+
+
+def _slack_fix(error: str) -> str:
+    return {
+        "invalid_auth": "SLACK_BOT_TOKEN was not accepted: copy the Bot User OAuth Token again "
+                        "from Slack app settings > OAuth & Permissions.",
+        "token_revoked": "The token was revoked: reinstall the app (Slack app settings > "
+                         "Install App) and copy the new Bot User OAuth Token.",
+        "account_inactive": "The app was uninstalled or its bot deactivated: reinstall it "
+                            "from Slack app settings > Install App.",
+        "not_authed": "SLACK_BOT_TOKEN is empty: set it from Slack app settings > "
+                      "OAuth & Permissions.",
+    }.get(error, "Check SLACK_API_URL and the network, then run `pact doctor` again.")
+
+
+def run_checks(env: Mapping[str, str]) -> list[Check]:
+    checks: list[Check] = []
+    settings = None
+    try:
+        settings = load_settings(env, need_listener=True)
+        mode = "Socket Mode" if settings.socket_mode else f"HTTP mode on port {settings.port}"
+        checks.append(Check("configuration", True, f"complete ({mode})"))
+    except ConfigError as err:
+        for problem in err.problems:
+            checks.append(Check("configuration", False, problem.split(". Find it")[0],
+                                fix=problem if ". Find it" in problem else
+                                "Set it in the environment or .env (see .env.example)."))
+
+    database_url = settings.database_url if settings else (
+        env.get("DATABASE_URL") or DEFAULT_DATABASE_URL)
+    checks.extend(_database_checks(database_url))
+    if settings is not None or (env.get("SLACK_BOT_TOKEN") or "").startswith("xoxb-"):
+        checks.extend(_slack_checks(settings, env))
+    else:
+        checks.append(Check("slack", False, "not checked: no usable SLACK_BOT_TOKEN",
+                            "Fix the configuration above first."))
+    return checks
+
+
+def _database_checks(database_url: str) -> list[Check]:
+    from storage.engine import database_answers, make_engine
+    from storage.migrate import current_revisions, head_revisions
+
+    try:
+        engine = make_engine(database_url)
+    except Exception as err:  # noqa: BLE001 - reported as a failed check
+        return [Check("database", False, f"cannot use DATABASE_URL ({type(err).__name__})",
+                      "Use sqlite:///pact.db or postgresql+psycopg://user:pw@host/db.")]
+    try:
+        if not database_answers(engine):
+            return [Check("database", False, f"no answer from {engine.url.render_as_string()}",
+                          "Start the database server or fix DATABASE_URL.")]
+        checks = [Check("database", True, f"{engine.dialect.name} answers")]
+        current, heads = current_revisions(engine), head_revisions(database_url)
+        if current == heads:
+            checks.append(Check("migrations", True, f"up to date ({', '.join(sorted(heads))})"))
+        else:
+            checks.append(Check("migrations", False,
+                                f"database at {', '.join(sorted(current)) or 'nothing'}, "
+                                f"code at {', '.join(sorted(heads))}",
+                                "Run `pact db upgrade` (or `pact run`, which migrates first)."))
+        return checks
+    finally:
+        engine.dispose()
+
+
+def _slack_checks(settings, env: Mapping[str, str]) -> list[Check]:
+    from slack_sdk import WebClient
+
+    from bot.config import DEFAULT_API_URL
+
+    token = settings.bot_token if settings else env["SLACK_BOT_TOKEN"].strip()
+    api_url = settings.api_url if settings else (env.get("SLACK_API_URL") or DEFAULT_API_URL)
+    client = WebClient(token=token, base_url=api_url, timeout=10)
+    try:
+        response = client.auth_test()
+    except SlackApiError as err:
+        error = err.response.get("error") or f"HTTP {err.response.status_code}"
+        return [Check("slack token", False, f"auth.test failed: {error}", _slack_fix(error))]
+    except Exception as err:  # noqa: BLE001 - network trouble is a failed check
+        return [Check("slack token", False, f"cannot reach {api_url} ({type(err).__name__})",
+                      _slack_fix(""))]
+    checks = [Check("slack token", True,
+                    f"bot {response.get('user')} in workspace {response.get('team')}")]
+    header = response.headers.get("x-oauth-scopes") or response.headers.get("X-OAuth-Scopes")
+    granted = {s.strip() for s in (header or "").split(",") if s.strip()}
+    missing = sorted(set(BOT_SCOPES) - granted)
+    if header is None:
+        checks.append(Check("bot scopes", False, "Slack did not report the granted scopes",
+                            "Check that SLACK_BOT_TOKEN is a bot token (xoxb-)."))
+    elif missing:
+        checks.append(Check(
+            "bot scopes", False, "missing " + ", ".join(missing),
+            "Add them under Slack app settings > OAuth & Permissions > Bot Token Scopes (or "
+            "paste manifest.yml again), then reinstall the app."))
+    else:
+        checks.append(Check("bot scopes", True, f"all {len(BOT_SCOPES)} granted"))
+    return checks
+
+
+def run_doctor(env: Mapping[str, str], out: TextIO) -> int:
+    checks = run_checks(env)
+    for check in checks:
+        mark = "ok  " if check.ok else "FAIL"
+        print(f"{mark} {check.name}: {check.detail}", file=out)
+        if not check.ok and check.fix:
+            print(f"     fix: {check.fix}", file=out)
+    failed = sum(not c.ok for c in checks)
+    print(f"{failed} of {len(checks)} checks need attention" if failed else
+          f"all {len(checks)} checks are fine", file=out)
+    return 1 if failed else 0

@@ -1,0 +1,110 @@
+"""HTTP mode: Slack's requests and the health check, served by waitress.
+
+waitress is a production WSGI server (a fixed pool of worker threads behind an asynchronous
+socket loop), so slow clients never tie up Pact and concurrent requests are served in parallel.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+import signal
+import threading
+
+from slack_bolt import App
+from slack_bolt.adapter.wsgi import SlackRequestHandler
+from sqlalchemy.engine import Engine
+from waitress.server import create_server
+
+from storage.engine import database_answers
+
+log = logging.getLogger("pact.web")
+
+EVENTS_PATH = "/slack/events"
+HEALTH_PATH = "/healthz"
+MAX_BODY = 1_000_000  # Slack's largest payloads (a full modal) are far below this
+
+
+def _plain(start_response, status: str, text: str, headers=()) -> list[bytes]:
+    body = text.encode()
+    start_response(status, [("Content-Type", "text/plain; charset=utf-8"),
+                            ("Content-Length", str(len(body))), *headers])
+    return [body]
+
+
+def _readable_body(environ) -> tuple[bytes | None, str]:
+    """The request body if it is one Bolt can check; else None and the HTTP status to send."""
+    try:
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return None, "400 Bad Request"
+    if length > MAX_BODY:
+        return None, "413 Content Too Large"
+    body = environ["wsgi.input"].read(length) if length > 0 else b""
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return None, "400 Bad Request"
+    return body, ""
+
+
+def make_wsgi_app(app: App, engine: Engine):
+    """`POST /slack/events` to Bolt, `GET /healthz` to a database check, 404 otherwise."""
+    slack = SlackRequestHandler(app, path=EVENTS_PATH)
+
+    def wsgi(environ, start_response):
+        path = environ.get("PATH_INFO", "")
+        method = environ.get("REQUEST_METHOD", "GET")
+        if path == HEALTH_PATH and method in ("GET", "HEAD"):
+            ok = database_answers(engine)
+            body = json.dumps({"ok": ok, "database": "up" if ok else "down"}).encode()
+            start_response("200 OK" if ok else "503 Service Unavailable",
+                           [("Content-Type", "application/json"),
+                            ("Content-Length", str(len(body)))])
+            return [body]
+        if path == EVENTS_PATH and method == "POST":
+            body, error = _readable_body(environ)
+            if body is None:
+                return _plain(start_response, error, "Not a request from Slack.")
+            environ["wsgi.input"] = io.BytesIO(body)
+            environ["CONTENT_LENGTH"] = str(len(body))
+            return slack(environ, start_response)
+        if path == EVENTS_PATH:
+            return _plain(start_response, "405 Method Not Allowed", "Use POST.",
+                          [("Allow", "POST")])
+        return _plain(start_response, "404 Not Found", "Not Found")
+
+    return wsgi
+
+
+def make_server(wsgi_app, *, host: str = "0.0.0.0", port: int = 3000, threads: int = 8,
+                loop_timeout: float = 1.0):
+    """A waitress server bound to host:port (port 0 picks a free one: see `.effective_port`).
+
+    `loop_timeout` bounds how long closing the server takes to be noticed.
+    """
+    return create_server(wsgi_app, host=host, port=port, threads=threads,
+                         ident="pact", clear_untrusted_proxy_headers=True,
+                         channel_timeout=30, connection_limit=1000,
+                         asyncore_loop_timeout=loop_timeout)
+
+
+def serve_until_signalled(server, stop: threading.Event | None = None) -> None:
+    """Serve in this thread until SIGTERM/SIGINT, then close the socket and return."""
+    stop = stop or threading.Event()
+
+    def _stop(signum, _frame):
+        log.info("received %s, stopping the web listener", signal.Signals(signum).name)
+        stop.set()
+        server.close()
+
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
+    log.info("listening on http://%s:%s%s", server.effective_host, server.effective_port,
+             EVENTS_PATH)
+    try:
+        server.run()
+    except (OSError, ValueError):
+        if not stop.is_set():
+            raise

@@ -1,0 +1,31 @@
+"""The `/pact help` answer."""
+
+from __future__ import annotations
+
+from handlers.blocks.text import clip, context, escape, section
+
+
+def help_message(entries: list[tuple[str, str]], *, unknown: str | None = None,
+                 suggestion: str | None = None) -> dict:
+    """Every subcommand with one line each; for unknown text, say so and suggest the nearest."""
+    blocks = []
+    intro = "*Pact* helps your team grow together: shared goals, development plans, a rhythm."
+    if unknown:
+        intro = f"I don't know `/pact {escape(clip(unknown, 100))}`."
+        if suggestion:
+            intro += f" Did you mean `/pact {suggestion}`?"
+    blocks.append(section(intro))
+    lines = [f"`/pact {escape(usage)}` — {escape(summary)}" for usage, summary in entries]
+    # One section holds up to 3000 characters; split the list over as many as it needs.
+    chunk: list[str] = []
+    for line in lines:
+        if sum(len(x) + 1 for x in chunk) + len(line) > 2900:
+            blocks.append(section("\n".join(chunk)))
+            chunk = []
+        chunk.append(line)
+    if chunk:
+        blocks.append(section("\n".join(chunk)))
+    blocks.append(context("Your plans are private unless you share them. "
+                          "Open the *Home* tab in Pact for your dashboard."))
+    text = intro + "\n" + "\n".join(lines)
+    return {"response_type": "ephemeral", "text": clip(text, 3000), "blocks": blocks[:50]}

@@ -1,0 +1,87 @@
+"""Small helpers shared by every Block Kit builder."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time
+
+SECTION_LIMIT = 3000
+
+
+def clip(text: str, limit: int) -> str:
+    """`text` cut to `limit` characters with an ellipsis, so no field breaks Slack's limits."""
+    text = text or ""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def escape(text: str) -> str:
+    """Escape the three characters Slack's mrkdwn treats as control characters."""
+    return (text or "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def mrkdwn(text: str) -> dict:
+    return {"type": "mrkdwn", "text": clip(text, SECTION_LIMIT) or " "}
+
+
+def plain(text: str, limit: int = 3000) -> dict:
+    return {"type": "plain_text", "text": clip(text, limit) or " ", "emoji": True}
+
+
+def section(text: str, **extra) -> dict:
+    return {"type": "section", "text": mrkdwn(text), **extra}
+
+
+def context(*texts: str) -> dict:
+    return {"type": "context", "elements": [mrkdwn(t) for t in texts[:10]]}
+
+
+def divider() -> dict:
+    return {"type": "divider"}
+
+
+def header(text: str) -> dict:
+    return {"type": "header", "text": plain(text, 150)}
+
+
+def button(text: str, action_id: str, value: str = "", *, style: str | None = None,
+           confirm: dict | None = None, url: str | None = None) -> dict:
+    element = {"type": "button", "text": plain(text, 75), "action_id": action_id}
+    if value:
+        element["value"] = value[:2000]
+    if style:
+        element["style"] = style
+    if confirm:
+        element["confirm"] = confirm
+    if url:
+        element["url"] = url
+    return element
+
+
+def confirm_dialog(title: str, text: str, confirm: str, deny: str = "Cancel") -> dict:
+    return {"title": plain(title, 100), "text": plain(text, 300), "confirm": plain(confirm, 30),
+            "deny": plain(deny, 30), "style": "danger"}
+
+
+def user(user_id: str) -> str:
+    return f"<@{user_id}>"
+
+
+def slack_date(moment: datetime | date, fmt: str = "{date_short_pretty}") -> str:
+    """A date Slack renders in each reader's own timezone, with a UTC fallback."""
+    if isinstance(moment, datetime):
+        when = moment.astimezone(UTC)
+    else:
+        when = datetime.combine(moment, time(12, 0), tzinfo=UTC)
+    fallback = when.strftime("%Y-%m-%d %H:%M UTC") if isinstance(moment, datetime) \
+        else moment.isoformat()
+    return f"<!date^{int(when.timestamp())}^{fmt}|{fallback}>"
+
+
+def slack_datetime(moment: datetime) -> str:
+    return slack_date(moment, "{date_short_pretty} at {time}")
+
+
+def progress_bar(fraction: float, width: int = 10) -> str:
+    """`▰▰▰▱▱▱▱▱▱▱ 30%`: progress anyone reads at a glance."""
+    fraction = min(max(fraction, 0.0), 1.0)
+    filled = int(fraction * width + 1e-9)
+    return "▰" * filled + "▱" * (width - filled) + f" {int(fraction * 100 + 1e-9)}%"

@@ -1,0 +1,111 @@
+"""The `/pact` slash command: one listener, many subcommands.
+
+Feature modules add their subcommands to a CommandRouter; the router picks the longest matching
+phrase, so `/pact goal new` and `/pact goal` can both exist. Anything it cannot place gets help,
+with a "did you mean" for a near miss.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from handlers.blocks.help import help_message
+
+
+@dataclass
+class CommandRequest:
+    """One `/pact` invocation, as a subcommand sees it."""
+
+    body: dict
+    args: list[str]
+    ack: Callable[..., Any]
+    respond: Callable[..., Any]
+    client: Any
+    logger: Any
+    services: Any = None
+
+    @property
+    def user_id(self) -> str:
+        return self.body["user_id"]
+
+    @property
+    def team_id(self) -> str:
+        return self.body.get("team_id", "")
+
+    @property
+    def channel_id(self) -> str:
+        return self.body.get("channel_id", "")
+
+    @property
+    def trigger_id(self) -> str:
+        return self.body.get("trigger_id", "")
+
+
+@dataclass(frozen=True)
+class Subcommand:
+    words: tuple[str, ...]
+    summary: str
+    handle: Callable[[CommandRequest], None]  # runs before the ack and must call ack
+    later: Callable[[CommandRequest], None] | None = None  # slow part, after the ack
+    usage: str = ""  # e.g. "pdp [@someone]"; defaults to the words
+    takes_args: bool = False
+
+    @property
+    def phrase(self) -> str:
+        return " ".join(self.words)
+
+
+@dataclass
+class CommandRouter:
+    subcommands: list[Subcommand] = field(default_factory=list)
+
+    def add(self, phrase: str, summary: str, *, usage: str = "", takes_args: bool = False,
+            later: Callable[[CommandRequest], None] | None = None):
+        """Decorator registering `handle` for the subcommand `phrase` (e.g. "goal new")."""
+
+        def decorator(handle: Callable[[CommandRequest], None]):
+            words = tuple(phrase.lower().split())
+            if any(s.words == words for s in self.subcommands):
+                raise ValueError(f"/pact {phrase} is registered twice")
+            self.subcommands.append(Subcommand(words, summary, handle, later,
+                                               usage or phrase, takes_args))
+            return handle
+
+        return decorator
+
+    def route(self, text: str) -> tuple[Subcommand | None, list[str]]:
+        """The subcommand for `text` and the words after its phrase, or (None, words)."""
+        words = (text or "").split()
+        lowered = [w.lower() for w in words]
+        best: Subcommand | None = None
+        for sub in self.subcommands:
+            n = len(sub.words)
+            if tuple(lowered[:n]) == sub.words and (best is None or n > len(best.words)):
+                best = sub
+        if best is None:
+            return None, words
+        args = words[len(best.words):]
+        if args and not best.takes_args:
+            return None, words
+        return best, args
+
+    def suggestion(self, text: str) -> str | None:
+        """The registered usage closest to `text`, when it is close enough to be a typo."""
+        phrases = [s.phrase for s in self.subcommands]
+        typed = " ".join(text.lower().split())
+        for candidate in (typed, " ".join(typed.split()[:2]), typed.split()[0] if typed else ""):
+            match = difflib.get_close_matches(candidate, phrases, n=1, cutoff=0.75)
+            if match and match[0] != typed:
+                return match[0]
+        return None
+
+    def help_entries(self) -> list[tuple[str, str]]:
+        return [(s.usage, s.summary) for s in self.subcommands]
+
+    def help_response(self, typed: str = "") -> dict:
+        unknown = typed.strip()
+        suggestion = self.suggestion(unknown) if unknown else None
+        return help_message(self.help_entries(), unknown=unknown or None, suggestion=suggestion)

@@ -1,0 +1,13 @@
+"""`/pact help`, and the answer for anything `/pact` does not understand."""
+
+from __future__ import annotations
+
+from handlers.commands import CommandRequest
+
+
+def register(app, services) -> None:
+    router = services.commands
+
+    @router.add("help", "Show every command with one line each.")
+    def show_help(req: CommandRequest) -> None:
+        req.ack(**router.help_response())

@@ -1,0 +1,20 @@
+"""Every table Pact stores, imported here so metadata and migrations see them all."""
+
+from storage.models.base import metadata
+from storage.models.goal import GOAL_STATUSES, Goal, GoalParticipant, Milestone, ProgressUpdate
+from storage.models.pdp import (
+    OBJECTIVE_STATUSES,
+    VISIBILITIES,
+    Objective,
+    Pdp,
+    PdpChange,
+    PdpReview,
+)
+from storage.models.team import WEEKDAYS, Team, TeamMembership
+from storage.models.workspace import Member, Workspace
+
+__all__ = [
+    "GOAL_STATUSES", "OBJECTIVE_STATUSES", "VISIBILITIES", "WEEKDAYS",
+    "Goal", "GoalParticipant", "Member", "Milestone", "Objective", "Pdp", "PdpChange",
+    "PdpReview", "ProgressUpdate", "Team", "TeamMembership", "Workspace", "metadata",
+]

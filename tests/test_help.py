@@ -1,0 +1,70 @@
+"""`/pact help`, empty text and unknown subcommands, through the signed HTTP endpoint."""
+
+from handlers.blocks.help import help_message
+from handlers.commands import CommandRouter
+from tests.slack_emulator import check_message_blocks
+
+USER = "U0ALICE0001"
+
+
+def _texts(answer: dict) -> str:
+    return answer["text"] + "".join(b.get("text", {}).get("text", "") for b in answer["blocks"])
+
+
+def test_help_lists_every_subcommand_ephemerally(pact):
+    response = pact.slack.command("help", user=USER)
+    assert response.status == 200
+    answer = response.json()
+    assert answer["response_type"] == "ephemeral"
+    shown = _texts(answer)
+    for sub in pact.services.commands.subcommands:
+        assert f"/pact {sub.usage}" in shown
+        assert sub.summary in shown
+    assert check_message_blocks(answer["blocks"]) == []
+    assert pact.emulator.calls_to("chat.postMessage") == []  # nothing posted in the channel
+
+
+def test_empty_text_answers_with_help(pact):
+    answer = pact.slack.command("", user=USER).json()
+    assert answer["response_type"] == "ephemeral"
+    assert "/pact help" in _texts(answer)
+
+
+def test_unknown_subcommand_gets_help_and_did_you_mean(pact):
+    answer = pact.slack.command("hepl", user=USER).json()
+    text = _texts(answer)
+    assert "I don't know `/pact hepl`" in text
+    assert "Did you mean `/pact help`?" in text
+    assert "/pact help" in text
+
+
+def test_unrelated_text_gets_help_without_a_wild_guess(pact):
+    text = _texts(pact.slack.command("make me a sandwich", user=USER).json())
+    assert "I don't know" in text
+    assert "Did you mean" not in text
+
+
+def test_unknown_text_is_escaped_in_the_answer(pact):
+    text = _texts(pact.slack.command("<!channel> boom", user=USER).json())
+    assert "<!channel>" not in text
+    assert "&lt;!channel&gt;" in text
+
+
+def test_router_prefers_the_longest_phrase_and_refuses_stray_words():
+    router = CommandRouter()
+    router.add("goal", "Goals.")(lambda req: None)
+    router.add("goal new", "New goal.")(lambda req: None)
+    router.add("pdp", "Plan.", takes_args=True)(lambda req: None)
+    assert router.route("goal new")[0].phrase == "goal new"
+    assert router.route("GOAL")[0].phrase == "goal"
+    assert router.route("goal nwe")[0] is None
+    assert router.suggestion("goal nwe") == "goal new"
+    sub, args = router.route("pdp <@U123|bob>")
+    assert sub.phrase == "pdp" and args == ["<@U123|bob>"]
+
+
+def test_help_message_stays_within_limits_with_many_subcommands():
+    entries = [(f"thing{i} [option]", "x" * 200) for i in range(120)]
+    answer = help_message(entries)
+    assert check_message_blocks(answer["blocks"]) == []
+    assert len(answer["text"]) <= 3000
