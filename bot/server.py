@@ -90,21 +90,30 @@ def make_server(wsgi_app, *, host: str = "0.0.0.0", port: int = 3000, threads: i
                          asyncore_loop_timeout=loop_timeout)
 
 
+def run_server(server, stop: threading.Event) -> None:
+    """Serve until `stop` is set and the server closed (closing it mid-poll is expected)."""
+    try:
+        server.run()
+    except (OSError, ValueError):
+        if not stop.is_set():
+            raise
+
+
+def stop_server(server, stop: threading.Event) -> None:
+    stop.set()
+    server.close()
+
+
 def serve_until_signalled(server, stop: threading.Event | None = None) -> None:
     """Serve in this thread until SIGTERM/SIGINT, then close the socket and return."""
     stop = stop or threading.Event()
 
     def _stop(signum, _frame):
         log.info("received %s, stopping the web listener", signal.Signals(signum).name)
-        stop.set()
-        server.close()
+        stop_server(server, stop)
 
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
     log.info("listening on http://%s:%s%s", server.effective_host, server.effective_port,
              EVENTS_PATH)
-    try:
-        server.run()
-    except (OSError, ValueError):
-        if not stop.is_set():
-            raise
+    run_server(server, stop)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sqlalchemy.engine import Engine
@@ -9,9 +10,23 @@ from sqlalchemy.engine import Engine
 from bot.config import Settings
 from handlers.commands import CommandRouter
 
+# A part of someone's Home tab: (session, member, block budget) -> blocks.
+HomeSection = Callable[..., list[dict]]
+# Extra blocks in a goal's details, from another feature: (session, goal, viewer) -> blocks.
+GoalSection = Callable[..., list[dict]]
+
 
 @dataclass
 class Services:
     settings: Settings
     engine: Engine
     commands: CommandRouter = field(default_factory=CommandRouter)
+    # Home tab parts from each feature: (order, name, builder). Lower order shows first:
+    # what needs the person now (0-99), their plan (100-199), their teams (200-299).
+    home_sections: list[tuple[int, str, HomeSection]] = field(default_factory=list)
+    # e.g. the development plans whose objectives are linked to the goal.
+    goal_sections: list[GoalSection] = field(default_factory=list)
+
+    def add_home_section(self, order: int, name: str, builder: HomeSection) -> None:
+        self.home_sections.append((order, name, builder))
+        self.home_sections.sort(key=lambda s: s[0])

@@ -9,6 +9,8 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 
+from scheduling.outbox import deliver_due
+
 log = logging.getLogger("pact.tick")
 
 
@@ -20,7 +22,10 @@ class TickResult:
 
 
 def tick(now: datetime, services, client) -> TickResult:
-    """Run everything due at `now` (aware UTC). Nothing is scheduled yet, so nothing runs."""
+    """Run everything due at `now` (aware UTC): for now, deliver outbox messages left
+    pending (by a crash, or waiting for a retry)."""
     if now.tzinfo is None:
         raise ValueError("tick needs an aware datetime")
-    return TickResult()
+    result = TickResult()
+    result.sent = deliver_due(services.engine, client, now)
+    return result

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from bot.app import create_app
 from bot.config import load_settings
 from bot.executor import ListenerExecutor
-from bot.server import make_server, make_wsgi_app
+from bot.server import make_server, make_wsgi_app, run_server, stop_server
 from bot.services import Services
 from bot.slack_client import make_web_client
 from tests.slack_requests import SlackSender
@@ -25,6 +25,7 @@ class PactHarness:
     executor: ListenerExecutor
     server: object
     thread: threading.Thread
+    stopping: threading.Event
     slack: SlackSender
 
     @property
@@ -37,11 +38,11 @@ class PactHarness:
 
     def wait_idle(self, timeout: float = 10.0) -> None:
         """Wait until lazy listeners (the work after each ack) have finished."""
-        assert self.executor.wait_idle(timeout), "Pact still busy after %ss" % timeout
+        assert self.executor.wait_idle(timeout), f"Pact still busy after {timeout}s"
 
     def stop(self) -> None:
         self.executor.wait_idle(10)
-        self.server.close()
+        stop_server(self.server, self.stopping)
         self.thread.join(timeout=5)
         self.executor.shutdown(wait=True)
 
@@ -67,9 +68,11 @@ def start_pact(emulator, engine, database_url: str, **env_extra) -> PactHarness:
     app = create_app(services, client, executor=executor)
     server = make_server(make_wsgi_app(app, engine), host="127.0.0.1", port=0, threads=8,
                          loop_timeout=0.05)
-    thread = threading.Thread(target=server.run, name="pact-http", daemon=True)
+    stopping = threading.Event()
+    thread = threading.Thread(target=run_server, args=(server, stopping), name="pact-http",
+                              daemon=True)
     thread.start()
     sender = SlackSender(f"http://127.0.0.1:{server.effective_port}/slack/events",
                          SIGNING_SECRET, team_id=getattr(emulator, "team_id", "T0PACT"),
                          trigger=emulator.new_trigger_id)
-    return PactHarness(services, client, emulator, executor, server, thread, sender)
+    return PactHarness(services, client, emulator, executor, server, thread, stopping, sender)

@@ -7,7 +7,7 @@ import urllib.request
 
 from sqlalchemy import create_engine
 
-from bot.server import make_server
+from bot.server import make_server, run_server, stop_server
 from tests.harness import start_pact
 
 
@@ -56,7 +56,8 @@ def test_server_handles_concurrent_requests(engine):
         return [b"ok"]
 
     server = make_server(slow_or_fast, host="127.0.0.1", port=0, threads=4)
-    thread = threading.Thread(target=server.run, daemon=True)
+    stopping = threading.Event()
+    thread = threading.Thread(target=run_server, args=(server, stopping), daemon=True)
     thread.start()
     base = f"http://127.0.0.1:{server.effective_port}"
     try:
@@ -68,4 +69,4 @@ def test_server_handles_concurrent_requests(engine):
         slow.join(5)
     finally:
         release.set()
-        server.close()
+        stop_server(server, stopping)

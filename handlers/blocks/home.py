@@ -1,15 +1,22 @@
-"""The Home tab view."""
+"""The Home tab view, from the sections each feature builds."""
 
 from __future__ import annotations
 
-from handlers.blocks.text import context, header, section
+from handlers.blocks.text import context, divider, header, section
+
+MAX_HOME_BLOCKS = 100
 
 
-def home_view(user_id: str) -> dict:
-    blocks = [
-        header("Your Pact"),
-        section(f"Welcome, <@{user_id}>. Type `/pact help` in any channel to see what Pact "
-                "can do for you and your team."),
-        context("What needs you comes first here, then your plan, then your teams."),
-    ]
-    return {"type": "home", "blocks": blocks}
+def home_view(user_id: str, parts: list[list[dict]]) -> dict:
+    blocks = [header("Your Pact")]
+    if not any(parts):
+        blocks.append(section(
+            f"Welcome, <@{user_id}>. Pact helps your team grow together. Type `/pact help` in "
+            "your team's channel to see what it can do; a lead starts with `/pact team setup`."))
+    for i, part in enumerate(parts):
+        if i:
+            blocks.append(divider())
+        blocks.extend(part)
+    blocks.append(context("Your development plan is private unless you choose to share it. "
+                          "`/pact help` lists every command."))
+    return {"type": "home", "blocks": blocks[:MAX_HOME_BLOCKS]}

@@ -2,6 +2,7 @@
 
 from storage.models.base import metadata
 from storage.models.goal import GOAL_STATUSES, Goal, GoalParticipant, Milestone, ProgressUpdate
+from storage.models.outbox import OUTBOX_STATUSES, OutboxMessage
 from storage.models.pdp import (
     OBJECTIVE_STATUSES,
     VISIBILITIES,
@@ -14,7 +15,7 @@ from storage.models.team import WEEKDAYS, Team, TeamMembership
 from storage.models.workspace import Member, Workspace
 
 __all__ = [
-    "GOAL_STATUSES", "OBJECTIVE_STATUSES", "VISIBILITIES", "WEEKDAYS",
-    "Goal", "GoalParticipant", "Member", "Milestone", "Objective", "Pdp", "PdpChange",
+    "GOAL_STATUSES", "OBJECTIVE_STATUSES", "OUTBOX_STATUSES", "VISIBILITIES", "WEEKDAYS",
+    "Goal", "GoalParticipant", "Member", "Milestone", "Objective", "OutboxMessage", "Pdp", "PdpChange",
     "PdpReview", "ProgressUpdate", "Team", "TeamMembership", "Workspace", "metadata",
 ]

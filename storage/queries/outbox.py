@@ -1,0 +1,100 @@
+"""Outbox rows: enqueue in the caller's transaction, claim atomically, record the outcome."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timedelta
+
+from sqlalchemy import or_, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import Session, select
+
+from storage.models import OutboxMessage
+from storage.types import utcnow
+
+LEASE = timedelta(minutes=2)
+
+
+def enqueue(session: Session, *, workspace_id: str, key: str, channel: str, text: str,
+            blocks: list | None = None, thread_ts: str | None = None, kind: str = "",
+            after_send: str | None = None, not_before: datetime | None = None) -> int | None:
+    """Add a message to send, once per `key`; returns its id, or None if `key` already exists.
+
+    Call it in the same transaction that decided to send, so the decision and the message
+    are committed together or not at all.
+    """
+    values = dict(workspace_id=workspace_id, idempotency_key=key[:255], kind=kind,
+                  channel=channel, text=text[:40000], blocks=blocks, thread_ts=thread_ts,
+                  after_send=after_send, status="pending", attempts=0,
+                  next_attempt_at=not_before or utcnow(), created_at=utcnow())
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    stmt = insert(OutboxMessage).values(**values).on_conflict_do_nothing(
+        index_elements=["idempotency_key"]).returning(OutboxMessage.id)
+    return session.execute(stmt).scalar()
+
+
+def due_ids(session: Session, now: datetime, limit: int = 500) -> list[int]:
+    """Pending messages whose time has come and whose claim (if any) has lapsed."""
+    rows = session.exec(
+        select(OutboxMessage.id)
+        .where(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now,
+               or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now))
+        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id).limit(limit))
+    return list(rows)
+
+
+def claim(session: Session, message_id: int, now: datetime,
+          lease: timedelta = LEASE) -> OutboxMessage | None:
+    """Take `message_id` for sending, or None when another process holds or finished it.
+
+    A conditional UPDATE: of any number of processes racing for the row, exactly one matches.
+    A claim whose process died lapses after `lease` and can be taken over.
+    """
+    token = uuid.uuid4().hex
+    result = session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id, OutboxMessage.status == "pending",
+               OutboxMessage.next_attempt_at <= now,
+               or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now))
+        .values(claimed_until=now + lease, claim_token=token,
+                attempts=OutboxMessage.attempts + 1))
+    if result.rowcount != 1:
+        return None
+    return session.exec(select(OutboxMessage).where(OutboxMessage.id == message_id)).one()
+
+
+def _finish(session: Session, message: OutboxMessage, **values) -> bool:
+    """Record an outcome, only if our claim still stands (a lapsed claim lost the row)."""
+    result = session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message.id, OutboxMessage.claim_token == message.claim_token)
+        .values(claimed_until=None, claim_token=None, **values))
+    return result.rowcount == 1
+
+
+def mark_sent(session: Session, message: OutboxMessage, *, ts: str | None, channel: str | None,
+              now: datetime) -> bool:
+    return _finish(session, message, status="sent", sent_ts=ts, sent_channel=channel,
+                   sent_at=now, last_error=None)
+
+
+def mark_retry(session: Session, message: OutboxMessage, *, error: str,
+               at: datetime) -> bool:
+    return _finish(session, message, last_error=error[:500], next_attempt_at=at)
+
+
+def mark_failed(session: Session, message: OutboxMessage, *, error: str,
+                status: str = "failed") -> bool:
+    """Give up: `failed` (shown by `pact doctor`) or `skipped` (nothing to deliver to)."""
+    return _finish(session, message, status=status, last_error=error[:500])
+
+
+def failures(session: Session, limit: int = 20) -> list[OutboxMessage]:
+    return list(session.exec(select(OutboxMessage).where(OutboxMessage.status == "failed")
+                             .order_by(OutboxMessage.id.desc()).limit(limit)))
+
+
+def by_key(session: Session, key: str) -> OutboxMessage | None:
+    return session.exec(select(OutboxMessage)
+                        .where(OutboxMessage.idempotency_key == key)).first()
