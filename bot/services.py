@@ -26,6 +26,16 @@ class Services:
     home_sections: list[tuple[int, str, HomeSection]] = field(default_factory=list)
     # e.g. the development plans whose objectives are linked to the goal.
     goal_sections: list[GoalSection] = field(default_factory=list)
+    # Named hooks one feature fires and another listens to, called inside the transaction
+    # that saved the change, e.g. "team_saved" (session, team) keeps the team's schedules.
+    hooks: dict[str, list[Callable]] = field(default_factory=dict)
+
+    def on(self, name: str, fn: Callable) -> None:
+        self.hooks.setdefault(name, []).append(fn)
+
+    def emit(self, name: str, *args) -> None:
+        for fn in self.hooks.get(name, []):
+            fn(*args)
 
     def add_home_section(self, order: int, name: str, builder: HomeSection) -> None:
         self.home_sections.append((order, name, builder))
