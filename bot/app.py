@@ -22,6 +22,8 @@ def create_app(services: Services, client: WebClient,
     The token is checked lazily (on the first request, and by `pact doctor`), so the listener
     starts even while Slack is unreachable.
     """
+    executor = executor or ListenerExecutor()
+    services.background = executor
     app = App(
         client=client,
         signing_secret=services.settings.signing_secret or None,
@@ -29,7 +31,7 @@ def create_app(services: Services, client: WebClient,
         token_verification_enabled=False,
         logger=logging.getLogger("pact.bolt"),
         ignoring_self_events_enabled=True,
-        listener_executor=executor or ListenerExecutor(),
+        listener_executor=executor,
     )
 
     @app.error

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 
 from sqlalchemy.engine import Engine
@@ -29,6 +30,8 @@ class Services:
     # Named hooks one feature fires and another listens to, called inside the transaction
     # that saved the change, e.g. "team_saved" (session, team) keeps the team's schedules.
     hooks: dict[str, list[Callable]] = field(default_factory=dict)
+    # Where slow work runs after an answer was sent (the app factory sets it).
+    background: Executor | None = None
 
     def on(self, name: str, fn: Callable) -> None:
         self.hooks.setdefault(name, []).append(fn)

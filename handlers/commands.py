@@ -61,6 +61,7 @@ class Subcommand:
 @dataclass
 class CommandRouter:
     subcommands: list[Subcommand] = field(default_factory=list)
+    _help_cache: tuple[int, dict] | None = field(default=None, repr=False)
 
     def add(self, phrase: str, summary: str, *, usage: str = "", takes_args: bool = False,
             later: Callable[[CommandRequest], None] | None = None):
@@ -106,6 +107,12 @@ class CommandRouter:
         return [(s.usage, s.summary) for s in self.subcommands]
 
     def help_response(self, typed: str = "") -> dict:
+        if not typed.strip():
+            # The same for everyone until a subcommand is added: build it once.
+            key = len(self.subcommands)
+            if self._help_cache is None or self._help_cache[0] != key:
+                self._help_cache = (key, help_message(self.help_entries()))
+            return self._help_cache[1]
         unknown = typed.strip()
         suggestion = self.suggestion(unknown) if unknown else None
         return help_message(self.help_entries(), unknown=unknown or None, suggestion=suggestion)

@@ -1,4 +1,9 @@
-"""The one `/pact` listener: route to a subcommand, answer fast, do slow work after the ack."""
+"""The `/pact` listener: route to a subcommand, answer fast, do slow work after the ack.
+
+A subcommand's slow part runs on the listener pool once the answer is on its way. (Bolt's lazy
+listeners would do the same, but start by deep-copying the whole request on every command,
+which costs more than answering `/pact help`.)
+"""
 
 from __future__ import annotations
 
@@ -9,21 +14,15 @@ from handlers.commands import CommandRequest
 def register(app, services) -> None:
     router = services.commands
 
-    def _request(body, ack, respond, client, logger, args=None) -> CommandRequest:
-        return CommandRequest(body=body, args=args or [], ack=ack, respond=respond,
-                              client=client, logger=logger, services=services)
-
     def handle(ack, body, respond, client, logger):
         sub, args = router.route(body.get("text", ""))
         if sub is None:
             ack(**router.help_response(body.get("text", "")))
             return
-        sub.handle(_request(body, ack, respond, client, logger, args))
+        req = CommandRequest(body=body, args=args, ack=ack, respond=respond, client=client,
+                             logger=logger, services=services)
+        sub.handle(req)
+        if sub.later is not None:
+            services.background.submit(reported, lambda: sub.later(req), body, client, respond)
 
-    def later(body, respond, client, logger):
-        sub, args = router.route(body.get("text", ""))
-        if sub is not None and sub.later is not None:
-            req = _request(body, lambda *a, **k: None, respond, client, logger, args)
-            reported(lambda: sub.later(req), body, client, respond)
-
-    app.command("/pact")(ack=handle, lazy=[later])
+    app.command("/pact")(handle)
