@@ -19,7 +19,8 @@ def _user_id(body: dict) -> str | None:
     return body.get("user_id") or (body.get("user") or {}).get("id")
 
 
-def report_error(error: BaseException, body: dict, client, *, respond=None) -> BoltResponse | None:
+def report_error(error: BaseException, body: dict, client, *, respond=None,
+                 after_ack: bool = False) -> BoltResponse | None:
     """Log `error` with its traceback and tell the person who triggered it, ephemerally.
 
     Returns the HTTP answer for Slack when one fits: an ephemeral message for a slash command.
@@ -29,7 +30,7 @@ def report_error(error: BaseException, body: dict, client, *, respond=None) -> B
     kind = body.get("type") or ("command" if body.get("command") else "event")
     log.error("unexpected error handling %s from %s", kind, _user_id(body) or "-",
               exc_info=error)
-    if body.get("command"):
+    if body.get("command") and not after_ack:
         payload = {"response_type": "ephemeral", "text": SORRY}
         return BoltResponse(status=200, body=json.dumps(payload),
                             headers={"content-type": "application/json;charset=utf-8"})
@@ -53,4 +54,4 @@ def reported(func, body: dict, client, respond=None) -> None:
     try:
         func()
     except Exception as error:  # noqa: BLE001 - the single place errors are reported
-        report_error(error, body, client, respond=respond)
+        report_error(error, body, client, respond=respond, after_ack=True)

@@ -19,6 +19,7 @@ SIGNING_SECRET = "8f742231b10e8888abcd9900aaaa85a5"
 
 @dataclass
 class PactHarness:
+    app: object  # the Bolt app
     services: Services
     client: object
     emulator: object
@@ -74,5 +75,6 @@ def start_pact(emulator, engine, database_url: str, **env_extra) -> PactHarness:
     thread.start()
     sender = SlackSender(f"http://127.0.0.1:{server.effective_port}/slack/events",
                          SIGNING_SECRET, team_id=getattr(emulator, "team_id", "T0PACT"),
-                         trigger=emulator.new_trigger_id)
-    return PactHarness(services, client, emulator, executor, server, thread, stopping, sender)
+                         trigger=emulator.new_trigger_id,
+                         response_url=emulator.response_url)
+    return PactHarness(app, services, client, emulator, executor, server, thread, stopping, sender)

@@ -425,6 +425,7 @@ class SlackEmulator:
         self._home: dict[str, str] = {}
         self._pending_files: dict[str, dict] = {}
         self._files: list[dict] = []
+        self._responses: list[dict] = []
         self._buckets: dict[Any, list[float]] = {}
 
     # ---- lifecycle -----------------------------------------------------------------------
@@ -662,6 +663,30 @@ class SlackEmulator:
                 traceback.print_exc()
                 self.violations.append(f"{method}: emulator error {e!r}")
                 return 200, {"ok": False, "error": "internal_error"}, {}
+
+    def response_url(self, kind: str = "commands") -> str:
+        """A `response_url` for a payload: what Pact posts there shows in `responses`."""
+        return f"{self.url[:-len('api/')]}hooks/{kind}/{self.team_id}/{self._new_id('R')}"
+
+    def responses(self) -> list[dict]:
+        """Messages posted to response URLs (ephemeral answers after the ack), in order."""
+        with self._lock:
+            return list(self._responses)
+
+    def _handle_response_url(self, path: str, raw: bytes) -> tuple:
+        try:
+            message = json.loads(raw or b"{}")
+        except ValueError:
+            return 400, b"invalid_payload"
+        problems = check_message_blocks(message["blocks"]) if message.get("blocks") else []
+        if message.get("blocks") and not message.get("text"):
+            problems.append("blocks without a text fallback")
+        with self._lock:
+            if problems:
+                self.violations.extend(f"response_url: {p}" for p in problems)
+                return 400, b"invalid_blocks"
+            self._responses.append({"url": path, **message})
+        return 200, b"ok"
 
     def _handle_upload(self, path: str, raw: bytes) -> tuple:
         file_id = path.rstrip("/").rsplit("/", 1)[-1]
@@ -1228,6 +1253,9 @@ class _Handler(BaseHTTPRequestHandler):
         elif path.startswith("/upload/"):
             status, headers, text = emulator._handle_upload(path, raw)
             payload = text.encode()
+            headers["Content-Type"] = "text/plain; charset=utf-8"
+        elif path.startswith("/hooks/"):
+            status, payload = emulator._handle_response_url(path, raw)
             headers["Content-Type"] = "text/plain; charset=utf-8"
         else:
             status, payload = 404, b"not found"

@@ -36,11 +36,13 @@ class SlackSender:
     """Sends signed requests to `url` (Pact's /slack/events) on behalf of a workspace."""
 
     def __init__(self, url: str, signing_secret: str, *, team_id: str = "T0PACT",
-                 trigger=lambda: f"{int(time.time())}.{uuid.uuid4().int % 10**13}.abc"):
+                 trigger=lambda: f"{int(time.time())}.{uuid.uuid4().int % 10**13}.abc",
+                 response_url=lambda kind: f"https://hooks.slack.com/{kind}/T0PACT/1/x"):
         self.url = url
         self.secret = signing_secret
         self.team_id = team_id
         self.trigger = trigger  # a callable giving a fresh trigger_id (the emulator's)
+        self.response_url = response_url  # a callable giving a response_url (the emulator's)
 
     # transport ---------------------------------------------------------------------------
     def post(self, body: bytes, content_type: str, *, timestamp: str | None = None,
@@ -73,7 +75,7 @@ class SlackSender:
             "team_domain": "pact-test", "channel_id": channel, "channel_name": "team-growth",
             "user_id": user, "user_name": user.lower(), "command": "/pact", "text": text,
             "api_app_id": "A0PACTAPP01", "is_enterprise_install": "false",
-            "response_url": f"https://hooks.slack.com/commands/{self.team_id}/1/x",
+            "response_url": self.response_url("commands"),
             "trigger_id": self.trigger(),
         }
 
@@ -111,7 +113,7 @@ class SlackSender:
             payload["channel"] = {"id": channel, "name": "team-growth"}
             payload["message"] = {"type": "message", "ts": message_ts or "1.000100",
                                   "text": "", "blocks": []}
-            payload["response_url"] = f"https://hooks.slack.com/actions/{self.team_id}/1/x"
+            payload["response_url"] = self.response_url("actions")
         return self.post_payload(payload, **kw)
 
     def view_submission(self, *, user: str, view: dict, values: dict, **kw) -> Response:
