@@ -21,7 +21,8 @@ test: $(BIN)/python
 lint: $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	$(BIN)/ruff check .
-	$(BIN)/alembic check
+	@db="sqlite:///$$(mktemp -d)/check.db"; \
+	  DATABASE_URL="$$db" $(BIN)/pact db upgrade && DATABASE_URL="$$db" $(BIN)/alembic check
 
 bench: $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
