@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from handlers import help, home, members, slash
+from handlers import goals, help, home, members, slash, teams
 
 # Order matters only for `/pact help`: subcommands are listed as their modules register them.
-FEATURES = [help, members, home]
+FEATURES = [help, members, home, teams, goals]
 
 
 def register_all(app, services) -> None:

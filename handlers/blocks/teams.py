@@ -1,0 +1,115 @@
+"""Block Kit for teams: the setup modal and the `/pact team` answer."""
+
+from __future__ import annotations
+
+import json
+
+from bot.rules.goals import WEEKDAY_NAMES
+from handlers.blocks.text import clip, context, escape, header, plain, section
+
+TEAM_SETUP_CALLBACK = "team_setup"
+INVITE_HINT = ("Pact is not in this channel yet, so it cannot post your team's goals here. "
+               "Type `/invite @Pact` in this channel (or open the channel's details › "
+               "Integrations › Add apps), then try again.")
+MAX_PREFILL = 100  # people pre-filled in a users select
+
+
+def _users_input(block_id: str, label: str, users: list[str], hint: str = "",
+                 optional: bool = False) -> dict:
+    element = {"type": "multi_users_select", "action_id": block_id,
+               "placeholder": plain("Choose people")}
+    if users:
+        element["initial_users"] = list(dict.fromkeys(users))[:MAX_PREFILL]
+    block = {"type": "input", "block_id": block_id, "label": plain(label), "element": element,
+             "optional": optional}
+    if hint:
+        block["hint"] = plain(hint)
+    return block
+
+
+def team_setup_modal(*, channel_id: str, name: str, leads: list[str], members: list[str],
+                     tz: str, weekday: str, time: str, editing: bool) -> dict:
+    """The form bound to `channel_id`: same block and action ids whether new or edited."""
+    blocks = [
+        section(f"This team is bound to <#{channel_id}>: its goals, check-ins and "
+                "celebrations are posted there."),
+        {"type": "input", "block_id": "name", "label": plain("Team name"),
+         "element": {"type": "plain_text_input", "action_id": "name", "max_length": 80,
+                     "initial_value": clip(name, 80)}},
+        _users_input("leads", "Leads", leads,
+                     "Leads create goals and may change the team's settings."),
+        _users_input("members", "Members", members,
+                     "Pre-filled with the people in this channel; add or remove anyone.",
+                     optional=True),
+        {"type": "input", "block_id": "tz", "label": plain("Timezone"),
+         "hint": plain("The team's timezone for check-ins, e.g. Europe/Berlin."),
+         "element": {"type": "plain_text_input", "action_id": "tz", "max_length": 64,
+                     "initial_value": tz or "UTC"}},
+        {"type": "input", "block_id": "weekday", "label": plain("Weekly check-in day"),
+         "element": {"type": "static_select", "action_id": "weekday",
+                     "options": [{"text": plain(label), "value": key}
+                                 for key, label in WEEKDAY_NAMES.items()],
+                     "initial_option": {"text": plain(WEEKDAY_NAMES.get(weekday, "Monday")),
+                                        "value": weekday if weekday in WEEKDAY_NAMES
+                                        else "mon"}}},
+        {"type": "input", "block_id": "time", "label": plain("Check-in time"),
+         "element": {"type": "timepicker", "action_id": "time",
+                     "initial_time": time or "10:00"}},
+    ]
+    return {"type": "modal", "callback_id": TEAM_SETUP_CALLBACK,
+            "title": plain("Edit team" if editing else "Set up your team", 24),
+            "submit": plain("Save", 24), "close": plain("Cancel", 24),
+            "private_metadata": json.dumps({"channel": channel_id}), "blocks": blocks}
+
+
+def _people(ids: list[str], limit: int = 40) -> str:
+    shown = " ".join(f"<@{u}>" for u in ids[:limit])
+    if len(ids) > limit:
+        shown += f" and {len(ids) - limit} more"
+    return shown or "nobody yet"
+
+
+def team_summary(*, name: str, channel_id: str, leads: list[str], members: list[str], tz: str,
+                 weekday: str, time: str, goals: list[tuple[str, int]],
+                 paused_reason: str | None = None) -> dict:
+    """The `/pact team` answer (ephemeral). `goals`: (title, percent) of active goals."""
+    day = WEEKDAY_NAMES.get(weekday, weekday)
+    blocks = [
+        header(f"👥 {name}"),
+        section(f"*Channel:* <#{channel_id}>\n*Leads:* {_people(leads)}\n"
+                f"*Members:* {_people(members)}\n"
+                f"*Weekly check-in:* {day}s at {time} ({escape(tz)})"),
+    ]
+    if paused_reason:
+        blocks.append(section(f"⏸️ Paused: {escape(paused_reason)}"))
+    if goals:
+        lines = [f"• {escape(clip(t, 150))} — {p}%" for t, p in goals[:20]]
+        if len(goals) > 20:
+            lines.append(f"…and {len(goals) - 20} more")
+        blocks.append(section("*Active goals:*\n" + "\n".join(lines)))
+    else:
+        blocks.append(section("No active goals yet. A lead starts one with `/pact goal new`."))
+    blocks.append(context("Leads and workspace admins change this with `/pact team setup`."))
+    text = f"{name}: {len(leads)} lead(s), {len(members)} member(s), {len(goals)} active goal(s)"
+    return {"response_type": "ephemeral", "text": text, "blocks": blocks}
+
+
+def no_team_message() -> dict:
+    text = ("This channel has no Pact team yet. A team lead sets one up by typing "
+            "`/pact team setup` here.")
+    return {"response_type": "ephemeral", "text": text, "blocks": [section(text)]}
+
+
+def team_saved_message(*, name: str, channel_id: str, leads: list[str], members: list[str],
+                       tz: str, weekday: str, time: str, created: bool) -> tuple[str, list]:
+    """The channel post after setup: who is in and when the team meets Pact each week."""
+    verb = "is set up" if created else "was updated"
+    day = WEEKDAY_NAMES.get(weekday, weekday)
+    text = f"Team {name} {verb} in this channel."
+    blocks = [
+        section(f"👥 *{escape(name)}* {verb} in <#{channel_id}>.\n*Leads:* {_people(leads)}\n"
+                f"*Members:* {_people(members)}\n"
+                f"*Weekly check-in:* {day}s at {time} ({escape(tz)})"),
+        context("Leads start a shared goal with `/pact goal new`; `/pact team` shows the team."),
+    ]
+    return text, blocks
