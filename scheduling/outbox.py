@@ -2,15 +2,42 @@
 
 Handlers call `deliver_now` right after committing so people see the message at once; the
 tick calls `deliver_due` so anything left behind by a crash or a failure goes out later.
+
+Sending is parallel across channels and paced within one: Slack accepts about one message per
+second per channel, so each channel gets its own line, spaced a second apart, and a 429 only
+holds up the channel it was for (its Retry-After is honoured there while other channels go on).
+The client used here has no blocking retry handlers: a rate limit, a 5xx or a timeout is
+recorded on the message and retried with backoff instead of sleeping in a thread.
+
+Slack errors are handled on purpose, never dropped silently:
+- `not_in_channel`: the team's leads get a DM saying how to invite Pact; the message is retried
+  for a few hours so it goes out once Pact is invited, then recorded as failed.
+- `channel_not_found` / `is_archived`: the team's schedules pause, the leads are told; failed.
+- a deactivated or unknown person: skipped (nothing to deliver to).
+- 429: retried after Retry-After without using up an attempt.
+- 5xx, timeouts, network trouble: retried with backoff, then recorded as failed.
+Failed messages are listed by `pact doctor` with what to do about each.
 """
 
 from __future__ import annotations
 
+import heapq
+import itertools
 import logging
+import queue
+import threading
+import time
+from collections import OrderedDict, deque
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_handlers import (
+    RateLimitErrorRetryHandler,
+    ServerErrorRetryHandler,
+)
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
@@ -23,74 +50,353 @@ log = logging.getLogger("pact.outbox")
 
 MAX_ATTEMPTS = 5
 BACKOFF = [timedelta(seconds=s) for s in (30, 120, 600, 1800)]
+# Waiting for someone to invite Pact: about four hours in all before giving up.
+NOT_IN_CHANNEL_BACKOFF = [timedelta(minutes=m) for m in (10, 30, 60, 120)]
+SKIP = {"user_disabled", "account_inactive", "user_not_found", "cannot_dm_bot",
+        "user_not_visible"}
+CHANNEL_GONE = {"channel_not_found", "is_archived"}
+NOT_IN_CHANNEL = "not_in_channel"
 # Slack errors that retrying will not fix: record and stop.
-PERMANENT = {"channel_not_found", "not_in_channel", "is_archived", "user_not_found",
-             "user_disabled", "account_inactive", "invalid_blocks", "invalid_blocks_format",
-             "msg_too_long", "no_text", "cannot_dm_bot", "messages_tab_disabled",
-             "restricted_action", "invalid_auth", "not_authed", "token_revoked"}
-SKIP = {"user_disabled", "account_inactive", "user_not_found", "cannot_dm_bot"}
+PERMANENT = {"invalid_blocks", "invalid_blocks_format", "msg_too_long", "no_text",
+             "messages_tab_disabled", "restricted_action", "invalid_auth", "not_authed",
+             "token_revoked", "missing_scope", "invalid_arguments", "msg_blocks_too_long",
+             "markdown_text_conflict", "too_many_attachments", "ekm_access_denied"}
+
+CHANNEL_INTERVAL = 1.0  # seconds between two messages in one channel
+PACING_MARGIN = 0.015
+PER_CHANNEL_PER_PASS = 40  # well inside the claim lease at one message a second
+MAX_IN_PASS_WAIT = 10.0  # a Retry-After longer than this is retried by a later tick
+PASS_DEADLINE = 75.0  # seconds; what is left is released for the next tick
+WORKERS = 8
 
 # after_send hooks: "goal_post:12" calls AFTER_SEND["goal_post"](session, "12", channel, ts).
 AfterSend = Callable[[Session, str, str, str], None]
 AFTER_SEND: dict[str, AfterSend] = {}
+# Told when a channel cannot be posted to: (engine, workspace_id, channel, error, now) -> ids of
+# outbox messages to send (the rhythm feature DMs the team's leads and pauses the team).
+ChannelTrouble = Callable[[Engine, str, str, str, datetime], list[int]]
+CHANNEL_TROUBLE: list[ChannelTrouble] = []
 
 
 def register_after_send(name: str, hook: AfterSend) -> None:
     AFTER_SEND[name] = hook
 
 
+def on_channel_trouble(hook: ChannelTrouble) -> None:
+    if hook not in CHANNEL_TROUBLE:
+        CHANNEL_TROUBLE.append(hook)
+
+
+@dataclass
+class Delivery:
+    sent: int = 0
+    failed: int = 0  # for good, or skipped
+    retrying: int = 0
+
+
+# ---- the client ----------------------------------------------------------------------------
+
+_clients: dict[tuple, WebClient] = {}
+_clients_lock = threading.Lock()
+
+
+def sending_client(client):
+    """`client` without retry handlers that sleep in the thread (429, 5xx): the outbox retries
+    those itself, per message, without holding up anything else."""
+    handlers = getattr(client, "retry_handlers", None) or []
+    if not any(isinstance(h, (RateLimitErrorRetryHandler, ServerErrorRetryHandler))
+               for h in handlers):
+        return client
+    key = (client.token, client.base_url, client.timeout)
+    with _clients_lock:
+        found = _clients.get(key)
+        if found is None:
+            found = _clients[key] = WebClient(token=client.token, base_url=client.base_url,
+                                              timeout=client.timeout, retry_handlers=[])
+        return found
+
+
+# ---- pacing --------------------------------------------------------------------------------
+
+class _Pacer:
+    """When each channel may next be posted to (monotonic seconds), shared by this process."""
+
+    def __init__(self):
+        self._ready: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    def ready_at(self, channel: str) -> float:
+        with self._lock:
+            return self._ready.get(channel, 0.0)
+
+    def posted(self, channel: str, at: float) -> None:
+        with self._lock:
+            self._ready[channel] = max(self._ready.get(channel, 0.0),
+                                       at + CHANNEL_INTERVAL + PACING_MARGIN)
+            if len(self._ready) > 50_000:
+                now = time.monotonic()
+                self._ready = {c: t for c, t in self._ready.items() if t > now}
+
+    def hold(self, channel: str, until: float) -> None:
+        with self._lock:
+            self._ready[channel] = max(self._ready.get(channel, 0.0), until)
+
+
+PACER = _Pacer()
+
+
+# ---- delivery ------------------------------------------------------------------------------
+
 def deliver_now(engine: Engine, client, message_ids, now: datetime | None = None) -> int:
     """Send these messages if still pending; returns how many were sent."""
-    return sum(_deliver_one(engine, client, mid, now or utcnow())
-               for mid in message_ids if mid is not None)
+    ids = [mid for mid in message_ids if mid is not None]
+    if not ids:
+        return 0
+    return deliver(engine, client, now or utcnow(), ids=ids).sent
 
 
-def deliver_due(engine: Engine, client, now: datetime, limit: int = 500) -> int:
+def deliver_due(engine: Engine, client, now: datetime, limit: int = 20_000) -> int:
+    """Send every pending message due at `now`; returns how many were sent."""
+    return deliver(engine, client, now, limit=limit).sent
+
+
+def deliver(engine: Engine, client, now: datetime, *, ids: list[int] | None = None,
+            limit: int = 20_000) -> Delivery:
     with session_scope(engine) as session:
-        ids = q.due_ids(session, now, limit)
-    return deliver_now(engine, client, ids, now)
-
-
-def _deliver_one(engine: Engine, client, message_id: int, now: datetime) -> bool:
+        targets = (q.targets_of(session, ids) if ids is not None
+                   else q.due_targets(session, now, limit))
+    lines: OrderedDict[str, list[int]] = OrderedDict()
+    for mid, channel in targets:
+        line = lines.setdefault(channel, [])
+        if len(line) < PER_CHANNEL_PER_PASS:
+            line.append(mid)
+    wanted = sorted(itertools.chain.from_iterable(lines.values()))
+    if not wanted:
+        return Delivery()
     with session_scope(engine) as session:
-        message = q.claim(session, message_id, now)
-    if message is None:
-        return False
+        messages = q.claim_many(session, wanted, now)
+    if not messages:
+        return Delivery()
+    result, troubled = _Pass(engine, sending_client(client), messages, now).run()
+    follow_up: list[int] = []
+    for workspace_id, channel, error in troubled:
+        for hook in CHANNEL_TROUBLE:
+            follow_up.extend(hook(engine, workspace_id, channel, error, now))
+    if follow_up:
+        extra = deliver(engine, client, now, ids=follow_up)
+        result.sent += extra.sent
+        result.failed += extra.failed
+        result.retrying += extra.retrying
+    return result
+
+
+@dataclass
+class _Outcome:
+    message: OutboxMessage
+    kind: str  # ok | ratelimited | release | error | transient
+    detail: str = ""
+    ts: str | None = None
+    channel: str | None = None
+    retry_after: float = 0.0
+
+
+class _Pass:
+    """One delivery pass: worker threads send, this thread records (the only DB writer)."""
+
+    def __init__(self, engine: Engine, client, messages: list[OutboxMessage], now: datetime):
+        self.engine, self.client, self.now = engine, client, now
+        self.lines: dict[str, deque] = {}
+        for message in messages:
+            self.lines.setdefault(message.channel, deque()).append(message)
+        self.results: queue.Queue[_Outcome | None] = queue.Queue()
+        self.cv = threading.Condition()
+        self.heap: list[tuple[float, int, str]] = []
+        self.seq = itertools.count()
+        for channel in self.lines:
+            self.heap.append((PACER.ready_at(channel), next(self.seq), channel))
+        heapq.heapify(self.heap)
+        self.in_flight = 0
+        self.remaining = len(messages)
+        self.deadline = time.monotonic() + PASS_DEADLINE
+
+    # workers ------------------------------------------------------------------------------
+    def _take(self) -> tuple[str, OutboxMessage] | None:
+        with self.cv:
+            while True:
+                if not self.heap:
+                    if self.in_flight == 0:
+                        self.cv.notify_all()
+                        return None
+                    self.cv.wait()
+                    continue
+                ready, _, channel = self.heap[0]
+                now = time.monotonic()
+                if now >= self.deadline or ready > self.deadline:
+                    heapq.heappop(self.heap)
+                    for message in self.lines.pop(channel):
+                        self.results.put(_Outcome(message, "release", "not sent in this pass"))
+                    continue
+                if ready <= now:
+                    heapq.heappop(self.heap)
+                    self.in_flight += 1
+                    return channel, self.lines[channel].popleft()
+                self.cv.wait(ready - now)
+
+    def _done(self, channel: str, ready: float, put_back: OutboxMessage | None = None,
+              drop_rest: str | None = None) -> None:
+        with self.cv:
+            self.in_flight -= 1
+            line = self.lines.get(channel)
+            if put_back is not None:
+                line.appendleft(put_back)
+            if drop_rest is not None:
+                while line:
+                    self.results.put(_Outcome(line.popleft(), "error", drop_rest))
+            if line:
+                heapq.heappush(self.heap, (ready, next(self.seq), channel))
+            else:
+                self.lines.pop(channel, None)
+            self.cv.notify_all()
+
+    def _work(self) -> None:
+        while True:
+            job = self._take()
+            if job is None:
+                return
+            channel, message = job
+            outcome = _send(self.client, message)
+            sent_at = time.monotonic()
+            PACER.posted(channel, sent_at)
+            if outcome.kind == "ratelimited":
+                until = sent_at + outcome.retry_after
+                PACER.hold(channel, until)
+                if outcome.retry_after <= MAX_IN_PASS_WAIT and until < self.deadline:
+                    self._done(channel, until, put_back=message)
+                    continue
+                outcome.kind = "release"
+                self.results.put(outcome)
+                with self.cv:  # the rest of this line waits for a later tick too
+                    for rest in self.lines.get(channel, ()):
+                        self.results.put(_Outcome(rest, "release", outcome.detail,
+                                                  retry_after=outcome.retry_after))
+                    self.lines[channel] = deque()
+                self._done(channel, until)
+                continue
+            self.results.put(outcome)
+            gone = outcome.detail if outcome.kind == "error" and (
+                outcome.detail in CHANNEL_GONE or outcome.detail == NOT_IN_CHANNEL) else None
+            self._done(channel, PACER.ready_at(channel), drop_rest=gone)
+
+    # recording ----------------------------------------------------------------------------
+    def run(self) -> tuple[Delivery, list[tuple[str, str, str]]]:
+        total = sum(len(line) for line in self.lines.values())
+        workers = [threading.Thread(target=self._work, name="pact-send", daemon=True)
+                   for _ in range(min(WORKERS, len(self.lines)))]
+        for worker in workers:
+            worker.start()
+        result = Delivery()
+        troubled: dict[tuple[str, str], str] = {}
+        pending: list[_Outcome] = []
+        seen = 0
+        while seen < total:
+            try:
+                outcome = self.results.get(timeout=0.05 if pending else 1.0)
+            except queue.Empty:
+                outcome = None
+            if outcome is not None:
+                pending.append(outcome)
+                seen += 1
+            if pending and (outcome is None or len(pending) >= 200 or seen == total):
+                self._record(pending, result, troubled)
+                pending = []
+        for worker in workers:
+            worker.join()
+        return result, [(w, c, e) for (w, c), e in troubled.items()]
+
+    def _record(self, outcomes: list[_Outcome], result: Delivery,
+                troubled: dict[tuple[str, str], str]) -> None:
+        sent, retry, failed = [], [], []
+        hooks: list[_Outcome] = []
+        wall = utcnow()
+        for o in outcomes:
+            m = o.message
+            if o.kind == "ok":
+                sent.append(dict(b_id=m.id, b_tok=m.claim_token, b_ts=o.ts, b_ch=o.channel,
+                                 b_at=wall))
+                if m.after_send:
+                    hooks.append(o)
+                result.sent += 1
+                continue
+            if o.kind in ("release", "ratelimited"):
+                retry.append(dict(b_id=m.id, b_tok=m.claim_token, b_err=o.detail[:500],
+                                  b_at=self.now + timedelta(seconds=o.retry_after),
+                                  b_refund=1))
+                result.retrying += 1
+                continue
+            error = o.detail
+            if o.kind == "error" and error in SKIP:
+                log.info("outbox %s (%s) to %s skipped: %s", m.id, m.kind, m.channel, error)
+                failed.append(dict(b_id=m.id, b_tok=m.claim_token, b_status="skipped",
+                                   b_err=error[:500]))
+                result.failed += 1
+                continue
+            if o.kind == "error" and (error in CHANNEL_GONE or error == NOT_IN_CHANNEL):
+                troubled.setdefault((m.workspace_id, m.channel), error)
+            if o.kind == "error" and error == NOT_IN_CHANNEL and m.attempts < MAX_ATTEMPTS:
+                delay = NOT_IN_CHANNEL_BACKOFF[min(m.attempts - 1,
+                                                   len(NOT_IN_CHANNEL_BACKOFF) - 1)]
+            elif o.kind == "transient" and m.attempts < MAX_ATTEMPTS:
+                delay = BACKOFF[min(m.attempts - 1, len(BACKOFF) - 1)]
+            elif o.kind == "error" and error not in PERMANENT and error not in CHANNEL_GONE \
+                    and error != NOT_IN_CHANNEL and m.attempts < MAX_ATTEMPTS:
+                delay = BACKOFF[min(m.attempts - 1, len(BACKOFF) - 1)]  # unknown: try again
+            else:
+                log.warning("outbox %s (%s) to %s failed for good after %s attempt(s): %s",
+                            m.id, m.kind, m.channel, m.attempts, error)
+                failed.append(dict(b_id=m.id, b_tok=m.claim_token, b_status="failed",
+                                   b_err=error[:500]))
+                result.failed += 1
+                continue
+            log.info("outbox %s (%s) to %s will retry in %s: %s", m.id, m.kind, m.channel,
+                     delay, error)
+            retry.append(dict(b_id=m.id, b_tok=m.claim_token, b_err=error[:500],
+                              b_at=self.now + delay, b_refund=0))
+            result.retrying += 1
+        with session_scope(self.engine) as session:
+            q.record_sent(session, sent)
+            q.record_retry(session, retry)
+            q.record_failed(session, failed)
+            for o in hooks:
+                name, _, ref = o.message.after_send.partition(":")
+                hook = AFTER_SEND.get(name)
+                if hook is None:
+                    log.error("no after-send hook %r for outbox message %s", name,
+                              o.message.id)
+                else:
+                    hook(session, ref, o.channel, o.ts)
+
+
+def _send(client, message: OutboxMessage) -> _Outcome:
     try:
         response = client.chat_postMessage(
-            channel=message.channel, text=message.text, blocks=message.blocks,
+            channel=message.channel, text=message.text, blocks=message.blocks or None,
             thread_ts=message.thread_ts, unfurl_links=False, unfurl_media=False)
     except SlackApiError as err:
-        _record_failure(engine, message, err.response.get("error") or
-                        f"http_{err.response.status_code}", now)
-        return False
-    except Exception as err:  # noqa: BLE001 - network trouble: retried with backoff
-        _record_failure(engine, message, f"{type(err).__name__}: {err}", now)
-        return False
-    with session_scope(engine) as session:
-        q.mark_sent(session, message, ts=response.get("ts"), channel=response.get("channel"),
-                    now=utcnow())
-        if message.after_send:
-            name, _, ref = message.after_send.partition(":")
-            hook = AFTER_SEND.get(name)
-            if hook is None:
-                log.error("no after-send hook %r for outbox message %s", name, message.id)
-            else:
-                hook(session, ref, response.get("channel"), response.get("ts"))
-    return True
-
-
-def _record_failure(engine: Engine, message: OutboxMessage, error: str, now: datetime) -> None:
-    with session_scope(engine) as session:
-        if error in SKIP:
-            log.info("outbox %s (%s) skipped: %s", message.id, message.kind, error)
-            q.mark_failed(session, message, error=error, status="skipped")
-        elif error in PERMANENT or message.attempts >= MAX_ATTEMPTS:
-            log.warning("outbox %s (%s) failed for good after %s attempts: %s", message.id,
-                        message.kind, message.attempts, error)
-            q.mark_failed(session, message, error=error)
-        else:
-            delay = BACKOFF[min(message.attempts - 1, len(BACKOFF) - 1)]
-            log.info("outbox %s (%s) will retry in %s: %s", message.id, message.kind, delay,
-                     error)
-            q.mark_retry(session, message, error=error, at=now + delay)
+        response = err.response
+        status = getattr(response, "status_code", 200)
+        if status == 429:
+            headers = getattr(response, "headers", {}) or {}
+            raw = headers.get("Retry-After") or headers.get("retry-after") or "1"
+            raw = raw[0] if isinstance(raw, list) else raw
+            try:
+                wait = max(float(raw), 0.0)
+            except ValueError:
+                wait = 1.0
+            return _Outcome(message, "ratelimited", "ratelimited", retry_after=wait)
+        if status >= 500:
+            return _Outcome(message, "transient", f"http_{status}")
+        data = response.data if isinstance(getattr(response, "data", None), dict) else {}
+        return _Outcome(message, "error", data.get("error") or f"http_{status}")
+    except Exception as err:  # noqa: BLE001 - timeouts and network trouble: retried
+        return _Outcome(message, "transient", f"{type(err).__name__}: {err}"[:300])
+    return _Outcome(message, "ok", ts=response.get("ts"), channel=response.get("channel"))

@@ -1,17 +1,38 @@
-"""`tick(now)`: claim what is due, send it, record the result.
+"""`tick(now)`: claim what is due, run it, send what it decided, record the result.
 
 Called by the runner every few seconds and directly by tests with any `now`.
+
+1. Claim due schedule rows with a conditional UPDATE and commit (scheduling rows are leased, so
+   any number of processes never run one occurrence twice; a dead process's lease lapses).
+2. For each claimed row, in one transaction: run its job (which only enqueues outbox messages,
+   keyed by the occurrence), compute the next run in the row's timezone, release the claim.
+3. Deliver due outbox messages outside any transaction (scheduling.outbox).
+
+Catch-up after downtime: the most recent missed occurrence runs once, late, when it is less than
+the grace period old (default 6 hours); older ones are skipped and counted on the row.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
+import time
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from scheduling.outbox import deliver_due
+from scheduling.jobs import Outcome, Run, registry
+from scheduling.outbox import deliver
+from scheduling.rules import RuleError, next_after, parse_rule
+from storage.engine import session_scope
+from storage.queries import schedules as sq
 
 log = logging.getLogger("pact.tick")
+
+BATCH = 200
+MAX_ATTEMPTS = 5
+RETRY = [timedelta(minutes=m) for m in (1, 5, 15, 30)]
+RECONCILE_EVERY = timedelta(minutes=5)
+CLAIM_BUDGET = 60.0  # seconds of claiming per tick; the rest waits for the next one
 
 
 @dataclass
@@ -19,13 +40,186 @@ class TickResult:
     claimed: int = 0
     sent: int = 0
     failed: int = 0
+    skipped: int = 0
+
+
+_reconciled: dict[int, datetime] = {}
+_reconcile_lock = threading.Lock()
+
+
+def _maybe_reconcile(engine, now: datetime) -> None:
+    from scheduling.jobs.sync import reconcile
+
+    with _reconcile_lock:
+        last = _reconciled.get(id(engine))
+        if last is not None and last <= now < last + RECONCILE_EVERY:
+            return
+        _reconciled[id(engine)] = now
+    with session_scope(engine) as session:
+        reconcile(session, now)
 
 
 def tick(now: datetime, services, client) -> TickResult:
-    """Run everything due at `now` (aware UTC): for now, deliver outbox messages left
-    pending (by a crash, or waiting for a retry)."""
+    """Run everything due at `now` (aware UTC)."""
     if now.tzinfo is None:
         raise ValueError("tick needs an aware datetime")
+    engine = services.engine
+    grace = services.settings.catchup_grace
     result = TickResult()
-    result.sent = deliver_due(services.engine, client, now)
+    _maybe_reconcile(engine, now)
+    started = time.monotonic()
+    while True:
+        with session_scope(engine) as session:
+            claims = sq.claim_due(session, now, BATCH)
+        if not claims:
+            break
+        result.claimed += len(claims)
+        result.skipped += _run_claims(engine, services, claims, now, grace)
+        if len(claims) < BATCH or time.monotonic() - started > CLAIM_BUDGET:
+            break
+    delivery = deliver(engine, client, now)
+    result.sent, result.failed = delivery.sent, delivery.failed
     return result
+
+
+def _catch_up(rule, tz: str, first: datetime, now: datetime) -> tuple[datetime, int]:
+    """The most recent occurrence at or before `now`, and how many earlier ones it passes."""
+    occurrence, passed = first, 0
+    for _ in range(5000):
+        nxt = next_after(rule, tz, occurrence)
+        if nxt is None or nxt > now:
+            break
+        occurrence, passed = nxt, passed + 1
+    return occurrence, passed
+
+
+def _run_claims(engine, services, claims: list[sq.Claimed], now: datetime,
+                grace: timedelta) -> int:
+    jobs = registry()
+    plans: list[tuple[sq.Claimed, object, Run | None, int]] = []
+    for claim in claims:
+        try:
+            rule = parse_rule(claim.rule)
+        except RuleError as err:
+            plans.append((claim, None, None, 0))
+            log.error("schedule %s has an unreadable rule %r: %s", claim.id, claim.rule, err)
+            continue
+        occurrence, passed = _catch_up(rule, claim.tz, claim.next_run_at, now)
+        if now - occurrence > grace:
+            plans.append((claim, rule, None, passed + 1))
+            continue
+        run = Run(claim.id, claim.workspace_id, claim.team_id, claim.kind, claim.subject_id,
+                  rule, claim.tz, occurrence, claim.last_run_at, now)
+        plans.append((claim, rule, run, passed))
+    skipped_total = 0
+    with session_scope(engine) as session:
+        contexts = {}
+        for kind in {p[2].kind for p in plans if p[2] is not None}:
+            module = jobs.get(kind)
+            if module is not None:
+                contexts[kind] = module.prepare(session, [p[2] for p in plans
+                                                          if p[2] is not None and p[2].kind == kind])
+        for claim, rule, run, skipped in plans:
+            skipped_total += skipped
+            if rule is None:
+                sq.finish(session, claim, now, status="done", next_run_at=None,
+                          last_error=f"unreadable rule {claim.rule!r}"[:500])
+                continue
+            module = jobs.get(claim.kind)
+            savepoint = session.begin_nested()
+            try:
+                outcome = Outcome()
+                if run is not None and module is not None:
+                    outcome = module.run(session, run, contexts.get(claim.kind), services)
+                elif module is None:
+                    log.error("schedule %s: no job for kind %r", claim.id, claim.kind)
+                if outcome.done:
+                    nxt = None
+                else:
+                    nxt = outcome.next_run_at or next_after(rule, claim.tz, now)
+                values = dict(next_run_at=nxt, status="active" if nxt else "done", attempts=0)
+                if run is not None:
+                    values.update(last_run_at=run.occurrence, last_error=None)
+                if skipped:
+                    values.update(skipped_runs=sq.T.c.skipped_runs + skipped,
+                                  last_skipped_at=claim.next_run_at if run else
+                                  _catch_up(rule, claim.tz, claim.next_run_at, now)[0],
+                                  last_error=f"skipped {skipped} occurrence(s) missed by more "
+                                             f"than {grace} (Pact was not running)")
+                    log.warning("schedule %s (%s %s): skipped %s missed occurrence(s) older "
+                                "than %s", claim.id, claim.kind, claim.subject_id, skipped,
+                                grace)
+                if run is not None and run.occurrence < now - timedelta(minutes=5):
+                    log.info("schedule %s (%s %s): ran the occurrence of %s late", claim.id,
+                             claim.kind, claim.subject_id, run.occurrence.isoformat())
+                if not sq.finish(session, claim, now, **values):
+                    savepoint.rollback()  # our lease lapsed and another process took over
+                    continue
+                savepoint.commit()
+            except Exception as err:  # noqa: BLE001 - recorded on the row, retried with backoff
+                savepoint.rollback()
+                log.exception("schedule %s (%s %s) failed", claim.id, claim.kind,
+                              claim.subject_id)
+                error = f"{type(err).__name__}: {err}"
+                attempts = claim.attempts + 1
+                if attempts >= MAX_ATTEMPTS:
+                    nxt = next_after(rule, claim.tz, now)
+                    sq.finish(session, claim, now, next_run_at=nxt,
+                              status="active" if nxt else "done", attempts=0,
+                              last_error=f"gave up on the occurrence of "
+                                         f"{claim.next_run_at.isoformat()}: {error}"[:500])
+                else:
+                    sq.retry_later(session, claim, now, error=error,
+                                   at=now + RETRY[min(attempts - 1, len(RETRY) - 1)])
+    return skipped_total
+
+
+def _channel_trouble(engine, workspace_id: str, channel: str, error: str,
+                     now: datetime) -> list[int]:
+    """A team channel refused a post: tell the team's leads what to do; pause the team's
+    schedules when the channel is gone. Returns the DMs to send."""
+    from handlers.blocks.checkins import channel_gone_dm, not_in_channel_dm
+    from scheduling.outbox import CHANNEL_GONE
+    from storage.queries.members import get_member
+    from storage.queries.outbox import enqueue
+    from storage.queries.teams import team_for_channel, team_leads
+
+    with session_scope(engine) as session:
+        team = team_for_channel(session, workspace_id, channel)
+        if team is None:
+            log.warning("posting to %s failed (%s) and no team uses that channel", channel,
+                        error)
+            return []
+        leads = [m.slack_user_id for m in team_leads(session, team.id) if not m.is_deleted]
+        if not leads and team.created_by:
+            creator = get_member(session, workspace_id, team.created_by)
+            if creator is None or not creator.is_deleted:
+                leads = [team.created_by]
+        day = now.date().isoformat()
+        blocks = None
+        if error in CHANNEL_GONE:
+            if not team.paused_reason:
+                team.paused_reason = ("the channel was archived" if error == "is_archived"
+                                      else "the channel cannot be found")
+                team.updated_at = now
+                session.add(team)
+                paused = sq.pause_team(session, team.id, now)
+                log.warning("team %s paused (%s schedules): %s", team.id, paused, error)
+            text, blocks = channel_gone_dm(channel, team.name, error, team.id)
+            key = f"channel_gone:{team.id}:{channel}:{day}"
+        else:
+            text = not_in_channel_dm(channel, team.name)
+            key = f"not_in_channel:{team.id}:{channel}:{day}"
+        ids = [enqueue(session, workspace_id=workspace_id, key=f"{key}:{lead}", channel=lead,
+                       text=text, blocks=blocks, kind="channel_trouble", not_before=now)
+               for lead in leads]
+        return [i for i in ids if i is not None]
+
+
+def _register() -> None:
+    from scheduling.outbox import on_channel_trouble
+
+    on_channel_trouble(_channel_trouble)
+
+
+_register()

@@ -2,6 +2,7 @@
 
 from storage.models.base import metadata
 from storage.models.goal import GOAL_STATUSES, Goal, GoalParticipant, Milestone, ProgressUpdate
+from storage.models.lab import LAB_SESSION_STATUSES, Lab, LabSeat, LabSession
 from storage.models.outbox import OUTBOX_STATUSES, OutboxMessage
 from storage.models.pdp import (
     OBJECTIVE_STATUSES,
@@ -11,6 +12,7 @@ from storage.models.pdp import (
     PdpChange,
     PdpReview,
 )
+from storage.models.schedule import SCHEDULE_KINDS, NudgeSent, NudgeSnooze, Schedule
 from storage.models.team import WEEKDAYS, Team, TeamMembership
 from storage.models.workspace import Member, Workspace
 
@@ -18,4 +20,6 @@ __all__ = [
     "GOAL_STATUSES", "OBJECTIVE_STATUSES", "OUTBOX_STATUSES", "VISIBILITIES", "WEEKDAYS",
     "Goal", "GoalParticipant", "Member", "Milestone", "Objective", "OutboxMessage", "Pdp", "PdpChange",
     "PdpReview", "ProgressUpdate", "Team", "TeamMembership", "Workspace", "metadata",
+    "LAB_SESSION_STATUSES", "Lab", "LabSeat", "LabSession",
+    "SCHEDULE_KINDS", "NudgeSent", "NudgeSnooze", "Schedule",
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, update
+from sqlalchemy import bindparam, or_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, select
@@ -98,3 +98,78 @@ def failures(session: Session, limit: int = 20) -> list[OutboxMessage]:
 def by_key(session: Session, key: str) -> OutboxMessage | None:
     return session.exec(select(OutboxMessage)
                         .where(OutboxMessage.idempotency_key == key)).first()
+
+
+T = OutboxMessage.__table__
+
+
+def _claimable(now: datetime):
+    return (T.c.status == "pending", T.c.next_attempt_at <= now,
+            or_(T.c.claimed_until.is_(None), T.c.claimed_until < now))
+
+
+def due_targets(session: Session, now: datetime, limit: int) -> list[tuple[int, str]]:
+    """(id, channel) of pending messages due at `now`, oldest first."""
+    rows = session.execute(
+        select(T.c.id, T.c.channel).where(*_claimable(now))
+        .order_by(T.c.next_attempt_at, T.c.id).limit(limit))
+    return [(i, c) for i, c in rows]
+
+
+def targets_of(session: Session, ids: list[int]) -> list[tuple[int, str]]:
+    rows = session.execute(select(T.c.id, T.c.channel).where(T.c.id.in_(ids))
+                           .order_by(T.c.id))
+    return [(i, c) for i, c in rows]
+
+
+def claim_many(session: Session, ids: list[int], now: datetime,
+               lease: timedelta = LEASE) -> list[OutboxMessage]:
+    """Claim every message of `ids` still claimable; one conditional UPDATE per 500 ids."""
+    token = uuid.uuid4().hex
+    claimed: list[OutboxMessage] = []
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        rows = session.execute(
+            update(T).where(T.c.id.in_(chunk), *_claimable(now))
+            .values(claimed_until=now + lease, claim_token=token, attempts=T.c.attempts + 1)
+            .returning(T.c.id, T.c.workspace_id, T.c.kind, T.c.channel, T.c.text, T.c.blocks,
+                       T.c.thread_ts, T.c.after_send, T.c.attempts, T.c.claim_token,
+                       T.c.idempotency_key)).all()
+        claimed.extend(OutboxMessage(id=r.id, workspace_id=r.workspace_id, kind=r.kind,
+                                     channel=r.channel, text=r.text, blocks=r.blocks,
+                                     thread_ts=r.thread_ts, after_send=r.after_send,
+                                     attempts=r.attempts, claim_token=r.claim_token,
+                                     idempotency_key=r.idempotency_key) for r in rows)
+    claimed.sort(key=lambda m: m.id)
+    return claimed
+
+
+_SENT = (update(T).where(T.c.id == bindparam("b_id"), T.c.claim_token == bindparam("b_tok"))
+         .values(status="sent", sent_ts=bindparam("b_ts"), sent_channel=bindparam("b_ch"),
+                 sent_at=bindparam("b_at"), last_error=None, claimed_until=None,
+                 claim_token=None))
+_RETRY = (update(T).where(T.c.id == bindparam("b_id"), T.c.claim_token == bindparam("b_tok"))
+          .values(last_error=bindparam("b_err"), next_attempt_at=bindparam("b_at"),
+                  attempts=T.c.attempts - bindparam("b_refund"), claimed_until=None,
+                  claim_token=None))
+_FAILED = (update(T).where(T.c.id == bindparam("b_id"), T.c.claim_token == bindparam("b_tok"))
+           .values(status=bindparam("b_status"), last_error=bindparam("b_err"),
+                   claimed_until=None, claim_token=None))
+
+
+def record_sent(session: Session, rows: list[dict]) -> None:
+    """[{b_id, b_tok, b_ts, b_ch, b_at}] in one executemany."""
+    if rows:
+        session.execute(_SENT, rows)
+
+
+def record_retry(session: Session, rows: list[dict]) -> None:
+    """[{b_id, b_tok, b_err, b_at, b_refund}]: b_refund=1 gives the attempt back (rate limits)."""
+    if rows:
+        session.execute(_RETRY, rows)
+
+
+def record_failed(session: Session, rows: list[dict]) -> None:
+    """[{b_id, b_tok, b_status, b_err}]"""
+    if rows:
+        session.execute(_FAILED, rows)

@@ -1,0 +1,95 @@
+"""Learning labs: the announcement days ahead, the presenter's reminder, the follow-up."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from sqlmodel import Session
+
+from handlers.blocks.labs import announcement, followup_dm, pick_topic_dm, reminder_dm
+from scheduling.jobs import Outcome, Run
+from scheduling.outbox import register_after_send
+from scheduling.rules import occurrence_of
+from storage.models import Lab, LabSession, Member, Team
+from storage.queries import labs as lq
+from storage.queries.outbox import enqueue
+
+log = logging.getLogger("pact.labs")
+
+
+def _store_post(session: Session, ref: str, channel: str, ts: str) -> None:
+    lab_session = session.get(LabSession, int(ref))
+    if lab_session is not None and ts:
+        lab_session.channel_ts = ts
+        session.add(lab_session)
+
+
+register_after_send("lab_post", _store_post)
+
+
+def slack_id(session: Session, member_id: int | None) -> str | None:
+    member = session.get(Member, member_id) if member_id else None
+    return member.slack_user_id if member else None
+
+
+def announce(session: Session, lab: Lab, team: Team, lab_session: LabSession,
+             now: datetime) -> list[int]:
+    """Enqueue the session's announcement (and, without a topic, ask the presenter for one)."""
+    presenter = slack_id(session, lab_session.presenter_id)
+    text, blocks = announcement(lab_session.id, team.name, lab_session.starts_at,
+                                lab.duration_minutes, presenter, lab_session.topic)
+    ids = [enqueue(session, workspace_id=team.workspace_id,
+                   key=f"lab_announce:{lab_session.id}", channel=team.channel_id, text=text,
+                   blocks=blocks, kind="lab_announce", after_send=f"lab_post:{lab_session.id}",
+                   not_before=now)]
+    if presenter and not lab_session.topic:
+        text, blocks = pick_topic_dm(team.name, lab_session.starts_at)
+        ids.append(enqueue(session, workspace_id=team.workspace_id,
+                           key=f"lab_topic:{lab_session.id}:{presenter}", channel=presenter,
+                           text=text, blocks=blocks, kind="lab_topic", not_before=now))
+    lq.session_schedules(session, lab, team, lab_session, now)
+    return [i for i in ids if i is not None]
+
+
+def prepare(session: Session, runs: list[Run]) -> None:
+    return None
+
+
+def run(session: Session, job: Run, ctx, services=None) -> Outcome:
+    if job.kind == "lab_announce":
+        lab = session.get(Lab, job.subject_id)
+        team = session.get(Team, lab.team_id) if lab else None
+        if lab is None or team is None:
+            return Outcome(done=True)
+        if team.paused_reason:
+            return Outcome()
+        starts_at = occurrence_of(job.rule, job.tz, job.occurrence)
+        if starts_at <= job.now:
+            log.warning("lab %s: the session of %s started before it could be announced",
+                        lab.id, starts_at)
+            return Outcome()
+        lab_session = lq.plan_session(session, lab, starts_at, job.now)
+        if lab_session is None:
+            return Outcome()
+        return Outcome(outbox_ids=announce(session, lab, team, lab_session, job.now))
+
+    lab_session = session.get(LabSession, job.subject_id)
+    lab = session.get(Lab, lab_session.lab_id) if lab_session else None
+    team = session.get(Team, lab.team_id) if lab else None
+    if lab_session is None or team is None or lab_session.status != "scheduled":
+        return Outcome(done=True)
+    if team.paused_reason:
+        return Outcome()
+    presenter = slack_id(session, lab_session.presenter_id)
+    if presenter is None:
+        return Outcome(done=True)
+    if job.kind == "lab_reminder":
+        text, blocks = reminder_dm(team.name, lab_session.starts_at, lab_session.topic,
+                                   lab_session.id)
+    else:
+        text, blocks = followup_dm(team.name, lab_session.topic, lab_session.id)
+    mid = enqueue(session, workspace_id=team.workspace_id,
+                  key=f"{job.kind}:{lab_session.id}:{presenter}", channel=presenter,
+                  text=text, blocks=blocks, kind=job.kind, not_before=job.now)
+    return Outcome(outbox_ids=[mid] if mid else [])

@@ -1,0 +1,166 @@
+"""Schedule rows: create them in step with the data, claim due ones atomically, record runs."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, bindparam, func, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import Session
+
+from scheduling.rules import Rule, next_after, parse_rule
+from storage.models import Schedule
+
+LEASE = timedelta(minutes=2)
+T = Schedule.__table__
+
+
+@dataclass
+class Claimed:
+    """A due schedule row this process holds (its claim token proves it)."""
+
+    id: int
+    workspace_id: str
+    team_id: int | None
+    kind: str
+    subject_id: int
+    rule: str
+    tz: str
+    next_run_at: datetime
+    last_run_at: datetime | None
+    attempts: int
+    token: str
+
+
+def _due(now: datetime):
+    return and_(T.c.status == "active", T.c.next_run_at <= now,
+                or_(T.c.claimed_until.is_(None), T.c.claimed_until < now))
+
+
+def claim_due(session: Session, now: datetime, limit: int = 200,
+              lease: timedelta = LEASE) -> list[Claimed]:
+    """Take up to `limit` due rows for this process, oldest first.
+
+    One conditional UPDATE: of any number of processes racing, each row goes to exactly one (on
+    PostgreSQL rows another process is claiming are skipped rather than waited for; the outer
+    condition is re-checked on the locked row either way). A claim lapses after `lease`.
+    """
+    token = uuid.uuid4().hex
+    pick = select(T.c.id).where(_due(now)).order_by(T.c.next_run_at, T.c.id).limit(limit)
+    if session.get_bind().dialect.name == "postgresql":
+        pick = pick.with_for_update(skip_locked=True)
+    stmt = (update(T).where(T.c.id.in_(pick.scalar_subquery()), _due(now))
+            .values(claim_token=token, claimed_until=now + lease)
+            .returning(T.c.id, T.c.workspace_id, T.c.team_id, T.c.kind, T.c.subject_id,
+                       T.c.rule, T.c.tz, T.c.next_run_at, T.c.last_run_at, T.c.attempts))
+    rows = session.execute(stmt).all()
+    claimed = [Claimed(*row, token=token) for row in rows]
+    claimed.sort(key=lambda c: (c.next_run_at, c.id))
+    return claimed
+
+
+def finish(session: Session, claim: Claimed, now: datetime, **values) -> bool:
+    """Record the outcome of a run and release the claim, only if the claim still stands."""
+    result = session.execute(
+        update(T).where(T.c.id == claim.id, T.c.claim_token == claim.token)
+        .values(claim_token=None, claimed_until=None, updated_at=now, **values))
+    return result.rowcount == 1
+
+
+def retry_later(session: Session, claim: Claimed, now: datetime, *, error: str,
+                at: datetime) -> bool:
+    """A failed attempt: keep the occurrence, try again at `at` (the claim field holds it)."""
+    result = session.execute(
+        update(T).where(T.c.id == claim.id, T.c.claim_token == claim.token)
+        .values(claim_token=None, claimed_until=at, attempts=T.c.attempts + 1,
+                last_error=error[:500], updated_at=now))
+    return result.rowcount == 1
+
+
+def get(session: Session, kind: str, subject_id: int) -> Schedule | None:
+    return session.exec(select(Schedule).where(Schedule.kind == kind,
+                                               Schedule.subject_id == subject_id)).scalars().first()
+
+
+def ensure(session: Session, *, workspace_id: str, kind: str, subject_id: int, rule: Rule | str,
+           tz: str, now: datetime, team_id: int | None = None,
+           next_run_at: datetime | None = None, paused: bool = False) -> Schedule:
+    """The schedule for (kind, subject): created, or brought in step with `rule` and `tz`.
+
+    A changed rule or timezone recomputes the next run from `now`; an unchanged one keeps it (so
+    saving a team twice never moves or repeats its check-in).
+    """
+    rule_obj = parse_rule(rule) if isinstance(rule, str) else rule
+    text = str(rule_obj)
+    nxt = next_run_at or next_after(rule_obj, tz, now)
+    status = "paused" if paused else ("active" if nxt is not None else "done")
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    session.execute(insert(T).values(
+        workspace_id=workspace_id, team_id=team_id, kind=kind, subject_id=subject_id, rule=text,
+        tz=tz, status=status, next_run_at=nxt, attempts=0, skipped_runs=0, created_at=now,
+        updated_at=now).on_conflict_do_nothing(index_elements=["kind", "subject_id"]))
+    row = session.exec(select(Schedule).where(Schedule.kind == kind,
+                                              Schedule.subject_id == subject_id)
+                       .with_for_update()).scalars().one()
+    changed = row.rule != text or row.tz != tz or (next_run_at is not None
+                                                   and row.next_run_at != next_run_at)
+    if changed or (row.status == "done" and nxt is not None):
+        row.rule, row.tz, row.next_run_at = text, tz, nxt
+        row.status = status if row.status != "paused" else "paused"
+        row.attempts, row.claimed_until, row.claim_token = 0, None, None
+        row.updated_at = now
+    if row.team_id != team_id:
+        row.team_id = team_id
+    session.add(row)
+    session.flush()
+    return row
+
+
+def end(session: Session, kind: str, subject_ids, now: datetime) -> int:
+    """Stop schedules whose subject is finished (a milestone done, a goal archived)."""
+    ids = list(subject_ids)
+    if not ids:
+        return 0
+    return session.execute(update(T).where(T.c.kind == kind, T.c.subject_id.in_(ids),
+                                           T.c.status != "done")
+                           .values(status="done", next_run_at=None, claim_token=None,
+                                   claimed_until=None, updated_at=now)).rowcount
+
+
+def pause_team(session: Session, team_id: int, now: datetime) -> int:
+    return session.execute(update(T).where(T.c.team_id == team_id, T.c.status == "active")
+                           .values(status="paused", updated_at=now)).rowcount
+
+
+def resume_team(session: Session, team_id: int, now: datetime) -> int:
+    """Paused schedules run again from now on (what was missed meanwhile is not caught up)."""
+    rows = session.execute(select(T.c.id, T.c.rule, T.c.tz)
+                           .where(T.c.team_id == team_id, T.c.status == "paused")).all()
+    for sid, rule, tz in rows:
+        nxt = next_after(parse_rule(rule), tz, now)
+        session.execute(update(T).where(T.c.id == sid).values(
+            status="active" if nxt else "done", next_run_at=nxt, claim_token=None,
+            claimed_until=None, attempts=0, updated_at=now))
+    return len(rows)
+
+
+def counts(session: Session) -> dict[str, int]:
+    """Schedules by status (for `pact doctor`)."""
+    return dict(session.execute(select(T.c.status, func.count()).group_by(T.c.status)).all())
+
+
+def troubled(session: Session, limit: int = 10) -> list[Schedule]:
+    """Active schedules whose last attempt failed."""
+    return list(session.exec(select(Schedule).where(Schedule.status == "active",
+                                                    Schedule.attempts > 0)
+                             .order_by(Schedule.updated_at.desc()).limit(limit)).scalars())
+
+
+def bulk_next(session: Session, updates: list[dict]) -> None:
+    """Set next_run_at for many rows at once: [{"b_id": .., "b_next": ..}]."""
+    if updates:
+        session.execute(update(T).where(T.c.id == bindparam("b_id"))
+                        .values(next_run_at=bindparam("b_next")), updates)

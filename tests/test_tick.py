@@ -1,0 +1,150 @@
+"""`tick(now)` called directly with chosen times: check-ins, milestone reminders, catch-up after
+downtime, reconciliation, retries of failing jobs."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from types import SimpleNamespace
+
+from sqlmodel import select
+
+from bot.config import load_settings
+from bot.services import Services
+from bot.slack_client import make_web_client
+from scheduling.tick import tick
+from storage.engine import session_scope
+from storage.models import (
+    Goal,
+    Milestone,
+    OutboxMessage,
+    ProgressUpdate,
+    Schedule,
+    Team,
+    TeamMembership,
+)
+from storage.queries.members import ensure_workspace, get_or_create_member
+
+WS = "T0PACT"
+
+
+def services_for(engine, emulator, **env) -> Services:
+    settings = load_settings({"SLACK_BOT_TOKEN": emulator.bot_token,
+                              "SLACK_API_URL": emulator.url, **env})
+    return Services(settings=settings, engine=engine)
+
+
+def client_for(emulator, retries: int = 2):
+    settings = load_settings({"SLACK_BOT_TOKEN": emulator.bot_token,
+                              "SLACK_API_URL": emulator.url})
+    return make_web_client(settings, retries=retries, timeout=5)
+
+
+def make_team(engine, emulator, *, tz="Europe/Berlin", weekday="mon", at="10:00",
+              members=2, goals=1, milestones=(), channel=None, name="Growth",
+              bot_is_member=True):
+    """A team in a real channel: a lead, `members` members, `goals` active goals."""
+    channel = channel or emulator.add_channel(name=name.lower(), bot_is_member=bot_is_member)
+    lead = emulator.add_user(name="lead", tz=tz)
+    people = [emulator.add_user(name=f"member{i}", tz=tz) for i in range(members)]
+    with session_scope(engine) as s:
+        ensure_workspace(s, WS)
+        team = Team(workspace_id=WS, channel_id=channel, name=name, tz=tz,
+                    checkin_weekday=weekday, checkin_time=at, created_by=lead)
+        s.add(team)
+        s.flush()
+        ids = {}
+        for uid, role in [(lead, "lead"), *[(p, "member") for p in people]]:
+            member = get_or_create_member(s, WS, uid)
+            member.tz = tz
+            member.display_name = uid
+            s.add(member)
+            s.flush()
+            ids[uid] = member.id
+            s.add(TeamMembership(team_id=team.id, member_id=member.id, role=role))
+        goal_ids = []
+        for g in range(goals):
+            goal = Goal(team_id=team.id, owner_id=ids[lead], title=f"Goal {g} <b>",
+                        metric="certified people", baseline=0, target=10, current_value=3,
+                        unit="people", due_date=date(2027, 6, 30))
+            s.add(goal)
+            s.flush()
+            goal_ids.append(goal.id)
+            for i, due in enumerate(milestones):
+                s.add(Milestone(goal_id=goal.id, position=i, title=f"Step {i}", due_date=due))
+        team_id = team.id
+    return SimpleNamespace(id=team_id, channel=channel, lead=lead, members=people,
+                           member_ids=ids, goal_ids=goal_ids)
+
+
+def schedule(engine, kind, subject_id) -> Schedule:
+    with session_scope(engine) as s:
+        return s.exec(select(Schedule).where(Schedule.kind == kind,
+                                             Schedule.subject_id == subject_id)).one()
+
+
+def outbox(engine, kind=None) -> list[OutboxMessage]:
+    with session_scope(engine) as s:
+        query = select(OutboxMessage).order_by(OutboxMessage.id)
+        if kind:
+            query = query.where(OutboxMessage.kind == kind)
+        return list(s.exec(query))
+
+
+def at(text: str) -> datetime:
+    return datetime.fromisoformat(text).astimezone(UTC)
+
+
+# 2026-11-23 is a Monday.
+MONDAY_10_BERLIN = at("2026-11-23T10:00:00+01:00")
+
+
+def test_checkin_posts_once_per_active_goal_at_the_teams_local_time(engine, emulator):
+    team = make_team(engine, emulator, goals=2, milestones=[date(2026, 12, 4)])
+    services, client = services_for(engine, emulator), client_for(emulator)
+    tick(MONDAY_10_BERLIN - timedelta(days=3), services, client)  # creates the schedule
+    assert schedule(engine, "checkin", team.id).next_run_at == MONDAY_10_BERLIN
+    tick(MONDAY_10_BERLIN - timedelta(seconds=1), services, client)
+    assert emulator.messages(team.channel) == []
+    tick(MONDAY_10_BERLIN, services, client)
+    tick(MONDAY_10_BERLIN + timedelta(seconds=30), services, client)
+    posts = emulator.messages(team.channel)
+    assert len(posts) == 2
+    first = posts[0]
+    assert "Check-in: Goal 0" in first["text"]
+    body = str(first["blocks"])
+    assert "Goal 0 &lt;b&gt;" in body and "▰▰▰" in body and "Step 0" in body
+    assert "<!date^" in body
+    actions = [e["action_id"] for b in first["blocks"] if b["type"] == "actions"
+               for e in b["elements"]]
+    assert actions == ["goal_log_progress", "milestone_mark_done", "checkin_stuck"]
+    assert schedule(engine, "checkin", team.id).next_run_at == MONDAY_10_BERLIN + \
+        timedelta(days=7)
+    assert emulator.violations == []
+
+
+def test_checkin_names_who_logged_progress_and_flags_overdue_milestones(engine, emulator):
+    team = make_team(engine, emulator, milestones=[date(2026, 11, 20), date(2026, 12, 20)])
+    services, client = services_for(engine, emulator), client_for(emulator)
+    tick(MONDAY_10_BERLIN - timedelta(days=1), services, client)
+    with session_scope(engine) as s:
+        s.add(ProgressUpdate(goal_id=team.goal_ids[0], member_id=team.member_ids[team.members[0]],
+                             value=3, created_at=MONDAY_10_BERLIN - timedelta(days=2)))
+    tick(MONDAY_10_BERLIN, services, client)
+    (post,) = emulator.messages(team.channel)
+    body = str(post["blocks"])
+    assert f"<@{team.members[0]}>" in body and "Overdue" in body and "Step 0" in body
+    assert "overdue" in post["text"]
+    # Mark milestone done points at the overdue one.
+    (actions,) = [b for b in post["blocks"] if b["type"] == "actions"]
+    with session_scope(engine) as s:
+        overdue = s.exec(select(Milestone).where(Milestone.title == "Step 0")).one()
+    assert actions["elements"][1]["value"] == str(overdue.id)
+
+
+def test_a_team_without_active_goals_gets_no_post(engine, emulator):
+    team = make_team(engine, emulator, goals=0)
+    services, client = services_for(engine, emulator), client_for(emulator)
+    tick(MONDAY_10_BERLIN - timedelta(days=1), services, client)
+    tick(MONDAY_10_BERLIN, services, client)
+    assert emulator.messages(team.channel) == []
+    assert schedule(engine, "checkin", team.id).last_run_at == MONDAY_10_BERLIN
