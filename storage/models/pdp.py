@@ -32,6 +32,8 @@ class Pdp(SQLModel, table=True):
     review_cadence_months: int = 3
     last_review_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     next_review_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # Set when the owner asks their manager for a review; cleared when the manager approves.
+    review_requested_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 

@@ -1,0 +1,264 @@
+"""Development plans, their objectives, reviews and history."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import delete, or_, update
+from sqlmodel import Session, col, select
+
+from bot.rules import pdp as rules
+from bot.rules.visibility import (
+    ChangeFacts,
+    ObjectiveFacts,
+    PlanFacts,
+    ProgressFacts,
+    ReviewFacts,
+)
+from storage.models import (
+    Goal,
+    Member,
+    Objective,
+    OutboxMessage,
+    Pdp,
+    PdpChange,
+    PdpReview,
+    ProgressUpdate,
+    TeamMembership,
+)
+from storage.types import utcnow
+
+
+def get_plan(session: Session, owner_id: int, *, for_update: bool = False) -> Pdp | None:
+    stmt = select(Pdp).where(Pdp.owner_id == owner_id)
+    if for_update:
+        stmt = stmt.with_for_update()
+    return session.exec(stmt).first()
+
+
+def get_plan_by_id(session: Session, pdp_id: int, *, for_update: bool = False) -> Pdp | None:
+    stmt = select(Pdp).where(Pdp.id == pdp_id)
+    if for_update:
+        stmt = stmt.with_for_update()
+    return session.exec(stmt).first()
+
+
+def create_plan(session: Session, owner_id: int, now: datetime | None = None) -> Pdp:
+    """A new empty plan, private, reviewed quarterly. Concurrent creators get the same row."""
+    now = now or utcnow()
+    existing = get_plan(session, owner_id, for_update=True)
+    if existing is not None:
+        return existing
+    pdp = Pdp(owner_id=owner_id, review_cadence_months=rules.DEFAULT_CADENCE, created_at=now,
+              updated_at=now)
+    pdp.next_review_at = rules.next_review(created_at=now, last_review_at=None,
+                                           cadence_months=pdp.review_cadence_months)
+    session.add(pdp)
+    session.flush()
+    return pdp
+
+
+def objectives_of(session: Session, pdp_id: int) -> list[Objective]:
+    return list(session.exec(select(Objective).where(Objective.pdp_id == pdp_id)
+                             .order_by(Objective.created_at, Objective.id)))
+
+
+def open_objective_count(session: Session, pdp_id: int) -> int:
+    return len(session.exec(select(Objective.id).where(
+        Objective.pdp_id == pdp_id, col(Objective.status).in_(rules.OPEN_STATUSES))).all())
+
+
+def get_objective(session: Session, objective_id: int, *,
+                  for_update: bool = False) -> tuple[Objective, Pdp] | None:
+    """An objective with its plan (to check who owns it), or None."""
+    stmt = select(Objective).where(Objective.id == objective_id)
+    if for_update:
+        stmt = stmt.with_for_update()
+    objective = session.exec(stmt).first()
+    if objective is None:
+        return None
+    pdp = session.get(Pdp, objective.pdp_id)
+    return (objective, pdp) if pdp is not None else None
+
+
+def record_change(session: Session, pdp: Pdp, actor_id: int, what: str,
+                  objective_id: int | None = None, now: datetime | None = None) -> PdpChange:
+    change = PdpChange(pdp_id=pdp.id, actor_id=actor_id, objective_id=objective_id,
+                       what=what[:500], created_at=now or utcnow())
+    session.add(change)
+    session.flush()
+    return change
+
+
+def mark_done(session: Session, objective_id: int, now: datetime) -> bool:
+    """Move an objective to done; True only for the one request that made the transition."""
+    result = session.execute(
+        update(Objective)
+        .where(Objective.id == objective_id, Objective.status != "done")
+        .values(status="done", progress=100, done_at=now, updated_at=now))
+    return result.rowcount == 1
+
+
+# ---- goals an objective may link to ----------------------------------------------------------
+
+
+def active_goals_for(session: Session, member_id: int) -> list[Goal]:
+    """Active shared goals of the member's teams, newest first."""
+    teams = select(TeamMembership.team_id).where(TeamMembership.member_id == member_id)
+    return list(session.exec(select(Goal).where(Goal.status == "active",
+                                                col(Goal.team_id).in_(teams))
+                             .order_by(Goal.created_at.desc(), Goal.id.desc()).limit(100)))
+
+
+def linkable_goal(session: Session, goal_id: int, member_id: int) -> Goal | None:
+    """Goal `goal_id` when it is active and belongs to one of the member's teams."""
+    goal = session.get(Goal, goal_id)
+    if goal is None or goal.status != "active":
+        return None
+    in_team = session.exec(select(TeamMembership).where(
+        TeamMembership.team_id == goal.team_id, TeamMembership.member_id == member_id)).first()
+    return goal if in_team is not None else None
+
+
+def linked_objectives(session: Session, goal_id: int) -> list[tuple[Objective, Pdp]]:
+    rows = session.exec(select(Objective, Pdp).join(Pdp, Pdp.id == Objective.pdp_id)
+                        .where(Objective.goal_id == goal_id, Objective.status != "dropped")
+                        .order_by(Objective.id))
+    return [(o, p) for o, p in rows]
+
+
+# ---- managers ------------------------------------------------------------------------------
+
+
+def plans_managed_by(session: Session, manager_id: int) -> list[Pdp]:
+    return list(session.exec(select(Pdp).where(Pdp.manager_id == manager_id)
+                             .order_by(Pdp.next_review_at, Pdp.id)))
+
+
+def pending_reviews_for(session: Session, manager_id: int) -> list[Pdp]:
+    return list(session.exec(select(Pdp).where(Pdp.manager_id == manager_id,
+                                               col(Pdp.review_requested_at).is_not(None))
+                             .order_by(Pdp.review_requested_at, Pdp.id)))
+
+
+def add_review(session: Session, pdp: Pdp, reviewer_id: int, outcome: str, comment: str,
+               now: datetime) -> PdpReview:
+    """Record a review. An approval completes it: the next review moves by the cadence."""
+    review = PdpReview(pdp_id=pdp.id, reviewer_id=reviewer_id, outcome=outcome,
+                       comment=comment[:rules.COMMENT_MAX], created_at=now)
+    session.add(review)
+    if outcome == "approved":
+        pdp.last_review_at = now
+        pdp.next_review_at = rules.next_review(created_at=pdp.created_at, last_review_at=now,
+                                               cadence_months=pdp.review_cadence_months)
+        pdp.review_requested_at = None
+    pdp.updated_at = now
+    session.add(pdp)
+    session.flush()
+    return review
+
+
+# ---- reading a whole plan -------------------------------------------------------------------
+
+
+def _slack_ids(session: Session, member_ids: set[int]) -> dict[int, str]:
+    if not member_ids:
+        return {}
+    rows = session.exec(select(Member.id, Member.slack_user_id)
+                        .where(col(Member.id).in_(member_ids)))
+    return dict(rows.all())
+
+
+def plan_facts(session: Session, pdp: Pdp, *, with_history: bool = True) -> PlanFacts:
+    """Everything stored about `pdp`, as plain data for the visibility policy."""
+    objectives = objectives_of(session, pdp.id)
+    goal_ids = {o.goal_id for o in objectives if o.goal_id is not None}
+    goals = {g.id: g.title for g in session.exec(
+        select(Goal).where(col(Goal.id).in_(goal_ids)))} if goal_ids else {}
+    updates: dict[int, list[ProgressUpdate]] = {}
+    reviews: list[PdpReview] = []
+    changes: list[PdpChange] = []
+    if objectives:
+        for u in session.exec(select(ProgressUpdate)
+                              .where(col(ProgressUpdate.objective_id)
+                                     .in_([o.id for o in objectives]))
+                              .order_by(ProgressUpdate.created_at, ProgressUpdate.id)):
+            updates.setdefault(u.objective_id, []).append(u)
+    reviews = list(session.exec(select(PdpReview).where(PdpReview.pdp_id == pdp.id)
+                                .order_by(PdpReview.created_at, PdpReview.id)))
+    if with_history:
+        changes = list(session.exec(select(PdpChange).where(PdpChange.pdp_id == pdp.id)
+                                    .order_by(PdpChange.created_at, PdpChange.id)))
+    people = {pdp.owner_id} | ({pdp.manager_id} if pdp.manager_id else set())
+    people |= {r.reviewer_id for r in reviews} | {c.actor_id for c in changes}
+    people |= {u.member_id for us in updates.values() for u in us}
+    slack = _slack_ids(session, people)
+    return PlanFacts(
+        pdp_id=pdp.id, owner_id=pdp.owner_id, owner_user=slack.get(pdp.owner_id, ""),
+        manager_id=pdp.manager_id,
+        manager_user=slack.get(pdp.manager_id) if pdp.manager_id else None,
+        aspiration=pdp.aspiration, aspiration_visibility=pdp.aspiration_visibility,
+        skill_gaps=pdp.skill_gaps, skill_gaps_visibility=pdp.skill_gaps_visibility,
+        cadence_months=pdp.review_cadence_months, last_review_at=pdp.last_review_at,
+        next_review_at=pdp.next_review_at, review_requested_at=pdp.review_requested_at,
+        created_at=pdp.created_at,
+        objectives=tuple(
+            ObjectiveFacts(
+                id=o.id, title=o.title, skill=o.skill, actions=o.actions,
+                target_date=o.target_date, goal_id=o.goal_id,
+                goal_title=goals.get(o.goal_id) if o.goal_id else None, status=o.status,
+                progress=o.progress, visibility=o.visibility, done_at=o.done_at,
+                last_progress_at=o.last_progress_at,
+                updates=tuple(ProgressFacts(u.value, u.note, u.created_at,
+                                            slack.get(u.member_id, ""))
+                              for u in updates.get(o.id, ())))
+            for o in objectives),
+        reviews=tuple(ReviewFacts(r.reviewer_id, slack.get(r.reviewer_id, ""), r.outcome,
+                                  r.comment, r.created_at) for r in reviews),
+        changes=tuple(ChangeFacts(slack.get(c.actor_id, ""), c.what, c.created_at,
+                                  c.objective_id) for c in changes),
+    )
+
+
+# ---- deleting ------------------------------------------------------------------------------
+
+
+def outbox_keys_filter(pdp_id: int, objective_ids: list[int]):
+    """Outbox rows that carry this plan's content: its DMs and its objectives' celebrations."""
+    conditions = [col(OutboxMessage.idempotency_key).startswith(f"pdp:{pdp_id}:")]
+    for oid in objective_ids:
+        conditions.append(OutboxMessage.idempotency_key.in_(
+            [f"celebrate:objective:{oid}", f"congrats:objective:{oid}"]))
+        conditions.append(col(OutboxMessage.idempotency_key)
+                          .startswith(f"celebrate:objective:{oid}:"))
+    return or_(*conditions)
+
+
+def delete_plan(session: Session, pdp: Pdp) -> tuple[dict[str, int], list[tuple[str, str]]]:
+    """Remove the plan and everything hanging off it.
+
+    Returns how many rows of each kind went, and the (channel, ts) of the messages Pact sent to
+    the manager about this plan, so the caller can take those back from Slack too.
+    """
+    objective_ids = [o.id for o in objectives_of(session, pdp.id)]
+    counts: dict[str, int] = {}
+    messages = list(session.exec(select(OutboxMessage)
+                                 .where(outbox_keys_filter(pdp.id, objective_ids))))
+    counts["messages"] = len(messages)
+    unsend = [(m.sent_channel, m.sent_ts) for m in messages
+              if m.idempotency_key.startswith(f"pdp:{pdp.id}:mgr:") and m.sent_ts
+              and m.sent_channel]
+    session.execute(delete(OutboxMessage).where(outbox_keys_filter(pdp.id, objective_ids)))
+    if objective_ids:
+        counts["progress_updates"] = session.execute(
+            delete(ProgressUpdate).where(col(ProgressUpdate.objective_id).in_(objective_ids))
+        ).rowcount
+    counts["objectives"] = session.execute(
+        delete(Objective).where(Objective.pdp_id == pdp.id)).rowcount
+    counts["reviews"] = session.execute(
+        delete(PdpReview).where(PdpReview.pdp_id == pdp.id)).rowcount
+    counts["changes"] = session.execute(
+        delete(PdpChange).where(PdpChange.pdp_id == pdp.id)).rowcount
+    session.execute(delete(Pdp).where(Pdp.id == pdp.id))
+    session.flush()
+    return counts, unsend
