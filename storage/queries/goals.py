@@ -198,14 +198,18 @@ def archive(session: Session, goal_id: int) -> bool:
 
 
 def contributor_ids(session: Session, goal_id: int) -> list[int]:
-    """Everyone who said "I'm in" or logged progress, in the order they first took part."""
+    """Everyone who said "I'm in", logged progress or marked a milestone done, in the order
+    they first took part."""
     joined = session.exec(select(GoalParticipant.member_id, GoalParticipant.joined_at)
                           .where(GoalParticipant.goal_id == goal_id)).all()
     logged = session.exec(select(ProgressUpdate.member_id, func.min(ProgressUpdate.created_at))
                           .where(ProgressUpdate.goal_id == goal_id)
                           .group_by(ProgressUpdate.member_id)).all()
+    marked = session.exec(select(Milestone.done_by_id, Milestone.done_at)
+                          .where(Milestone.goal_id == goal_id,
+                                 Milestone.done_by_id.is_not(None))).all()
     first: dict[int, datetime] = {}
-    for member_id, at in [*joined, *logged]:
+    for member_id, at in [*joined, *logged, *marked]:
         if member_id not in first or at < first[member_id]:
             first[member_id] = at
     return sorted(first, key=lambda m: (first[m], m))
