@@ -15,6 +15,8 @@ from handlers.blocks import pdp as blocks
 from storage.engine import session_scope
 from storage.models import (
     Goal,
+    Lab,
+    LabSession,
     Member,
     Objective,
     OutboxMessage,
@@ -675,6 +677,12 @@ def test_delete_asks_for_confirmation_then_removes_everything(pact, world):
     with session_scope(pact.engine) as s:
         assert s.exec(select(Pdp)).first() is not None  # nothing gone before the click
         pdp_id = s.exec(select(Pdp.id)).one()
+        lab = Lab(team_id=world.team_id, rule="every 2 weeks thu 15:00 from 2026-01-08")
+        s.add(lab)
+        s.flush()
+        s.add(LabSession(lab_id=lab.id, starts_at=utcnow() + timedelta(days=3),
+                         presenter_id=world.members["owner"], objective_id=oid,
+                         topic="Run a sprint review"))
     pact.slack.block_action(user=world.owner, action_id=blocks.DELETE_CONFIRMED,
                             value=str(pdp_id), channel="C0NOWHERE01")
     pact.wait_idle()
@@ -684,6 +692,7 @@ def test_delete_asks_for_confirmation_then_removes_everything(pact, world):
         assert s.exec(select(ProgressUpdate).where(ProgressUpdate.objective_id.is_not(None))
                       ).all() == []
         assert [m.idempotency_key for m in s.exec(select(OutboxMessage))] == []
+        assert [(x.topic, x.objective_id) for x in s.exec(select(LabSession))] == [("", None)]
     assert pact.emulator.dms(world.manager) == []  # Pact took its messages back
     assert "deleted" in pact.emulator.dms(world.owner)[-1]["text"]
     assert pact.emulator.violations == []

@@ -17,6 +17,7 @@ from bot.rules.visibility import (
 )
 from storage.models import (
     Goal,
+    LabSession,
     Member,
     Objective,
     OutboxMessage,
@@ -250,6 +251,9 @@ def delete_plan(session: Session, pdp: Pdp) -> tuple[dict[str, int], list[tuple[
               and m.sent_channel]
     session.execute(delete(OutboxMessage).where(outbox_keys_filter(pdp.id, objective_ids)))
     if objective_ids:
+        # Learning-lab sessions copied an objective's title as their topic: take it back.
+        session.execute(update(LabSession).where(col(LabSession.objective_id).in_(objective_ids))
+                        .values(topic="", objective_id=None))
         counts["progress_updates"] = session.execute(
             delete(ProgressUpdate).where(col(ProgressUpdate.objective_id).in_(objective_ids))
         ).rowcount
