@@ -664,7 +664,9 @@ def register(app, services) -> None:  # noqa: C901 - one place for the goal list
             ack(response_action="errors", errors=errors)
             return
         with session_scope(engine) as session:
-            goal = gq.get_goal(session, workspace, goal_ref)
+            # Locked from here to the commit: a goal achieved by someone else a moment ago is
+            # seen as achieved, and concurrent updates apply one after the other.
+            goal = gq.get_goal(session, workspace, goal_ref, for_update=True)
             me = get_or_create_member(session, workspace, user)
             problem_block = "goal" if values.get("goal") else "value"
             if goal is None:

@@ -6,7 +6,9 @@ from sqlmodel import select
 
 from storage.engine import session_scope
 from storage.models import Goal, GoalParticipant, Milestone, ProgressUpdate
-from tests.goal_steps import (
+from tests.slack_emulator import check_message_blocks, check_view
+from tests.slack_requests import date_value, number_value, text_value
+from tests.test_goals_steps import (
     celebrations,
     create_goal,
     day,
@@ -16,8 +18,6 @@ from tests.goal_steps import (
     open_goal_form,
     team,
 )
-from tests.slack_emulator import check_message_blocks, check_view
-from tests.slack_requests import date_value, number_value, text_value
 from tests.test_teams import latest_view
 
 

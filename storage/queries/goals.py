@@ -130,18 +130,18 @@ def update_goal(session: Session, goal: Goal, form: GoalInput) -> Goal:
     return goal
 
 
-def _insert_ignore(session: Session, model, values: dict, keys: list[str]):
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    return session.execute(insert(model).values(**values)
-                           .on_conflict_do_nothing(index_elements=keys))
-
-
 def add_participant(session: Session, goal_id: int, member_id: int) -> bool:
-    """Record "I'm in"; False when the member had already joined (nothing changes)."""
-    result = _insert_ignore(session, GoalParticipant,
-                            dict(goal_id=goal_id, member_id=member_id, joined_at=utcnow()),
-                            ["goal_id", "member_id"])
-    return result.rowcount == 1
+    """Record "I'm in"; False when the member had already joined (nothing changes).
+
+    INSERT … ON CONFLICT DO NOTHING RETURNING: a double click or two processes add one row, and
+    exactly one of them is told it was new.
+    """
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    stmt = (insert(GoalParticipant)
+            .values(goal_id=goal_id, member_id=member_id, joined_at=utcnow())
+            .on_conflict_do_nothing(index_elements=["goal_id", "member_id"])
+            .returning(GoalParticipant.member_id))
+    return session.execute(stmt).scalar() is not None
 
 
 def participant_ids(session: Session, goal_id: int) -> list[int]:

@@ -1,4 +1,4 @@
-"""Steps shared by the goal tests: a team, a goal, progress, as people do them in Slack."""
+"""Steps shared by the goal tests (no tests here): a team, a goal, progress, as in Slack."""
 
 from __future__ import annotations
 
