@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from handlers import goals, help, home, members, slash, teams
+from handlers import goals, help, home, labs, members, pdp, rhythm, slash, teams
 
 # Order matters only for `/pact help`: subcommands are listed as their modules register them.
-FEATURES = [help, members, home, teams, goals]
+FEATURES = [help, members, home, teams, goals, pdp, rhythm, labs]
 
 
 def register_all(app, services) -> None:
