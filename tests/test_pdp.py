@@ -696,3 +696,35 @@ def test_delete_asks_for_confirmation_then_removes_everything(pact, world):
     assert pact.emulator.dms(world.manager) == []  # Pact took its messages back
     assert "deleted" in pact.emulator.dms(world.owner)[-1]["text"]
     assert pact.emulator.violations == []
+
+
+def test_manager_opens_a_report_and_approves_from_the_modal(pact, world):
+    create_plan(pact, world, aspiration="Lead a platform team", aspiration_visibility="manager",
+                skill_gaps="Public speaking", skill_gaps_visibility="private")
+    with session_scope(pact.engine) as s:
+        pdp_id = s.exec(select(Pdp.id)).one()
+    listing = pact.slack.command("pdp reports", user=world.manager).json()
+    button = next(b["accessory"] for b in listing["blocks"] if b.get("accessory"))
+    assert button["action_id"] == blocks.VIEW_REPORT and button["value"] == str(pdp_id)
+    pact.slack.block_action(user=world.manager, action_id=blocks.VIEW_REPORT,
+                            value=str(pdp_id), channel="C0NOWHERE01")
+    modal = opened(pact)
+    assert check_view(modal) == []
+    assert "Lead a platform team" in text_of(modal) and "Public speaking" not in text_of(modal)
+    pact.slack.block_action(user=world.manager, action_id=blocks.REVIEW_APPROVE,
+                            value=str(pdp_id), view=modal)
+    pact.wait_idle()
+    updated = current(pact, modal)
+    assert "You approved this plan" in text_of(updated)
+    assert not any(b.get("block_id") == "review_actions" for b in updated["blocks"])
+    # a second click right after is not a second review
+    pact.slack.block_action(user=world.manager, action_id=blocks.REVIEW_APPROVE,
+                            value=str(pdp_id), view=modal)
+    pact.wait_idle()
+    with session_scope(pact.engine) as s:
+        assert [r.outcome for r in s.exec(select(PdpReview))] == ["approved"]
+    # the teammate opening the same plan id sees only what the team may see: here, nothing
+    pact.slack.block_action(user=world.teammate, action_id=blocks.VIEW_REPORT,
+                            value=str(pdp_id), channel="C0NOWHERE01")
+    assert "not shared with you" in text_of(opened(pact))
+    assert pact.emulator.violations == []

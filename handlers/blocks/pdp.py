@@ -7,6 +7,7 @@ already filtered for whoever will read it. Nothing here looks at stored rows.
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, datetime
 
 from bot.rules import pdp as rules
@@ -355,6 +356,14 @@ def readonly_modal(view: PlanView, now: datetime, *, buttons: list[dict] | None 
     return _modal(READONLY, "Development plan", blocks, close="Close")
 
 
+_MENTION = re.compile(r"&lt;@([UW][A-Z0-9]+)&gt;")
+
+
+def _with_mentions(text: str) -> str:
+    """Escaped text in which Pact's own `<@U…>` mentions stay mentions."""
+    return _MENTION.sub(r"<@\1>", escape(text))
+
+
 def info_modal(title: str, text: str) -> dict:
     return _modal(READONLY, title, [section(text)], close="Close")
 
@@ -363,7 +372,8 @@ def history_modal(view: PlanView) -> dict:
     """The living document's history, newest first (the owner only)."""
     blocks: list[dict] = [section("*What changed in your plan*, newest first.")]
     rows = list(reversed(view.history))
-    lines = [f"{_date(c.at)} · {_who(c.actor_user)} · {escape(clip(c.what, 300))}" for c in rows]
+    lines = [f"{_date(c.at)} · {_who(c.actor_user)} · {_with_mentions(clip(c.what, 300))}"
+             for c in rows]
     chunk: list[str] = []
     for line in lines:
         if sum(len(x) + 1 for x in chunk) + len(line) > 2800:
