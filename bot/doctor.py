@@ -74,6 +74,7 @@ def _database_checks(database_url: str) -> list[Check]:
         current, heads = current_revisions(engine), head_revisions(database_url)
         if current == heads:
             checks.append(Check("migrations", True, f"up to date ({', '.join(sorted(heads))})"))
+            checks.extend(_outbox_checks(engine))
         else:
             checks.append(Check("migrations", False,
                                 f"database at {', '.join(sorted(current)) or 'nothing'}, "
@@ -82,6 +83,43 @@ def _database_checks(database_url: str) -> list[Check]:
         return checks
     finally:
         engine.dispose()
+
+
+# What to do about a message that failed for good, by Slack's error.
+_OUTBOX_FIXES = {
+    "not_in_channel": "invite Pact to the channel (`/invite @Pact` there)",
+    "channel_not_found": "the channel is gone or private without Pact: run `/pact team setup` "
+                         "in the team's channel, then press Resume in the DM Pact sent the lead",
+    "is_archived": "unarchive the channel and press Resume in the DM Pact sent the lead, or "
+                   "move the team with `/pact team setup`",
+    "invalid_auth": "the token was refused: fix SLACK_BOT_TOKEN",
+    "token_revoked": "reinstall the app and update SLACK_BOT_TOKEN",
+    "missing_scope": "add the missing scope from manifest.yml and reinstall the app",
+}
+
+
+def _outbox_checks(engine) -> list[Check]:
+    """Messages that failed for good: what they were, where, why, and what to do."""
+    from sqlalchemy import func, select
+
+    from storage.models import OutboxMessage
+
+    with engine.connect() as conn:
+        total = conn.execute(select(func.count()).select_from(OutboxMessage)
+                             .where(OutboxMessage.status == "failed")).scalar() or 0
+        if not total:
+            return [Check("outbox", True, "no message failed for good")]
+        rows = conn.execute(select(OutboxMessage.id, OutboxMessage.kind, OutboxMessage.channel,
+                                   OutboxMessage.last_error, OutboxMessage.created_at)
+                            .where(OutboxMessage.status == "failed")
+                            .order_by(OutboxMessage.id.desc()).limit(5)).all()
+    listed = "; ".join(f"#{r.id} {r.kind or 'message'} to {r.channel}: {r.last_error}"
+                       for r in rows)
+    fixes = sorted({_OUTBOX_FIXES.get(r.last_error or "", "Slack or the network failed "
+                                      "repeatedly: check the logs around that time")
+                    for r in rows})
+    return [Check("outbox", False, f"{total} message(s) failed for good (latest: {listed})",
+                  "; ".join(fixes) + ". Nothing is resent by itself once it failed for good.")]
 
 
 def _slack_checks(settings, env: Mapping[str, str]) -> list[Check]:

@@ -17,12 +17,13 @@ from __future__ import annotations
 import logging
 import threading
 import time
+import weakref
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from scheduling.jobs import Outcome, Run, registry
 from scheduling.outbox import deliver
-from scheduling.rules import RuleError, next_after, parse_rule
+from scheduling.rules import next_after, parse_rule
 from storage.engine import session_scope
 from storage.queries import schedules as sq
 
@@ -43,7 +44,7 @@ class TickResult:
     skipped: int = 0
 
 
-_reconciled: dict[int, datetime] = {}
+_reconciled: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 _reconcile_lock = threading.Lock()
 
 
@@ -51,10 +52,10 @@ def _maybe_reconcile(engine, now: datetime) -> None:
     from scheduling.jobs.sync import reconcile
 
     with _reconcile_lock:
-        last = _reconciled.get(id(engine))
+        last = _reconciled.get(engine)
         if last is not None and last <= now < last + RECONCILE_EVERY:
             return
-        _reconciled[id(engine)] = now
+        _reconciled[engine] = now
     with session_scope(engine) as session:
         reconcile(session, now)
 
@@ -100,11 +101,12 @@ def _run_claims(engine, services, claims: list[sq.Claimed], now: datetime,
     for claim in claims:
         try:
             rule = parse_rule(claim.rule)
-        except RuleError as err:
-            plans.append((claim, None, None, 0))
-            log.error("schedule %s has an unreadable rule %r: %s", claim.id, claim.rule, err)
+            occurrence, passed = _catch_up(rule, claim.tz, claim.next_run_at, now)
+        except Exception as err:  # noqa: BLE001 - recorded on the row, retried with backoff
+            log.error("schedule %s cannot be computed (%r in %s): %s", claim.id, claim.rule,
+                      claim.tz, err)
+            plans.append((claim, err, None, 0))
             continue
-        occurrence, passed = _catch_up(rule, claim.tz, claim.next_run_at, now)
         if now - occurrence > grace:
             plans.append((claim, rule, None, passed + 1))
             continue
@@ -121,9 +123,8 @@ def _run_claims(engine, services, claims: list[sq.Claimed], now: datetime,
                                                           if p[2] is not None and p[2].kind == kind])
         for claim, rule, run, skipped in plans:
             skipped_total += skipped
-            if rule is None:
-                sq.finish(session, claim, now, status="done", next_run_at=None,
-                          last_error=f"unreadable rule {claim.rule!r}"[:500])
+            if isinstance(rule, Exception):
+                _failed(session, claim, None, now, f"{type(rule).__name__}: {rule}")
                 continue
             module = jobs.get(claim.kind)
             savepoint = session.begin_nested()
@@ -160,18 +161,27 @@ def _run_claims(engine, services, claims: list[sq.Claimed], now: datetime,
                 savepoint.rollback()
                 log.exception("schedule %s (%s %s) failed", claim.id, claim.kind,
                               claim.subject_id)
-                error = f"{type(err).__name__}: {err}"
-                attempts = claim.attempts + 1
-                if attempts >= MAX_ATTEMPTS:
-                    nxt = next_after(rule, claim.tz, now)
-                    sq.finish(session, claim, now, next_run_at=nxt,
-                              status="active" if nxt else "done", attempts=0,
-                              last_error=f"gave up on the occurrence of "
-                                         f"{claim.next_run_at.isoformat()}: {error}"[:500])
-                else:
-                    sq.retry_later(session, claim, now, error=error,
-                                   at=now + RETRY[min(attempts - 1, len(RETRY) - 1)])
+                _failed(session, claim, rule, now, f"{type(err).__name__}: {err}")
     return skipped_total
+
+
+def _failed(session, claim: sq.Claimed, rule, now: datetime, error: str) -> None:
+    """A run failed: retry the same occurrence with backoff; after the last try, record it and
+    move on to the next occurrence (or stop, when even that cannot be computed)."""
+    attempts = claim.attempts + 1
+    if attempts < MAX_ATTEMPTS:
+        sq.retry_later(session, claim, now, error=error,
+                       at=now + RETRY[min(attempts - 1, len(RETRY) - 1)])
+        return
+    try:
+        nxt = next_after(rule, claim.tz, now) if rule is not None else None
+    except Exception:  # noqa: BLE001 - an unusable timezone: stop, keep the error
+        nxt = None
+    log.error("schedule %s (%s %s) gave up on the occurrence of %s: %s", claim.id, claim.kind,
+              claim.subject_id, claim.next_run_at.isoformat(), error)
+    sq.finish(session, claim, now, next_run_at=nxt, status="active" if nxt else "done",
+              attempts=0, last_error=f"gave up on the occurrence of "
+                                     f"{claim.next_run_at.isoformat()}: {error}"[:500])
 
 
 def _channel_trouble(engine, workspace_id: str, channel: str, error: str,

@@ -94,8 +94,7 @@ def reconcile(session: Session, now: datetime, limit: int = 500) -> int:
                                       + literal(" ") + Team.checkin_time))
         .limit(limit)).scalars().all()
     for team in {t.id: t for t in [*missing, *stale]}.values():
-        sync_team(session, team, now)
-        fixed += 1
+        fixed += _guarded(session, "team", team.id, lambda t=team: sync_team(session, t, now))
     # Open milestones of active goals without their reminder.
     goals = session.execute(
         select(Goal).join(Milestone, Milestone.goal_id == Goal.id)
@@ -104,8 +103,7 @@ def reconcile(session: Session, now: datetime, limit: int = 500) -> int:
                Milestone.due_date >= (now - timedelta(days=1)).date())
         .distinct().limit(limit)).scalars().all()
     for goal in goals:
-        sync_goal(session, goal, now)
-        fixed += 1
+        fixed += _guarded(session, "goal", goal.id, lambda g=goal: sync_goal(session, g, now))
     # Owners and managers of plans without nudges; nudges in an old timezone.
     people = union_all(select(Pdp.owner_id.label("mid")),
                        select(Pdp.manager_id.label("mid")).where(Pdp.manager_id.is_not(None))
@@ -116,8 +114,8 @@ def reconcile(session: Session, now: datetime, limit: int = 500) -> int:
         .where((S.c.id.is_(None)) | (S.c.tz != Member.tz)).distinct().limit(limit)
     ).scalars().all()
     for member in members:
-        sync_member_nudges(session, member, now)
-        fixed += 1
+        fixed += _guarded(session, "member", member.id,
+                          lambda m=member: sync_member_nudges(session, m, now))
     # Labs without their announcement schedule.
     labs = session.execute(
         select(Lab).outerjoin(S, and_(S.c.kind == "lab_announce", S.c.subject_id == Lab.id))
@@ -125,8 +123,8 @@ def reconcile(session: Session, now: datetime, limit: int = 500) -> int:
     for lab in labs:
         team = session.get(Team, lab.team_id)
         if team is not None:
-            lq.lab_schedules(session, lab, team, now)
-            fixed += 1
+            fixed += _guarded(session, "lab", lab.id,
+                              lambda lb=lab, t=team: lq.lab_schedules(session, lb, t, now))
     # Milestone schedules whose milestone was deleted.
     session.execute(delete(S).where(
         S.c.kind.in_(("milestone_soon", "milestone_due")),
@@ -134,6 +132,19 @@ def reconcile(session: Session, now: datetime, limit: int = 500) -> int:
     if fixed:
         log.info("reconciliation brought %s schedule group(s) in step", fixed)
     return fixed
+
+
+def _guarded(session: Session, what: str, ident: int, fix) -> int:
+    """Run one repair in a savepoint; bad data in one row never stops the others."""
+    savepoint = session.begin_nested()
+    try:
+        fix()
+    except Exception:  # noqa: BLE001 - logged with its stack trace, repaired data comes next
+        savepoint.rollback()
+        log.exception("could not bring the schedules of %s %s in step", what, ident)
+        return 0
+    savepoint.commit()
+    return 1
 
 
 def valid_rule(text: str) -> bool:
