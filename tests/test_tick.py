@@ -43,9 +43,10 @@ def make_team(engine, emulator, *, tz="Europe/Berlin", weekday="mon", at="10:00"
               members=2, goals=1, milestones=(), channel=None, name="Growth",
               bot_is_member=True):
     """A team in a real channel: a lead, `members` members, `goals` active goals."""
-    channel = channel or emulator.add_channel(name=name.lower(), bot_is_member=bot_is_member)
     lead = emulator.add_user(name="lead", tz=tz)
     people = [emulator.add_user(name=f"member{i}", tz=tz) for i in range(members)]
+    channel = channel or emulator.add_channel(name=name.lower(), bot_is_member=bot_is_member,
+                                              members=[lead, *people])
     with session_scope(engine) as s:
         ensure_workspace(s, WS)
         team = Team(workspace_id=WS, channel_id=channel, name=name, tz=tz,

@@ -1,0 +1,178 @@
+"""Learning labs through Pact's HTTP endpoint and the real tick: setup, announcement with a
+topic from the presenter's plan, skip, swap (both agree), done, `/pact lab`."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from sqlmodel import select
+
+from scheduling.tick import tick
+from storage.engine import session_scope
+from storage.models import Lab, LabSession, Objective, Pdp, ProgressUpdate, Schedule
+from tests.slack_requests import number_value, select_value, text_value, users_value
+from tests.test_tick import client_for, make_team, services_for
+
+
+def _setup(pact, team, cadence="every second Thursday 15:00", announce="3", users=None):
+    response = pact.slack.command("lab setup", user=team.lead, channel=team.channel)
+    assert response.status == 200
+    (view,) = pact.emulator.views().values()
+    users = users if users is not None else [team.lead, *team.members]
+    response = pact.slack.view_submission(user=team.lead, view=view, values={
+        "cadence": {"value": text_value(cadence)}, "duration": {"value": select_value("60")},
+        "announce": {"value": number_value(announce)}, "members": {"value": users_value(users)}})
+    pact.wait_idle()
+    return response
+
+
+def _objective(engine, member_id, title, visibility="team", status="in_progress"):
+    with session_scope(engine) as s:
+        pdp = s.exec(select(Pdp).where(Pdp.owner_id == member_id)).first()
+        if pdp is None:
+            pdp = Pdp(owner_id=member_id)
+            s.add(pdp)
+            s.flush()
+        obj = Objective(pdp_id=pdp.id, title=title, visibility=visibility, status=status)
+        s.add(obj)
+        s.flush()
+        return obj.id
+
+
+def _announce(pact, team):
+    """Run the tick at the announcement time; returns the announcement post."""
+    with session_scope(pact.engine) as s:
+        sched = s.exec(select(Schedule).where(Schedule.kind == "lab_announce")).one()
+    services, client = services_for(pact.engine, pact.emulator), client_for(pact.emulator)
+    tick(sched.next_run_at, services, client)
+    return [m for m in pact.emulator.messages(team.channel) if "Learning lab" in m["text"]]
+
+
+def _button(message, action_id):
+    return next(e for b in message["blocks"] if b["type"] == "actions" for e in b["elements"]
+                if e["action_id"] == action_id)
+
+
+def test_only_leads_set_up_a_lab_and_bad_cadence_shows_under_the_field(pact):
+    team = make_team(pact.engine, pact.emulator)
+    answer = pact.slack.command("lab setup", user=team.members[0], channel=team.channel).json()
+    assert "Only the team's leads" in answer["text"]
+    response = _setup(pact, team, cadence="sometimes")
+    assert response.json()["response_action"] == "errors"
+    assert "cadence" in response.json()["errors"]
+
+
+def test_setup_announce_skip_swap_and_lab_listing(pact):
+    emulator, engine = pact.emulator, pact.engine
+    team = make_team(engine, emulator, members=3)
+    lead_id = team.member_ids[team.lead]
+    _objective(engine, lead_id, "A private plan item", visibility="private")
+    _objective(engine, lead_id, "Window functions in SQL")
+    _setup(pact, team)
+    with session_scope(engine) as s:
+        lab = s.exec(select(Lab)).one()
+        assert lab.rule.startswith("every 2 weeks thu 15:00")
+        assert lab.announce_days == 3 and lab.rotation_is_team
+    posts = [m for m in emulator.messages(team.channel) if "Learning lab" in m["text"]]
+    if not posts:  # the first session is far enough ahead: announced by the tick
+        posts = _announce(pact, team)
+    (post,) = posts
+    body = str(post["blocks"])
+    assert f"<@{team.lead}>" in body  # first in line: the lead joined first
+    assert "Window functions in SQL" in body and "private plan item" not in body
+    assert "<!date^" in body
+    # The lead skips: the next person presents, the post changes in place, the thread says so.
+    skip = _button(post, "lab_skip")
+    assert skip.get("confirm")
+    pact.slack.block_action(user=team.lead, action_id="lab_skip", value=skip["value"],
+                            channel=team.channel, message_ts=post["ts"])
+    pact.wait_idle()
+    updated = next(m for m in emulator.messages(team.channel) if m["ts"] == post["ts"])
+    second = team.members[0]
+    assert f"<@{second}>" in str(updated["blocks"]) and updated["edited"]
+    assert "topic to be announced" in str(updated["blocks"])
+    thread = [m for m in emulator.messages(team.channel) if m.get("thread_ts") == post["ts"]]
+    assert any("keeps their turn" in m["text"] for m in thread)
+    assert any("/pact lab topic" in str(m["blocks"]) for m in emulator.dms(second))
+    # Someone else cannot skip for them.
+    pact.slack.block_action(user=team.members[1], action_id="lab_skip", value=skip["value"],
+                            channel=team.channel, message_ts=post["ts"])
+    pact.wait_idle()
+    assert any("Only the presenter" in e["text"] for e in emulator.ephemerals(
+        user=team.members[1]))
+    # Swap: the presenter asks member 2, who accepts.
+    pact.slack.block_action(user=second, action_id="lab_swap", value=skip["value"],
+                            channel=team.channel, message_ts=post["ts"])
+    pact.wait_idle()
+    swap_view = next(v for v in emulator.views().values() if v["callback_id"] == "lab_swap")
+    third = team.members[1]
+    pact.slack.view_submission(user=second, view=swap_view,
+                               values={"other": {"value": {"type": "users_select",
+                                                           "selected_user": third}}})
+    pact.wait_idle()
+    request = next(m for m in emulator.dms(third) if "swap" in m["text"])
+    accept = _button(request, "lab_swap_accept")
+    pact.slack.block_action(user=third, action_id="lab_swap_accept", value=accept["value"],
+                            channel=emulator.dm_channel(third), message_ts=request["ts"])
+    pact.wait_idle()
+    updated = next(m for m in emulator.messages(team.channel) if m["ts"] == post["ts"])
+    assert f"<@{third}>" in str(updated["blocks"])
+    assert any("accepted" in m["text"] for m in emulator.dms(second))
+    # /pact lab lists the next sessions: this one with its presenter, then the line.
+    answer = pact.slack.command("lab", user=team.members[2], channel=team.channel).json()
+    listing = str(answer["blocks"])
+    assert answer["response_type"] == "ephemeral" and f"<@{third}>" in listing
+    assert listing.count("<!date^") == 4
+    assert emulator.violations == []
+
+
+def test_topic_command_and_done_records_progress(pact):
+    emulator, engine = pact.emulator, pact.engine
+    team = make_team(engine, emulator, members=1)
+    lead_id = team.member_ids[team.lead]
+    objective_id = _objective(engine, lead_id, "Terraform modules")
+    _setup(pact, team)
+    with session_scope(engine) as s:  # pretend the planned session has just been held
+        lab = s.exec(select(Lab)).one()
+        held = LabSession(lab_id=lab.id, starts_at=datetime.now(UTC) - timedelta(hours=1),
+                          presenter_id=lead_id, objective_id=objective_id,
+                          topic="Terraform modules")
+        s.add(held)
+        s.flush()
+        held_id = held.id
+    pact.slack.block_action(user=team.members[0], action_id="lab_done", value=str(held_id),
+                            channel=team.channel, message_ts="1.000100")
+    pact.wait_idle()
+    assert any("Only the presenter or a team lead" in e["text"]
+               for e in emulator.ephemerals(user=team.members[0]))
+    pact.slack.block_action(user=team.lead, action_id="lab_done", value=str(held_id),
+                            channel=team.channel, message_ts="1.000100")
+    pact.wait_idle()
+    with session_scope(engine) as s:
+        assert s.get(LabSession, held_id).status == "done"
+        (update,) = s.exec(select(ProgressUpdate).where(
+            ProgressUpdate.objective_id == objective_id))
+        assert "learning lab" in update.note
+    answer = pact.slack.command("lab topic Intro to Rust", user=team.lead,
+                                channel=team.channel).json()
+    assert "Topic set" in answer["text"] or "no upcoming" in answer["text"]
+
+
+def test_reminder_the_day_before_and_followup_after(pact):
+    emulator, engine = pact.emulator, pact.engine
+    team = make_team(engine, emulator, members=1)
+    _setup(pact, team, cadence="every Monday 09:00", announce="2")
+    if not [m for m in emulator.messages(team.channel) if "Learning lab" in m["text"]]:
+        _announce(pact, team)
+    services, client = services_for(engine, emulator), client_for(emulator)
+    with session_scope(engine) as s:
+        session = s.exec(select(LabSession)).one()
+        reminder = s.exec(select(Schedule).where(Schedule.kind == "lab_reminder")).one()
+        followup = s.exec(select(Schedule).where(Schedule.kind == "lab_followup")).one()
+    assert reminder.next_run_at == session.starts_at - timedelta(days=1)
+    assert followup.next_run_at == session.starts_at + timedelta(minutes=60)
+    tick(reminder.next_run_at, services, client)
+    tick(followup.next_run_at, services, client)
+    presenter_dms = [m["text"] for m in emulator.dms(team.lead)]
+    assert any("tomorrow" in t for t in presenter_dms)
+    assert any("Press Done" in t for t in presenter_dms)
