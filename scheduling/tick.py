@@ -142,14 +142,14 @@ def _run_claims(engine, services, claims: list[sq.Claimed], now: datetime,
                 if run is not None:
                     values.update(last_run_at=run.occurrence, last_error=None)
                 if skipped:
-                    values.update(skipped_runs=sq.T.c.skipped_runs + skipped,
+                    values.update(skipped_add=skipped,
                                   last_skipped_at=claim.next_run_at if run else
                                   _catch_up(rule, claim.tz, claim.next_run_at, now)[0],
-                                  last_error=f"skipped {skipped} occurrence(s) missed by more "
-                                             f"than {grace} (Pact was not running)")
-                    log.warning("schedule %s (%s %s): skipped %s missed occurrence(s) older "
-                                "than %s", claim.id, claim.kind, claim.subject_id, skipped,
-                                grace)
+                                  last_error=f"skipped {skipped} missed occurrence(s): only "
+                                             f"the latest runs, and only within {grace}")
+                    log.warning("schedule %s (%s %s): skipped %s missed occurrence(s) (only "
+                                "the latest runs, within %s)", claim.id, claim.kind,
+                                claim.subject_id, skipped, grace)
                 if run is not None and run.occurrence < now - timedelta(minutes=5):
                     log.info("schedule %s (%s %s): ran the occurrence of %s late", claim.id,
                              claim.kind, claim.subject_id, run.occurrence.isoformat())

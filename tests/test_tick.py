@@ -149,3 +149,44 @@ def test_a_team_without_active_goals_gets_no_post(engine, emulator):
     tick(MONDAY_10_BERLIN, services, client)
     assert emulator.messages(team.channel) == []
     assert schedule(engine, "checkin", team.id).last_run_at == MONDAY_10_BERLIN
+
+
+def test_after_downtime_the_latest_missed_checkin_runs_once_late_within_grace(engine, emulator):
+    team = make_team(engine, emulator, weekday="mon", at="10:00")
+    services, client = services_for(engine, emulator), client_for(emulator)
+    tick(MONDAY_10_BERLIN - timedelta(days=15), services, client)  # made two weeks before
+    # Pact was down for two weeks and comes back 3 hours after this Monday's check-in time.
+    tick(MONDAY_10_BERLIN + timedelta(hours=3), services, client)
+    tick(MONDAY_10_BERLIN + timedelta(hours=3, minutes=1), services, client)
+    assert len(emulator.messages(team.channel)) == 1  # one catch-up, not three
+    row = schedule(engine, "checkin", team.id)
+    assert row.last_run_at == MONDAY_10_BERLIN and row.skipped_runs == 2
+    assert "skipped 2" in row.last_error
+    assert row.next_run_at == MONDAY_10_BERLIN + timedelta(days=7)
+
+
+def test_an_occurrence_older_than_the_grace_period_is_skipped_and_recorded(engine, emulator):
+    team = make_team(engine, emulator)
+    services = services_for(engine, emulator, PACT_CATCHUP_GRACE_HOURS="2")
+    client = client_for(emulator)
+    tick(MONDAY_10_BERLIN - timedelta(days=1), services, client)
+    tick(MONDAY_10_BERLIN + timedelta(hours=3), services, client)
+    assert emulator.messages(team.channel) == []
+    row = schedule(engine, "checkin", team.id)
+    assert row.skipped_runs == 1 and row.last_skipped_at == MONDAY_10_BERLIN
+    assert row.next_run_at == MONDAY_10_BERLIN + timedelta(days=7)
+
+
+def test_reconciliation_follows_team_changes_made_without_a_hook(engine, emulator):
+    team = make_team(engine, emulator, tz="Europe/Berlin", weekday="mon", at="10:00")
+    services, client = services_for(engine, emulator), client_for(emulator)
+    tick(MONDAY_10_BERLIN - timedelta(days=3), services, client)
+    with session_scope(engine) as s:  # another code path changes the team directly
+        stored = s.get(Team, team.id)
+        stored.tz, stored.checkin_weekday, stored.checkin_time = "America/New_York", "tue", \
+            "09:30"
+        s.add(stored)
+    tick(MONDAY_10_BERLIN - timedelta(days=2), services, client)  # 5 minutes have passed
+    row = schedule(engine, "checkin", team.id)
+    assert row.tz == "America/New_York" and row.rule == "weekly tue 09:30"
+    assert row.next_run_at == at("2026-11-24T09:30:00-05:00")

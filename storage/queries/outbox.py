@@ -28,11 +28,28 @@ def enqueue(session: Session, *, workspace_id: str, key: str, channel: str, text
                   channel=channel, text=text[:40000], blocks=blocks, thread_ts=thread_ts,
                   after_send=after_send, status="pending", attempts=0,
                   next_attempt_at=not_before or utcnow(), created_at=utcnow())
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    stmt = insert(OutboxMessage).values(**values).on_conflict_do_nothing(
-        index_elements=["idempotency_key"]).returning(OutboxMessage.id)
-    return session.execute(stmt).scalar()
+    return session.execute(_enqueue_statement(session.get_bind().dialect.name),
+                           values).scalar()
 
+
+_ENQUEUE: dict[str, object] = {}
+_ENQUEUE_COLUMNS = ("workspace_id", "idempotency_key", "kind", "channel", "text", "blocks",
+                    "thread_ts", "after_send", "status", "attempts", "next_attempt_at",
+                    "created_at")
+
+
+def _enqueue_statement(dialect: str):
+    """Built once per dialect (bound parameters), so enqueueing costs one cached statement."""
+    stmt = _ENQUEUE.get(dialect)
+    if stmt is None:
+        insert = pg_insert if dialect == "postgresql" else sqlite_insert
+        table = OutboxMessage.__table__
+        stmt = _ENQUEUE[dialect] = (
+            insert(table).values({c: bindparam(c, type_=table.c[c].type)
+                                  for c in _ENQUEUE_COLUMNS})
+            .on_conflict_do_nothing(index_elements=["idempotency_key"])
+            .returning(table.c.id))
+    return stmt
 
 def due_ids(session: Session, now: datetime, limit: int = 500) -> list[int]:
     """Pending messages whose time has come and whose claim (if any) has lapsed."""

@@ -63,11 +63,32 @@ def claim_due(session: Session, now: datetime, limit: int = 200,
 
 
 def finish(session: Session, claim: Claimed, now: datetime, **values) -> bool:
-    """Record the outcome of a run and release the claim, only if the claim still stands."""
-    result = session.execute(
-        update(T).where(T.c.id == claim.id, T.c.claim_token == claim.token)
-        .values(claim_token=None, claimed_until=None, updated_at=now, **values))
-    return result.rowcount == 1
+    """Record the outcome of a run and release the claim, only if the claim still stands.
+    `skipped_add=n` adds n to the count of skipped occurrences."""
+    skipped = values.pop("skipped_add", 0)
+    stmt = _finish_statement(tuple(sorted(values)), bool(skipped))
+    params = {f"v_{k}": v for k, v in values.items()}
+    if skipped:
+        params["v_skipped_add"] = skipped
+    params.update(b_id=claim.id, b_tok=claim.token, v_updated_at=now)
+    return session.execute(stmt, params).rowcount == 1
+
+
+_FINISH: dict[tuple, object] = {}
+
+
+def _finish_statement(keys: tuple, adds_skipped: bool):
+    """UPDATE statements with bound parameters, cached by which columns they set."""
+    cache_key = (keys, adds_skipped)
+    stmt = _FINISH.get(cache_key)
+    if stmt is None:
+        values = {k: bindparam(f"v_{k}", type_=T.c[k].type) for k in (*keys, "updated_at")}
+        if adds_skipped:
+            values["skipped_runs"] = T.c.skipped_runs + bindparam("v_skipped_add")
+        stmt = _FINISH[cache_key] = (
+            update(T).where(T.c.id == bindparam("b_id"), T.c.claim_token == bindparam("b_tok"))
+            .values(claim_token=None, claimed_until=None, **values))
+    return stmt
 
 
 def retry_later(session: Session, claim: Claimed, now: datetime, *, error: str,
