@@ -269,10 +269,12 @@ class _Pass:
             PACER.posted(channel, sent_at)
             if outcome.kind == "ratelimited":
                 until = sent_at + outcome.retry_after
-                PACER.hold(channel, until)
                 if outcome.retry_after <= MAX_IN_PASS_WAIT and until < self.deadline:
+                    PACER.hold(channel, until)
                     self._done(channel, until, put_back=message)
                     continue
+                # A long wait is kept on the rows (next_attempt_at), not in this process:
+                # a later tick retries them, and nothing here sleeps that long.
                 outcome.kind = "release"
                 self.results.put(outcome)
                 with self.cv:  # the rest of this line waits for a later tick too

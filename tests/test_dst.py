@@ -50,20 +50,26 @@ def test_sunday_checkin_on_dst_days_runs_exactly_once(engine, emulator, tz, day,
     assert (nxt.date() - sent_at.date()).days == 7 and nxt.strftime("%H:%M") == at
 
 
-def test_weekly_checkin_keeps_local_time_across_both_changes(engine, emulator):
+def test_weekly_checkin_keeps_local_time_across_both_changes(engine, emulator, monkeypatch):
     """Every Monday 09:00 New York, from February to December: always 09:00 local, one a
     week, though the UTC hour moves twice."""
+    # The posts are a simulated week apart; Slack's one-per-second pacing (real seconds, tested
+    # in test_tick_faults) would only make this test wait.
+    monkeypatch.setattr("scheduling.outbox.CHANNEL_INTERVAL", 0.0)
     team = make_team(engine, emulator, tz="America/New_York", weekday="mon", at="09:00")
     services, client = services_for(engine, emulator), client_for(emulator)
     moment = datetime(2026, 2, 1, tzinfo=UTC)
     tick(moment, services, client)
     seen = []
-    while moment < datetime(2026, 12, 1, tzinfo=UTC):
-        moment += timedelta(hours=1)
-        before = schedule(engine, "checkin", team.id).next_run_at
-        if before is not None and before <= moment:
-            tick(moment, services, client)
-            seen.append(schedule(engine, "checkin", team.id).last_run_at)
+    while True:
+        due = schedule(engine, "checkin", team.id).next_run_at
+        if due >= datetime(2026, 12, 1, tzinfo=UTC):
+            break
+        posted = len(emulator.messages(team.channel))
+        tick(due - timedelta(hours=1), services, client)  # an hour early: nothing yet
+        assert len(emulator.messages(team.channel)) == posted
+        tick(due + timedelta(minutes=1), services, client)
+        seen.append(schedule(engine, "checkin", team.id).last_run_at)
     local = [s.astimezone(ZoneInfo("America/New_York")) for s in seen]
     assert all(t.strftime("%a %H:%M") == "Mon 09:00" for t in local)
     assert {(b - a).days for a, b in zip(local, local[1:], strict=False)} == {7}
