@@ -78,7 +78,8 @@ def refresh_post(engine, client, session_id: int) -> None:
         text, blocks = ui.announcement(lab_session.id, team.name, lab_session.starts_at,
                                        lab.duration_minutes,
                                        _slack(session, lab_session.presenter_id),
-                                       lab_session.topic, lab_session.status)
+                                       lq.shareable_topic(session, lab_session),
+                                       lab_session.status)
         channel, ts = team.channel_id, lab_session.channel_ts
     try:
         client.chat_update(channel=channel, ts=ts, text=text, blocks=blocks)
@@ -278,7 +279,8 @@ def register(app, services) -> None:  # noqa: C901 - one place for the lab liste
             if lab is None:
                 return req.ack(text="No learning lab yet. A lead can start one with "
                                "`/pact lab setup`.", response_type="ephemeral")
-            rows = [(when, _slack(session, who), stored.topic if stored else "")
+            rows = [(when, _slack(session, who),
+                     lq.shareable_topic(session, stored) if stored else "")
                     for when, who, stored in lq.projected(session, lab, team, utcnow())]
             blocks = ui.upcoming_message(team.name, describe(parse_rule(lab.rule)), rows)
         req.ack(text=f"Next learning-lab sessions of {team.name}", blocks=blocks,

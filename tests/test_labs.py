@@ -176,3 +176,21 @@ def test_reminder_the_day_before_and_followup_after(pact):
     presenter_dms = [m["text"] for m in emulator.dms(team.lead)]
     assert any("tomorrow" in t for t in presenter_dms)
     assert any("Press Done" in t for t in presenter_dms)
+
+
+def test_topic_made_private_after_it_was_picked_is_never_shown(pact):
+    emulator, engine = pact.emulator, pact.engine
+    team = make_team(engine, emulator, members=2)
+    lead_id = team.member_ids[team.lead]
+    objective_id = _objective(engine, lead_id, "Negotiation for promotion")
+    _setup(pact, team)
+    posts = [m for m in emulator.messages(team.channel) if "Learning lab" in m["text"]] \
+        or _announce(pact, team)
+    assert "Negotiation for promotion" in str(posts[0]["blocks"])
+    with session_scope(engine) as s:  # the owner makes it private afterwards
+        s.get(Objective, objective_id).visibility = "private"
+    answer = pact.slack.command("lab", user=team.members[0], channel=team.channel).json()
+    assert "Negotiation for promotion" not in str(answer)
+    with session_scope(engine) as s:
+        stored = s.exec(select(LabSession)).first()
+        assert stored.topic == "" and stored.objective_id is None

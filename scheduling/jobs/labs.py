@@ -37,13 +37,14 @@ def announce(session: Session, lab: Lab, team: Team, lab_session: LabSession,
              now: datetime) -> list[int]:
     """Enqueue the session's announcement (and, without a topic, ask the presenter for one)."""
     presenter = slack_id(session, lab_session.presenter_id)
+    topic = lq.shareable_topic(session, lab_session)
     text, blocks = announcement(lab_session.id, team.name, lab_session.starts_at,
-                                lab.duration_minutes, presenter, lab_session.topic)
+                                lab.duration_minutes, presenter, topic)
     ids = [enqueue(session, workspace_id=team.workspace_id,
                    key=f"lab_announce:{lab_session.id}", channel=team.channel_id, text=text,
                    blocks=blocks, kind="lab_announce", after_send=f"lab_post:{lab_session.id}",
                    not_before=now)]
-    if presenter and not lab_session.topic:
+    if presenter and not topic:
         text, blocks = pick_topic_dm(team.name, lab_session.starts_at)
         ids.append(enqueue(session, workspace_id=team.workspace_id,
                            key=f"lab_topic:{lab_session.id}:{presenter}", channel=presenter,

@@ -12,6 +12,7 @@ from sqlmodel import Session, select
 
 from bot.rules import rotation
 from bot.rules.rotation import Seat
+from bot.rules.visibility import TEAM, TEAM_AUDIENCE, may_see
 from scheduling.rules import Rule, next_after, parse_rule
 from storage.models import (
     Lab,
@@ -93,10 +94,30 @@ def topic_for(session: Session, member_id: int) -> Objective | None:
     visible), the most recently worked on first."""
     return session.exec(
         select(Objective).join(Pdp, Pdp.id == Objective.pdp_id)
-        .where(Pdp.owner_id == member_id, Objective.visibility == "team",
+        .where(Pdp.owner_id == member_id, Objective.visibility == TEAM,
                Objective.status == "in_progress")
         .order_by(Objective.last_progress_at.desc().nulls_last(), Objective.updated_at.desc(),
                   Objective.id)).first()
+
+
+def shareable_topic(session: Session, lab_session: LabSession) -> str:
+    """The session's topic as the team may see it now.
+
+    A topic drawn from an objective is checked again whenever it is shown: its owner may have
+    made the objective private (or deleted it) since it was picked. Then the topic is dropped
+    ("to be announced"), never shown.
+    """
+    if lab_session.objective_id is None:
+        return lab_session.topic
+    objective = session.get(Objective, lab_session.objective_id)
+    if objective is None or not may_see(TEAM_AUDIENCE, objective.visibility):
+        lab_session.topic, lab_session.objective_id = "", None
+        session.add(lab_session)
+        return ""
+    if lab_session.topic != objective.title:
+        lab_session.topic = objective.title
+        session.add(lab_session)
+    return lab_session.topic
 
 
 def _set_presenter(session: Session, lab_session: LabSession, member_id: int | None,
