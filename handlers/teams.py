@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 from concurrent.futures import ThreadPoolExecutor, wait
@@ -13,6 +12,7 @@ from sqlmodel import select
 
 from bot.directory import refresh_member
 from bot.errors import reported
+from bot.metadata import metadata_key, seal, unseal
 from bot.rules.goals import percent, validate_team
 from bot.rules.permissions import Actor, can_set_up_team
 from handlers.blocks.goals import form_values_from_state
@@ -115,6 +115,7 @@ def channel_humans(engine, client, team_id: str, channel_id: str) -> list[str]:
 
 def register(app, services) -> None:
     engine = services.engine
+    key = metadata_key(services.settings)
 
     @services.commands.add("team setup", "Set up the team bound to this channel, or edit it.")
     def team_setup(req: CommandRequest) -> None:
@@ -153,6 +154,7 @@ def register(app, services) -> None:
             prefill = dict(name=name or "Our team", tz=caller.tz, weekday="mon", time="10:00")
         view = team_setup_modal(channel_id=req.channel_id, leads=leads, members=members,
                                 editing=team is not None, **prefill)
+        view["private_metadata"] = seal({"channel": req.channel_id}, key)
         try:
             req.client.views_open(trigger_id=req.trigger_id, view=view)
         except SlackApiError as err:
@@ -185,9 +187,8 @@ def register(app, services) -> None:
 
     def save_team(ack, body, view, context):
         values = form_values_from_state(view["state"]["values"])
-        try:
-            channel_id = json.loads(view.get("private_metadata") or "{}")["channel"]
-        except (ValueError, KeyError, TypeError):
+        channel_id = (unseal(view.get("private_metadata"), key) or {}).get("channel")
+        if not isinstance(channel_id, str):
             ack(response_action="errors", errors={"name": "This form is out of date; run "
                                                           "`/pact team setup` again."})
             return

@@ -201,3 +201,29 @@ def test_team_blocks_are_valid_with_many_people():
     assert check_message_blocks(answer["blocks"]) == []
 
 
+
+
+def test_forged_channel_in_the_setup_form_is_refused_and_creates_nothing(pact):
+    import json
+
+    emu = pact.emulator
+    lead = emu.add_user(name="mallory")
+    own = emu.add_channel(name="mallory-team", members=[lead])
+    someone_elses = emu.add_channel(name="finance", members=[emu.add_user(name="fin")])
+    pact.slack.command("team setup", user=lead, channel=own)
+    pact.wait_idle()
+    view = dict(latest_view(pact, "team_setup"))
+    import base64
+
+    _, mac = view["private_metadata"].rsplit(".", 1)
+    other = base64.urlsafe_b64encode(json.dumps({"channel": someone_elses}).encode()).decode()
+    for forged in (json.dumps({"channel": someone_elses}), "", f"{other}.{mac}"):
+        view["private_metadata"] = forged
+        answer = pact.slack.view_submission(user=lead, view=view,
+                                            values=team_values(leads=[lead]))
+        assert answer.json()["response_action"] == "errors"
+        assert "out of date" in answer.json()["errors"]["name"]
+    pact.wait_idle()
+    with session_scope(pact.engine) as s:
+        assert s.exec(select(Team)).all() == []
+    assert emu.messages(someone_elses) == []
