@@ -369,6 +369,8 @@ def test_goal_in_a_channel_without_pact_tells_how_to_invite(pact):
     goal_id = create_goal(pact, lead, channel)
     dm = emu.dms(lead)[-1]
     assert "/invite @Pact" in dm["text"] and "goal_repost" in str(dm["blocks"])
+    # One note for the lead, though both the outbox and the goal form had reason to tell them.
+    assert len([m for m in emu.dms(lead) if "/invite @Pact" in m["text"]]) == 1
     emu.set_channel(channel, bot_is_member=True)
     pact.slack.block_action(user=lead, action_id="goal_repost", value=str(goal_id),
                             channel=emu.dm_channel(lead), message_ts=dm["ts"])
