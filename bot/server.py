@@ -99,8 +99,13 @@ def run_server(server, stop: threading.Event) -> None:
             raise
 
 
-def stop_server(server, stop: threading.Event) -> None:
+def stop_server(server, stop: threading.Event, timeout: float = 10.0) -> None:
+    """Stop taking requests, let those in progress finish, then close.
+
+    Call it from a thread other than the one serving, so responses still flush meanwhile.
+    """
     stop.set()
+    server.task_dispatcher.shutdown(cancel_pending=False, timeout=timeout)
     server.close()
 
 
@@ -110,7 +115,7 @@ def serve_until_signalled(server, stop: threading.Event | None = None) -> None:
 
     def _stop(signum, _frame):
         log.info("received %s, stopping the web listener", signal.Signals(signum).name)
-        stop_server(server, stop)
+        threading.Thread(target=stop_server, args=(server, stop), name="pact-stop").start()
 
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
