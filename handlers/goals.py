@@ -22,6 +22,7 @@ from handlers.action_ids import GOAL_DETAILS, GOAL_JOIN, GOAL_LOG_PROGRESS, MILE
 from handlers.blocks import goals as ui
 from handlers.blocks.teams import no_team_message
 from handlers.commands import CommandRequest
+from handlers.replies import clicker, open_modal, tell
 from handlers.teams import tell_if_cannot_post
 from scheduling.outbox import deliver_now, register_after_send
 from storage.engine import session_scope
@@ -74,47 +75,11 @@ def team_today(team: Team):
         return datetime.now(ZoneInfo("UTC")).date()
 
 
-def _user(body) -> str:
-    return body["user"]["id"]
-
-
 def _workspace(body, context) -> str:
     return context.team_id or (body.get("team") or {}).get("id") or ""
 
 
 # ---- telling people --------------------------------------------------------------------------
-
-def tell(client, body, text: str, *, title: str = "Pact") -> None:
-    """Answer the person who clicked, where they clicked: an ephemeral message under a channel
-    message, a small modal over a modal or the Home tab; a DM when neither works."""
-    user = _user(body)
-    container = body.get("container") or {}
-    try:
-        if container.get("type") == "message" and container.get("channel_id") \
-                and container["channel_id"][:1] != "D":
-            client.chat_postEphemeral(channel=container["channel_id"], user=user, text=text)
-            return
-        view = body.get("view") or {}
-        if body.get("trigger_id") and view:
-            notice = ui.notice_modal(title, text)
-            if view.get("type") == "modal":
-                client.views_push(trigger_id=body["trigger_id"], view=notice)
-            else:
-                client.views_open(trigger_id=body["trigger_id"], view=notice)
-            return
-    except SlackApiError as err:
-        log.info("could not answer %s in place (%s); sending a DM", user,
-                 err.response.get("error"))
-    client.chat_postMessage(channel=user, text=text)
-
-
-def open_modal(client, body, view: dict) -> None:
-    """Open `view` from a button: pushed over a modal, opened from a message or Home."""
-    if (body.get("view") or {}).get("type") == "modal":
-        client.views_push(trigger_id=body["trigger_id"], view=view)
-    else:
-        client.views_open(trigger_id=body["trigger_id"], view=view)
-
 
 def refresh_post(engine, client, goal_id: int, attempts: int = 3) -> None:
     """Update the goal's channel post in place with what is stored now.
@@ -299,7 +264,7 @@ def register(app, services) -> None:  # noqa: C901 - one place for the goal list
     app.action(ui.GOAL_FORM_ADD_MILESTONE)(ack=_ack, lazy=[add_milestone_row])
 
     def save_goal(ack, body, view, context):
-        workspace, user = _workspace(body, context), _user(body)
+        workspace, user = _workspace(body, context), clicker(body)
         meta = _meta(view)
         values = ui.form_values_from_state(view["state"]["values"])
         rows = min(int(meta.get("rows") or ui.FIRST_ROWS), rules.MAX_MILESTONES)
@@ -356,12 +321,12 @@ def register(app, services) -> None:  # noqa: C901 - one place for the goal list
                     goal = session.get(Goal, done["goal"])
                     card = load_card(session, goal)
                 text, blocks = ui.not_in_channel_dm(card, "not_in_channel")
-                tell_if_cannot_post(engine, client, done["ids"][0], _user(body),
+                tell_if_cannot_post(engine, client, done["ids"][0], clicker(body),
                                     done["channel"], text=text, blocks=blocks)
             else:
                 refresh_post(engine, client, done["goal"])
                 if done.get("details"):
-                    update_details(client, done["details"], done["goal"], _user(body),
+                    update_details(client, done["details"], done["goal"], clicker(body),
                                    _workspace(body, context))
 
         reported(work, body, client)
@@ -372,7 +337,7 @@ def register(app, services) -> None:  # noqa: C901 - one place for the goal list
 
     def join(ack, body, client, context):
         ack()
-        workspace, user = _workspace(body, context), _user(body)
+        workspace, user = _workspace(body, context), clicker(body)
         value = body["actions"][0].get("value")
         with session_scope(engine) as session:
             goal = gq.get_goal(session, workspace, value)
@@ -407,19 +372,19 @@ def register(app, services) -> None:  # noqa: C901 - one place for the goal list
                 container_view = body.get("view") or {}
                 if container_view.get("type") == "modal" and \
                         container_view.get("callback_id") == ui.GOAL_DETAILS_CALLBACK:
-                    update_details(client, container_view["id"], done["goal"], _user(body),
+                    update_details(client, container_view["id"], done["goal"], clicker(body),
                                    _workspace(body, context))
                 elif container_view.get("type") == "home":
                     from handlers.home import publish_home
 
-                    publish_home(services, client, _workspace(body, context), _user(body))
+                    publish_home(services, client, _workspace(body, context), clicker(body))
 
         reported(work, body, client)
 
     app.action(GOAL_JOIN)(ack=join, lazy=[after_click])
 
     def open_progress(ack, body, client, context):
-        workspace, user = _workspace(body, context), _user(body)
+        workspace, user = _workspace(body, context), clicker(body)
         with session_scope(engine) as session:
             goal = gq.get_goal(session, workspace, body["actions"][0].get("value"))
             me = get_or_create_member(session, workspace, user)
@@ -443,7 +408,7 @@ def register(app, services) -> None:  # noqa: C901 - one place for the goal list
     app.action(GOAL_LOG_PROGRESS)(open_progress)
 
     def open_details(ack, body, client, context):
-        workspace, user = _workspace(body, context), _user(body)
+        workspace, user = _workspace(body, context), clicker(body)
         with session_scope(engine) as session:
             goal = gq.get_goal(session, workspace, body["actions"][0].get("value"))
             me = get_or_create_member(session, workspace, user)
@@ -490,7 +455,7 @@ def register(app, services) -> None:  # noqa: C901 - one place for the goal list
 
     def mark_milestone(ack, body, client, context):
         ack()
-        workspace, user = _workspace(body, context), _user(body)
+        workspace, user = _workspace(body, context), clicker(body)
         with session_scope(engine) as session:
             found = gq.get_milestone(session, workspace, body["actions"][0].get("value"))
             me = get_or_create_member(session, workspace, user)
@@ -530,7 +495,7 @@ def register(app, services) -> None:  # noqa: C901 - one place for the goal list
 
     def mark_achieved(ack, body, client, context):
         ack()
-        workspace, user = _workspace(body, context), _user(body)
+        workspace, user = _workspace(body, context), clicker(body)
         with session_scope(engine) as session:
             goal = gq.get_goal(session, workspace, body["actions"][0].get("value"),
                                for_update=True)
@@ -559,7 +524,7 @@ def register(app, services) -> None:  # noqa: C901 - one place for the goal list
 
     def archive(ack, body, client, context):
         ack()
-        workspace, user = _workspace(body, context), _user(body)
+        workspace, user = _workspace(body, context), clicker(body)
         with session_scope(engine) as session:
             goal = gq.get_goal(session, workspace, body["actions"][0].get("value"))
             me = get_or_create_member(session, workspace, user)
@@ -579,7 +544,7 @@ def register(app, services) -> None:  # noqa: C901 - one place for the goal list
     app.action(ui.GOAL_ARCHIVE)(ack=archive, lazy=[after_click])
 
     def edit(ack, body, client, context):
-        workspace, user = _workspace(body, context), _user(body)
+        workspace, user = _workspace(body, context), clicker(body)
         with session_scope(engine) as session:
             goal = gq.get_goal(session, workspace, body["actions"][0].get("value"))
             me = get_or_create_member(session, workspace, user)
@@ -603,7 +568,7 @@ def register(app, services) -> None:  # noqa: C901 - one place for the goal list
 
     def repost(ack, body, client, context):
         ack()
-        workspace, user = _workspace(body, context), _user(body)
+        workspace, user = _workspace(body, context), clicker(body)
         with session_scope(engine) as session:
             goal = gq.get_goal(session, workspace, body["actions"][0].get("value"),
                                for_update=True)
@@ -641,9 +606,9 @@ def register(app, services) -> None:  # noqa: C901 - one place for the goal list
                 with session_scope(engine) as session:
                     card = load_card(session, session.get(Goal, done["goal"]))
                 text, blocks = ui.not_in_channel_dm(card, "not_in_channel")
-                if not tell_if_cannot_post(engine, client, done["id"], _user(body),
+                if not tell_if_cannot_post(engine, client, done["id"], clicker(body),
                                            done["channel"], text=text, blocks=blocks):
-                    client.chat_postMessage(channel=_user(body),
+                    client.chat_postMessage(channel=clicker(body),
                                             text=f"Posted “{card.title}” in "
                                                  f"<#{card.channel_id}>. 🎯")
 
@@ -654,7 +619,7 @@ def register(app, services) -> None:  # noqa: C901 - one place for the goal list
     # -- the progress modal ------------------------------------------------------------------------
 
     def save_progress(ack, body, view, context):
-        workspace, user = _workspace(body, context), _user(body)
+        workspace, user = _workspace(body, context), clicker(body)
         values = ui.form_values_from_state(view["state"]["values"])
         goal_ref, _, origin = (view.get("private_metadata") or "").partition("|")
         goal_ref = goal_ref or values.get("goal")
@@ -700,12 +665,12 @@ def register(app, services) -> None:  # noqa: C901 - one place for the goal list
             refresh_post(engine, client, done["goal"])
             previous = (body.get("view") or {}).get("previous_view_id")
             if previous:
-                update_details(client, previous, done["goal"], _user(body),
+                update_details(client, previous, done["goal"], clicker(body),
                                _workspace(body, context))
             if done.get("home"):
                 from handlers.home import publish_home
 
-                publish_home(services, client, _workspace(body, context), _user(body))
+                publish_home(services, client, _workspace(body, context), clicker(body))
 
         reported(work, body, client)
 

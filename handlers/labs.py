@@ -15,6 +15,7 @@ from bot.rules import rotation
 from handlers.blocks import labs as ui
 from handlers.blocks.text import slack_datetime
 from handlers.commands import CommandRequest
+from handlers.replies import clicker, tell
 from scheduling import tick as _tick  # noqa: F401 - registers the channel-trouble handling
 from scheduling.jobs import labs as lab_jobs
 from scheduling.jobs import sync
@@ -35,10 +36,6 @@ NO_TEAM = ("This channel has no Pact team yet. A lead can set one up with `/pact
 LEADS_ONLY = "Only the team's leads can set up its learning lab."
 
 
-def _user(body) -> str:
-    return body["user"]["id"]
-
-
 def _workspace(body, context) -> str:
     return context.team_id or (body.get("team") or {}).get("id") or ""
 
@@ -48,18 +45,6 @@ def _value(body) -> int:
         return int((body.get("actions") or [{}])[0].get("value") or 0)
     except ValueError:
         return 0
-
-
-def _tell(client, body, text: str) -> None:
-    container = body.get("container") or {}
-    channel = container.get("channel_id")
-    try:
-        if channel and channel[:1] != "D":
-            client.chat_postEphemeral(channel=channel, user=_user(body), text=text)
-            return
-    except SlackApiError as err:
-        log.info("could not answer in place (%s); sending a DM", err.response.get("error"))
-    client.chat_postMessage(channel=_user(body), text=text)
 
 
 def _slack(session, member_id: int | None) -> str | None:
@@ -212,7 +197,7 @@ def register(app, services) -> None:  # noqa: C901 - one place for the lab liste
             if team is None:
                 errors["cadence"] = "This team no longer exists."
             else:
-                member = get_or_create_member(session, workspace, _user(body))
+                member = get_or_create_member(session, workspace, clicker(body))
                 if not (tq.is_lead(session, team.id, member.id) or member.is_admin):
                     errors["cadence"] = LEADS_ONLY
                 in_team = {m.slack_user_id: m.id for m, _r in tq.team_members(session, team.id)}
@@ -229,7 +214,7 @@ def register(app, services) -> None:  # noqa: C901 - one place for the lab liste
             save_lab(session, team, rule_text=cadence, duration=duration,
                                 announce_days=announce_days,
                                 chosen=None if everyone else [in_team[u] for u in chosen_users],
-                                actor=_user(body), now=now)
+                                actor=clicker(body), now=now)
         ack()
 
     def after_setup(body, client, context, view):
@@ -262,9 +247,9 @@ def register(app, services) -> None:  # noqa: C901 - one place for the lab liste
                     OutboxMessage.status == "pending")))
             deliver_now(engine, client, [*pending, *topic_keys])
             try:
-                client.chat_postEphemeral(channel=channel, user=_user(body), text=summary)
+                client.chat_postEphemeral(channel=channel, user=clicker(body), text=summary)
             except SlackApiError:
-                client.chat_postMessage(channel=_user(body), text=summary)
+                client.chat_postMessage(channel=clicker(body), text=summary)
         reported(work, body, client)
 
     app.view(ui.LAB_SETUP_CALLBACK)(ack=save_setup, lazy=[after_setup])
@@ -325,7 +310,7 @@ def register(app, services) -> None:  # noqa: C901 - one place for the lab liste
         team = session.get(Team, lab.team_id) if lab else None
         if team is None or team.workspace_id != _workspace(body, context):
             return None, None, None, None
-        member = get_or_create_member(session, team.workspace_id, _user(body))
+        member = get_or_create_member(session, team.workspace_id, clicker(body))
         return lab_session, lab, team, member
 
     def skip_later(body, client, context):
@@ -335,24 +320,24 @@ def register(app, services) -> None:  # noqa: C901 - one place for the lab liste
                 lab_session, lab, team, member = load(session, body, context)
                 if lab_session is None or lab_session.status != "scheduled" \
                         or lab_session.starts_at <= now:
-                    return _tell(client, body, "This session can no longer be changed.")
+                    return tell(client, body, "This session can no longer be changed.")
                 if lab_session.presenter_id != member.id:
-                    return _tell(client, body, "Only the presenter can skip their turn.")
+                    return tell(client, body, "Only the presenter can skip their turn.")
                 replacement = lq.skip(session, lab, lab_session, now)
                 if replacement is None:
-                    return _tell(client, body, "Nobody else in the rotation can present this "
+                    return tell(client, body, "Nobody else in the rotation can present this "
                                  "time, so the session stays yours.")
                 new = _slack(session, replacement)
                 ids = [_note_in_thread(session, team, lab_session,
-                                       f"<@{_user(body)}> skips this time; <@{new}> presents "
-                                       f"instead. <@{_user(body)}> keeps their turn for the "
+                                       f"<@{clicker(body)}> skips this time; <@{new}> presents "
+                                       f"instead. <@{clicker(body)}> keeps their turn for the "
                                        "next session.",
                                        f"lab_skip:{lab_session.id}:{member.id}"),
                        _ask_topic(session, team, lab_session)]
                 sid = lab_session.id
             refresh_post(engine, client, sid)
             deliver_now(engine, client, ids)
-            _tell(client, body, f"Done: <@{new}> presents this time; you keep your turn.")
+            tell(client, body, f"Done: <@{new}> presents this time; you keep your turn.")
         reported(work, body, client)
 
     app.action(ui.LAB_SKIP)(ack=_ack, lazy=[skip_later])
@@ -378,7 +363,7 @@ def register(app, services) -> None:  # noqa: C901 - one place for the lab liste
                     or lab_session.status != "scheduled" or lab_session.starts_at <= now:
                 error = "This session can no longer be changed."
             else:
-                me = get_or_create_member(session, workspace, _user(body))
+                me = get_or_create_member(session, workspace, clicker(body))
                 them = get_member(session, workspace, other) if other else None
                 seats = {s.member_id for s in lq.seats(session, lab.id)}
                 if lab_session.presenter_id != me.id:
@@ -391,7 +376,7 @@ def register(app, services) -> None:  # noqa: C901 - one place for the lab liste
                 return ack(response_action="errors", errors={"other": error})
             lab_session.swap_with_id = them.id
             session.add(lab_session)
-            text, blocks = ui.swap_request_dm(_user(body), team.name, lab_session.starts_at,
+            text, blocks = ui.swap_request_dm(clicker(body), team.name, lab_session.starts_at,
                                               lab_session.id)
             enqueue(session, workspace_id=workspace,
                     key=f"lab_swap:{lab_session.id}:{them.id}:{now:%Y%m%d%H%M%S}",
@@ -409,7 +394,7 @@ def register(app, services) -> None:  # noqa: C901 - one place for the lab liste
                     OutboxMessage.idempotency_key.like(f"lab_swap:{int(meta['session'])}:%"),
                     OutboxMessage.status == "pending")))
             deliver_now(engine, client, ids)
-            client.chat_postMessage(channel=_user(body), text="I asked them; you'll hear "
+            client.chat_postMessage(channel=clicker(body), text="I asked them; you'll hear "
                                     "back here once they answer.")
         reported(work, body, client)
 
@@ -421,12 +406,12 @@ def register(app, services) -> None:  # noqa: C901 - one place for the lab liste
             lab_session, lab, team, member = load(session, body, context)
             if lab_session is None or lab_session.swap_with_id != member.id \
                     or lab_session.status != "scheduled" or lab_session.starts_at <= now:
-                return _tell(client, body, "This swap request is no longer open.")
+                return tell(client, body, "This swap request is no longer open.")
             asker = _slack(session, lab_session.presenter_id)
             if accepted:
                 lq.swap(session, lab, lab_session, member.id, now)
                 ids = [_note_in_thread(session, team, lab_session,
-                                       f"<@{_user(body)}> swapped turns with <@{asker}> and "
+                                       f"<@{clicker(body)}> swapped turns with <@{asker}> and "
                                        "presents this session.",
                                        f"lab_swapped:{lab_session.id}:{member.id}"),
                        _ask_topic(session, team, lab_session)]
@@ -439,7 +424,7 @@ def register(app, services) -> None:  # noqa: C901 - one place for the lab liste
             refresh_post(engine, client, sid)
         deliver_now(engine, client, ids)
         verdict = "accepted" if accepted else "declined"
-        client.chat_postMessage(channel=asker, text=f"<@{_user(body)}> {verdict} your swap "
+        client.chat_postMessage(channel=asker, text=f"<@{clicker(body)}> {verdict} your swap "
                                 "request." + (" They present this time; you keep your turn."
                                               if accepted else " The session stays yours."))
         container = body.get("container") or {}
@@ -458,15 +443,15 @@ def register(app, services) -> None:  # noqa: C901 - one place for the lab liste
             with session_scope(engine) as session:
                 lab_session, lab, team, member = load(session, body, context)
                 if lab_session is None:
-                    return _tell(client, body, "That session no longer exists.")
+                    return tell(client, body, "That session no longer exists.")
                 if lab_session.status == "done":
-                    return _tell(client, body, "Already recorded. Thank you!")
+                    return tell(client, body, "Already recorded. Thank you!")
                 if lab_session.presenter_id != member.id and not (
                         tq.is_lead(session, team.id, member.id) or member.is_admin):
-                    return _tell(client, body, "Only the presenter or a team lead can mark "
+                    return tell(client, body, "Only the presenter or a team lead can mark "
                                  "the session done.")
                 if now < lab_session.starts_at:
-                    return _tell(client, body, "Press Done once the session has started "
+                    return tell(client, body, "Press Done once the session has started "
                                  f"({slack_datetime(lab_session.starts_at)}).")
                 objective = lq.mark_done(session, lab_session, now)
                 if objective is not None:
@@ -476,7 +461,7 @@ def register(app, services) -> None:  # noqa: C901 - one place for the lab liste
                 recorded = (f" Recorded on your objective “{objective.title}”."
                             if objective is not None else "")
             refresh_post(engine, client, sid)
-            _tell(client, body, f"Learning lab marked done.{recorded}")
+            tell(client, body, f"Learning lab marked done.{recorded}")
         reported(work, body, client)
 
     app.action(ui.LAB_DONE)(ack=_ack, lazy=[done_later])

@@ -26,6 +26,7 @@ from handlers.blocks.pdp_export import export_json, export_markdown
 from handlers.blocks.text import context, slack_date
 from handlers.commands import CommandRequest
 from handlers.home import publish_home
+from handlers.replies import clicker, in_modal, open_modal, tell
 from scheduling.outbox import deliver_now
 from storage.engine import session_scope
 from storage.models import Goal, Member, Objective, OutboxMessage, Pdp, ProgressUpdate
@@ -47,10 +48,6 @@ NOT_MANAGER = "Only the manager this person chose can review their plan."
 
 def _team_id(body: dict) -> str:
     return (body.get("team") or {}).get("id") or body.get("team_id") or ""
-
-
-def _user_id(body: dict) -> str:
-    return (body.get("user") or {}).get("id") or body.get("user_id") or ""
 
 
 def _metadata(body: dict) -> dict:
@@ -82,32 +79,6 @@ def _text(values: dict, block_id: str) -> str:
 
 def _choice(values: dict, block_id: str) -> str | None:
     return (_field(values, block_id).get("selected_option") or {}).get("value")
-
-
-def _in_modal(body: dict) -> bool:
-    return (body.get("view") or {}).get("type") == "modal"
-
-
-def _open_or_push(client, body: dict, view: dict) -> None:
-    """Push over the modal the click came from (a fresh trigger from inside it), else open."""
-    if _in_modal(body):
-        client.views_push(trigger_id=body["trigger_id"], view=view)
-    else:
-        client.views_open(trigger_id=body["trigger_id"], view=view)
-
-
-def _tell(client, body: dict, text: str) -> None:
-    """A short answer to the person who clicked: ephemeral where they clicked, else a DM."""
-    user = _user_id(body)
-    channel = (body.get("channel") or {}).get("id") or \
-        (body.get("container") or {}).get("channel_id")
-    if channel:
-        try:
-            client.chat_postEphemeral(channel=channel, user=user, text=text)
-            return
-        except SlackApiError as err:
-            log.info("ephemeral to %s failed (%s); sending a DM", user, err.response.get("error"))
-    client.chat_postMessage(channel=user, text=text)
 
 
 def _pending_ids(session: Session, pdp_id: int) -> list[int]:
@@ -371,7 +342,7 @@ def register(app, services) -> None:
 
     def delete_work(body, client):
         def work():
-            team_id, user_id = _team_id(body), _user_id(body)
+            team_id, user_id = _team_id(body), clicker(body)
             pdp_id = _int(body["actions"][0].get("value"))
             with session_scope(engine) as session:
                 member, pdp = _owned_plan(session, team_id, user_id, pdp_id, for_update=True)
@@ -384,10 +355,10 @@ def register(app, services) -> None:
                     refused = gone = False
             if refused:
                 log.warning("refused deleting plan %s for %s: not theirs", pdp_id, user_id)
-                _tell(client, body, NOT_YOURS)
+                tell(client, body, NOT_YOURS)
                 return
             if gone:
-                _tell(client, body, "Your development plan is already deleted.")
+                tell(client, body, "Your development plan is already deleted.")
                 return
             for channel, ts in unsend:
                 try:
@@ -395,7 +366,7 @@ def register(app, services) -> None:
                 except SlackApiError as err:
                     log.info("could not take back a plan message: %s", err.response.get("error"))
             log.info("plan %s deleted: %s", pdp_id, counts)
-            _tell(client, body, "Your development plan is deleted, with its objectives, "
+            tell(client, body, "Your development plan is deleted, with its objectives, "
                                 "progress, history and reviews. `/pact pdp` starts a new one.")
             publish_home(services, client, team_id, user_id)
 
@@ -407,15 +378,15 @@ def register(app, services) -> None:
 
     def on_open(ack, body, client):
         ack()
-        open_plan(client, body["trigger_id"], _team_id(body), _user_id(body),
-                  push=_in_modal(body))
+        open_plan(client, body["trigger_id"], _team_id(body), clicker(body),
+                  push=in_modal(body))
 
     app.action(shared.PDP_OPEN)(on_open)
 
     def on_edit_plan(ack, body, client):
         ack()
         with session_scope(engine) as session:
-            member, pdp = _owned_plan(session, _team_id(body), _user_id(body),
+            member, pdp = _owned_plan(session, _team_id(body), clicker(body),
                                       _int(_metadata(body).get("pdp")))
             if pdp is None:
                 view = blocks.info_modal("Development plan", NOT_YOURS)
@@ -430,23 +401,23 @@ def register(app, services) -> None:
     def on_history(ack, body, client):
         ack()
         with session_scope(engine) as session:
-            member, pdp = _owned_plan(session, _team_id(body), _user_id(body))
+            member, pdp = _owned_plan(session, _team_id(body), clicker(body))
             view = blocks.history_modal(surfaces.own_view(session, pdp, member)) if pdp \
                 else blocks.info_modal("Plan history", NOT_YOURS)
-        _open_or_push(client, body, view)
+        open_modal(client, body, view)
 
     app.action(blocks.HISTORY)(on_history)
 
     def objective_metadata(body: dict, **extra) -> dict:
         data = dict(extra)
-        if _in_modal(body) and (body["view"].get("callback_id") == blocks.SUMMARY):
+        if in_modal(body) and (body["view"].get("callback_id") == blocks.SUMMARY):
             data["summary"] = body["view"]["id"]
         return data
 
     def on_add_objective(ack, body, client):
         ack()
         with session_scope(engine) as session:
-            member, pdp = _owned_plan(session, _team_id(body), _user_id(body))
+            member, pdp = _owned_plan(session, _team_id(body), clicker(body))
             if pdp is None:
                 view = blocks.info_modal("New objective", NOT_YOURS)
             elif q.open_objective_count(session, pdp.id) >= rules.MAX_OPEN_OBJECTIVES:
@@ -456,7 +427,7 @@ def register(app, services) -> None:
             else:
                 view = blocks.objective_form(None, _goal_choices(session, member.id),
                                              metadata=objective_metadata(body))
-        _open_or_push(client, body, view)
+        open_modal(client, body, view)
 
     app.action(blocks.ADD_OBJECTIVE)(on_add_objective)
 
@@ -464,9 +435,9 @@ def register(app, services) -> None:
         ack()
         oid = _int(body["actions"][0].get("value"))
         with session_scope(engine) as session:
-            owned = _owned_objective(session, _team_id(body), _user_id(body), oid)
+            owned = _owned_objective(session, _team_id(body), clicker(body), oid)
             if owned is None:
-                log.warning("refused editing objective %s for %s", oid, _user_id(body))
+                log.warning("refused editing objective %s for %s", oid, clicker(body))
                 view = blocks.info_modal("Edit objective", NOT_YOURS)
             else:
                 member, pdp, objective = owned
@@ -474,7 +445,7 @@ def register(app, services) -> None:
                                              _goal_choices(session, member.id),
                                              metadata=objective_metadata(body,
                                                                          objective=oid))
-        _open_or_push(client, body, view)
+        open_modal(client, body, view)
 
     app.action(blocks.EDIT_OBJECTIVE)(on_edit_objective)
 
@@ -482,16 +453,16 @@ def register(app, services) -> None:
         ack()
         oid = _int(body["actions"][0].get("value"))
         with session_scope(engine) as session:
-            owned = _owned_objective(session, _team_id(body), _user_id(body), oid)
+            owned = _owned_objective(session, _team_id(body), clicker(body), oid)
             if owned is None:
-                log.warning("refused progress on objective %s for %s", oid, _user_id(body))
+                log.warning("refused progress on objective %s for %s", oid, clicker(body))
                 view = blocks.info_modal("Log progress", "Only the objective's owner logs its "
                                                          "progress.")
             else:
                 _, pdp, objective = owned
                 view = blocks.progress_form(_objective_facts(session, pdp, objective.id),
                                             metadata=objective_metadata(body, objective=oid))
-        _open_or_push(client, body, view)
+        open_modal(client, body, view)
 
     app.action(shared.PDP_LOG_PROGRESS)(on_log_progress)
 
@@ -499,7 +470,7 @@ def register(app, services) -> None:
         ack()
         goal_id = _int(body["actions"][0].get("value"))
         with session_scope(engine) as session:
-            member = get_or_create_member(session, _team_id(body), _user_id(body))
+            member = get_or_create_member(session, _team_id(body), clicker(body))
             goal = q.linkable_goal(session, goal_id, member.id) if goal_id else None
             if goal is None:
                 view = blocks.info_modal("New objective", (
@@ -515,7 +486,7 @@ def register(app, services) -> None:
                            "target_date": goal.due_date if goal.due_date >= today else None}
                 view = blocks.objective_form(None, _goal_choices(session, member.id),
                                              metadata={"goal": goal.id}, prefill=prefill)
-        _open_or_push(client, body, view)
+        open_modal(client, body, view)
 
     app.action(shared.PDP_OBJECTIVE_FROM_GOAL)(on_objective_from_goal)
 
@@ -524,7 +495,7 @@ def register(app, services) -> None:
     def plan_submit(ack, body, client):
         values = _state(body)
         meta = _metadata(body)
-        team_id, user_id = _team_id(body), _user_id(body)
+        team_id, user_id = _team_id(body), clicker(body)
         new = rules.PlanInput(
             aspiration=_text(values, "aspiration"),
             aspiration_visibility=_choice(values, "aspiration_visibility") or "private",
@@ -591,7 +562,7 @@ def register(app, services) -> None:
 
     def plan_after(body, client):
         meta = _metadata(body)
-        user_id, team_id = _user_id(body), _team_id(body)
+        user_id, team_id = clicker(body), _team_id(body)
 
         def work():
             with session_scope(engine) as session:
@@ -612,7 +583,7 @@ def register(app, services) -> None:
     def objective_submit(ack, body, client):
         values = _state(body)
         meta = _metadata(body)
-        team_id, user_id = _team_id(body), _user_id(body)
+        team_id, user_id = _team_id(body), clicker(body)
         oid = _int(meta.get("objective"))
         raw_progress = _field(values, "progress").get("value")
         progress, progress_error = (0, None)
@@ -723,7 +694,7 @@ def register(app, services) -> None:
 
     def objective_after(body, client):
         meta = _metadata(body)
-        team_id, user_id = _team_id(body), _user_id(body)
+        team_id, user_id = _team_id(body), clicker(body)
 
         def work():
             with session_scope(engine) as session:
@@ -740,7 +711,7 @@ def register(app, services) -> None:
     def progress_submit(ack, body, client):
         values = _state(body)
         meta = _metadata(body)
-        team_id, user_id = _team_id(body), _user_id(body)
+        team_id, user_id = _team_id(body), clicker(body)
         oid = _int(meta.get("objective"))
         progress, error = rules.parse_progress(_field(values, "progress").get("value"))
         note = _text(values, "note")
@@ -801,7 +772,7 @@ def register(app, services) -> None:
 
     def request_review_work(body, client):
         def work():
-            team_id, user_id = _team_id(body), _user_id(body)
+            team_id, user_id = _team_id(body), clicker(body)
             now = utcnow()
             notice = None
             with session_scope(engine) as session:
@@ -827,14 +798,14 @@ def register(app, services) -> None:
                     log.info("plan %s: review requested", pdp.id)
                 if pdp is not None:
                     refused = False
-                    summary_id = body["view"]["id"] if _in_modal(body) else None
+                    summary_id = body["view"]["id"] if in_modal(body) else None
                     summary = _summary(session, pdp, member, notice=notice)
                     pdp_id = pdp.id
                     manager_user = session.get(Member, pdp.manager_id).slack_user_id \
                         if pdp.manager_id else ""
             if refused:
                 log.warning("refused review request from %s: no plan", user_id)
-                _tell(client, body, NOT_YOURS)
+                tell(client, body, NOT_YOURS)
                 return
             if summary_id:
                 try:
@@ -842,7 +813,7 @@ def register(app, services) -> None:
                 except SlackApiError as err:
                     log.info("plan summary not updated: %s", err.response.get("error"))
             else:
-                _tell(client, body, notice)
+                tell(client, body, notice)
             after_change(client, team_id, [user_id, manager_user], pdp_id)
 
         reported(work, body, client)
@@ -855,14 +826,14 @@ def register(app, services) -> None:
         ack()
         pdp_id = _int(body["actions"][0].get("value"))
         with session_scope(engine) as session:
-            viewer = get_or_create_member(session, _team_id(body), _user_id(body))
+            viewer = get_or_create_member(session, _team_id(body), clicker(body))
             pdp = q.get_plan_by_id(session, pdp_id) if pdp_id else None
             owner = session.get(Member, pdp.owner_id) if pdp else None
             if pdp is None or owner is None or owner.workspace_id != viewer.workspace_id:
                 view = blocks.info_modal("Development plan", "That plan no longer exists.")
             else:
                 view = surfaces.report_modal(session, pdp, viewer, utcnow())
-        _open_or_push(client, body, view)
+        open_modal(client, body, view)
 
     app.action(blocks.VIEW_REPORT)(on_view_report)
 
@@ -870,14 +841,14 @@ def register(app, services) -> None:
         ack()
         pdp_id = _int(body["actions"][0].get("value"))
         with session_scope(engine) as session:
-            managed = _managed_plan(session, _team_id(body), _user_id(body), pdp_id)
+            managed = _managed_plan(session, _team_id(body), clicker(body), pdp_id)
             if managed is None:
-                log.warning("refused comment on plan %s from %s", pdp_id, _user_id(body))
+                log.warning("refused comment on plan %s from %s", pdp_id, clicker(body))
                 view = blocks.info_modal("Comment", NOT_MANAGER)
             else:
                 owner = session.get(Member, managed[1].owner_id)
                 view = blocks.comment_form(owner.slack_user_id, metadata={"pdp": pdp_id})
-        _open_or_push(client, body, view)
+        open_modal(client, body, view)
 
     app.action(blocks.REVIEW_COMMENT)(on_comment)
 
@@ -907,10 +878,10 @@ def register(app, services) -> None:
         elif len(comment) > rules.COMMENT_MAX:
             errors["comment"] = f"Please keep this under {rules.COMMENT_MAX} characters."
         with session_scope(engine) as session:
-            managed = _managed_plan(session, _team_id(body), _user_id(body), pdp_id,
+            managed = _managed_plan(session, _team_id(body), clicker(body), pdp_id,
                                     for_update=True)
             if managed is None:
-                log.warning("refused comment form on plan %s from %s", pdp_id, _user_id(body))
+                log.warning("refused comment form on plan %s from %s", pdp_id, clicker(body))
                 ack(response_action="update", view=blocks.info_modal("Comment", NOT_MANAGER))
                 return
             if errors:
@@ -924,7 +895,7 @@ def register(app, services) -> None:
     def review_after(body, client):
         pdp_id = _int(_metadata(body).get("pdp")) or _int(
             (body.get("actions") or [{}])[0].get("value"))
-        team_id, user_id = _team_id(body), _user_id(body)
+        team_id, user_id = _team_id(body), clicker(body)
 
         def work():
             with session_scope(engine) as session:
@@ -942,10 +913,10 @@ def register(app, services) -> None:
         pdp_id = _int(body["actions"][0].get("value"))
         now = utcnow()
         with session_scope(engine) as session:
-            managed = _managed_plan(session, _team_id(body), _user_id(body), pdp_id,
+            managed = _managed_plan(session, _team_id(body), clicker(body), pdp_id,
                                     for_update=True)
             if managed is None:
-                log.warning("refused approval of plan %s from %s", pdp_id, _user_id(body))
+                log.warning("refused approval of plan %s from %s", pdp_id, clicker(body))
                 return
             manager, pdp = managed
             if rules.is_repeat_approval(pdp.last_review_at, now):
@@ -957,16 +928,16 @@ def register(app, services) -> None:
             pdp_id = _int(body["actions"][0].get("value"))
             with session_scope(engine) as session:
                 pdp = q.get_plan_by_id(session, pdp_id) if pdp_id else None
-                is_manager = _managed_plan(session, _team_id(body), _user_id(body),
+                is_manager = _managed_plan(session, _team_id(body), clicker(body),
                                            pdp_id) is not None
             if not is_manager:
-                _tell(client, body, NOT_MANAGER)
+                tell(client, body, NOT_MANAGER)
                 return
             message = body.get("message") or {}
             channel = (body.get("container") or {}).get("channel_id")
             done = context(f"✅ You approved this plan {slack_date(utcnow())}. Next review: "
                            f"{slack_date(pdp.next_review_at) if pdp.next_review_at else '—'}.")
-            if _in_modal(body):
+            if in_modal(body):
                 view = body["view"]
                 kept = [b for b in view.get("blocks", [])
                         if b.get("block_id") != "review_actions"]
@@ -986,14 +957,14 @@ def register(app, services) -> None:
                                        blocks=kept)
                 except SlackApiError as err:
                     log.info("review message not updated: %s", err.response.get("error"))
-            elif not _in_modal(body):
-                _tell(client, body, "✅ Approved. The review is recorded and the next one "
+            elif not in_modal(body):
+                tell(client, body, "✅ Approved. The review is recorded and the next one "
                                     "scheduled.")
             owner = None
             with session_scope(engine) as session:
                 owner = session.get(Member, pdp.owner_id) if pdp else None
             if owner is not None:
-                after_change(client, _team_id(body), [owner.slack_user_id, _user_id(body)],
+                after_change(client, _team_id(body), [owner.slack_user_id, clicker(body)],
                              pdp.id)
 
         reported(work, body, client)

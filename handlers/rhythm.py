@@ -13,6 +13,7 @@ from handlers.action_ids import CHECKIN_STUCK, NUDGE_SNOOZE
 from handlers.blocks.checkins import RHYTHM_RESUME, stuck_message
 from handlers.blocks.nudges import snoozed_message
 from handlers.blocks.text import slack_datetime
+from handlers.replies import clicker, tell
 from scheduling import tick as _tick  # noqa: F401 - registers the channel-trouble handling
 from scheduling.jobs import sync
 from scheduling.outbox import deliver_now
@@ -27,29 +28,13 @@ from storage.types import utcnow
 log = logging.getLogger("pact.rhythm")
 
 
-def _user(body) -> str:
-    return body["user"]["id"]
-
-
 def _workspace(body, context) -> str:
     return context.team_id or (body.get("team") or {}).get("id") or ""
 
 
-def _ephemeral(client, body, text: str) -> None:
-    container = body.get("container") or {}
-    channel = container.get("channel_id")
-    try:
-        if channel and channel[:1] != "D":
-            client.chat_postEphemeral(channel=channel, user=_user(body), text=text)
-            return
-    except SlackApiError as err:
-        log.info("could not answer in place (%s); sending a DM", err.response.get("error"))
-    client.chat_postMessage(channel=_user(body), text=text)
-
-
 def ask_for_help(services, client, body, context) -> None:
     """ "I'm stuck": a reply in the check-in's thread that mentions the team's leads."""
-    user = _user(body)
+    user = clicker(body)
     workspace = _workspace(body, context)
     container = body.get("container") or {}
     message = body.get("message") or {}
@@ -69,10 +54,10 @@ def ask_for_help(services, client, body, context) -> None:
                           kind="stuck")
             duplicate = mid is None
     if team is None or team.workspace_id != workspace:
-        _ephemeral(client, body, "That goal no longer exists.")
+        tell(client, body, "That goal no longer exists.")
         return
     if duplicate:
-        _ephemeral(client, body, "You already asked for help on this check-in; the leads "
+        tell(client, body, "You already asked for help on this check-in; the leads "
                    "were mentioned in its thread.")
         return
     deliver_now(services.engine, client, [mid])
@@ -80,7 +65,7 @@ def ask_for_help(services, client, body, context) -> None:
 
 def snooze(services, client, body, context) -> None:
     """ "Snooze a week": no nudge about these subjects for seven days; the DM says so."""
-    user = _user(body)
+    user = clicker(body)
     subjects = [s for s in ((body.get("actions") or [{}])[0].get("value") or "").split(",")
                 if s and ":" in s][:50]
     now = utcnow()
@@ -107,7 +92,7 @@ def snooze(services, client, body, context) -> None:
 
 def resume(services, client, body, context) -> None:
     """A lead fixed the channel: check it, then run the team's schedules again."""
-    user = _user(body)
+    user = clicker(body)
     workspace = _workspace(body, context)
     team_id = int((body.get("actions") or [{}])[0].get("value") or 0)
     with session_scope(services.engine) as session:

@@ -43,7 +43,6 @@ from handlers.blocks.text import (
 GOAL_FORM_CALLBACK = "goal_form"
 GOAL_PROGRESS_CALLBACK = "goal_progress"
 GOAL_DETAILS_CALLBACK = "goal_details"
-NOTICE_CALLBACK = "pact_notice"
 
 # Actions only this feature posts and handles.
 GOAL_FORM_ADD_MILESTONE = "goal_form_add_milestone"
@@ -423,11 +422,6 @@ def _achieve_confirm(card: GoalCard) -> dict:
                              "took part.", "Mark achieved")
     confirm.pop("style", None)
     return confirm
-
-
-def notice_modal(title: str, text: str) -> dict:
-    return {"type": "modal", "callback_id": NOTICE_CALLBACK, "title": plain(title, 24),
-            "close": plain("OK", 24), "blocks": [section(text)]}
 
 
 # ---- list and Home ---------------------------------------------------------------------------

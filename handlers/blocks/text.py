@@ -85,3 +85,12 @@ def progress_bar(fraction: float, width: int = 10) -> str:
     fraction = min(max(fraction, 0.0), 1.0)
     filled = int(fraction * width + 1e-9)
     return "▰" * filled + "▱" * (width - filled) + f" {int(fraction * 100 + 1e-9)}%"
+
+
+NOTICE_CALLBACK = "pact_notice"
+
+
+def notice_modal(title: str, text: str) -> dict:
+    """A small read-only modal with one message (e.g. a refusal over the modal clicked in)."""
+    return {"type": "modal", "callback_id": NOTICE_CALLBACK, "title": plain(title, 24),
+            "close": plain("OK", 24), "blocks": [section(text)]}
