@@ -27,3 +27,4 @@ lint: $(BIN)/python
 bench: $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	$(BIN)/python bench/ack.py
+	$(BIN)/python bench/tick.py
