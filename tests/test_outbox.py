@@ -11,7 +11,8 @@ from storage.models import OutboxMessage
 from storage.queries import outbox as q
 from storage.queries.members import ensure_workspace
 
-NOW = datetime(2026, 11, 21, 9, 0, tzinfo=UTC)
+# Ahead of the wall clock, so messages enqueued "now" are already due at NOW.
+NOW = datetime.now(UTC).replace(microsecond=0) + timedelta(hours=1)
 
 
 def _enqueue(engine, key="k1", channel="C1", **kw):
