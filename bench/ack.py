@@ -68,6 +68,9 @@ def serve(kind: str, port: int, api_url: str) -> None:
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)  # queueing is what we measure
     server = make_server(make_wsgi_app(app, engine), host="127.0.0.1", port=port,
                          threads=SERVER_THREADS)
+    import gc
+
+    gc.freeze()  # as `pact web` does once started (bot/cli.py); the same for both apps
     print("ready", flush=True)
     server.run()
 

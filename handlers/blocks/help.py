@@ -27,5 +27,6 @@ def help_message(entries: list[tuple[str, str]], *, unknown: str | None = None,
         blocks.append(section("\n".join(chunk)))
     blocks.append(context("Your plans are private unless you share them. "
                           "Open the *Home* tab in Pact for your dashboard."))
-    text = intro + "\n" + "\n".join(lines)
+    # The fallback names the commands; the blocks carry the one-line descriptions.
+    text = intro + " Commands: " + ", ".join(f"/pact {usage}" for usage, _ in entries)
     return {"response_type": "ephemeral", "text": clip(text, 3000), "blocks": blocks[:50]}
