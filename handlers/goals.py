@@ -206,6 +206,7 @@ def register(app, services) -> None:  # noqa: C901 - one place for the goal list
         req.client.views_open(trigger_id=req.trigger_id, view=view)
         req.ack()
 
+    @services.commands.add("goal", "The team's active goals (as `goal list`).")
     @services.commands.add("goal list", "Show this team's active goals with their progress.")
     def goal_list(req: CommandRequest) -> None:
         with session_scope(engine) as session:

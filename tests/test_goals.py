@@ -302,6 +302,7 @@ def test_goal_list_and_details(pact):
     assert check_message_blocks(answer["blocks"]) == []
     text = str(answer["blocks"])
     assert "Learn Rust" in text and "Cut cycle time" in text and "50%" in text
+    assert pact.slack.command("goal", user=max_, channel=channel).json() == answer
 
     pact.services.goal_sections.append(
         lambda session, goal, viewer: [{"type": "section", "text": {
