@@ -15,6 +15,7 @@ import threading
 from pathlib import Path
 
 from dotenv import load_dotenv
+from slack_sdk.errors import SlackApiError
 
 from bot.config import ConfigError, Settings, load_settings
 from bot.logs import setup_logging
@@ -68,7 +69,14 @@ def _listen(settings: Settings, services, client) -> None:
 
         stop = _wait_for_signal()
         handler = SocketModeHandler(app, settings.app_token)
-        handler.connect()
+        try:
+            handler.connect()
+        except SlackApiError as err:
+            raise SystemExit(
+                f"pact: Slack refused the Socket Mode connection "
+                f"({err.response.get('error')}). Check SLACK_APP_TOKEN: an app-level token "
+                "with the connections:write scope, from Slack app settings > Basic "
+                "Information > App-Level Tokens, with Socket Mode turned on.") from None
         log.info("connected to Slack in Socket Mode")
         stop.wait()
         handler.close()

@@ -93,3 +93,13 @@ def test_db_upgrade_command(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "up to date" in result.stdout
     assert (tmp_path / "u.db").exists()
+
+
+def test_socket_mode_refused_says_what_to_check(emulator, tmp_path):
+    env = {"SLACK_BOT_TOKEN": emulator.bot_token, "SLACK_APP_TOKEN": "xapp-1-A0-1-notvalid",
+           "SLACK_API_URL": emulator.url, "DATABASE_URL": f"sqlite:///{tmp_path}/s.db"}
+    proc = _start(["web"], env, tmp_path)
+    out, _ = proc.communicate(timeout=30)
+    assert proc.returncode == 1, out
+    assert "Socket Mode connection" in out and "SLACK_APP_TOKEN" in out
+    assert "notvalid" not in out and "Traceback" not in out
