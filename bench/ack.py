@@ -66,7 +66,7 @@ def serve(kind: str, port: int, api_url: str) -> None:
 
     logging.basicConfig(level=logging.WARNING)
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)  # queueing is what we measure
-    server = make_server(make_wsgi_app(app, engine), host="127.0.0.1", port=port,
+    server = make_server(make_wsgi_app(app, engine, SECRET), host="127.0.0.1", port=port,
                          threads=SERVER_THREADS)
     import gc
 

@@ -83,7 +83,8 @@ def _listen(settings: Settings, services, client) -> None:
         return
     from bot.server import make_server, make_wsgi_app, serve_until_signalled
 
-    server = make_server(make_wsgi_app(app, services.engine), port=settings.port)
+    server = make_server(make_wsgi_app(app, services.engine, settings.signing_secret),
+                         port=settings.port)
     serve_until_signalled(server)
 
 

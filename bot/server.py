@@ -12,9 +12,11 @@ import logging
 import signal
 import threading
 import warnings
+from urllib.parse import parse_qs
 
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slack_sdk.signature import SignatureVerifier
 from sqlalchemy.engine import Engine
 from waitress.server import create_server
 
@@ -34,25 +36,45 @@ def _plain(start_response, status: str, text: str, headers=()) -> list[bytes]:
     return [body]
 
 
-def _readable_body(environ) -> tuple[bytes | None, str]:
-    """The request body if it is one Bolt can check; else None and the HTTP status to send."""
+def _read_body(environ) -> tuple[bytes | None, str]:
+    """The request body, or None and the status to answer when it cannot be Slack's."""
     try:
         length = int(environ.get("CONTENT_LENGTH") or 0)
     except ValueError:
         return None, "400 Bad Request"
     if length > MAX_BODY:
         return None, "413 Content Too Large"
-    body = environ["wsgi.input"].read(length) if length > 0 else b""
+    return (environ["wsgi.input"].read(length) if length > 0 else b""), ""
+
+
+def _parses(body: bytes, content_type: str) -> bool:
+    """True when the body has the shape Slack sends: a JSON object, or a form whose optional
+    `payload` field is a JSON object. (Bolt would fail with a 500 on anything else.)"""
     try:
-        body.decode("utf-8")
-    except UnicodeDecodeError:
-        return None, "400 Bad Request"
-    return body, ""
+        text = body.decode("utf-8")
+        if content_type.startswith("application/json"):
+            return isinstance(json.loads(text), dict)
+        payload = parse_qs(text).get("payload")
+        return payload is None or isinstance(json.loads(payload[0]), dict)
+    except ValueError:  # includes UnicodeDecodeError
+        return False
 
 
-def make_wsgi_app(app: App, engine: Engine):
-    """`POST /slack/events` to Bolt, `GET /healthz` to a database check, 404 otherwise."""
+def make_wsgi_app(app: App, engine: Engine, signing_secret: str = ""):
+    """`POST /slack/events` to Bolt, `GET /healthz` to a database check, 404 otherwise.
+
+    A body Bolt could not parse gets 401 when it is not signed by Slack, else 400.
+    """
     slack = SlackRequestHandler(app, path=EVENTS_PATH)
+    verifier = SignatureVerifier(signing_secret) if signing_secret else None
+
+    def _signed(body: bytes, environ) -> bool:
+        headers = {"x-slack-request-timestamp": environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP", ""),
+                   "x-slack-signature": environ.get("HTTP_X_SLACK_SIGNATURE", "")}
+        try:
+            return verifier is None or verifier.is_valid_request(body, headers)
+        except ValueError:  # a timestamp that is not a number
+            return False
 
     def wsgi(environ, start_response):
         path = environ.get("PATH_INFO", "")
@@ -65,9 +87,12 @@ def make_wsgi_app(app: App, engine: Engine):
                             ("Content-Length", str(len(body)))])
             return [body]
         if path == EVENTS_PATH and method == "POST":
-            body, error = _readable_body(environ)
+            body, status = _read_body(environ)
             if body is None:
-                return _plain(start_response, error, "Not a request from Slack.")
+                return _plain(start_response, status, "Not a request from Slack.")
+            if not _parses(body, environ.get("CONTENT_TYPE") or ""):
+                status = "400 Bad Request" if _signed(body, environ) else "401 Unauthorized"
+                return _plain(start_response, status, "Not a request from Slack.")
             environ["wsgi.input"] = io.BytesIO(body)
             environ["CONTENT_LENGTH"] = str(len(body))
             return slack(environ, start_response)

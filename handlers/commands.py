@@ -29,7 +29,7 @@ class CommandRequest:
 
     @property
     def user_id(self) -> str:
-        return self.body["user_id"]
+        return self.body.get("user_id", "")
 
     @property
     def team_id(self) -> str:

@@ -35,6 +35,6 @@ def publish_home(services, client, team_id: str, user_id: str) -> None:
 def register(app, services) -> None:
     @app.event("app_home_opened")
     def on_home_opened(event, client, context):
-        if event.get("tab") not in (None, "home"):
+        if event.get("tab") not in (None, "home") or not event.get("user"):
             return
         publish_home(services, client, context.team_id, event["user"])

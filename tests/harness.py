@@ -67,7 +67,7 @@ def start_pact(emulator, engine, database_url: str, **env_extra) -> PactHarness:
     client = make_web_client(settings, retries=2, timeout=5)
     executor = ListenerExecutor(max_workers=8)
     app = create_app(services, client, executor=executor)
-    server = make_server(make_wsgi_app(app, engine), host="127.0.0.1", port=0, threads=8,
+    server = make_server(make_wsgi_app(app, engine, SIGNING_SECRET), host="127.0.0.1", port=0, threads=8,
                          loop_timeout=0.05)
     stopping = threading.Event()
     thread = threading.Thread(target=run_server, args=(server, stopping), name="pact-http",

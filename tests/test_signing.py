@@ -90,3 +90,33 @@ def test_signed_url_verification_gets_the_challenge(pact):
     response = pact.slack.post(body, "application/json")
     assert response.status == 200
     assert response.json() == {"challenge": "c-123"}
+
+
+def test_malformed_bodies_get_4xx_and_touch_nothing(pact):
+    import json as _json
+
+    cases = [
+        (b"payload=%7Bnot%20json", "application/x-www-form-urlencoded", 400),
+        (b"payload=%5B1%2C2%5D", "application/x-www-form-urlencoded", 400),  # not an object
+        (b"{not json", "application/json", 400),
+        (_json.dumps([1, 2]).encode(), "application/json", 400),
+    ]
+    for body, content_type, status in cases:
+        assert pact.slack.post(body, content_type).status == status
+        assert pact.slack.post(body, content_type, signed=False).status == 401
+    pact.wait_idle()
+    _nothing_touched(pact)
+
+
+def test_oversized_body_is_refused(pact):
+    response = pact.slack.post(b"text=" + b"x" * 1_200_000, "application/x-www-form-urlencoded")
+    assert response.status == 413
+    _nothing_touched(pact)
+
+
+def test_event_missing_its_user_is_ignored_not_a_crash(pact, caplog):
+    response = pact.slack.event({"type": "app_home_opened", "tab": "home"})
+    assert response.status == 200
+    pact.wait_idle()
+    assert not [r for r in caplog.records if r.name == "pact.errors"]
+    assert [c.method for c in pact.emulator.calls] == ["auth.test"]  # Bolt's token check only
