@@ -26,6 +26,7 @@ from handlers.blocks.pdp_export import export_json, export_markdown
 from handlers.blocks.text import context, slack_date
 from handlers.commands import CommandRequest
 from handlers.home import publish_home
+from handlers.labs import refresh_post as refresh_lab_post
 from handlers.replies import clicker, in_modal, open_modal, tell
 from scheduling.outbox import deliver_now
 from storage.engine import session_scope
@@ -350,6 +351,7 @@ def register(app, services) -> None:
                     gone = pdp_id is None or q.get_plan_by_id(session, pdp_id) is None
                     refused = not gone
                 else:
+                    lab_posts = q.lab_posts_showing(session, pdp.id)
                     counts, unsend = q.delete_plan(session, pdp)
                     services.emit("pdp_deleted", session, pdp)
                     refused = gone = False
@@ -360,6 +362,8 @@ def register(app, services) -> None:
             if gone:
                 tell(client, body, "Your development plan is already deleted.")
                 return
+            for lab_session_id in lab_posts:  # their topic came from the plan: withdrawn
+                refresh_lab_post(engine, client, lab_session_id)
             for channel, ts in unsend:
                 try:
                     client.chat_delete(channel=channel, ts=ts)
@@ -699,6 +703,10 @@ def register(app, services) -> None:
         def work():
             with session_scope(engine) as session:
                 _, pdp = _owned_plan(session, team_id, user_id)
+                # A lab post showing an objective now private (or renamed) is put right.
+                stale_labs = q.stale_lab_posts(session, pdp.id) if pdp is not None else []
+            for lab_session_id in stale_labs:
+                refresh_lab_post(engine, client, lab_session_id)
             if pdp is not None:
                 after_change(client, team_id, [user_id], pdp.id, meta.get("summary"), user_id)
 
@@ -980,5 +988,6 @@ def register(app, services) -> None:
         120, "pdp",
         lambda session, member, budget: surfaces.home_section(session, member, budget,
                                                               utcnow()))
+    services.add_home_section(210, "pdp_goals", surfaces.goals_home_section)
     services.goal_sections.append(surfaces.goal_section)
 

@@ -112,6 +112,23 @@ def manager_home_section(session: Session, member: Member, budget: int) -> list[
 
 def goal_section(session: Session, goal: Goal, viewer: Member | None) -> list[dict]:
     """How many members link objectives to `goal`; the team-visible ones `viewer` may see."""
+    return blocks.goal_section(*goal_rollup(session, goal, viewer))
+
+
+def goals_home_section(session: Session, member: Member, budget: int) -> list[dict]:
+    """The Home tab's roll-up: for each active goal of the member's teams that objectives are
+    linked to, how many members link one and the team-visible ones the member may see."""
+    rows = []
+    for goal in q.active_goals_for(session, member.id):
+        linked_members, shown = goal_rollup(session, goal, member)
+        if linked_members:
+            rows.append((goal.title, linked_members, shown))
+    return blocks.home_goals_rollup(rows, budget)
+
+
+def goal_rollup(session: Session, goal: Goal,
+                viewer: Member | None) -> tuple[int, list[tuple[str, object]]]:
+    """(members with an objective linked to `goal`, [(owner, objective)] `viewer` may see)."""
     linked = q.linked_objectives(session, goal.id)
     members = {pdp.owner_id for _, pdp in linked}
     shown: list[tuple[str, object]] = []
@@ -130,7 +147,7 @@ def goal_section(session: Session, goal: Goal, viewer: Member | None) -> list[di
                                      viewer_of(session, pdp.owner_id, pdp.manager_id, viewer))
         if seen is not None:
             shown.append((facts.owner_user, seen))
-    return blocks.goal_section(len(members), shown)
+    return len(members), shown
 
 
 def celebration_post(session: Session, pdp: Pdp, objective_id: int) -> dict | None:

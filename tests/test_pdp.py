@@ -728,3 +728,85 @@ def test_manager_opens_a_report_and_approves_from_the_modal(pact, world):
                             value=str(pdp_id), channel="C0NOWHERE01")
     assert "not shared with you" in text_of(opened(pact))
     assert pact.emulator.violations == []
+
+
+# ---- the Home tab's goal roll-up and topics other features drew from a plan -----------------
+
+
+def test_home_tab_rolls_up_objectives_linked_to_the_teams_goals(pact, world):
+    create_plan(pact, world)
+    add_objective(pact, world, visibility="team", goal=world.goal_id, title="OBJ-TEAM")
+    add_objective(pact, world, visibility="manager", goal=world.goal_id, title="OBJ-MANAGER")
+    add_objective(pact, world, visibility="private", goal=world.goal_id, title="OBJ-PRIVATE")
+    homes = {}
+    for role in ("teammate", "manager", "stranger"):
+        pact.slack.event({"type": "app_home_opened", "user": getattr(world, role),
+                          "tab": "home"})
+        pact.wait_idle()
+        homes[role] = pact.emulator.home_view(getattr(world, role))
+        assert check_view(homes[role]) == []
+    teammate = text_of(homes["teammate"])
+    assert "Scrum certified team* · 1 member linked objectives" in teammate
+    assert "OBJ-TEAM" in teammate and "Not started" in teammate
+    assert "OBJ-MANAGER" not in teammate and "OBJ-PRIVATE" not in teammate
+    # the manager is not in the team: no team goals on their Home, nothing of the plan either
+    for role in ("manager", "stranger"):
+        assert "OBJ-" not in text_of(homes[role])
+
+
+def _lab_post_showing(pact, world, oid: int, topic: str) -> tuple[str, int]:
+    """A learning-lab session announced in the team channel with `oid` as its topic."""
+    from handlers.blocks.labs import announcement
+
+    with session_scope(pact.engine) as s:
+        lab = Lab(team_id=world.team_id, rule="every 2 weeks thu 15:00 from 2026-01-08")
+        s.add(lab)
+        s.flush()
+        lab_session = LabSession(lab_id=lab.id, starts_at=utcnow() + timedelta(days=3),
+                                 presenter_id=world.members["owner"], objective_id=oid,
+                                 topic=topic)
+        s.add(lab_session)
+        s.flush()
+        sid = lab_session.id
+        text, lab_blocks = announcement(sid, "Growth", lab_session.starts_at, 60, world.owner,
+                                        topic)
+    ts = pact.client.chat_postMessage(channel=world.channel, text=text, blocks=lab_blocks)["ts"]
+    with session_scope(pact.engine) as s:
+        s.get(LabSession, sid).channel_ts = ts
+    return ts, sid
+
+
+def test_a_lab_post_drops_an_objective_made_private(pact, world):
+    create_plan(pact, world)
+    oid = add_objective(pact, world, visibility="team", title="Kubernetes deep dive")
+    ts, sid = _lab_post_showing(pact, world, oid, "Kubernetes deep dive")
+    assert "Kubernetes deep dive" in text_of(pact.emulator.messages(world.channel))
+    summary = open_summary(pact, world.owner)
+    pact.slack.block_action(user=world.owner, action_id=blocks.EDIT_OBJECTIVE, value=str(oid),
+                            view=summary)
+    edit = opened(pact, "views.push")
+    answer = pact.slack.view_submission(user=world.owner, view=edit, values=objective_values(
+        title="Kubernetes deep dive", visibility="private", status="in_progress",
+        progress="10"))
+    assert not answer.body
+    pact.wait_idle()
+    [post] = [m for m in pact.emulator.messages(world.channel) if m["ts"] == ts]
+    assert "Kubernetes deep dive" not in text_of(post)
+    assert "to be announced" in text_of(post)
+    with session_scope(pact.engine) as s:
+        assert (s.get(LabSession, sid).topic, s.get(LabSession, sid).objective_id) == ("", None)
+    assert pact.emulator.violations == []
+
+
+def test_deleting_the_plan_takes_its_topic_off_the_lab_post(pact, world):
+    create_plan(pact, world)
+    oid = add_objective(pact, world, visibility="team", title="Kubernetes deep dive")
+    ts, _ = _lab_post_showing(pact, world, oid, "Kubernetes deep dive")
+    with session_scope(pact.engine) as s:
+        pdp_id = s.exec(select(Pdp.id)).one()
+    pact.slack.block_action(user=world.owner, action_id=blocks.DELETE_CONFIRMED,
+                            value=str(pdp_id), channel="C0NOWHERE01")
+    pact.wait_idle()
+    [post] = [m for m in pact.emulator.messages(world.channel) if m["ts"] == ts]
+    assert "Kubernetes deep dive" not in text_of(post)
+    assert pact.emulator.violations == []

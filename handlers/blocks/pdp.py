@@ -576,6 +576,28 @@ def goal_section(linked_members: int, visible: list[tuple[str, ObjectiveFacts]])
     return [section(clip(text, 3000))]
 
 
+def home_goals_rollup(rows: list[tuple[str, int, list[tuple[str, ObjectiveFacts]]]],
+                      budget: int) -> list[dict]:
+    """The Home tab: each team goal that plans serve, with how many members link objectives
+    to it and the team-visible ones (`rows`: goal title, members, [(owner, objective)])."""
+    if not rows or budget < 3:
+        return []
+    blocks: list[dict] = [section("*Development plans serving your teams' goals*")]
+    for title, members, visible in rows[:max(budget - 2, 0)]:
+        people = f"{members} member{'s' if members != 1 else ''}"
+        lines = [f"🎯 *{escape(clip(title, 150))}* · {people} linked objectives"]
+        lines += [f"{_who(u)} · {escape(clip(o.title, 150))} · "
+                  f"{rules.STATUS_LABELS.get(o.status, o.status)} · "
+                  f"{progress_bar(o.progress / 100)}" for u, o in visible[:10]]
+        if len(visible) > 10:
+            lines.append(f"…and {len(visible) - 10} more.")
+        blocks.append(section(clip("\n".join(lines), 3000)))
+    if len(rows) > budget - 2:
+        blocks.append(context(f"…and {len(rows) - (budget - 2)} more goals: their details "
+                              "show the linked objectives."))
+    return blocks[:budget]
+
+
 def delete_prompt(pdp_id: int, counts: dict[str, int]) -> dict:
     n = counts.get("objectives", 0)
     text = (f"Delete your development plan? This removes it completely: {n} "

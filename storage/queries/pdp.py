@@ -27,6 +27,7 @@ from storage.models import (
     ProgressUpdate,
     TeamMembership,
 )
+from storage.queries import labs as lab_queries
 from storage.types import utcnow
 
 
@@ -219,6 +220,33 @@ def plan_facts(session: Session, pdp: Pdp, *, with_history: bool = True) -> Plan
         changes=tuple(ChangeFacts(slack.get(c.actor_id, ""), c.what, c.created_at,
                                   c.objective_id) for c in changes),
     )
+
+
+# ---- learning-lab topics drawn from objectives ------------------------------------------------
+
+
+def lab_posts_showing(session: Session, pdp_id: int) -> list[int]:
+    """Learning-lab sessions whose channel post shows one of this plan's objectives."""
+    objective_ids = select(Objective.id).where(Objective.pdp_id == pdp_id)
+    return list(session.exec(select(LabSession.id).where(
+        col(LabSession.objective_id).in_(objective_ids),
+        col(LabSession.channel_ts).is_not(None))))
+
+
+def stale_lab_posts(session: Session, pdp_id: int) -> list[int]:
+    """Lab sessions whose posted topic (one of this plan's objectives) is no longer what the
+    team may see: made less visible, renamed. Their topic is put right here; the caller
+    updates their posts."""
+    objective_ids = select(Objective.id).where(Objective.pdp_id == pdp_id)
+    stale = []
+    for lab_session in session.exec(select(LabSession).where(
+            col(LabSession.objective_id).in_(objective_ids))):
+        before = lab_session.topic
+        if lab_queries.shareable_topic(session, lab_session) != before \
+                and lab_session.channel_ts:
+            stale.append(lab_session.id)
+    session.flush()
+    return stale
 
 
 # ---- deleting ------------------------------------------------------------------------------
