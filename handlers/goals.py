@@ -21,6 +21,7 @@ from bot.rules.permissions import Actor, can_create_goal, can_edit_goal, can_tak
 from handlers.action_ids import GOAL_DETAILS, GOAL_JOIN, GOAL_LOG_PROGRESS, MILESTONE_MARK_DONE
 from handlers.blocks import goals as ui
 from handlers.blocks.teams import no_team_message
+from handlers.blocks.text import escape
 from handlers.commands import CommandRequest
 from handlers.replies import clicker, open_modal, tell
 from handlers.teams import tell_if_cannot_post
@@ -59,7 +60,7 @@ def load_card(session, goal: Goal) -> ui.GoalCard:
         milestones=[dict(id=m.id, title=m.title, due_date=m.due_date, done_at=m.done_at,
                          done_by=slack(m.done_by_id) if m.done_by_id else None)
                     for m in milestones],
-        participants=[slack(p) for p in participants])
+        participants=[slack(p) for p in participants], tz=team.tz)
 
 
 def actor(session, member: Member, team_id: int) -> Actor:
@@ -231,7 +232,7 @@ def register(app, services) -> None:  # noqa: C901 - one place for the goal list
                 return
             goals = gq.active_goals(session, team.id)
             if not goals:
-                req.ack(text=f"{team.name} has no active goals yet. A lead starts one with "
+                req.ack(text=f"{escape(team.name)} has no active goals yet. A lead starts one with "
                              "`/pact goal new`.", response_type="ephemeral")
                 return
             if len(goals) == 1:
@@ -258,7 +259,14 @@ def register(app, services) -> None:  # noqa: C901 - one place for the goal list
             new_view = ui.goal_form_modal(team_id=team.id, channel_id=channel,
                                           goal_id=meta.get("goal"), values=values,
                                           rows=int(meta.get("rows") or ui.FIRST_ROWS) + 1)
-            client.views_update(view_id=view["id"], hash=view.get("hash"), view=new_view)
+            try:
+                client.views_update(view_id=view["id"], hash=view.get("hash"), view=new_view)
+            except SlackApiError as err:
+                if err.response.get("error") != "hash_conflict":
+                    raise
+                # A second click on the form as it was before the first one added its row:
+                # the form already moved on (with what was typed); nothing to add or to report.
+                log.info("goal form %s changed meanwhile; row not added twice", view["id"])
 
         reported(work, body, client)
 
@@ -350,10 +358,11 @@ def register(app, services) -> None:  # noqa: C901 - one place for the goal list
                 context["pact_tell"] = NOT_IN_TEAM
                 return
             if goal.status != "active":
-                context["pact_tell"] = f"“{goal.title}” is {goal.status}; no new commitments."
+                context["pact_tell"] = (f"“{escape(goal.title)}” is {goal.status}; "
+                                        "no new commitments.")
                 return
             if not gq.add_participant(session, goal.id, me.id):
-                context["pact_tell"] = f"You're already in for “{goal.title}”. Thank you! 🙌"
+                context["pact_tell"] = f"You're already in for “{escape(goal.title)}”. Thank you! 🙌"
                 return
             card = load_card(session, goal)
             text, blocks = ui.joined_dm(card)
@@ -395,7 +404,7 @@ def register(app, services) -> None:  # noqa: C901 - one place for the goal list
             elif not can_take_part(actor(session, me, goal.team_id)):
                 problem = NOT_IN_TEAM
             elif goal.status != "active":
-                problem = f"“{goal.title}” is {goal.status}; progress is no longer logged."
+                problem = f"“{escape(goal.title)}” is {goal.status}; progress is no longer logged."
             else:
                 view = ui.progress_modal(load_card(session, goal))
                 if (body.get("view") or {}).get("type") == "home":
@@ -468,12 +477,12 @@ def register(app, services) -> None:  # noqa: C901 - one place for the goal list
                 context["pact_tell"] = NOT_IN_TEAM
                 return
             if goal.status != "active":
-                context["pact_tell"] = f"“{goal.title}” is {goal.status}."
+                context["pact_tell"] = f"“{escape(goal.title)}” is {goal.status}."
                 return
             if not gq.mark_milestone_done(session, milestone.id, me.id):
                 session.refresh(milestone)
                 by = session.get(Member, milestone.done_by_id) if milestone.done_by_id else None
-                context["pact_tell"] = (f"“{milestone.title}” is already done"
+                context["pact_tell"] = (f"“{escape(milestone.title)}” is already done"
                                         + (f" (marked by <@{by.slack_user_id}>)." if by
                                            else "."))
                 return
@@ -481,7 +490,8 @@ def register(app, services) -> None:  # noqa: C901 - one place for the goal list
             goal.updated_at = utcnow()
             session.add(goal)
             ids = [thread_note(session, goal, f"milestone_done:{milestone.id}",
-                               f"✅ <@{user}> marked the milestone “{milestone.title}” done.")]
+                               f"✅ <@{user}> marked the milestone "
+                               f"“{escape(milestone.title)}” done.")]
             states = [rules.MilestoneState(m.title, m.due_date, m.done_at is not None)
                       for m in gq.milestones_of(session, goal.id)]
             if rules.all_milestones_done(states) and goal.status == "active":
@@ -510,7 +520,7 @@ def register(app, services) -> None:  # noqa: C901 - one place for the goal list
             states = [rules.MilestoneState(m.title, m.due_date, m.done_at is not None)
                       for m in gq.milestones_of(session, goal.id)]
             if goal.status == "achieved":
-                context["pact_tell"] = f"“{goal.title}” is already achieved. 🎉"
+                context["pact_tell"] = f"“{escape(goal.title)}” is already achieved. 🎉"
                 return
             if not rules.can_mark_achieved(status=goal.status, milestones=states,
                                            baseline=goal.baseline, target=goal.target,
@@ -536,7 +546,8 @@ def register(app, services) -> None:  # noqa: C901 - one place for the goal list
                 context["pact_tell"] = NOT_ALLOWED_EDIT
                 return
             if not gq.archive(session, goal.id):
-                context["pact_tell"] = f"“{goal.title}” is {goal.status}; nothing to archive."
+                context["pact_tell"] = (f"“{escape(goal.title)}” is {goal.status}; "
+                                        "nothing to archive.")
                 return
             session.refresh(goal)
             services.emit("goal_saved", session, goal)
@@ -581,7 +592,7 @@ def register(app, services) -> None:  # noqa: C901 - one place for the goal list
                 context["pact_tell"] = NOT_IN_TEAM
                 return
             if goal.channel_ts:
-                context["pact_tell"] = f"“{goal.title}” is already posted in its channel."
+                context["pact_tell"] = f"“{escape(goal.title)}” is already posted in its channel."
                 return
             posts = gq.post_messages(session, goal.id)
             waiting = [m.id for m in posts if m.status == "pending"
@@ -610,7 +621,7 @@ def register(app, services) -> None:  # noqa: C901 - one place for the goal list
                 if not tell_if_cannot_post(engine, client, done["id"], clicker(body),
                                            done["channel"], text=text, blocks=blocks):
                     client.chat_postMessage(channel=clicker(body),
-                                            text=f"Posted “{card.title}” in "
+                                            text=f"Posted “{escape(card.title)}” in "
                                                  f"<#{card.channel_id}>. 🎯")
 
         reported(work, body, client)

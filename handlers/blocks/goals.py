@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
 
 from bot.rules.goals import (
     MAX_MILESTONES,
@@ -74,6 +75,7 @@ class GoalCard:
     owner: str  # Slack user id
     milestones: list[dict] = field(default_factory=list)  # id,title,due_date,done_at,done_by
     participants: list[str] = field(default_factory=list)  # Slack user ids
+    tz: str = "UTC"  # the team's timezone: a calendar date is a day there
 
     @property
     def fraction(self) -> float:
@@ -82,6 +84,18 @@ class GoalCard:
     def milestone_states(self) -> list[MilestoneState]:
         return [MilestoneState(m["title"], m["due_date"], m["done_at"] is not None)
                 for m in self.milestones]
+
+
+def day_text(day: date, tz: str = "UTC") -> str:
+    """A calendar date (due date, milestone) as Slack's date token, shown in each reader's
+    timezone. The day is taken at noon in the team's timezone, so the team reads the date it
+    chose (noon UTC would show the next day to a team east of UTC+12)."""
+    try:
+        zone = ZoneInfo(tz or "UTC")
+    except (KeyError, ValueError):
+        zone = ZoneInfo("UTC")
+    moment = datetime.combine(day, time(12, 0), tzinfo=zone)
+    return f"<!date^{int(moment.timestamp())}^{{date_short_pretty}}|{day.isoformat()}>"
 
 
 def _unit(card: GoalCard) -> str:
@@ -102,24 +116,35 @@ def progress_line(card: GoalCard) -> str:
 
 def outcome_line(card: GoalCard) -> str:
     line = (f"*Outcome:* {escape(clip(card.metric, 200))}: from {format_number(card.baseline)}"
-            f" to *{format_number(card.target)}*{_unit(card)} by {slack_date(card.due_date)}")
+            f" to *{format_number(card.target)}*{_unit(card)} by "
+            f"{day_text(card.due_date, card.tz)}")
     if card.project:
         line += f"\n*Project:* {project_text(card.project)}"
     return line
 
 
-def milestone_line(m: dict) -> str:
+def milestone_line(m: dict, tz: str = "UTC") -> str:
     title = escape(clip(m["title"], MILESTONE_TITLE_MAX))
     if m["done_at"] is not None:
         by = f" by <@{m['done_by']}>" if m.get("done_by") else ""
         return f"✅ ~{title}~ — done{by} {slack_date(m['done_at'])}"
-    return f"◻️ {title} — {slack_date(m['due_date'])}"
+    return f"◻️ {title} — {day_text(m['due_date'], tz)}"
 
 
-def milestones_text(card: GoalCard) -> str:
-    lines = [milestone_line(m) for m in card.milestones]
-    text = "*Milestones*\n" + "\n".join(lines)
-    return clip(text, 2900)
+def milestone_sections(card: GoalCard, limit: int = 2900) -> list[dict]:
+    """The milestones as sections of whole lines: as many sections as the lines need, so no
+    milestone is dropped and no date token is cut in half."""
+    chunks: list[str] = []
+    text = "*Milestones*"
+    for m in card.milestones:
+        line = milestone_line(m, card.tz)
+        if len(text) + 1 + len(line) > limit:
+            chunks.append(text)
+            text = line
+        else:
+            text += "\n" + line
+    chunks.append(text)
+    return [section(chunk) for chunk in chunks]
 
 
 def status_badge(card: GoalCard) -> str:
@@ -136,7 +161,7 @@ def goal_post(card: GoalCard) -> tuple[str, list[dict]]:
               section(outcome_line(card)),
               section(progress_line(card))]
     if card.milestones:
-        blocks.append(section(milestones_text(card)))
+        blocks.extend(milestone_sections(card))
     who = (f"{len(card.participants)} in: " + " ".join(f"<@{u}>" for u in card.participants[:20])
            + (" …" if len(card.participants) > 20 else "")) if card.participants \
         else "Nobody has said “I'm in” yet"
@@ -149,9 +174,9 @@ def goal_post(card: GoalCard) -> tuple[str, list[dict]]:
     else:
         blocks.append({"type": "actions", "block_id": f"goal_actions_{card.id}", "elements": [
             button("Details", GOAL_DETAILS, str(card.id))]})
-    text = (f"{'Achieved: ' if card.status == 'achieved' else 'Shared goal: '}{card.title} — "
-            f"{format_number(card.current)} of {format_number(card.target)}"
-            f"{(' ' + card.unit) if card.unit else ''} "
+    text = (f"{'Achieved: ' if card.status == 'achieved' else 'Shared goal: '}"
+            f"{escape(card.title)} — {format_number(card.current)} of "
+            f"{format_number(card.target)}{_unit(card)} "
             f"({int(card.fraction * 100 + 1e-9)}%)")
     return text, blocks
 
@@ -179,12 +204,13 @@ def celebration(card: GoalCard, contributors: list[str]) -> tuple[str, list[dict
     body = (f"🎉 *{escape(card.title)}* is achieved! "
             f"{escape(clip(card.metric, 200))}: *{format_number(card.current)}*{_unit(card)} "
             f"(target {format_number(card.target)}).\n{thanks}")
-    text = f"🎉 {card.title} is achieved! {thanks}"
+    text = f"🎉 {escape(card.title)} is achieved! {thanks}"
     return text, [section(clip(body, 2900))]
 
 
 def joined_dm(card: GoalCard) -> tuple[str, list[dict]]:
-    text = (f"You're in for “{card.title}” ({card.team_name}). Add a linked objective to your "
+    text = (f"You're in for “{escape(card.title)}” ({escape(card.team_name)}). Add a linked "
+            "objective to your "
             "development plan so your own steps count towards it.")
     blocks = [section(f"🙌 You're in for *{escape(card.title)}* in <#{card.channel_id}>.\n"
                       "Add a linked objective to your development plan so your own steps "
@@ -199,10 +225,11 @@ def joined_dm(card: GoalCard) -> tuple[str, list[dict]]:
 def not_in_channel_dm(card: GoalCard, error: str) -> tuple[str, list[dict]]:
     where = f"<#{card.channel_id}>"
     if error == "is_archived":
-        text = (f"I couldn't post the goal “{card.title}” because {where} is archived. "
+        text = (f"I couldn't post the goal “{escape(card.title)}” because {where} is archived. "
                 "Unarchive it, or set the team up in another channel with `/pact team setup`.")
-        return text, [section(escape(text).replace(escape(where), where))]
-    text = (f"I couldn't post the goal “{card.title}” in {where} because Pact is not a member "
+        return text, [section(text)]
+    text = (f"I couldn't post the goal “{escape(card.title)}” in {where} because Pact is not "
+            "a member "
             f"of that channel. Type `/invite @Pact` in {where}, then click “Post it again”.")
     blocks = [section(f"⚠️ I couldn't post *{escape(card.title)}* in {where}: Pact is not a "
                       f"member of that channel.\nType `/invite @Pact` in {where}, then click "
@@ -377,7 +404,7 @@ def details_modal(card: GoalCard, *, can_edit: bool, can_take_part: bool,
     if card.milestones:
         blocks.append(section("*Milestones*"))
         for m in card.milestones[:30]:
-            block = section(milestone_line(m), block_id=f"milestone_{m['id']}")
+            block = section(milestone_line(m, card.tz), block_id=f"milestone_{m['id']}")
             if m["done_at"] is None and can_take_part and card.status == "active":
                 block["accessory"] = button("Mark done", MILESTONE_MARK_DONE, str(m["id"]))
             blocks.append(block)
@@ -428,23 +455,24 @@ def _achieve_confirm(card: GoalCard) -> dict:
 
 def goal_list_message(team_name: str, channel_id: str, cards: list[GoalCard]) -> dict:
     if not cards:
-        text = (f"{team_name} has no active goals. A lead starts one with `/pact goal new`.")
-        return {"response_type": "ephemeral", "text": text, "blocks": [section(escape(text))]}
+        text = (f"{escape(team_name)} has no active goals. A lead starts one with "
+                "`/pact goal new`.")
+        return {"response_type": "ephemeral", "text": text, "blocks": [section(text)]}
     blocks = [header(f"Active goals of {clip(team_name, 100)}")]
     shown = cards[:15]
     for card in shown:
         nxt = next_milestone(card.milestone_states())
         line = f"*{escape(clip(card.title, 150))}*\n{progress_line(card)}"
         if nxt is not None:
-            line += f"\nNext milestone: {escape(nxt.title)} — {slack_date(nxt.due_date)}"
+            line += f"\nNext milestone: {escape(nxt.title)} — {day_text(nxt.due_date, card.tz)}"
         blocks.append(section(line))
         blocks.append({"type": "actions", "block_id": f"goal_list_{card.id}", "elements": [
             button("Log progress", GOAL_LOG_PROGRESS, str(card.id)),
             button("Details", GOAL_DETAILS, str(card.id))]})
     if len(cards) > len(shown):
         blocks.append(context(f"…and {len(cards) - len(shown)} more active goals."))
-    text = f"{len(cards)} active goal(s) in {team_name}: " + "; ".join(
-        f"{c.title} {int(c.fraction * 100 + 1e-9)}%" for c in cards[:15])
+    text = f"{len(cards)} active goal(s) in {escape(team_name)}: " + "; ".join(
+        f"{escape(c.title)} {int(c.fraction * 100 + 1e-9)}%" for c in cards[:15])
     return {"response_type": "ephemeral", "text": clip(text, 3000), "blocks": blocks[:50]}
 
 
@@ -470,7 +498,7 @@ def home_goals_section(teams: list[tuple[str, str, list[tuple[GoalCard, bool]]]]
                 break
             nxt = next_milestone(card.milestone_states())
             nxt_text = (f"Next milestone: {escape(clip(nxt.title, 100))} — "
-                        f"{slack_date(nxt.due_date)}") if nxt else "No open milestones"
+                        f"{day_text(nxt.due_date, card.tz)}") if nxt else "No open milestones"
             mine = "✅ You're in" if is_in else "You haven't said “I'm in” yet"
             blocks.append(section(f"🎯 *{escape(clip(card.title, 150))}*\n{progress_line(card)}"))
             blocks.append(context(nxt_text, mine))

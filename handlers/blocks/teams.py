@@ -90,7 +90,8 @@ def team_summary(*, name: str, channel_id: str, leads: list[str], members: list[
     else:
         blocks.append(section("No active goals yet. A lead starts one with `/pact goal new`."))
     blocks.append(context("Leads and workspace admins change this with `/pact team setup`."))
-    text = f"{name}: {len(leads)} lead(s), {len(members)} member(s), {len(goals)} active goal(s)"
+    text = (f"{escape(name)}: {len(leads)} lead(s), {len(members)} member(s), "
+            f"{len(goals)} active goal(s)")
     return {"response_type": "ephemeral", "text": text, "blocks": blocks}
 
 
@@ -105,7 +106,7 @@ def team_saved_message(*, name: str, channel_id: str, leads: list[str], members:
     """The channel post after setup: who is in and when the team meets Pact each week."""
     verb = "is set up" if created else "was updated"
     day = WEEKDAY_NAMES.get(weekday, weekday)
-    text = f"Team {name} {verb} in this channel."
+    text = f"Team {escape(name)} {verb} in this channel."
     blocks = [
         section(f"👥 *{escape(name)}* {verb} in <#{channel_id}>.\n*Leads:* {_people(leads)}\n"
                 f"*Members:* {_people(members)}\n"

@@ -1,0 +1,137 @@
+"""What people read: user-typed text stays text, calendar days stay the team's days, every
+milestone fits in the post, and a double click on the goal form is not reported as a failure."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlmodel import select
+
+from handlers.blocks.goals import GoalCard, day_text, goal_post
+from storage.engine import session_scope
+from storage.models import Milestone
+from tests.slack_emulator import check_message_blocks, check_view
+from tests.test_goals_steps import create_goal, log_progress, team
+from tests.test_teams import latest_view
+
+DATE_TOKEN = re.compile(r"<!date\^(\d+)\^\{[a-z_]+\}(?: at \{time\})?\|([^>]*)>")
+MENTIONS = ("<!channel>", "<!here>", "<!everyone>")
+
+
+def mrkdwn_texts(node) -> list[str]:
+    """Every mrkdwn text in blocks (plain_text never renders mentions)."""
+    if isinstance(node, list):
+        return [t for item in node for t in mrkdwn_texts(item)]
+    if not isinstance(node, dict):
+        return []
+    if node.get("type") == "mrkdwn":
+        return [node.get("text", "")]
+    return [t for value in node.values() for t in mrkdwn_texts(value)]
+
+
+def card(**kw) -> GoalCard:
+    base = dict(id=7, title="Goal", metric="things", baseline=0, target=10, current=0, unit="",
+                due_date=date(2026, 12, 31), project="", status="active", channel_id="C1",
+                team_name="T", owner="U1")
+    return GoalCard(**{**base, **kw})
+
+
+def test_user_typed_text_never_mentions_the_channel(pact):
+    emu = pact.emulator
+    lead, (max_, ola), channel = team(pact, name="<!here> crew")
+    goal_id = create_goal(pact, lead, channel, title="<!channel> Ship & go", target="2",
+                          metric="<!everyone> certified",
+                          milestones=[("<!everyone> step", 3)])
+    pact.slack.block_action(user=max_, action_id="goal_join", value=str(goal_id),
+                            channel=channel, message_ts="1.2")
+    pact.wait_idle()
+    pact.slack.block_action(user=max_, action_id="goal_join", value=str(goal_id),
+                            channel=channel, message_ts="1.2")
+    pact.wait_idle()
+    with session_scope(pact.engine) as s:
+        milestone = s.exec(select(Milestone)).one().id
+    for _ in range(2):  # done, then "already done"
+        pact.slack.block_action(user=ola, action_id="milestone_mark_done",
+                                value=str(milestone), channel=channel, message_ts="1.2")
+        pact.wait_idle()
+    answers = [pact.slack.command(c, user=max_, channel=channel).json()
+               for c in ("team", "goal list")]
+    log_progress(pact, ola, goal_id, value=2, note="<!channel> done!", channel=channel)
+    pact.wait_idle()
+
+    sent = [*emu.messages(channel), *emu.ephemerals(), *emu.dms(max_), *emu.dms(lead),
+            *answers]
+    assert any("is achieved" in m["text"] for m in sent)
+    for message in sent:
+        for mention in MENTIONS:
+            assert mention not in message["text"], message["text"]
+            assert mention not in str(mrkdwn_texts(message.get("blocks"))), message
+    assert "&lt;!channel&gt; Ship &amp; go" in emu.messages(channel)[-1]["text"]
+    assert emu.violations == []
+
+
+@pytest.mark.parametrize("tz", ["Pacific/Auckland", "Pacific/Kiritimati", "Asia/Kolkata",
+                                "UTC", "America/Los_Angeles", "Pacific/Pago_Pago"])
+def test_a_calendar_day_is_the_same_day_in_the_teams_timezone(tz):
+    for day in (date(2026, 1, 15), date(2026, 3, 29), date(2026, 11, 1)):
+        ts, fallback = DATE_TOKEN.fullmatch(day_text(day, tz)).groups()
+        assert fallback == day.isoformat()
+        assert datetime.fromtimestamp(int(ts), ZoneInfo(tz)).date() == day
+
+
+def test_goal_dates_show_the_day_the_team_chose_east_of_utc_plus_12(pact):
+    emu = pact.emulator
+    lead = emu.add_user(name="kiri", tz="Pacific/Auckland")
+    lead, (max_, _), channel = team(pact, lead=lead, tz="Pacific/Auckland")
+    today = datetime.now(ZoneInfo("Pacific/Auckland")).date()
+    due, step = today + timedelta(days=40), today + timedelta(days=5)
+    values = dict(due=due.isoformat(), milestones=[("Kick-off", step.isoformat())])
+    create_goal(pact, lead, channel, **values)
+    post = [m for m in emu.messages(channel) if "Shared goal" in m["text"]][-1]
+    listed = pact.slack.command("goal list", user=max_, channel=channel).json()
+    pact.slack.event({"type": "app_home_opened", "user": max_, "tab": "home"})
+    pact.wait_idle()
+    home = emu.home_view(max_)
+    for where in (post["blocks"], listed["blocks"], home["blocks"]):
+        tokens = DATE_TOKEN.findall(str(where))
+        assert tokens, where
+        for ts, fallback in tokens:
+            shown = datetime.fromtimestamp(int(ts), ZoneInfo("Pacific/Auckland")).date()
+            assert shown.isoformat() == fallback
+    assert {f for _, f in DATE_TOKEN.findall(str(post["blocks"]))} == \
+        {due.isoformat(), step.isoformat()}
+
+
+def test_every_milestone_is_in_the_post_however_long_the_titles():
+    today = date(2026, 3, 10)
+    milestones = [dict(id=i, title=f"{'&<' * 74}{i:02d}", due_date=today + timedelta(days=i),
+                       done_at=None, done_by=None) for i in range(15)]
+    milestones[3].update(done_at=datetime(2026, 3, 11, 9, 0, tzinfo=ZoneInfo("UTC")),
+                         done_by="U2")
+    text, blocks = goal_post(card(milestones=milestones, tz="Europe/Berlin"))
+    assert check_message_blocks(blocks) == []
+    rendered = "\n".join(b["text"]["text"] for b in blocks
+                         if b["type"] == "section")
+    for i in range(15):
+        assert f"&amp;&lt;{i:02d}" in rendered, i
+    # Every date token is whole: 14 open milestones, 1 done, and the due date.
+    assert len(DATE_TOKEN.findall(rendered)) == 16
+    assert rendered.count("<!date") == 16
+
+
+def test_a_double_click_on_add_a_milestone_is_not_reported_as_a_failure(pact):
+    lead, _, channel = team(pact)
+    pact.slack.command("goal new", user=lead, channel=channel)
+    view = latest_view(pact, "goal_form")
+    rows = sum(1 for b in view["blocks"] if b.get("block_id", "").startswith("ms_title"))
+    for _ in range(2):  # both clicks carry the form as it was first shown
+        pact.slack.block_action(user=lead, action_id="goal_form_add_milestone", view=view)
+        pact.wait_idle()
+    assert pact.emulator.dms(lead) == []  # no "something went wrong"
+    now = pact.emulator.views()[view["id"]]
+    assert check_view(now) == []
+    assert sum(1 for b in now["blocks"] if b.get("block_id", "").startswith("ms_title")) \
+        == rows + 1
