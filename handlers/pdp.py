@@ -553,6 +553,7 @@ def register(app, services) -> None:
                 saved(session, pdp)
             if manager is not None and manager_changed:
                 _notify_manager(session, pdp, "chosen", change.id)
+            surfaces.recheck_pending(session, pdp, now)
             if creating:
                 summary = _summary(session, pdp, member, notice=(
                     "✅ Your plan is created. Add your first objective: a skill to build and "
@@ -692,6 +693,8 @@ def register(app, services) -> None:
                 _celebrate(session, pdp, objective.id, member)
             pdp.updated_at = now
             session.add(pdp)
+            session.flush()
+            surfaces.recheck_pending(session, pdp, now)
             saved(session, pdp)
             log.info("objective %s saved in plan %s", objective.id, pdp.id)
         ack()

@@ -162,3 +162,26 @@ def congratulation(session: Session, pdp: Pdp, objective_id: int) -> dict:
     facts = q.plan_facts(session, pdp, with_history=False)
     own = visible_objective(facts, objective_id, Viewer(member_id=pdp.owner_id, is_owner=True))
     return blocks.congrats_dm(own)
+
+
+def recheck_pending(session: Session, pdp: Pdp, now: datetime) -> None:
+    """Messages about this plan still waiting in the outbox (Slack refused them for now: Pact
+    not yet in the channel, a rate limit) are rendered again from the plan as it is now, so a
+    later send never shows what the owner has since made private; a celebration no longer
+    team-visible, or a DM to someone who is no longer the manager, is withdrawn."""
+    pending = q.pending_messages(session, pdp.id, now)
+    if not pending:
+        return
+    manager = session.get(Member, pdp.manager_id) if pdp.manager_id else None
+    for row in pending:
+        key = row.idempotency_key
+        if key.startswith(f"pdp:{pdp.id}:mgr:"):
+            still_manager = manager is not None and not manager.is_deleted \
+                and manager.slack_user_id == row.channel
+            message = manager_dm(session, pdp, now, key.split(":")[3]) if still_manager \
+                else None
+        elif key.startswith("celebrate:objective:"):
+            message = celebration_post(session, pdp, int(key.split(":")[2]))
+        else:
+            continue  # the owner's own DMs
+        q.rewrite_pending(session, row.id, message, now)

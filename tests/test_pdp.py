@@ -810,3 +810,50 @@ def test_deleting_the_plan_takes_its_topic_off_the_lab_post(pact, world):
     [post] = [m for m in pact.emulator.messages(world.channel) if m["ts"] == ts]
     assert "Kubernetes deep dive" not in text_of(post)
     assert pact.emulator.violations == []
+
+
+# ---- messages still waiting in the outbox follow the plan as it is now ------------------------
+
+
+def test_a_waiting_celebration_is_withdrawn_when_the_objective_becomes_private(pact, world):
+    from scheduling.outbox import deliver_due
+
+    create_plan(pact, world)
+    oid = add_objective(pact, world, visibility="team", title="Kubernetes deep dive")
+    pact.emulator.fail_next("chat.postMessage", error="not_in_channel")
+    log_progress(pact, world.owner, oid, 100)
+    assert pact.emulator.messages(world.channel) == []  # waiting for Pact to be invited
+    summary = open_summary(pact, world.owner)
+    pact.slack.block_action(user=world.owner, action_id=blocks.EDIT_OBJECTIVE, value=str(oid),
+                            view=summary)
+    edit = opened(pact, "views.push")
+    assert not pact.slack.view_submission(user=world.owner, view=edit, values=objective_values(
+        title="Kubernetes deep dive", visibility="private", status="done",
+        progress="100")).body
+    pact.wait_idle()
+    deliver_due(pact.engine, pact.client, utcnow() + timedelta(hours=2))
+    assert "Kubernetes deep dive" not in text_of(pact.emulator.messages(world.channel))
+    with session_scope(pact.engine) as s:
+        row = s.exec(select(OutboxMessage).where(
+            OutboxMessage.idempotency_key == f"celebrate:objective:{oid}")).one()
+        assert row.status == "skipped"
+
+
+def test_a_waiting_manager_dm_never_carries_a_section_made_private(pact, world):
+    from scheduling.outbox import deliver_due
+
+    pact.emulator.fail_next("chat.postMessage", status=429, retry_after=600)
+    create_plan(pact, world, aspiration="Become CTO", aspiration_visibility="manager")
+    assert pact.emulator.dms(world.manager) == []  # rate limited: waiting
+    summary = open_summary(pact, world.owner)
+    pact.slack.block_action(user=world.owner, action_id=blocks.EDIT_PLAN, view=summary)
+    form = opened(pact, "views.push")
+    assert not pact.slack.view_submission(user=world.owner, view=form, values=plan_values(
+        aspiration="Become CTO", aspiration_visibility="private",
+        manager=world.manager)).body
+    pact.wait_idle()
+    deliver_due(pact.engine, pact.client, utcnow() + timedelta(hours=1))
+    [dm] = pact.emulator.dms(world.manager)
+    assert "chose you as their manager" in dm["text"]
+    assert "Become CTO" not in text_of(dm)
+    assert check_message_blocks(dm["blocks"]) == []

@@ -263,6 +263,29 @@ def outbox_keys_filter(pdp_id: int, objective_ids: list[int]):
     return or_(*conditions)
 
 
+def pending_messages(session: Session, pdp_id: int, now: datetime) -> list[OutboxMessage]:
+    """This plan's messages still waiting in the outbox and not being sent right now."""
+    objective_ids = [o.id for o in objectives_of(session, pdp_id)]
+    return list(session.exec(select(OutboxMessage).where(
+        outbox_keys_filter(pdp_id, objective_ids), OutboxMessage.status == "pending",
+        or_(col(OutboxMessage.claimed_until).is_(None), OutboxMessage.claimed_until < now))
+        .order_by(OutboxMessage.id)))
+
+
+def rewrite_pending(session: Session, message_id: int, message: dict | None,
+                    now: datetime) -> bool:
+    """Replace a waiting message's content (None: withdraw it) unless a sender claimed it."""
+    values = {"text": message["text"], "blocks": message["blocks"]} if message else {
+        "status": "skipped", "last_error": "withdrawn: no longer shared"}
+    result = session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id, OutboxMessage.status == "pending",
+               or_(col(OutboxMessage.claimed_until).is_(None),
+                   OutboxMessage.claimed_until < now))
+        .values(**values))
+    return result.rowcount == 1
+
+
 def delete_plan(session: Session, pdp: Pdp) -> tuple[dict[str, int], list[tuple[str, str]]]:
     """Remove the plan and everything hanging off it.
 
