@@ -26,6 +26,7 @@ from handlers.blocks.teams import (
 )
 from handlers.commands import CommandRequest
 from scheduling.outbox import deliver_now
+from scheduling.rules import RuleError, next_after, parse_rule
 from storage.engine import session_scope
 from storage.models import Member, OutboxMessage, Team, TeamMembership
 from storage.queries import goals as gq
@@ -57,6 +58,15 @@ def refusal_for_team(session, team: Team) -> str:
     leads = " ".join(f"<@{m.slack_user_id}>" for m in tq.team_leads(session, team.id))
     return ("Only this team's leads" + (f" ({leads})" if leads else "")
             + " or a workspace admin can change the team. Ask one of them.")
+
+
+def next_checkin(team: Team, now=None):
+    """When the team's weekly check-in next comes, in UTC (None if it cannot be told)."""
+    try:
+        rule = parse_rule(f"weekly {team.checkin_weekday} {team.checkin_time}")
+        return next_after(rule, team.tz, now or utcnow())
+    except (RuleError, KeyError, ValueError):
+        return None
 
 
 def _is_dm(channel_id: str) -> bool:
@@ -182,7 +192,8 @@ def register(app, services) -> None:
                 leads=[m.slack_user_id for m, r in rows if r == "lead"],
                 members=[m.slack_user_id for m, r in rows if r != "lead"],
                 tz=team.tz, weekday=team.checkin_weekday, time=team.checkin_time,
-                goals=goals, paused_reason=team.paused_reason)
+                goals=goals, paused_reason=team.paused_reason,
+                next_checkin=next_checkin(team))
         req.ack(**answer)
 
     def save_team(ack, body, view, context):
@@ -258,7 +269,7 @@ def register(app, services) -> None:
             text, blocks = team_saved_message(
                 name=team.name, channel_id=channel_id, leads=form.leads, members=form.members,
                 tz=team.tz, weekday=team.checkin_weekday, time=team.checkin_time,
-                created=created)
+                created=created, next_checkin=next_checkin(team))
             message_id = outbox.enqueue(
                 session, workspace_id=team_id, channel=channel_id, text=text, blocks=blocks,
                 key=f"team_saved:{team.id}:{team.updated_at.isoformat()}", kind="team_saved")

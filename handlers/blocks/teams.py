@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 
 from bot.rules.goals import WEEKDAY_NAMES
-from handlers.blocks.text import clip, context, escape, header, plain, section
+from handlers.blocks.text import clip, context, escape, header, plain, section, slack_datetime
 
 TEAM_SETUP_CALLBACK = "team_setup"
 INVITE_HINT = ("Pact is not in this channel yet, so it cannot post your team's goals here. "
@@ -69,16 +70,25 @@ def _people(ids: list[str], limit: int = 40) -> str:
     return shown or "nobody yet"
 
 
+def checkin_line(weekday: str, time: str, tz: str, next_at: datetime | None) -> str:
+    """The weekly check-in in the team's words, and its next occurrence in each reader's own
+    timezone (Slack's date token)."""
+    line = f"*Weekly check-in:* {WEEKDAY_NAMES.get(weekday, weekday)}s at {time} ({escape(tz)})"
+    if next_at is not None:
+        line += f", next {slack_datetime(next_at)}"
+    return line
+
+
 def team_summary(*, name: str, channel_id: str, leads: list[str], members: list[str], tz: str,
                  weekday: str, time: str, goals: list[tuple[str, int]],
-                 paused_reason: str | None = None) -> dict:
+                 paused_reason: str | None = None, next_checkin: datetime | None = None
+                 ) -> dict:
     """The `/pact team` answer (ephemeral). `goals`: (title, percent) of active goals."""
-    day = WEEKDAY_NAMES.get(weekday, weekday)
     blocks = [
         header(f"👥 {name}"),
         section(f"*Channel:* <#{channel_id}>\n*Leads:* {_people(leads)}\n"
                 f"*Members:* {_people(members)}\n"
-                f"*Weekly check-in:* {day}s at {time} ({escape(tz)})"),
+                + checkin_line(weekday, time, tz, None if paused_reason else next_checkin)),
     ]
     if paused_reason:
         blocks.append(section(f"⏸️ Paused: {escape(paused_reason)}"))
@@ -102,15 +112,15 @@ def no_team_message() -> dict:
 
 
 def team_saved_message(*, name: str, channel_id: str, leads: list[str], members: list[str],
-                       tz: str, weekday: str, time: str, created: bool) -> tuple[str, list]:
+                       tz: str, weekday: str, time: str, created: bool,
+                       next_checkin: datetime | None = None) -> tuple[str, list]:
     """The channel post after setup: who is in and when the team meets Pact each week."""
     verb = "is set up" if created else "was updated"
-    day = WEEKDAY_NAMES.get(weekday, weekday)
     text = f"Team {escape(name)} {verb} in this channel."
     blocks = [
         section(f"👥 *{escape(name)}* {verb} in <#{channel_id}>.\n*Leads:* {_people(leads)}\n"
                 f"*Members:* {_people(members)}\n"
-                f"*Weekly check-in:* {day}s at {time} ({escape(tz)})"),
+                + checkin_line(weekday, time, tz, next_checkin)),
         context("Leads start a shared goal with `/pact goal new`; `/pact team` shows the team."),
     ]
     return text, blocks
