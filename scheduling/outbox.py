@@ -76,6 +76,15 @@ AFTER_SEND: dict[str, AfterSend] = {}
 # outbox messages to send (the rhythm feature DMs the team's leads and pauses the team).
 ChannelTrouble = Callable[[Engine, str, str, str, datetime], list[int]]
 CHANNEL_TROUBLE: list[ChannelTrouble] = []
+# Kinds that may only go out at certain local times (a nudge: 09:00-18:00 on a working day):
+# kind -> fn(session, messages, now) -> {message id: when it may go out instead}. Checked right
+# before sending, so a message left behind by a crash or a retry never arrives at night.
+Hold = Callable[[Session, list[OutboxMessage], datetime], dict[int, datetime]]
+HOLDS: dict[str, Hold] = {}
+
+
+def register_hold(kind: str, hook: Hold) -> None:
+    HOLDS[kind] = hook
 
 
 def register_after_send(name: str, hook: AfterSend) -> None:
@@ -175,6 +184,7 @@ def deliver(engine: Engine, client, now: datetime, *, ids: list[int] | None = No
         return Delivery()
     with session_scope(engine) as session:
         messages = q.claim_many(session, wanted, now)
+    messages = _hold_back(engine, messages, now)
     if not messages:
         return Delivery()
     result, troubled = _Pass(engine, sending_client(client), messages, now).run()
@@ -188,6 +198,25 @@ def deliver(engine: Engine, client, now: datetime, *, ids: list[int] | None = No
         result.failed += extra.failed
         result.retrying += extra.retrying
     return result
+
+
+def _hold_back(engine: Engine, messages: list[OutboxMessage],
+               now: datetime) -> list[OutboxMessage]:
+    """Messages that may not go out now are released until they may (no attempt used)."""
+    kinds = {m.kind for m in messages if m.kind in HOLDS}
+    if not kinds:
+        return messages
+    held: dict[int, datetime] = {}
+    with session_scope(engine) as session:
+        for kind in kinds:
+            held.update(HOLDS[kind](session, [m for m in messages if m.kind == kind], now))
+        if held:
+            q.record_retry(session, [dict(b_id=m.id, b_tok=m.claim_token,
+                                          b_err="held until it may go out", b_at=held[m.id],
+                                          b_refund=1) for m in messages if m.id in held])
+    if held:
+        log.info("outbox: %s message(s) held until their recipients' local hours", len(held))
+    return [m for m in messages if m.id not in held]
 
 
 @dataclass

@@ -230,6 +230,7 @@ def _register() -> None:
     from scheduling.outbox import on_channel_trouble
 
     on_channel_trouble(_channel_trouble)
+    registry()  # the job modules register their hooks (e.g. when nudges may go out)
 
 
 _register()

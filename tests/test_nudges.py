@@ -164,3 +164,33 @@ def test_timing_rules():
     assert next_nudge_at(saturday.astimezone(UTC), "Asia/Tokyo") == \
         datetime(2026, 11, 30, 10, tzinfo=ZoneInfo("Asia/Tokyo")).astimezone(UTC)
     assert items_for(1, START, [], [], set(), set()) == []
+
+
+def test_a_nudge_left_behind_never_arrives_at_night_nor_doubles_the_next_day(engine,
+                                                                             emulator):
+    people = _people(engine, emulator, zones=["Europe/Berlin"])
+    owner = list(people)[0]
+    services, client = services_for(engine, emulator), client_for(emulator)
+    zone = ZoneInfo("Europe/Berlin")
+    monday = datetime(2026, 11, 23, tzinfo=zone)
+    tick(monday - timedelta(days=1), services, client)
+    # Monday 10:00: the nudge is decided, but Slack fails (and then Pact is down all day).
+    emulator.fail_next("chat.postMessage", status=500, times=2)  # the owner's and manager's
+    tick((monday + timedelta(hours=10)).astimezone(UTC), services, client)
+    assert emulator.dms(owner) == []
+    (left,) = [m for m in _nudges(engine) if m.channel == owner]
+    assert left.status == "pending"
+    # Back at 20:30 local: the DM waits for the next working morning instead of arriving now.
+    tick((monday + timedelta(hours=20, minutes=30)).astimezone(UTC), services, client)
+    assert emulator.dms(owner) == []
+    # Tuesday 10:00 (the review is overdue by now): one DM that day, not two.
+    tuesday = monday + timedelta(days=1)
+    tick((tuesday + timedelta(hours=10)).astimezone(UTC), services, client)
+    tick((tuesday + timedelta(hours=10, minutes=1)).astimezone(UTC), services, client)
+    dms = emulator.dms(owner)
+    assert len(dms) == 1
+    # What was new on Tuesday comes on Wednesday, in that day's one DM.
+    tick((tuesday + timedelta(days=1, hours=10)).astimezone(UTC), services, client)
+    dms = emulator.dms(owner)
+    assert len(dms) == 2 and "was due" in str(dms[1]["blocks"])
+    assert emulator.violations == []

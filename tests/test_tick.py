@@ -190,3 +190,40 @@ def test_reconciliation_follows_team_changes_made_without_a_hook(engine, emulato
     row = schedule(engine, "checkin", team.id)
     assert row.tz == "America/New_York" and row.rule == "weekly tue 09:30"
     assert row.next_run_at == at("2026-11-24T09:30:00-05:00")
+
+
+def test_milestone_reminders_two_days_before_and_on_the_day(engine, emulator):
+    wednesday = date(2026, 11, 25)
+    team = make_team(engine, emulator, goals=1, milestones=[wednesday, date(2026, 11, 27)])
+    services, client = services_for(engine, emulator), client_for(emulator)
+    tick(MONDAY_10_BERLIN - timedelta(days=3), services, client)  # creates the schedules
+    tick(MONDAY_10_BERLIN, services, client)
+    reminders = [m for m in emulator.messages(team.channel) if "Milestone" in m["text"]]
+    assert [m["text"] for m in reminders] == ["Milestone “Step 0” is due in 2 days"]
+    assert "<!date^" in str(reminders[0]["blocks"])
+    with session_scope(engine) as s:  # Step 1 is done before its reminders are due
+        s.exec(select(Milestone).where(Milestone.title == "Step 1")).one().done_at = \
+            MONDAY_10_BERLIN
+    tick(MONDAY_10_BERLIN + timedelta(days=2), services, client)
+    tick(MONDAY_10_BERLIN + timedelta(days=2, minutes=1), services, client)
+    reminders = [m["text"] for m in emulator.messages(team.channel) if "Milestone" in m["text"]]
+    assert reminders == ["Milestone “Step 0” is due in 2 days",
+                         "Milestone “Step 0” is due today"]
+    tick(MONDAY_10_BERLIN + timedelta(days=4), services, client)
+    assert len([m for m in emulator.messages(team.channel) if "Milestone" in m["text"]]) == 2
+    assert emulator.violations == []
+
+
+def test_the_scheduler_is_one_coalesced_utc_interval_job(engine, emulator):
+    from apscheduler.triggers.interval import IntervalTrigger
+
+    from scheduling.runner import make_scheduler
+
+    services = services_for(engine, emulator, PACT_TICK_SECONDS="15")
+    scheduler = make_scheduler(services, client_for(emulator))
+    (job,) = scheduler.get_jobs()
+    assert isinstance(job.trigger, IntervalTrigger)
+    assert job.trigger.interval == timedelta(seconds=15)
+    assert str(job.trigger.timezone) == "UTC" and str(scheduler.timezone) == "UTC"
+    assert job.coalesce is True and job.max_instances == 1
+    assert job.misfire_grace_time is None  # a late tick still runs; the rows decide the rest

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import or_
 from sqlmodel import Session, select
@@ -17,10 +19,40 @@ from bot.rules.nudges import (
 )
 from handlers.blocks.nudges import nudge_message
 from scheduling.jobs import Outcome, Run
-from storage.models import Member, NudgeSent, NudgeSnooze, Objective, Pdp
+from scheduling.outbox import register_hold
+from storage.models import Member, NudgeSent, NudgeSnooze, Objective, OutboxMessage, Pdp
 from storage.queries.outbox import enqueue
 
 log = logging.getLogger("pact.nudges")
+
+
+def _hold(session: Session, messages: list, now: datetime) -> dict[int, datetime]:
+    """A nudge DM about to go out outside its recipient's 09:00-18:00 on a working day (it was
+    left behind by a crash, downtime or retries) waits for their next 10:00."""
+    zones = {(m.workspace_id, m.slack_user_id): m.tz for m in session.exec(
+        select(Member).where(Member.slack_user_id.in_({x.channel for x in messages})))}
+    held = {}
+    for message in messages:
+        tz = zones.get((message.workspace_id, message.channel))
+        if tz and not may_nudge(now, tz):
+            held[message.id] = next_nudge_at(now, tz)
+    return held
+
+
+register_hold("nudge", _hold)
+
+
+def _nudged_today(session: Session, member: Member, now: datetime) -> bool:
+    """A nudge DM to `member` went out today (their local day) or is still waiting to."""
+    zone = ZoneInfo(member.tz)
+    day = now.astimezone(zone).date()
+    start = datetime.combine(day, time(0), tzinfo=zone)
+    end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone)
+    return session.exec(select(OutboxMessage.id).where(
+        OutboxMessage.workspace_id == member.workspace_id, OutboxMessage.kind == "nudge",
+        OutboxMessage.channel == member.slack_user_id,
+        or_(OutboxMessage.status == "pending",
+            OutboxMessage.sent_at.between(start, end))).limit(1)).first() is not None
 
 
 def prepare(session: Session, runs: list[Run]) -> None:
@@ -57,6 +89,8 @@ def run(session: Session, job: Run, ctx, services=None) -> Outcome:
     items = items_for(member.id, job.now, plans, objectives, snoozed, sent)
     if not items:
         return Outcome()
+    if _nudged_today(session, member, job.now):
+        return Outcome()  # one nudge DM a day at most: these wait for the next one
     text, blocks = nudge_message(items)
     day = local_day(job.now, member.tz)
     mid = enqueue(session, workspace_id=member.workspace_id, key=f"nudge:{member.id}:{day}",
