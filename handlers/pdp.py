@@ -40,6 +40,7 @@ from storage.types import utcnow
 log = logging.getLogger("pact.pdp")
 
 MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
+MENTIONED = re.compile(r"<@([UW][A-Z0-9]+)")
 NOT_YOURS = "You can only change your own development plan."
 NOT_MANAGER = "Only the manager this person chose can review their plan."
 
@@ -292,6 +293,7 @@ def register(app, services) -> None:
             people = {view.owner_user, view.manager_user}
             people |= {r.reviewer_user for r in view.reviews}
             people |= {c.actor_user for c in view.history}
+            people |= {m for c in view.history for m in MENTIONED.findall(c.what)}
             names = {}
             for user in people:
                 m = get_member(session, req.team_id, user) if user else None

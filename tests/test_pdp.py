@@ -635,9 +635,11 @@ def test_nudge_update_now_opens_the_plan(pact, world):
 
 
 def test_export_sends_json_and_markdown_to_the_members_dm(pact, world):
-    create_plan(pact, world)
+    summary = create_plan(pact, world)
     oid = add_objective(pact, world, title="Run a sprint review")
     log_progress(pact, world.owner, oid, 50, note="Halfway there")
+    pact.slack.block_action(user=world.owner, action_id=blocks.REQUEST_REVIEW, view=summary)
+    pact.wait_idle()
     answer = pact.slack.command("pdp export", user=world.owner).json()
     assert "on their way" in answer["text"]
     pact.wait_idle()
@@ -658,6 +660,8 @@ def test_export_sends_json_and_markdown_to_the_members_dm(pact, world):
     markdown = markdown.decode() if isinstance(markdown, bytes) else markdown
     assert "# Development plan of owner" in markdown
     assert "### Run a sprint review" in markdown and "Halfway there" in markdown
+    assert "Asked @manager for a review" in markdown  # names, not Slack's mention syntax
+    assert "<@" not in markdown
     assert pact.emulator.calls_to("files.upload") == []
     nothing = pact.slack.command("pdp export", user=world.stranger).json()
     assert "nothing to export" in nothing["text"]

@@ -162,6 +162,7 @@ def surfaces_for(session, world, role: str, pdp_id: int) -> dict[str, object]:
         "reviews waiting": surfaces.manager_home_section(session, viewer, 40),
         "/pact pdp reports": surfaces.reports(session, viewer, now),
         "goal details": surfaces.goal_section(session, goal, viewer),
+        "team goals on home": surfaces.goals_home_section(session, viewer, 90),
     }
     if role == "manager" and pdp.manager_id == viewer.id:
         out["manager DM (chosen)"] = surfaces.manager_dm(session, pdp, now, "chosen")

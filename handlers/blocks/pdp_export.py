@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict
 from datetime import date, datetime
 
@@ -10,6 +11,7 @@ from bot.rules import pdp as rules
 from bot.rules.visibility import LEVEL_LABELS, PlanView
 
 FORMAT_VERSION = 1
+MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
 
 
 def _iso(value):
@@ -52,6 +54,9 @@ def export_markdown(view: PlanView, *, exported_at: datetime, names: dict[str, s
     def who(user: str | None) -> str:
         return names.get(user or "", "") or (user or "—")
 
+    def readable(text: str) -> str:  # Slack mentions in the history, as names
+        return MENTION.sub(lambda m: "@" + who(m.group(1)), text)
+
     d = view.dates
     out = [f"# Development plan of {who(view.owner_user)}", "",
            f"Exported from Pact on {exported_at:%Y-%m-%d %H:%M} UTC.", ""]
@@ -88,6 +93,6 @@ def export_markdown(view: PlanView, *, exported_at: datetime, names: dict[str, s
             f"{' — ' + r.comment.strip() if r.comment.strip() else ''}"
             for r in view.reviews] or ["_None yet._"]
     out += ["", "## History", ""]
-    out += [f"- {c.at:%Y-%m-%d %H:%M}: {who(c.actor_user)} — {c.what}" for c in view.history] \
+    out += [f"- {c.at:%Y-%m-%d %H:%M}: {who(c.actor_user)} — {readable(c.what)}" for c in view.history] \
         or ["_Nothing yet._"]
     return "\n".join(out) + "\n"
