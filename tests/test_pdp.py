@@ -861,3 +861,25 @@ def test_a_waiting_manager_dm_never_carries_a_section_made_private(pact, world):
     assert "chose you as their manager" in dm["text"]
     assert "Become CTO" not in text_of(dm)
     assert check_message_blocks(dm["blocks"]) == []
+
+
+def test_editing_an_objective_keeps_its_link_to_a_goal_no_longer_active(pact, world):
+    create_plan(pact, world)
+    oid = add_objective(pact, world, visibility="team", goal=world.goal_id)
+    with session_scope(pact.engine) as s:
+        s.get(Goal, world.goal_id).status = "achieved"
+    summary = open_summary(pact, world.owner)
+    pact.slack.block_action(user=world.owner, action_id=blocks.EDIT_OBJECTIVE, value=str(oid),
+                            view=summary)
+    edit = opened(pact, "views.push")
+    assert check_view(edit) == []
+    goal = next(b for b in edit["blocks"] if b["block_id"] == "goal")
+    assert goal["element"]["initial_option"]["value"] == str(world.goal_id)
+    answer = pact.slack.view_submission(user=world.owner, view=edit, values=objective_values(
+        title="Run two sprint reviews", goal=world.goal_id, status="in_progress",
+        progress="30"))
+    assert not answer.body
+    pact.wait_idle()
+    with session_scope(pact.engine) as s:
+        o = s.get(Objective, oid)
+        assert (o.title, o.goal_id) == ("Run two sprint reviews", world.goal_id)

@@ -179,6 +179,9 @@ def objective_form(objective: ObjectiveFacts | None, goals: list[tuple[int, str]
     if target:
         picker["initial_date"] = target.isoformat()
     blocks.append(_input("target_date", "Target date", picker, optional=True))
+    if o and o.goal_id and all(gid != o.goal_id for gid, _ in goals):
+        # linked to a goal no longer active: still offered, so an edit keeps the link
+        goals = [(o.goal_id, o.goal_title or "The linked goal"), *goals]
     goal_options = [(clip(t, 75), str(gid)) for gid, t in goals[:99]]
     current_goal = (o.goal_id if o else pre.get("goal_id"))
     if goal_options:
