@@ -83,6 +83,15 @@ def _choice(values: dict, block_id: str) -> str | None:
     return (_field(values, block_id).get("selected_option") or {}).get("value")
 
 
+def _summary_id(body: dict, meta: dict) -> str | None:
+    """The plan summary a form was pushed over, to refresh after saving. Only a view under the
+    submitted one in the same stack counts, whatever the form's metadata claims."""
+    view = body.get("view") or {}
+    wanted = meta.get("summary")
+    return wanted if wanted and wanted in (view.get("previous_view_id"),
+                                           view.get("root_view_id")) else None
+
+
 def _pending_ids(session: Session, pdp_id: int) -> list[int]:
     objective_ids = [o.id for o in q.objectives_of(session, pdp_id)]
     return list(session.exec(select(OutboxMessage.id).where(
@@ -579,7 +588,7 @@ def register(app, services) -> None:
             if pdp is None:
                 return
             after_change(client, team_id, [user_id, manager.slack_user_id if manager else ""],
-                         pdp.id, meta.get("summary"), user_id)
+                         pdp.id, _summary_id(body, meta), user_id)
 
         reported(work, body, client)
 
@@ -713,7 +722,8 @@ def register(app, services) -> None:
             for lab_session_id in stale_labs:
                 refresh_lab_post(engine, client, lab_session_id)
             if pdp is not None:
-                after_change(client, team_id, [user_id], pdp.id, meta.get("summary"), user_id)
+                after_change(client, team_id, [user_id], pdp.id, _summary_id(body, meta),
+                             user_id)
 
         reported(work, body, client)
 

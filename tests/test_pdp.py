@@ -883,3 +883,19 @@ def test_editing_an_objective_keeps_its_link_to_a_goal_no_longer_active(pact, wo
     with session_scope(pact.engine) as s:
         o = s.get(Objective, oid)
         assert (o.title, o.goal_id) == ("Run two sprint reviews", world.goal_id)
+
+
+def test_a_forged_summary_id_never_redraws_someone_elses_modal(pact, world):
+    create_plan(pact, world)
+    pact.slack.command("pdp", user=world.teammate)
+    theirs = opened(pact)  # the teammate's own plan form, open on their screen
+    summary = open_summary(pact, world.owner)
+    pact.slack.block_action(user=world.owner, action_id=blocks.ADD_OBJECTIVE, view=summary)
+    form = opened(pact, "views.push")
+    form["private_metadata"] = json.dumps({"summary": theirs["id"]})
+    answer = pact.slack.view_submission(user=world.owner, view=form,
+                                        values=objective_values(title="Mine alone"))
+    assert not answer.body
+    pact.wait_idle()
+    assert current(pact, theirs)["callback_id"] == blocks.PLAN_FORM
+    assert "Mine alone" not in text_of(current(pact, theirs))
