@@ -63,6 +63,11 @@ def load_card(session, goal: Goal) -> ui.GoalCard:
         participants=[slack(p) for p in participants], tz=team.tz)
 
 
+def no_longer_editable(goal: Goal) -> str:
+    return (f"“{escape(goal.title)}” is {goal.status} now, so it can no longer be edited "
+            "(nothing was changed).")
+
+
 def actor(session, member: Member, team_id: int) -> Actor:
     return Actor(member_id=member.id, is_admin=member.is_admin,
                  role=tq.role_in_team(session, team_id, member.id),
@@ -279,7 +284,9 @@ def register(app, services) -> None:  # noqa: C901 - one place for the goal list
         rows = min(int(meta.get("rows") or ui.FIRST_ROWS), rules.MAX_MILESTONES)
         with session_scope(engine) as session:
             me = get_member(session, workspace, user)
-            goal = gq.get_goal(session, workspace, meta.get("goal")) if meta.get("goal") else None
+            # Locked: a goal achieved or archived while the form was open is seen as such.
+            goal = gq.get_goal(session, workspace, meta.get("goal"), for_update=True) \
+                if meta.get("goal") else None
             if meta.get("goal") and goal is None:
                 ack(response_action="errors", errors={"title": GONE})
                 return
@@ -295,6 +302,9 @@ def register(app, services) -> None:  # noqa: C901 - one place for the goal list
             if not allowed:
                 ack(response_action="errors", errors={"title": NOT_ALLOWED_EDIT if goal else
                     "Only the team's leads or a workspace admin can create shared goals."})
+                return
+            if goal is not None and goal.status != "active":
+                ack(response_action="errors", errors={"title": no_longer_editable(goal)})
                 return
             keep = {}
             if goal is not None:
@@ -565,6 +575,8 @@ def register(app, services) -> None:  # noqa: C901 - one place for the goal list
                 problem = GONE
             elif not can_edit_goal(actor(session, me, goal.team_id), owner_id=goal.owner_id):
                 problem = NOT_ALLOWED_EDIT
+            elif goal.status != "active":
+                problem = no_longer_editable(goal)
             else:
                 card = load_card(session, goal)
                 view = ui.goal_form_modal(team_id=goal.team_id, channel_id=card.channel_id,

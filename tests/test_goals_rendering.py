@@ -12,9 +12,9 @@ from sqlmodel import select
 
 from handlers.blocks.goals import GoalCard, day_text, goal_post
 from storage.engine import session_scope
-from storage.models import Milestone
+from storage.models import Goal, Milestone
 from tests.slack_emulator import check_message_blocks, check_view
-from tests.test_goals_steps import create_goal, log_progress, team
+from tests.test_goals_steps import create_goal, goal_values, log_progress, team
 from tests.test_teams import latest_view
 
 DATE_TOKEN = re.compile(r"<!date\^(\d+)\^\{[a-z_]+\}(?: at \{time\})?\|([^>]*)>")
@@ -135,3 +135,32 @@ def test_a_double_click_on_add_a_milestone_is_not_reported_as_a_failure(pact):
     assert check_view(now) == []
     assert sum(1 for b in now["blocks"] if b.get("block_id", "").startswith("ms_title")) \
         == rows + 1
+
+
+def test_a_goal_achieved_while_its_edit_form_was_open_is_not_changed(pact):
+    emu = pact.emulator
+    lead, (max_, _), channel = team(pact)
+    goal_id = create_goal(pact, lead, channel, target="5")
+    pact.slack.block_action(user=lead, action_id="goal_edit", value=str(goal_id),
+                            channel=channel, message_ts="1.2")
+    pact.wait_idle()
+    form = latest_view(pact, "goal_form")
+    log_progress(pact, max_, goal_id, value=5, channel=channel)  # reached meanwhile
+    pact.wait_idle()
+    answer = pact.slack.view_submission(user=lead, view=form, values=goal_values(
+        title="Something else", target="50"))
+    errors = answer.json()["errors"]
+    assert set(errors) == {"title"} and "achieved" in errors["title"]
+    pact.wait_idle()
+    with session_scope(pact.engine) as s:
+        goal = s.get(Goal, goal_id)
+        assert (goal.status, goal.title, goal.target) == \
+            ("achieved", "Everyone certified in Scrum", 5)
+    post = [m for m in emu.messages(channel) if "Achieved:" in m["text"]][-1]
+    assert "5 of 5" in post["text"]
+    # The Edit button of a details view opened earlier says so too.
+    pact.slack.block_action(user=lead, action_id="goal_edit", value=str(goal_id),
+                            channel=channel, message_ts="1.2")
+    pact.wait_idle()
+    assert "no longer be edited" in emu.ephemerals(channel, lead)[-1]["text"]
+    assert emu.violations == []
