@@ -527,10 +527,11 @@ def register(app, services) -> None:
             member = get_or_create_member(session, team_id, user_id)
             pdp = q.get_plan(session, member.id, for_update=True)
             creating = pdp is None
-            if not creating and meta.get("mode") == "edit" and _int(meta.get("pdp")) != pdp.id:
+            if meta.get("mode") == "edit" and (creating or _int(meta.get("pdp")) != pdp.id):
                 log.warning("refused plan form for plan %s from %s", meta.get("pdp"), user_id)
-                ack(response_action="update", view=blocks.info_modal("Development plan",
-                                                                     NOT_YOURS))
+                ack(response_action="update", view=blocks.info_modal(
+                    "Development plan", NOT_YOURS if not creating else
+                    "This plan no longer exists. `/pact pdp` starts a new one."))
                 return
             if creating:
                 pdp = q.create_plan(session, member.id, now)

@@ -409,6 +409,7 @@ def test_forged_payloads_on_someone_elses_plan_change_nothing(pact, world):
     with session_scope(pact.engine) as s:
         owner_plan = s.get(Pdp, pdp_id)
         assert owner_plan.aspiration == "Lead a platform team"
+        assert [p.id for p in s.exec(select(Pdp))] == [pdp_id]  # none made for the stranger
     assert pact.emulator.messages(world.channel) == []
 
 
