@@ -4,6 +4,7 @@ topic from the presenter's plan, skip, swap (both agree), done, `/pact lab`."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlmodel import select
 
@@ -24,6 +25,13 @@ def _setup(pact, team, cadence="every second Thursday 15:00", announce="3", user
         "announce": {"value": number_value(announce)}, "members": {"value": users_value(users)}})
     pact.wait_idle()
     return response
+
+
+def _cadence_days_ahead(days: int, at: str = "09:00", tz: str = "Europe/Berlin") -> str:
+    """A weekly cadence whose next session is `days` days from today (team time), so the
+    announcement, the reminder and the session all lie ahead whatever day the tests run."""
+    day = (datetime.now(UTC).astimezone(ZoneInfo(tz)) + timedelta(days=days)).strftime("%A")
+    return f"every {day} {at}"
 
 
 def _objective(engine, member_id, title, visibility="team", status="in_progress"):
@@ -161,7 +169,7 @@ def test_topic_command_and_done_records_progress(pact):
 def test_reminder_the_day_before_and_followup_after(pact):
     emulator, engine = pact.emulator, pact.engine
     team = make_team(engine, emulator, members=1)
-    _setup(pact, team, cadence="every Monday 09:00", announce="2")
+    _setup(pact, team, cadence=_cadence_days_ahead(4), announce="2")
     if not [m for m in emulator.messages(team.channel) if "Learning lab" in m["text"]]:
         _announce(pact, team)
     services, client = services_for(engine, emulator), client_for(emulator)
@@ -169,7 +177,9 @@ def test_reminder_the_day_before_and_followup_after(pact):
         session = s.exec(select(LabSession)).one()
         reminder = s.exec(select(Schedule).where(Schedule.kind == "lab_reminder")).one()
         followup = s.exec(select(Schedule).where(Schedule.kind == "lab_followup")).one()
-    assert reminder.next_run_at == session.starts_at - timedelta(days=1)
+    berlin = ZoneInfo("Europe/Berlin")  # the day before at the same wall time, across DST too
+    assert reminder.next_run_at.astimezone(berlin) == \
+        (session.starts_at.astimezone(berlin) - timedelta(days=1)).replace(tzinfo=berlin)
     assert followup.next_run_at == session.starts_at + timedelta(minutes=60)
     tick(reminder.next_run_at, services, client)
     tick(followup.next_run_at, services, client)
@@ -194,3 +204,33 @@ def test_topic_made_private_after_it_was_picked_is_never_shown(pact):
     with session_scope(engine) as s:
         stored = s.exec(select(LabSession)).first()
         assert stored.topic == "" and stored.objective_id is None
+
+
+def test_a_presenter_deactivated_after_planning_is_replaced_before_the_reminder(pact):
+    from tests.test_tick import WS
+
+    emulator, engine = pact.emulator, pact.engine
+    team = make_team(engine, emulator, members=2)
+    _setup(pact, team, cadence=_cadence_days_ahead(4), announce="2")
+    posts = [m for m in emulator.messages(team.channel) if "Learning lab" in m["text"]] \
+        or _announce(pact, team)
+    (post,) = posts
+    assert f"<@{team.lead}>" in str(post["blocks"])
+    emulator.deactivate_user(team.lead)  # Slack tells Pact with a user_change event
+    pact.slack.event({"type": "user_change", "user": {
+        "id": team.lead, "team_id": WS, "name": "lead", "deleted": True,
+        "tz": "Europe/Berlin"}})
+    pact.wait_idle()
+    with session_scope(engine) as s:
+        reminder = s.exec(select(Schedule).where(Schedule.kind == "lab_reminder")).one()
+    services, client = services_for(engine, emulator), client_for(emulator)
+    tick(reminder.next_run_at, services, client)
+    nxt = team.members[0]
+    thread = [m["text"] for m in emulator.messages(team.channel)
+              if m.get("thread_ts") == post["ts"]]
+    assert thread == [f"Change of presenter: <@{nxt}> presents this session now."]
+    assert any("tomorrow" in m["text"] for m in emulator.dms(nxt))
+    assert not any("tomorrow" in m["text"] for m in emulator.dms(team.lead))
+    with session_scope(engine) as s:
+        assert s.exec(select(LabSession)).one().presenter_id == team.member_ids[nxt]
+    assert emulator.violations == []

@@ -82,15 +82,49 @@ def run(session: Session, job: Run, ctx, services=None) -> Outcome:
         return Outcome(done=True)
     if team.paused_reason:
         return Outcome()
+    ids: list[int] = []
+    if job.kind == "lab_reminder":
+        ids = _replace_if_gone(session, team, lab_session, job.now)
     presenter = slack_id(session, lab_session.presenter_id)
     if presenter is None:
-        return Outcome(done=True)
+        return Outcome(outbox_ids=ids, done=True)
     if job.kind == "lab_reminder":
-        text, blocks = reminder_dm(team.name, lab_session.starts_at, lab_session.topic,
-                                   lab_session.id)
+        text, blocks = reminder_dm(team.name, lab_session.starts_at,
+                                   lq.shareable_topic(session, lab_session), lab_session.id)
     else:
-        text, blocks = followup_dm(team.name, lab_session.topic, lab_session.id)
+        text, blocks = followup_dm(team.name, lq.shareable_topic(session, lab_session),
+                                   lab_session.id)
     mid = enqueue(session, workspace_id=team.workspace_id,
                   key=f"{job.kind}:{lab_session.id}:{presenter}", channel=presenter,
                   text=text, blocks=blocks, kind=job.kind, not_before=job.now)
-    return Outcome(outbox_ids=[mid] if mid else [])
+    return Outcome(outbox_ids=[i for i in (*ids, mid) if i])
+
+
+def _replace_if_gone(session: Session, team: Team, lab_session: LabSession,
+                     now: datetime) -> list[int]:
+    """The presenter was deactivated in Slack (or left the team without Pact hearing of it)
+    since the session was planned: they drop out of the rotation and the next person in line
+    presents; the announcement's thread says so. Returns the messages to send."""
+    member = session.get(Member, lab_session.presenter_id) if lab_session.presenter_id else None
+    if member is None or member.id in set(lq.eligible_members(session, team.id)):
+        return []
+    log.info("lab session %s: presenter %s is gone; the next person in line presents",
+             lab_session.id, member.id)
+    lq.member_left(session, team, member, now)
+    session.refresh(lab_session)
+    presenter = slack_id(session, lab_session.presenter_id)
+    ids = []
+    if lab_session.channel_ts:
+        note = (f"Change of presenter: <@{presenter}> presents this session now."
+                if presenter else "The presenter is no longer in the team, and nobody else "
+                "is in the rotation yet.")
+        ids.append(enqueue(session, workspace_id=team.workspace_id,
+                           key=f"lab_change:{lab_session.id}:{presenter}", kind="lab_change",
+                           channel=team.channel_id, text=note,
+                           thread_ts=lab_session.channel_ts, not_before=now))
+    if presenter and not lq.shareable_topic(session, lab_session):
+        text, blocks = pick_topic_dm(team.name, lab_session.starts_at)
+        ids.append(enqueue(session, workspace_id=team.workspace_id,
+                           key=f"lab_topic:{lab_session.id}:{presenter}", channel=presenter,
+                           text=text, blocks=blocks, kind="lab_topic", not_before=now))
+    return [i for i in ids if i is not None]
