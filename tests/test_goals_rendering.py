@@ -10,7 +10,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlmodel import select
 
-from handlers.blocks.goals import GoalCard, day_text, goal_post
+from bot.rules.goals import parse_number
+from handlers.blocks.goals import GoalCard, day_text, goal_form_values, goal_post
 from storage.engine import session_scope
 from storage.models import Goal, Milestone
 from tests.slack_emulator import check_message_blocks, check_view
@@ -164,3 +165,12 @@ def test_a_goal_achieved_while_its_edit_form_was_open_is_not_changed(pact):
     pact.wait_idle()
     assert "no longer be edited" in emu.ephemerals(channel, lead)[-1]["text"]
     assert emu.violations == []
+
+
+@pytest.mark.parametrize("baseline,target", [(0.12345, 1.00005), (0, 1e-05), (10, 8.5),
+                                             (1234567.125, -3.0), (1 / 3, 2 / 3)])
+def test_the_edit_form_shows_every_stored_digit(baseline, target):
+    values = goal_form_values(card(baseline=baseline, target=target))
+    assert parse_number(values["baseline"]) == baseline
+    assert parse_number(values["target"]) == target
+    assert "e" not in values["baseline"] + values["target"]

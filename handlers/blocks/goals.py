@@ -6,6 +6,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from bot.rules.goals import (
@@ -344,11 +345,18 @@ def form_values_from_state(state_values: dict) -> dict[str, str | None]:
     return out
 
 
+def exact_number(value: float) -> str:
+    """`value` as a form shows it for editing: every stored digit, no exponent, no grouping
+    (format_number rounds to 4 decimals, which an unchanged edit would then save)."""
+    text = format(Decimal(repr(float(value))), "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 def goal_form_values(card: GoalCard) -> dict[str, str]:
     """The stored goal as form values, for editing."""
     values = {"title": card.title, "metric": card.metric,
-              "baseline": format_number(card.baseline).replace(",", ""),
-              "target": format_number(card.target).replace(",", ""), "unit": card.unit,
+              "baseline": exact_number(card.baseline),
+              "target": exact_number(card.target), "unit": card.unit,
               "due": card.due_date.isoformat(), "project": card.project}
     for row, m in enumerate(card.milestones):
         k_title, k_date = milestone_keys(row)
