@@ -200,7 +200,7 @@ def register(app, services) -> None:  # noqa: C901 - one place for the goal list
         with session_scope(engine) as session:
             team = tq.team_for_channel(session, req.team_id, req.channel_id)
             if team is None:
-                req.ack(**no_team_message())
+                req.ack(**no_team_message(req.channel_id))
                 return
             if not can_create_goal(actor(session, caller, team.id)):
                 leads = " ".join(f"<@{m.slack_user_id}>" for m in tq.team_leads(session, team.id))
@@ -218,7 +218,7 @@ def register(app, services) -> None:  # noqa: C901 - one place for the goal list
         with session_scope(engine) as session:
             team = tq.team_for_channel(session, req.team_id, req.channel_id)
             if team is None:
-                req.ack(**no_team_message())
+                req.ack(**no_team_message(req.channel_id))
                 return
             cards = [load_card(session, g) for g in gq.active_goals(session, team.id)]
             answer = ui.goal_list_message(team.name, team.channel_id, cards)
@@ -229,7 +229,7 @@ def register(app, services) -> None:  # noqa: C901 - one place for the goal list
         with session_scope(engine) as session:
             team = tq.team_for_channel(session, req.team_id, req.channel_id)
             if team is None:
-                req.ack(**no_team_message())
+                req.ack(**no_team_message(req.channel_id))
                 return
             me = get_or_create_member(session, req.team_id, req.user_id)
             if not can_take_part(actor(session, me, team.id)):

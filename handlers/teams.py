@@ -182,7 +182,7 @@ def register(app, services) -> None:
         with session_scope(engine) as session:
             team = tq.team_for_channel(session, req.team_id, req.channel_id)
             if team is None:
-                req.ack(**no_team_message())
+                req.ack(**no_team_message(req.channel_id))
                 return
             rows = tq.team_members(session, team.id)
             goals = [(g.title, percent(g.baseline, g.target, g.current_value))

@@ -35,3 +35,11 @@ def test_a_paused_team_shows_no_next_check_in():
                           weekday="mon", time="10:00", goals=[], paused_reason="holidays",
                           next_checkin=datetime(2026, 3, 9, 10, tzinfo=UTC))
     assert "<!date" not in str(answer["blocks"]) and "Paused" in str(answer["blocks"])
+
+
+def test_team_commands_in_a_direct_message_point_to_the_teams_channel(pact):
+    user = pact.emulator.add_user(name="nia")
+    for command in ("team", "goal list", "goal new", "goal update"):
+        answer = pact.slack.command(command, user=user, channel="D0SOMEDM01").json()
+        assert answer["response_type"] == "ephemeral"
+        assert "team's channel" in answer["text"] and " here" not in answer["text"], command

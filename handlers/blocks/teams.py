@@ -105,9 +105,13 @@ def team_summary(*, name: str, channel_id: str, leads: list[str], members: list[
     return {"response_type": "ephemeral", "text": text, "blocks": blocks}
 
 
-def no_team_message() -> dict:
-    text = ("This channel has no Pact team yet. A team lead sets one up by typing "
-            "`/pact team setup` here.")
+def no_team_message(channel_id: str = "") -> dict:
+    if channel_id[:1] == "D":  # a direct message is never a team's channel
+        text = ("Team commands work in a team's channel: run this there. A team lead sets a "
+                "team up by typing `/pact team setup` in the team's channel.")
+    else:
+        text = ("This channel has no Pact team yet. A team lead sets one up by typing "
+                "`/pact team setup` here.")
     return {"response_type": "ephemeral", "text": text, "blocks": [section(text)]}
 
 
