@@ -264,6 +264,7 @@ def register(app, services) -> None:  # noqa: C901 - one place for the lab liste
             if lab is None:
                 return req.ack(text="No learning lab yet. A lead can start one with "
                                "`/pact lab setup`.", response_type="ephemeral")
+            lq.sync_rotation(session, lab)  # people deactivated or gone drop out of the line
             rows = [(when, _slack(session, who),
                      lq.shareable_topic(session, stored) if stored else "")
                     for when, who, stored in lq.projected(session, lab, team, utcnow())]

@@ -234,3 +234,21 @@ def test_a_presenter_deactivated_after_planning_is_replaced_before_the_reminder(
     with session_scope(engine) as s:
         assert s.exec(select(LabSession)).one().presenter_id == team.member_ids[nxt]
     assert emulator.violations == []
+
+
+def test_lab_listing_leaves_out_someone_deactivated(pact):
+    from tests.test_tick import WS
+
+    emulator, engine = pact.emulator, pact.engine
+    team = make_team(engine, emulator, members=2)
+    _setup(pact, team)
+    gone = team.members[1]
+    listing = str(pact.slack.command("lab", user=team.lead, channel=team.channel).json())
+    assert f"<@{gone}>" in listing
+    emulator.deactivate_user(gone)
+    pact.slack.event({"type": "user_change", "user": {
+        "id": gone, "team_id": WS, "name": "gone", "deleted": True, "tz": "Europe/Berlin"}})
+    pact.wait_idle()
+    answer = pact.slack.command("lab", user=team.lead, channel=team.channel).json()
+    assert f"<@{gone}>" not in str(answer["blocks"])
+    assert str(answer["blocks"]).count("<!date^") == 4
