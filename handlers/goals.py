@@ -173,13 +173,16 @@ def home_section(session, member: Member, budget: int) -> list[dict]:
     teams = tq.teams_of_member(session, member.id)
     if not teams:
         return []
-    shaped = []
-    for team in teams:
+    shaped, not_loaded = [], 0
+    for team in teams[:budget]:
         goals = gq.active_goals(session, team.id)
+        not_loaded += max(0, len(goals) - budget)
         shaped.append((team.name, team.channel_id,
                        [(load_card(session, g), gq.is_participant(session, g.id, member.id))
                         for g in goals[:budget]]))
-    return ui.home_goals_section(shaped, budget)
+    for team in teams[budget:]:
+        shaped.append((team.name, team.channel_id, []))
+    return ui.home_goals_section(shaped, budget, not_loaded=not_loaded)
 
 
 # ---- listeners -------------------------------------------------------------------------------

@@ -174,3 +174,25 @@ def test_the_edit_form_shows_every_stored_digit(baseline, target):
     assert parse_number(values["baseline"]) == baseline
     assert parse_number(values["target"]) == target
     assert "e" not in values["baseline"] + values["target"]
+
+
+def test_home_tells_about_teams_past_the_budget(pact):
+    from storage.models import Team, TeamMembership
+    from storage.queries.members import get_member
+
+    emu = pact.emulator
+    lead, (max_, _), channel = team(pact)
+    create_goal(pact, lead, channel, title="Goal 0")
+    with session_scope(pact.engine) as s:
+        me = get_member(s, emu.team_id, max_)
+        for i in range(120):  # teams without goals yet
+            other = Team(workspace_id=emu.team_id, channel_id=f"C{i:09d}", name=f"Team {i:03d}",
+                         created_by=lead)
+            s.add(other)
+            s.flush()
+            s.add(TeamMembership(team_id=other.id, member_id=me.id, role="member"))
+    pact.slack.event({"type": "app_home_opened", "user": max_, "tab": "home"})
+    pact.wait_idle()
+    home = emu.home_view(max_)
+    assert check_view(home) == [] and len(home["blocks"]) <= 100
+    assert re.search(r"…and \d+ more teams", str(home["blocks"])), home["blocks"][-3:]

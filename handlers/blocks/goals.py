@@ -485,20 +485,22 @@ def goal_list_message(team_name: str, channel_id: str, cards: list[GoalCard]) ->
 
 
 def home_goals_section(teams: list[tuple[str, str, list[tuple[GoalCard, bool]]]],
-                       budget: int) -> list[dict]:
+                       budget: int, *, not_loaded: int = 0) -> list[dict]:
     """The person's teams and active goals within `budget` blocks.
 
     `teams`: (team name, channel id, [(goal card, viewer is in)]). Each goal takes three blocks;
-    past the budget the rest is summarised in one line.
+    past the budget the rest (teams, goals, and `not_loaded` more goals the caller did not
+    render) is summarised in one line.
     """
     if not teams or budget < 3:
         return []
     blocks: list[dict] = [section("*Your teams*")]
-    total = sum(len(goals) for _, _, goals in teams)
-    shown = 0
+    total = sum(len(goals) for _, _, goals in teams) + not_loaded
+    shown = teams_shown = 0
     for name, channel_id, goals in teams:
         if len(blocks) + 2 > budget:
             break
+        teams_shown += 1
         blocks.append(section(f"👥 *{escape(clip(name, 80))}* in <#{channel_id}>"
                               + ("" if goals else " — no active goals yet")))
         for card, is_in in goals:
@@ -518,8 +520,13 @@ def home_goals_section(teams: list[tuple[str, str, list[tuple[GoalCard, bool]]]]
             blocks.append({"type": "actions", "block_id": f"home_goal_{card.id}",
                            "elements": elements})
             shown += 1
-    if shown < total:
+    if shown < total or teams_shown < len(teams):
+        more = []
+        if shown < total:
+            more.append(f"{total - shown} more active goals")
+        if teams_shown < len(teams):
+            more.append(f"{len(teams) - teams_shown} more teams")
         blocks = blocks[:budget - 1]
-        blocks.append(context(f"…and {total - shown} more active goals. Type `/pact goal list` "
-                              "in a team's channel to see them all."))
+        blocks.append(context(f"…and {' and '.join(more)}. Type `/pact goal list` or "
+                              "`/pact team` in a team's channel to see them all."))
     return blocks[:budget]
