@@ -75,7 +75,13 @@ def tick(now: datetime, services, client) -> TickResult:
         if not claims:
             break
         result.claimed += len(claims)
-        result.skipped += _run_claims(engine, services, claims, now, grace)
+        after: list = []
+        result.skipped += _run_claims(engine, services, claims, now, grace, after)
+        for fn in after:
+            try:
+                fn(engine, client)
+            except Exception:  # noqa: BLE001 - the run is recorded; this was a courtesy edit
+                log.exception("after a scheduled run: %r failed", fn)
         if len(claims) < BATCH or time.monotonic() - started > CLAIM_BUDGET:
             break
     delivery = deliver(engine, client, now)
@@ -95,7 +101,7 @@ def _catch_up(rule, tz: str, first: datetime, now: datetime) -> tuple[datetime, 
 
 
 def _run_claims(engine, services, claims: list[sq.Claimed], now: datetime,
-                grace: timedelta) -> int:
+                grace: timedelta, after: list | None = None) -> int:
     jobs = registry()
     plans: list[tuple[sq.Claimed, object, Run | None, int]] = []
     for claim in claims:
@@ -157,6 +163,8 @@ def _run_claims(engine, services, claims: list[sq.Claimed], now: datetime,
                     savepoint.rollback()  # our lease lapsed and another process took over
                     continue
                 savepoint.commit()
+                if after is not None:
+                    after.extend(outcome.after_commit)
             except Exception as err:  # noqa: BLE001 - recorded on the row, retried with backoff
                 savepoint.rollback()
                 log.exception("schedule %s (%s %s) failed", claim.id, claim.kind,

@@ -229,6 +229,9 @@ def test_a_presenter_deactivated_after_planning_is_replaced_before_the_reminder(
     thread = [m["text"] for m in emulator.messages(team.channel)
               if m.get("thread_ts") == post["ts"]]
     assert thread == [f"Change of presenter: <@{nxt}> presents this session now."]
+    updated = next(m for m in emulator.messages(team.channel) if m["ts"] == post["ts"])
+    assert f"<@{nxt}>" in str(updated["blocks"]) and f"<@{team.lead}>" not in \
+        str(updated["blocks"])  # the announcement shows the new presenter, edited in place
     assert any("tomorrow" in m["text"] for m in emulator.dms(nxt))
     assert not any("tomorrow" in m["text"] for m in emulator.dms(team.lead))
     with session_scope(engine) as s:

@@ -7,6 +7,7 @@ with the schedule's next run, or not at all.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -32,6 +33,9 @@ class Outcome:
     outbox_ids: list[int] = field(default_factory=list)
     done: bool = False  # nothing more to do for this subject (gone, finished)
     next_run_at: datetime | None = None  # instead of the rule's next run
+    # Slack calls to make once this run is committed (e.g. editing a post in place):
+    # fn(engine, client), outside any transaction.
+    after_commit: list[Callable] = field(default_factory=list)
 
 
 def registry() -> dict:

@@ -83,11 +83,12 @@ def run(session: Session, job: Run, ctx, services=None) -> Outcome:
     if team.paused_reason:
         return Outcome()
     ids: list[int] = []
+    after: list = []
     if job.kind == "lab_reminder":
-        ids = _replace_if_gone(session, team, lab_session, job.now)
+        ids = _replace_if_gone(session, team, lab_session, job.now, after)
     presenter = slack_id(session, lab_session.presenter_id)
     if presenter is None:
-        return Outcome(outbox_ids=ids, done=True)
+        return Outcome(outbox_ids=ids, done=True, after_commit=after)
     if job.kind == "lab_reminder":
         text, blocks = reminder_dm(team.name, lab_session.starts_at,
                                    lq.shareable_topic(session, lab_session), lab_session.id)
@@ -97,11 +98,17 @@ def run(session: Session, job: Run, ctx, services=None) -> Outcome:
     mid = enqueue(session, workspace_id=team.workspace_id,
                   key=f"{job.kind}:{lab_session.id}:{presenter}", channel=presenter,
                   text=text, blocks=blocks, kind=job.kind, not_before=job.now)
-    return Outcome(outbox_ids=[i for i in (*ids, mid) if i])
+    return Outcome(outbox_ids=[i for i in (*ids, mid) if i], after_commit=after)
+
+
+def _refresh_post(engine, client, session_id: int) -> None:
+    from handlers.labs import refresh_post
+
+    refresh_post(engine, client, session_id)
 
 
 def _replace_if_gone(session: Session, team: Team, lab_session: LabSession,
-                     now: datetime) -> list[int]:
+                     now: datetime, after: list) -> list[int]:
     """The presenter was deactivated in Slack (or left the team without Pact hearing of it)
     since the session was planned: they drop out of the rotation and the next person in line
     presents; the announcement's thread says so. Returns the messages to send."""
@@ -114,6 +121,7 @@ def _replace_if_gone(session: Session, team: Team, lab_session: LabSession,
     session.refresh(lab_session)
     presenter = slack_id(session, lab_session.presenter_id)
     ids = []
+    after.append(lambda engine, client, sid=lab_session.id: _refresh_post(engine, client, sid))
     if lab_session.channel_ts:
         note = (f"Change of presenter: <@{presenter}> presents this session now."
                 if presenter else "The presenter is no longer in the team, and nobody else "
