@@ -81,6 +81,21 @@ def team_today(team: Team):
         return datetime.now(ZoneInfo("UTC")).date()
 
 
+def open_form(req: CommandRequest, view: dict) -> None:
+    """Open a modal from a `/pact` command; when Slack's trigger has expired (they last three
+    seconds), say so instead of failing: nothing was typed yet, so trying again loses nothing."""
+    try:
+        req.client.views_open(trigger_id=req.trigger_id, view=view)
+    except SlackApiError as err:
+        if err.response.get("error") not in ("expired_trigger_id", "exchanged_trigger_id"):
+            raise
+        log.warning("a goal form could not open in time: %s", err.response.get("error"))
+        req.ack(text="Slack took too long to answer; please run the command again.",
+                response_type="ephemeral")
+        return
+    req.ack()
+
+
 def _workspace(body, context) -> str:
     return context.team_id or (body.get("team") or {}).get("id") or ""
 
@@ -212,8 +227,7 @@ def register(app, services) -> None:  # noqa: C901 - one place for the goal list
                           "suggest the goal in the channel.", response_type="ephemeral")
                 return
             view = ui.goal_form_modal(team_id=team.id, channel_id=team.channel_id)
-        req.client.views_open(trigger_id=req.trigger_id, view=view)
-        req.ack()
+        open_form(req, view)
 
     @services.commands.add("goal", "The team's active goals (as `goal list`).")
     @services.commands.add("goal list", "Show this team's active goals with their progress.")
@@ -247,8 +261,7 @@ def register(app, services) -> None:  # noqa: C901 - one place for the goal list
                 view = ui.progress_modal(load_card(session, goals[0]))
             else:
                 view = ui.progress_modal(None, choices=[(g.id, g.title) for g in goals])
-        req.client.views_open(trigger_id=req.trigger_id, view=view)
-        req.ack()
+        open_form(req, view)
 
     # -- the goal form -----------------------------------------------------------------------
 

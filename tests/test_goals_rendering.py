@@ -196,3 +196,15 @@ def test_home_tells_about_teams_past_the_budget(pact):
     home = emu.home_view(max_)
     assert check_view(home) == [] and len(home["blocks"]) <= 100
     assert re.search(r"…and \d+ more teams", str(home["blocks"])), home["blocks"][-3:]
+
+
+def test_an_expired_trigger_gets_a_clear_answer(pact):
+    lead, (max_, _), channel = team(pact)
+    pact.emulator.fail_next("views.open", error="expired_trigger_id")
+    answer = pact.slack.command("goal new", user=lead, channel=channel).json()
+    assert answer["response_type"] == "ephemeral" and "run the command again" in answer["text"]
+    create_goal(pact, lead, channel)
+    pact.emulator.fail_next("views.open", error="exchanged_trigger_id")
+    answer = pact.slack.command("goal update", user=max_, channel=channel).json()
+    assert "run the command again" in answer["text"]
+    assert pact.emulator.dms(lead) == [] and pact.emulator.dms(max_) == []
