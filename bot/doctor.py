@@ -75,6 +75,7 @@ def _database_checks(database_url: str) -> list[Check]:
         if current == heads:
             checks.append(Check("migrations", True, f"up to date ({', '.join(sorted(heads))})"))
             checks.extend(_outbox_checks(engine))
+            checks.extend(_schedule_checks(engine))
         else:
             checks.append(Check("migrations", False,
                                 f"database at {', '.join(sorted(current)) or 'nothing'}, "
@@ -120,6 +121,42 @@ def _outbox_checks(engine) -> list[Check]:
                     for r in rows})
     return [Check("outbox", False, f"{total} message(s) failed for good (latest: {listed})",
                   "; ".join(fixes) + ". Nothing is resent by itself once it failed for good.")]
+
+
+def _schedule_checks(engine) -> list[Check]:
+    """Schedules that gave up on an occurrence or are failing now, and paused teams."""
+    from sqlalchemy import func, or_, select
+
+    from storage.models import Schedule, Team
+
+    with engine.connect() as conn:
+        troubled = conn.execute(
+            select(Schedule.id, Schedule.kind, Schedule.subject_id, Schedule.last_error)
+            .where(Schedule.status != "paused",
+                   or_(Schedule.attempts > 0, Schedule.last_error.like("gave up%")))
+            .order_by(Schedule.updated_at.desc()).limit(5)).all()
+        paused = conn.execute(select(Team.name, Team.channel_id, Team.paused_reason)
+                              .where(Team.paused_reason.is_not(None))
+                              .order_by(Team.id).limit(5)).all()
+        skipped = conn.execute(select(func.coalesce(func.sum(Schedule.skipped_runs), 0))
+                               ).scalar() or 0
+    checks = []
+    if troubled:
+        listed = "; ".join(f"#{r.id} {r.kind} {r.subject_id}: {r.last_error}" for r in troubled)
+        checks.append(Check("schedules", False, f"{len(troubled)} schedule(s) failing or "
+                            f"gave up on an occurrence ({listed})",
+                            "Check the logs for the stack trace; a bad timezone or time in a "
+                            "team's settings is fixed with `/pact team setup`."))
+    else:
+        note = f"; {skipped} occurrence(s) skipped after downtime" if skipped else ""
+        checks.append(Check("schedules", True, f"no schedule failing{note}"))
+    if paused:
+        listed = "; ".join(f"{r.name} in <#{r.channel_id}>: {r.paused_reason}" for r in paused)
+        checks.append(Check("paused teams", False, f"rhythm paused for {listed}",
+                            "Unarchive the channel or invite Pact to it, then a lead presses "
+                            "Resume in the DM Pact sent; or move the team with "
+                            "`/pact team setup` in another channel."))
+    return checks
 
 
 def _slack_checks(settings, env: Mapping[str, str]) -> list[Check]:

@@ -217,6 +217,37 @@ def test_a_failing_job_is_retried_with_backoff_and_recorded(engine, emulator):
     assert emulator.messages(team.channel) == []
 
 
+def test_doctor_shows_failing_schedules_and_paused_teams(engine, emulator, database_url):
+    import io
+
+    from bot.doctor import run_doctor
+    from tests.harness import SIGNING_SECRET
+
+    broken, archived = make_team(engine, emulator, name="Broken"), \
+        make_team(engine, emulator, name="Archived")
+    services, client = services_for(engine, emulator), client_for(emulator)
+    tick(NOW - timedelta(days=1), services, client)
+    _due_now(engine)
+    with session_scope(engine) as s:  # a schedule whose job keeps failing...
+        s.execute(update(Team).where(Team.id == broken.id).values(checkin_time="99:99"))
+        s.execute(update(Schedule).where(Schedule.team_id == broken.id)
+                  .values(tz="Nowhere/Invalid"))
+    emulator.set_channel(archived.channel, is_archived=True)  # ...and a channel archived
+    moment = NOW
+    for _ in range(5):
+        tick(moment, services, client)
+        moment += timedelta(hours=1)
+    assert "gave up" in schedule(engine, "checkin", broken.id).last_error
+    out = io.StringIO()
+    code = run_doctor({"SLACK_BOT_TOKEN": emulator.bot_token, "SLACK_API_URL": emulator.url,
+                       "SLACK_SIGNING_SECRET": SIGNING_SECRET, "DATABASE_URL": database_url},
+                      out)
+    text = out.getvalue()
+    assert code == 1
+    assert "FAIL schedules:" in text and "gave up on the occurrence" in text
+    assert "FAIL paused teams: rhythm paused for Archived" in text and "Resume" in text
+
+
 def test_unsent_messages_are_never_dropped(engine, emulator):
     """Whatever happened, every message ends sent, skipped, failed (shown by doctor) or still
     pending with a next attempt."""
