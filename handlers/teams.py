@@ -18,6 +18,7 @@ from bot.rules.permissions import Actor, can_set_up_team
 from handlers.blocks.goals import form_values_from_state
 from handlers.blocks.teams import (
     INVITE_HINT,
+    MAX_PREFILL,
     TEAM_SETUP_CALLBACK,
     no_team_message,
     team_saved_message,
@@ -135,6 +136,7 @@ def register(app, services) -> None:
                          "the channel it is set up in.", response_type="ephemeral")
             return
         caller = refresh_member(engine, req.client, req.team_id, req.user_id)
+        listed_upto = None
         with session_scope(engine) as session:
             ensure_workspace(session, req.team_id)
             team = tq.team_for_channel(session, req.team_id, req.channel_id)
@@ -148,6 +150,9 @@ def register(app, services) -> None:
                 rows = tq.team_members(session, team.id)
                 leads = [m.slack_user_id for m, role in rows if role == "lead"]
                 members = [m.slack_user_id for m, role in rows if role != "lead"]
+                # Members past the form's pre-fill are not listed; saving must not drop them.
+                listed_upto = [m.id for m, role in rows if role != "lead"][MAX_PREFILL - 1] \
+                    if len(members) > MAX_PREFILL else None
                 prefill = dict(name=team.name, tz=team.tz, weekday=team.checkin_weekday,
                                time=team.checkin_time)
         if team is None:
@@ -164,7 +169,10 @@ def register(app, services) -> None:
             prefill = dict(name=name or "Our team", tz=caller.tz, weekday="mon", time="10:00")
         view = team_setup_modal(channel_id=req.channel_id, leads=leads, members=members,
                                 editing=team is not None, **prefill)
-        view["private_metadata"] = seal({"channel": req.channel_id}, key)
+        meta = {"channel": req.channel_id}
+        if listed_upto is not None:
+            meta["listed_upto"] = listed_upto
+        view["private_metadata"] = seal(meta, key)
         try:
             req.client.views_open(trigger_id=req.trigger_id, view=view)
         except SlackApiError as err:
@@ -198,7 +206,8 @@ def register(app, services) -> None:
 
     def save_team(ack, body, view, context):
         values = form_values_from_state(view["state"]["values"])
-        channel_id = (unseal(view.get("private_metadata"), key) or {}).get("channel")
+        meta = unseal(view.get("private_metadata"), key) or {}
+        channel_id, listed_upto = meta.get("channel"), meta.get("listed_upto")
         if not isinstance(channel_id, str):
             ack(response_action="errors", errors={"name": "This form is out of date; run "
                                                           "`/pact team setup` again."})
@@ -213,7 +222,7 @@ def register(app, services) -> None:
         team_id, user_id = context.team_id, body["user"]["id"]
         for attempt in range(2):
             try:
-                outcome = _save(team_id, user_id, channel_id, form)
+                outcome = _save(team_id, user_id, channel_id, form, listed_upto)
                 break
             except IntegrityError:
                 # Someone set up the same channel at the same moment: save as an edit of theirs.
@@ -225,7 +234,7 @@ def register(app, services) -> None:
         ack()
         context["pact_outbox"] = outcome
 
-    def _save(team_id, user_id, channel_id, form):
+    def _save(team_id, user_id, channel_id, form, listed_upto=None):
         with session_scope(engine) as session:
             ensure_workspace(session, team_id)
             me = get_or_create_member(session, team_id, user_id)
@@ -253,6 +262,9 @@ def register(app, services) -> None:
             current = {m.member_id: m for m in tq.memberships(session, team.id)}
             left = []
             for member_id, membership in current.items():
+                if member_id not in wanted and membership.role != "lead" and \
+                        isinstance(listed_upto, int) and member_id > listed_upto:
+                    continue  # not listed in the form: kept
                 if member_id not in wanted:
                     left.append(session.get(Member, member_id))
                     session.delete(membership)

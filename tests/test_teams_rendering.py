@@ -43,3 +43,36 @@ def test_team_commands_in_a_direct_message_point_to_the_teams_channel(pact):
         answer = pact.slack.command(command, user=user, channel="D0SOMEDM01").json()
         assert answer["response_type"] == "ephemeral"
         assert "team's channel" in answer["text"] and " here" not in answer["text"], command
+
+
+def test_editing_a_team_larger_than_the_form_keeps_the_members_it_does_not_list(pact):
+    from sqlmodel import select
+
+    from storage.engine import session_scope
+    from storage.models import Member, Team, TeamMembership
+    from storage.queries import teams as tq
+    from tests.test_teams import latest_view, team_values
+
+    emu = pact.emulator
+    lead, (max_, ola), channel = set_up_team(pact)
+    extra = [emu.add_user(name=f"p{i}") for i in range(104)]
+    with session_scope(pact.engine) as s:
+        team = s.exec(select(Team)).one()
+        for slack_id in extra:
+            member = Member(workspace_id=emu.team_id, slack_user_id=slack_id)
+            s.add(member)
+            s.flush()
+            s.add(TeamMembership(team_id=team.id, member_id=member.id, role="member"))
+    pact.slack.command("team setup", user=lead, channel=channel)
+    view = latest_view(pact, "team_setup")
+    members = {b.get("block_id"): b for b in view["blocks"]}["members"]
+    listed = members["element"]["initial_users"]
+    assert len(listed) == 100 and "6 more members are not listed" in members["hint"]["text"]
+    # The lead removes one listed person and saves.
+    pact.slack.view_submission(user=lead, view=view, values=team_values(
+        leads=[lead], members=[u for u in listed if u != max_]))
+    pact.wait_idle()
+    with session_scope(pact.engine) as s:
+        team = s.exec(select(Team)).one()
+        kept = {m.slack_user_id for m, _ in tq.team_members(s, team.id)}
+    assert kept == {lead, ola, *extra}

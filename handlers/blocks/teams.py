@@ -30,6 +30,7 @@ def _users_input(block_id: str, label: str, users: list[str], hint: str = "",
 
 def team_setup_modal(*, channel_id: str, name: str, leads: list[str], members: list[str],
                      tz: str, weekday: str, time: str, editing: bool) -> dict:
+    """`members` past MAX_PREFILL are not listed (the hint says so); saving keeps them."""
     """The form bound to `channel_id`: same block and action ids whether new or edited."""
     blocks = [
         section(f"This team is bound to <#{channel_id}>: its goals, check-ins and "
@@ -40,7 +41,10 @@ def team_setup_modal(*, channel_id: str, name: str, leads: list[str], members: l
         _users_input("leads", "Leads", leads,
                      "Leads create goals and may change the team's settings."),
         _users_input("members", "Members", members,
-                     "Pre-filled with the people in this channel; add or remove anyone.",
+                     ("Pre-filled with the people in this channel; add or remove anyone."
+                      if len(members) <= MAX_PREFILL else
+                      f"{len(members) - MAX_PREFILL} more members are not listed here and stay "
+                      "in the team; add or remove anyone listed."),
                      optional=True),
         {"type": "input", "block_id": "tz", "label": plain("Timezone"),
          "hint": plain("The team's timezone for check-ins, e.g. Europe/Berlin."),
