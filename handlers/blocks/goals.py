@@ -211,8 +211,7 @@ def celebration(card: GoalCard, contributors: list[str]) -> tuple[str, list[dict
 
 def joined_dm(card: GoalCard) -> tuple[str, list[dict]]:
     text = (f"You're in for “{escape(card.title)}” ({escape(card.team_name)}). Add a linked "
-            "objective to your "
-            "development plan so your own steps count towards it.")
+            "objective to your development plan so your own steps count towards it.")
     blocks = [section(f"🙌 You're in for *{escape(card.title)}* in <#{card.channel_id}>.\n"
                       "Add a linked objective to your development plan so your own steps "
                       "count towards the team's goal."),
@@ -230,8 +229,8 @@ def not_in_channel_dm(card: GoalCard, error: str) -> tuple[str, list[dict]]:
                 "Unarchive it, or set the team up in another channel with `/pact team setup`.")
         return text, [section(text)]
     text = (f"I couldn't post the goal “{escape(card.title)}” in {where} because Pact is not "
-            "a member "
-            f"of that channel. Type `/invite @Pact` in {where}, then click “Post it again”.")
+            f"a member of that channel. Type `/invite @Pact` in {where}, then click "
+            "“Post it again”.")
     blocks = [section(f"⚠️ I couldn't post *{escape(card.title)}* in {where}: Pact is not a "
                       f"member of that channel.\nType `/invite @Pact` in {where}, then click "
                       "*Post it again*."),
