@@ -4,6 +4,7 @@ topic from the presenter's plan, skip, swap (both agree), done, `/pact lab`."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 from sqlmodel import select
@@ -18,7 +19,7 @@ from tests.test_tick import client_for, make_team, services_for
 def _setup(pact, team, cadence="every second Thursday 15:00", announce="3", users=None):
     response = pact.slack.command("lab setup", user=team.lead, channel=team.channel)
     assert response.status == 200
-    (view,) = pact.emulator.views().values()
+    view = [v for v in pact.emulator.views().values() if v["callback_id"] == "lab_setup"][-1]
     users = users if users is not None else [team.lead, *team.members]
     response = pact.slack.view_submission(user=team.lead, view=view, values={
         "cadence": {"value": text_value(cadence)}, "duration": {"value": select_value("60")},
@@ -255,3 +256,31 @@ def test_lab_listing_leaves_out_someone_deactivated(pact):
     answer = pact.slack.command("lab", user=team.lead, channel=team.channel).json()
     assert f"<@{gone}>" not in str(answer["blocks"])
     assert str(answer["blocks"]).count("<!date^") == 4
+
+
+def test_presenter_removed_from_the_team_the_announcement_changes_in_place(pact):
+    from tests.test_teams import latest_view, set_up_team, team_values
+
+    emulator, engine = pact.emulator, pact.engine
+    lead, members, channel = set_up_team(pact)
+    team = SimpleNamespace(lead=lead, members=members, channel=channel)
+    _setup(pact, team, cadence=_cadence_days_ahead(2), announce="3")  # announced at once
+    (post,) = [m for m in emulator.messages(channel) if m["text"].startswith("Learning lab 2")]
+    assert f"<@{lead}>" in str(post["blocks"])
+    skip = _button(post, "lab_skip")  # the lead passes: members[0] presents this time
+    pact.slack.block_action(user=lead, action_id="lab_skip", value=skip["value"],
+                            channel=channel, message_ts=post["ts"])
+    pact.wait_idle()
+    gone = members[0]
+    assert f"<@{gone}>" in str(next(m for m in emulator.messages(channel)
+                                    if m["ts"] == post["ts"])["blocks"])
+    pact.slack.command("team setup", user=lead, channel=channel)  # the lead removes them
+    pact.slack.view_submission(user=lead, view=latest_view(pact, "team_setup"),
+                               values=team_values(leads=[lead], members=[members[1]]))
+    pact.wait_idle()
+    tick(datetime.now(UTC), services_for(engine, emulator), client_for(emulator))
+    updated = next(m for m in emulator.messages(channel) if m["ts"] == post["ts"])
+    assert f"<@{gone}>" not in str(updated["blocks"])
+    thread = [m["text"] for m in emulator.messages(channel) if m.get("thread_ts") == post["ts"]]
+    assert any(t.startswith("Change of presenter") for t in thread)
+    assert emulator.violations == []

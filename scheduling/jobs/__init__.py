@@ -43,4 +43,5 @@ def registry() -> dict:
 
     return {"checkin": checkins, "milestone_soon": milestones, "milestone_due": milestones,
             "lab_announce": labs, "lab_reminder": labs, "lab_followup": labs,
+            "lab_refresh": labs,
             "nudge": nudges}

@@ -75,6 +75,9 @@ def run(session: Session, job: Run, ctx, services=None) -> Outcome:
             return Outcome()
         return Outcome(outbox_ids=announce(session, lab, team, lab_session, job.now))
 
+    if job.kind == "lab_refresh":
+        return Outcome(done=True, after_commit=[
+            lambda engine, client, sid=job.subject_id: _refresh_post(engine, client, sid)])
     lab_session = session.get(LabSession, job.subject_id)
     lab = session.get(Lab, lab_session.lab_id) if lab_session else None
     team = session.get(Team, lab.team_id) if lab else None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, delete, literal, select, union_all
 from sqlmodel import Session
@@ -76,7 +77,21 @@ def sync_pdp(session: Session, pdp: Pdp, now: datetime) -> None:
 
 
 def member_left(session: Session, team: Team, member: Member, now: datetime) -> list[int]:
-    return lq.member_left(session, team, member, now)
+    """Out of the lab's rotation; sessions they were to present get the next person, and their
+    announcements are edited in place by the next tick (this runs inside the caller's
+    transaction, where Slack is never called)."""
+    changed = lq.member_left(session, team, member, now)
+    for session_id in changed:
+        refresh_post_soon(session, team, session_id, now)
+    return changed
+
+
+def refresh_post_soon(session: Session, team: Team, session_id: int, now: datetime) -> None:
+    local = now.astimezone(ZoneInfo(team.tz))
+    sq.ensure(session, workspace_id=team.workspace_id, team_id=team.id, kind="lab_refresh",
+              subject_id=session_id, tz=team.tz, now=now, next_run_at=now,
+              rule=Rule("once", local.time().replace(second=0, microsecond=0),
+                        start=local.date()))
 
 
 # ---- reconciliation --------------------------------------------------------------------------

@@ -24,6 +24,7 @@ SCHEDULE_KINDS = {
     "lab_announce": "lab",  # announces the next learning-lab session, days ahead
     "lab_reminder": "lab_session",  # DMs the presenter the day before
     "lab_followup": "lab_session",  # after the session: "Done" records it
+    "lab_refresh": "lab_session",  # once, soon: the announcement edited in place after a change
     "nudge": "member",  # review nudges by DM, once a working day at most
 }
 
