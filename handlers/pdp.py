@@ -362,8 +362,10 @@ def register(app, services) -> None:
                     gone = pdp_id is None or q.get_plan_by_id(session, pdp_id) is None
                     refused = not gone
                 else:
-                    lab_posts = q.lab_posts_showing(session, pdp.id)
+                    lab_sessions = q.lab_sessions_of(session, pdp.id)
                     counts, unsend = q.delete_plan(session, pdp)
+                    lab_posts = surfaces.retopic_lab_announcements(session, lab_sessions,
+                                                                   utcnow())
                     services.emit("pdp_deleted", session, pdp)
                     refused = gone = False
             if refused:
@@ -597,7 +599,7 @@ def register(app, services) -> None:
 
     # ---- the objective form --------------------------------------------------------------------
 
-    def objective_submit(ack, body, client):
+    def objective_submit(ack, body, client, context):
         values = _state(body)
         meta = _metadata(body)
         team_id, user_id = _team_id(body), clicker(body)
@@ -707,20 +709,22 @@ def register(app, services) -> None:
             session.add(pdp)
             session.flush()
             surfaces.recheck_pending(session, pdp, now)
+            # A lab announcement showing an objective now private (or renamed) is put right,
+            # whether still waiting to go out or posted (that post is updated after the ack).
+            context["pdp_lab_posts"] = surfaces.retopic_lab_announcements(
+                session, q.stale_lab_sessions(session, pdp.id), now)
             saved(session, pdp)
             log.info("objective %s saved in plan %s", objective.id, pdp.id)
         ack()
 
-    def objective_after(body, client):
+    def objective_after(body, client, context):
         meta = _metadata(body)
         team_id, user_id = _team_id(body), clicker(body)
 
         def work():
             with session_scope(engine) as session:
                 _, pdp = _owned_plan(session, team_id, user_id)
-                # A lab post showing an objective now private (or renamed) is put right.
-                stale_labs = q.stale_lab_posts(session, pdp.id) if pdp is not None else []
-            for lab_session_id in stale_labs:
+            for lab_session_id in context.get("pdp_lab_posts") or []:
                 refresh_lab_post(engine, client, lab_session_id)
             if pdp is not None:
                 after_change(client, team_id, [user_id], pdp.id, _summary_id(body, meta),

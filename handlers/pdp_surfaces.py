@@ -21,7 +21,8 @@ from bot.rules.visibility import (
     visible_objective,
 )
 from handlers.blocks import pdp as blocks
-from storage.models import Goal, Member, Pdp
+from handlers.blocks.labs import announcement
+from storage.models import Goal, Lab, LabSession, Member, Pdp, Team
 from storage.queries import pdp as q
 from storage.queries.teams import teammate_ids
 
@@ -185,3 +186,26 @@ def recheck_pending(session: Session, pdp: Pdp, now: datetime) -> None:
         else:
             continue  # the owner's own DMs
         q.rewrite_pending(session, row.id, message, now)
+
+
+def retopic_lab_announcements(session: Session, lab_session_ids: list[int],
+                              now: datetime) -> list[int]:
+    """Lab sessions whose topic was just withdrawn or changed: their announcement, sent or
+    still waiting in the outbox, is rendered again with the topic as it is now. Returns those
+    already posted (the caller updates the post in Slack)."""
+    posted = []
+    for lab_session in (session.get(LabSession, i) for i in lab_session_ids):
+        lab = session.get(Lab, lab_session.lab_id) if lab_session else None
+        team = session.get(Team, lab.team_id) if lab else None
+        if team is None:
+            continue
+        presenter = session.get(Member, lab_session.presenter_id) \
+            if lab_session.presenter_id else None
+        text, lab_blocks = announcement(lab_session.id, team.name, lab_session.starts_at,
+                                        lab.duration_minutes,
+                                        presenter.slack_user_id if presenter else None,
+                                        lab_session.topic, lab_session.status)
+        q.rewrite_message(session, f"lab_announce:{lab_session.id}", text, lab_blocks, now)
+        if lab_session.channel_ts:
+            posted.append(lab_session.id)
+    return posted

@@ -900,3 +900,40 @@ def test_a_forged_summary_id_never_redraws_someone_elses_modal(pact, world):
     pact.wait_idle()
     assert current(pact, theirs)["callback_id"] == blocks.PLAN_FORM
     assert "Mine alone" not in text_of(current(pact, theirs))
+
+
+def test_a_waiting_lab_announcement_never_posts_an_objective_made_private(pact, world):
+    from handlers.blocks.labs import announcement
+    from scheduling.outbox import deliver_due
+    from storage.queries import outbox
+
+    create_plan(pact, world)
+    oid = add_objective(pact, world, visibility="team", title="Kubernetes deep dive")
+    with session_scope(pact.engine) as s:  # announced while Pact was not in the channel yet
+        lab = Lab(team_id=world.team_id, rule="every 2 weeks thu 15:00 from 2026-01-08")
+        s.add(lab)
+        s.flush()
+        lab_session = LabSession(lab_id=lab.id, starts_at=utcnow() + timedelta(days=3),
+                                 presenter_id=world.members["owner"], objective_id=oid,
+                                 topic="Kubernetes deep dive")
+        s.add(lab_session)
+        s.flush()
+        text, lab_blocks = announcement(lab_session.id, "Growth", lab_session.starts_at, 60,
+                                        world.owner, "Kubernetes deep dive")
+        mid = outbox.enqueue(s, workspace_id="T0PACT", key=f"lab_announce:{lab_session.id}",
+                             channel=world.channel, text=text, blocks=lab_blocks,
+                             kind="lab_announce", not_before=utcnow() + timedelta(minutes=30))
+        assert mid is not None
+    summary = open_summary(pact, world.owner)
+    pact.slack.block_action(user=world.owner, action_id=blocks.EDIT_OBJECTIVE, value=str(oid),
+                            view=summary)
+    edit = opened(pact, "views.push")
+    assert not pact.slack.view_submission(user=world.owner, view=edit, values=objective_values(
+        title="Kubernetes deep dive", visibility="manager", status="in_progress",
+        progress="10")).body
+    pact.wait_idle()
+    deliver_due(pact.engine, pact.client, utcnow() + timedelta(hours=1))
+    [post] = pact.emulator.messages(world.channel)
+    assert "Learning lab" in text_of(post) and "to be announced" in text_of(post)
+    assert "Kubernetes deep dive" not in text_of(post)
+    assert pact.emulator.violations == []

@@ -225,28 +225,40 @@ def plan_facts(session: Session, pdp: Pdp, *, with_history: bool = True) -> Plan
 # ---- learning-lab topics drawn from objectives ------------------------------------------------
 
 
-def lab_posts_showing(session: Session, pdp_id: int) -> list[int]:
-    """Learning-lab sessions whose channel post shows one of this plan's objectives."""
+def lab_sessions_of(session: Session, pdp_id: int) -> list[int]:
+    """Learning-lab sessions whose topic is one of this plan's objectives."""
     objective_ids = select(Objective.id).where(Objective.pdp_id == pdp_id)
     return list(session.exec(select(LabSession.id).where(
-        col(LabSession.objective_id).in_(objective_ids),
-        col(LabSession.channel_ts).is_not(None))))
+        col(LabSession.objective_id).in_(objective_ids)).order_by(LabSession.id)))
 
 
-def stale_lab_posts(session: Session, pdp_id: int) -> list[int]:
-    """Lab sessions whose posted topic (one of this plan's objectives) is no longer what the
-    team may see: made less visible, renamed. Their topic is put right here; the caller
-    updates their posts."""
+def stale_lab_sessions(session: Session, pdp_id: int) -> list[int]:
+    """Lab sessions whose topic (one of this plan's objectives) is no longer what the team may
+    see: made less visible, renamed. Their topic is put right here; the caller updates their
+    posts and waiting announcements."""
     objective_ids = select(Objective.id).where(Objective.pdp_id == pdp_id)
     stale = []
     for lab_session in session.exec(select(LabSession).where(
             col(LabSession.objective_id).in_(objective_ids))):
         before = lab_session.topic
-        if lab_queries.shareable_topic(session, lab_session) != before \
-                and lab_session.channel_ts:
+        if lab_queries.shareable_topic(session, lab_session) != before:
             stale.append(lab_session.id)
     session.flush()
     return stale
+
+
+def rewrite_message(session: Session, key: str, text: str, blocks: list | None,
+                    now: datetime) -> bool:
+    """Replace the content of the outbox message `key` (sent, or waiting and not being sent
+    right now), so neither a later send nor the stored copy shows what was withdrawn."""
+    result = session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.idempotency_key == key,
+               or_(OutboxMessage.status != "pending",
+                   col(OutboxMessage.claimed_until).is_(None),
+                   OutboxMessage.claimed_until < now))
+        .values(text=text, blocks=blocks))
+    return result.rowcount == 1
 
 
 # ---- deleting ------------------------------------------------------------------------------
