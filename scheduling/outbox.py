@@ -169,8 +169,13 @@ def deliver_due(engine: Engine, client, now: datetime, limit: int = 20_000) -> i
     return deliver(engine, client, now, limit=limit).sent
 
 
+# Messages that only make sense close to when they were decided ("tomorrow you present", this
+# week's check-in): after downtime longer than the catch-up grace they are skipped, recorded.
+TIME_BOUND = {"checkin", "milestone_soon", "milestone_due", "lab_reminder"}
+
+
 def deliver(engine: Engine, client, now: datetime, *, ids: list[int] | None = None,
-            limit: int = 20_000) -> Delivery:
+            limit: int = 20_000, grace: timedelta | None = None) -> Delivery:
     with session_scope(engine) as session:
         targets = (q.targets_of(session, ids) if ids is not None
                    else q.due_targets(session, now, limit))
@@ -184,10 +189,14 @@ def deliver(engine: Engine, client, now: datetime, *, ids: list[int] | None = No
         return Delivery()
     with session_scope(engine) as session:
         messages = q.claim_many(session, wanted, now)
+    expired = 0
+    if grace is not None:
+        messages, expired = _expire(engine, messages, now, grace)
     messages = _hold_back(engine, messages, now)
     if not messages:
-        return Delivery()
+        return Delivery(failed=expired)
     result, troubled = _Pass(engine, sending_client(client), messages, now).run()
+    result.failed += expired
     follow_up: list[int] = []
     for workspace_id, channel, error in troubled:
         for hook in CHANNEL_TROUBLE:
@@ -198,6 +207,25 @@ def deliver(engine: Engine, client, now: datetime, *, ids: list[int] | None = No
         result.failed += extra.failed
         result.retrying += extra.retrying
     return result
+
+
+def _expire(engine: Engine, messages: list[OutboxMessage], now: datetime,
+            grace: timedelta) -> tuple[list[OutboxMessage], int]:
+    """Time-bound messages decided longer than `grace` ago (Pact was down, or crashed between
+    deciding and sending): skipped and recorded, like a missed occurrence."""
+    old = [m for m in messages if m.kind in TIME_BOUND and m.created_at is not None
+           and now - m.created_at > grace]
+    if not old:
+        return messages, 0
+    for m in old:
+        log.warning("outbox %s (%s) to %s skipped: decided at %s, more than %s ago", m.id,
+                    m.kind, m.channel, m.created_at.isoformat(), grace)
+    with session_scope(engine) as session:
+        q.record_failed(session, [dict(b_id=m.id, b_tok=m.claim_token, b_status="skipped",
+                                       b_err=f"missed: decided more than {grace} before it "
+                                             "could be sent") for m in old])
+    gone = {m.id for m in old}
+    return [m for m in messages if m.id not in gone], len(old)
 
 
 def _hold_back(engine: Engine, messages: list[OutboxMessage],

@@ -84,7 +84,7 @@ def tick(now: datetime, services, client) -> TickResult:
                 log.exception("after a scheduled run: %r failed", fn)
         if len(claims) < BATCH or time.monotonic() - started > CLAIM_BUDGET:
             break
-    delivery = deliver(engine, client, now)
+    delivery = deliver(engine, client, now, grace=grace)
     result.sent, result.failed = delivery.sent, delivery.failed
     return result
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from types import SimpleNamespace
 
+from sqlalchemy import update
 from sqlmodel import select
 
 from bot.config import load_settings
@@ -227,3 +228,29 @@ def test_the_scheduler_is_one_coalesced_utc_interval_job(engine, emulator):
     assert str(job.trigger.timezone) == "UTC" and str(scheduler.timezone) == "UTC"
     assert job.coalesce is True and job.max_instances == 1
     assert job.misfire_grace_time is None  # a late tick still runs; the rows decide the rest
+
+
+def test_a_checkin_left_unsent_goes_out_late_within_grace_and_is_skipped_after(engine,
+                                                                               emulator):
+    team = make_team(engine, emulator, goals=2)
+    services, client = services_for(engine, emulator), client_for(emulator)
+    tick(MONDAY_10_BERLIN - timedelta(days=3), services, client)
+    # Decided at 10:00, but Slack fails and then Pact is down (the same as a crash after the
+    # decision was committed): both check-ins wait in the outbox.
+    emulator.fail_next("chat.postMessage", status=500, times=2)
+    tick(MONDAY_10_BERLIN, services, client)
+    assert emulator.messages(team.channel) == []
+    assert {m.status for m in outbox(engine, "checkin")} == {"pending"}
+    with session_scope(engine) as s:  # one goes out 2 hours late; the other waits longer
+        first, second = s.exec(select(OutboxMessage).order_by(OutboxMessage.id)).all()[:2]
+        s.execute(update(OutboxMessage).where(OutboxMessage.id == second.id)
+                  .values(next_attempt_at=MONDAY_10_BERLIN + timedelta(days=2)))
+    tick(MONDAY_10_BERLIN + timedelta(hours=2), services, client)
+    assert len(emulator.messages(team.channel)) == 1  # late, within the grace period: sent
+    # Back two days later: that week's check-in is no longer sent; the row says why.
+    tick(MONDAY_10_BERLIN + timedelta(days=2), services, client)
+    assert len(emulator.messages(team.channel)) == 1
+    rows = outbox(engine, "checkin")
+    assert [r.status for r in rows] == ["sent", "skipped"]
+    assert rows[1].last_error.startswith("missed")
+    assert emulator.violations == []
