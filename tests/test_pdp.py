@@ -806,14 +806,20 @@ def test_a_lab_post_drops_an_objective_made_private(pact, world):
 def test_deleting_the_plan_takes_its_topic_off_the_lab_post(pact, world):
     create_plan(pact, world)
     oid = add_objective(pact, world, visibility="team", title="Kubernetes deep dive")
-    ts, _ = _lab_post_showing(pact, world, oid, "Kubernetes deep dive")
+    ts, sid = _lab_post_showing(pact, world, oid, "Kubernetes deep dive")
     with session_scope(pact.engine) as s:
         pdp_id = s.exec(select(Pdp.id)).one()
+        s.add(OutboxMessage(workspace_id="T0PACT", idempotency_key=f"lab_announce:{sid}",
+                            channel=world.channel, text="Lab on Kubernetes deep dive",
+                            status="sent", sent_ts=ts, kind="lab_announce"))
     pact.slack.block_action(user=world.owner, action_id=blocks.DELETE_CONFIRMED,
                             value=str(pdp_id), channel="C0NOWHERE01")
     pact.wait_idle()
     [post] = [m for m in pact.emulator.messages(world.channel) if m["ts"] == ts]
     assert "Kubernetes deep dive" not in text_of(post)
+    with session_scope(pact.engine) as s:  # nor the copy Pact keeps of what it posted
+        stored = s.exec(select(OutboxMessage)).one()
+        assert "Kubernetes deep dive" not in stored.text + json.dumps(stored.blocks)
     assert pact.emulator.violations == []
 
 
