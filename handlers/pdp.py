@@ -395,6 +395,18 @@ def register(app, services) -> None:
 
     def on_open(ack, body, client):
         ack()
+        # A plan id in the button (a review reminder): the clicker's report's plan opens for
+        # its manager; anyone else gets their own plan.
+        pdp_id = _int((body.get("actions") or [{}])[0].get("value"))
+        report = None
+        if pdp_id is not None:
+            with session_scope(engine) as session:
+                managed = _managed_plan(session, _team_id(body), clicker(body), pdp_id)
+                if managed is not None:
+                    report = surfaces.report_modal(session, managed[1], managed[0], utcnow())
+        if report is not None:
+            open_modal(client, body, report)
+            return
         open_plan(client, body["trigger_id"], _team_id(body), clicker(body),
                   push=in_modal(body))
 

@@ -943,3 +943,23 @@ def test_a_waiting_lab_announcement_never_posts_an_objective_made_private(pact, 
     assert "Learning lab" in text_of(post) and "to be announced" in text_of(post)
     assert "Kubernetes deep dive" not in text_of(post)
     assert pact.emulator.violations == []
+
+
+def test_a_managers_review_reminder_opens_the_reports_plan(pact, world):
+    create_plan(pact, world, aspiration="Lead a platform team", aspiration_visibility="manager")
+    with session_scope(pact.engine) as s:
+        pdp_id = s.exec(select(Pdp.id)).one()
+    # the nudge's "Update now" carries the plan id
+    pact.slack.block_action(user=world.manager, action_id=shared.PDP_OPEN, value=str(pdp_id),
+                            channel="C0NOWHERE01")
+    modal = opened(pact)
+    assert check_view(modal) == []
+    assert "Lead a platform team" in text_of(modal)
+    assert any(e["action_id"] == blocks.REVIEW_APPROVE for b in modal["blocks"]
+               if b["type"] == "actions" for e in b["elements"])
+    # anyone else with that id gets their own plan, nothing of the owner's
+    pact.slack.block_action(user=world.teammate, action_id=shared.PDP_OPEN, value=str(pdp_id),
+                            channel="C0NOWHERE01")
+    theirs = opened(pact)
+    assert theirs["callback_id"] == blocks.PLAN_FORM
+    assert "Lead a platform team" not in text_of(theirs)
