@@ -23,13 +23,15 @@ def make_engine(url: str) -> Engine:
     of failing, foreign keys on, and every transaction opened with BEGIN IMMEDIATE so a
     read-then-write transaction cannot fail halfway on a stale snapshot when another process
     wrote in between (the scheduler and the web process share the file).
+    Both: `hide_parameters`, so a database error logged with its traceback never carries what
+    people wrote (plan text, notes) into the logs.
     """
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         engine = create_engine(
             url, connect_args={"check_same_thread": False,
                                "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
-            pool_size=10, max_overflow=20, pool_pre_ping=False)
+            pool_size=10, max_overflow=20, pool_pre_ping=False, hide_parameters=True)
 
         @event.listens_for(engine, "connect")
         def _on_connect(dbapi_conn, _record):
@@ -46,7 +48,8 @@ def make_engine(url: str) -> Engine:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
-    return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+    return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True,
+                         hide_parameters=True)
 
 
 def get_engine(url: str) -> Engine:

@@ -74,3 +74,17 @@ def test_formatter_redacts_tracebacks_too():
                                    sys.exc_info())
     text = RedactingFormatter("%(message)s").format(record)
     assert "TOPSECRET" not in text and "ValueError" in text
+
+
+def test_database_errors_never_log_what_people_wrote(engine):
+    import pytest
+    from sqlalchemy.exc import IntegrityError
+    from sqlmodel import Session
+
+    from storage.models import Member
+
+    with pytest.raises(IntegrityError) as err, Session(engine) as session:
+        session.add(Member(workspace_id="T-none", slack_user_id="U1",
+                           display_name="my secret aspiration"))
+        session.commit()
+    assert "my secret aspiration" not in str(err.value)
