@@ -76,3 +76,13 @@ def test_editing_a_team_larger_than_the_form_keeps_the_members_it_does_not_list(
         team = s.exec(select(Team)).one()
         kept = {m.slack_user_id for m, _ in tq.team_members(s, team.id)}
     assert kept == {lead, ola, *extra}
+
+
+def test_a_new_team_in_a_big_channel_says_only_part_is_pre_filled():
+    from handlers.blocks.teams import team_setup_modal
+
+    people = [f"U{i:09d}" for i in range(130)]
+    view = team_setup_modal(channel_id="C1", name="Big", leads=people[:1], members=people[1:],
+                            tz="UTC", weekday="mon", time="10:00", editing=False)
+    hint = {b.get("block_id"): b for b in view["blocks"]}["members"]["hint"]["text"]
+    assert "100 of the 129 people" in hint and "stay in the team" not in hint

@@ -28,6 +28,16 @@ def _users_input(block_id: str, label: str, users: list[str], hint: str = "",
     return block
 
 
+def _members_hint(count: int, editing: bool) -> str:
+    if count <= MAX_PREFILL:
+        return "Pre-filled with the people in this channel; add or remove anyone."
+    if editing:
+        return (f"{count - MAX_PREFILL} more members are not listed here and stay in the team; "
+                "add or remove anyone listed.")
+    return (f"Pre-filled with {MAX_PREFILL} of the {count} people in this channel; add anyone "
+            "else who belongs to the team.")
+
+
 def team_setup_modal(*, channel_id: str, name: str, leads: list[str], members: list[str],
                      tz: str, weekday: str, time: str, editing: bool) -> dict:
     """`members` past MAX_PREFILL are not listed (the hint says so); saving keeps them."""
@@ -41,10 +51,7 @@ def team_setup_modal(*, channel_id: str, name: str, leads: list[str], members: l
         _users_input("leads", "Leads", leads,
                      "Leads create goals and may change the team's settings."),
         _users_input("members", "Members", members,
-                     ("Pre-filled with the people in this channel; add or remove anyone."
-                      if len(members) <= MAX_PREFILL else
-                      f"{len(members) - MAX_PREFILL} more members are not listed here and stay "
-                      "in the team; add or remove anyone listed."),
+                     _members_hint(len(members), editing),
                      optional=True),
         {"type": "input", "block_id": "tz", "label": plain("Timezone"),
          "hint": plain("The team's timezone for check-ins, e.g. Europe/Berlin."),
