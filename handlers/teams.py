@@ -55,8 +55,14 @@ def actor_for(session, member: Member, team: Team | None) -> Actor:
                  is_deleted=member.is_deleted)
 
 
+def active_leads(session, team_id: int) -> list[Member]:
+    """The team's leads whose Slack account is still active (a deactivated lead cannot act, so
+    the team's members may then take over the setup)."""
+    return [m for m in tq.team_leads(session, team_id) if not m.is_deleted]
+
+
 def refusal_for_team(session, team: Team) -> str:
-    leads = " ".join(f"<@{m.slack_user_id}>" for m in tq.team_leads(session, team.id))
+    leads = " ".join(f"<@{m.slack_user_id}>" for m in active_leads(session, team.id))
     return ("Only this team's leads" + (f" ({leads})" if leads else "")
             + " or a workspace admin can change the team. Ask one of them.")
 
@@ -141,7 +147,7 @@ def register(app, services) -> None:
             ensure_workspace(session, req.team_id)
             team = tq.team_for_channel(session, req.team_id, req.channel_id)
             actor = actor_for(session, caller, team)
-            has_leads = team is not None and bool(tq.team_leads(session, team.id))
+            has_leads = team is not None and bool(active_leads(session, team.id))
             if not can_set_up_team(actor, team_exists=team is not None,
                                    team_has_leads=has_leads):
                 req.ack(text=refusal_for_team(session, team), response_type="ephemeral")
@@ -239,7 +245,7 @@ def register(app, services) -> None:
             ensure_workspace(session, team_id)
             me = get_or_create_member(session, team_id, user_id)
             team = tq.team_for_channel(session, team_id, channel_id)
-            has_leads = team is not None and bool(tq.team_leads(session, team.id))
+            has_leads = team is not None and bool(active_leads(session, team.id))
             if not can_set_up_team(actor_for(session, me, team), team_exists=team is not None,
                                    team_has_leads=has_leads):
                 return refusal_for_team(session, team)

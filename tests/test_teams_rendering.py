@@ -86,3 +86,26 @@ def test_a_new_team_in_a_big_channel_says_only_part_is_pre_filled():
                             tz="UTC", weekday="mon", time="10:00", editing=False)
     hint = {b.get("block_id"): b for b in view["blocks"]}["members"]["hint"]["text"]
     assert "100 of the 129 people" in hint and "stay in the team" not in hint
+
+
+def test_when_every_lead_is_deactivated_a_member_may_edit_the_team(pact):
+    from sqlmodel import select
+
+    from storage.engine import session_scope
+    from storage.models import Member
+    from tests.test_teams import latest_view, team_values
+
+    lead, (max_, ola), channel = set_up_team(pact)
+    outsider = pact.emulator.add_user(name="eve")
+    pact.emulator.deactivate_user(lead)
+    with session_scope(pact.engine) as s:
+        stored = s.exec(select(Member).where(Member.slack_user_id == lead)).one()
+        stored.is_deleted = True
+        s.add(stored)
+    assert "Only this team's leads" in pact.slack.command(
+        "team setup", user=outsider, channel=channel).json()["text"]
+    assert pact.slack.command("team setup", user=max_, channel=channel).body == ""
+    view = latest_view(pact, "team_setup")
+    answer = pact.slack.view_submission(user=max_, view=view, values=team_values(
+        leads=[max_], members=[ola]))
+    assert answer.body == ""
