@@ -6,7 +6,7 @@ import logging
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import or_
+from sqlalchemy import and_, or_
 from sqlmodel import Session, select
 
 from bot.rules.nudges import (
@@ -51,8 +51,11 @@ def _nudged_today(session: Session, member: Member, now: datetime) -> bool:
     return session.exec(select(OutboxMessage.id).where(
         OutboxMessage.workspace_id == member.workspace_id, OutboxMessage.kind == "nudge",
         OutboxMessage.channel == member.slack_user_id,
+        # next_attempt_at: when it was (last) due to go out, on the tick's clock
         or_(OutboxMessage.status == "pending",
-            OutboxMessage.sent_at.between(start, end))).limit(1)).first() is not None
+            and_(OutboxMessage.status == "sent",
+                 OutboxMessage.next_attempt_at.between(start, end)))).limit(1)).first() \
+        is not None
 
 
 def prepare(session: Session, runs: list[Run]) -> None:
