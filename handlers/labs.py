@@ -13,7 +13,7 @@ from slack_sdk.errors import SlackApiError
 from bot.errors import reported
 from bot.rules import rotation
 from handlers.blocks import labs as ui
-from handlers.blocks.text import slack_datetime
+from handlers.blocks.text import escape, slack_datetime
 from handlers.commands import CommandRequest
 from handlers.replies import clicker, tell
 from scheduling import tick as _tick  # noqa: F401 - registers the channel-trouble handling
@@ -459,8 +459,10 @@ def register(app, services) -> None:  # noqa: C901 - one place for the lab liste
                     pdp = session.get(Pdp, objective.pdp_id)
                     services.emit("pdp_saved", session, pdp)
                 sid = lab_session.id
-                recorded = (f" Recorded on your objective “{objective.title}”."
-                            if objective is not None else "")
+                presenter = lab_session.presenter_id == member.id
+                recorded = ("" if objective is None else
+                            f" Recorded on your objective “{escape(objective.title)}”."
+                            if presenter else " Recorded on the presenter's objective.")
             refresh_post(engine, client, sid)
             tell(client, body, f"Learning lab marked done.{recorded}")
         reported(work, body, client)

@@ -11,7 +11,15 @@ from sqlmodel import select
 
 from scheduling.tick import tick
 from storage.engine import session_scope
-from storage.models import Lab, LabSession, Objective, Pdp, ProgressUpdate, Schedule
+from storage.models import (
+    Lab,
+    LabSession,
+    Objective,
+    Pdp,
+    PdpChange,
+    ProgressUpdate,
+    Schedule,
+)
 from tests.slack_requests import number_value, select_value, text_value, users_value
 from tests.test_tick import client_for, make_team, services_for
 
@@ -162,6 +170,10 @@ def test_topic_command_and_done_records_progress(pact):
         (update,) = s.exec(select(ProgressUpdate).where(
             ProgressUpdate.objective_id == objective_id))
         assert "learning lab" in update.note
+        (change,) = s.exec(select(PdpChange).where(PdpChange.objective_id == objective_id))
+        assert "learning lab" in change.what  # the plan's history shows it too
+    assert any("Recorded on your objective “Terraform modules”" in e["text"]
+               for e in emulator.ephemerals(user=team.lead))
     answer = pact.slack.command("lab topic Intro to Rust", user=team.lead,
                                 channel=team.channel).json()
     assert "Topic set" in answer["text"] or "no upcoming" in answer["text"]

@@ -688,6 +688,11 @@ def test_delete_asks_for_confirmation_then_removes_everything(pact, world):
         s.add(LabSession(lab_id=lab.id, starts_at=utcnow() + timedelta(days=3),
                          presenter_id=world.members["owner"], objective_id=oid,
                          topic="Run a sprint review"))
+        # A nudge DM that listed the plan's objectives by title.
+        s.add(OutboxMessage(workspace_id=pact.emulator.team_id, channel=world.owner,
+                            idempotency_key=f"nudge:{world.members['owner']}:2026-11-20",
+                            kind="nudge", text="Run a sprint review has had no update",
+                            status="sent"))
     pact.slack.block_action(user=world.owner, action_id=blocks.DELETE_CONFIRMED,
                             value=str(pdp_id), channel="C0NOWHERE01")
     pact.wait_idle()

@@ -47,9 +47,15 @@ def test_worker_starts_logs_and_stops_cleanly(emulator, database_url, tmp_path, 
     env = {"SLACK_BOT_TOKEN": emulator.bot_token, "SLACK_API_URL": emulator.url,
            "DATABASE_URL": database_url, "PACT_TICK_SECONDS": "1"}
     proc = _start(["worker"], env, tmp_path)
-    time.sleep(2.5)
+    seen = []
+    for line in proc.stdout:  # wait until it is up (imports can take a while on a busy box)
+        seen.append(line)
+        if "worker started" in line:
+            break
+    time.sleep(1.5)  # let a tick or two run
     proc.send_signal(sig)
-    out, _ = proc.communicate(timeout=20)
+    rest, _ = proc.communicate(timeout=20)
+    out = "".join(seen) + rest
     assert proc.returncode == 0, out
     assert "worker started" in out and "worker stopped" in out
     assert "Traceback" not in out

@@ -21,6 +21,7 @@ from storage.models import (
     Member,
     Objective,
     Pdp,
+    PdpChange,
     ProgressUpdate,
     Team,
     TeamMembership,
@@ -199,6 +200,10 @@ def mark_done(session: Session, lab_session: LabSession, now: datetime) -> Objec
         session.add(ProgressUpdate(objective_id=objective.id, member_id=lab_session.presenter_id,
                                    note=f"Presented “{topic}” at the team's learning lab.",
                                    created_at=now))
+        # The living document's history shows it too.
+        session.add(PdpChange(pdp_id=objective.pdp_id, actor_id=lab_session.presenter_id,
+                              objective_id=objective.id, created_at=now,
+                              what="Presented this objective at the team's learning lab"))
         objective.last_progress_at = now
         objective.updated_at = now
         session.add(objective)

@@ -313,6 +313,9 @@ def delete_plan(session: Session, pdp: Pdp) -> tuple[dict[str, int], list[tuple[
               if m.idempotency_key.startswith(f"pdp:{pdp.id}:mgr:") and m.sent_ts
               and m.sent_channel]
     session.execute(delete(OutboxMessage).where(outbox_keys_filter(pdp.id, objective_ids)))
+    # The owner's nudge DMs listed their objectives by title: they go with the plan.
+    counts["nudges"] = session.execute(delete(OutboxMessage).where(
+        col(OutboxMessage.idempotency_key).startswith(f"nudge:{pdp.owner_id}:"))).rowcount
     if objective_ids:
         # Learning-lab sessions copied an objective's title as their topic: take it back.
         session.execute(update(LabSession).where(col(LabSession.objective_id).in_(objective_ids))
