@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from bot.rules.goals import progress_fraction
 from handlers.action_ids import CHECKIN_STUCK, GOAL_LOG_PROGRESS, MILESTONE_MARK_DONE
 from handlers.blocks.text import (
     button,
@@ -30,6 +31,7 @@ class GoalFacts:
     current: float
     unit: str
     due_date: date
+    tz: str = "UTC"  # the team's: calendar days are shown as the team chose them
 
 
 @dataclass(frozen=True)
@@ -45,10 +47,7 @@ def _num(value: float) -> str:
 
 
 def fraction(goal: GoalFacts) -> float:
-    span = goal.target - goal.baseline
-    if span == 0:
-        return 1.0 if goal.current == goal.target else 0.0
-    return (goal.current - goal.baseline) / span
+    return progress_fraction(goal.baseline, goal.target, goal.current)
 
 
 def checkin_message(goal: GoalFacts, milestones: list[MilestoneFacts], contributors: list[str],
@@ -65,12 +64,14 @@ def checkin_message(goal: GoalFacts, milestones: list[MilestoneFacts], contribut
     if upcoming:
         nxt = upcoming[0]
         lines.append(f"Next milestone: *{escape(clip(nxt.title, 150))}*, due "
-                     f"{slack_date(nxt.due_date)}")
+                     f"{slack_date(nxt.due_date, tz=goal.tz)}")
     elif not open_ones:
-        lines.append(f"Every milestone is done. Goal due {slack_date(goal.due_date)}.")
+        lines.append(f"Every milestone is done. Goal due "
+                     f"{slack_date(goal.due_date, tz=goal.tz)}.")
     blocks = [section("\n".join(lines))]
     if overdue:
-        listed = "\n".join(f"• {escape(clip(m.title, 150))} (was due {slack_date(m.due_date)})"
+        listed = "\n".join(f"• {escape(clip(m.title, 150))} "
+                           f"(was due {slack_date(m.due_date, tz=goal.tz)})"
                            for m in overdue[:5])
         more = f"\n…and {len(overdue) - 5} more" if len(overdue) > 5 else ""
         blocks.append(section(f":warning: *Overdue*\n{listed}{more}"))
@@ -93,13 +94,13 @@ def checkin_message(goal: GoalFacts, milestones: list[MilestoneFacts], contribut
     return text, blocks
 
 
-def milestone_reminder(goal_title: str, milestone: MilestoneFacts, days_left: int
-                       ) -> tuple[str, list[dict]]:
+def milestone_reminder(goal_title: str, milestone: MilestoneFacts, days_left: int,
+                       tz: str = "UTC") -> tuple[str, list[dict]]:
     when = "today" if days_left <= 0 else f"in {days_left} days"
     title, goal = escape(clip(milestone.title, 150)), escape(clip(goal_title, 150))
     text = f"Milestone “{clip(milestone.title, 150)}” is due {when}"
     blocks = [section(f":round_pushpin: Milestone *{title}* of *{goal}* is due {when} "
-                      f"({slack_date(milestone.due_date)})."),
+                      f"({slack_date(milestone.due_date, tz=tz)})."),
               {"type": "actions", "block_id": f"milestone_{milestone.id}", "elements": [
                   button("Mark milestone done", MILESTONE_MARK_DONE, str(milestone.id),
                          style="primary")]}]

@@ -5,9 +5,8 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from bot.rules.goals import (
     MAX_MILESTONES,
@@ -88,15 +87,8 @@ class GoalCard:
 
 
 def day_text(day: date, tz: str = "UTC") -> str:
-    """A calendar date (due date, milestone) as Slack's date token, shown in each reader's
-    timezone. The day is taken at noon in the team's timezone, so the team reads the date it
-    chose (noon UTC would show the next day to a team east of UTC+12)."""
-    try:
-        zone = ZoneInfo(tz or "UTC")
-    except (KeyError, ValueError):
-        zone = ZoneInfo("UTC")
-    moment = datetime.combine(day, time(12, 0), tzinfo=zone)
-    return f"<!date^{int(moment.timestamp())}^{{date_short_pretty}}|{day.isoformat()}>"
+    """A goal's calendar date (due date, milestone) in Slack's date token."""
+    return slack_date(day, tz=tz)
 
 
 def _unit(card: GoalCard) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
+from zoneinfo import ZoneInfo
 
 SECTION_LIMIT = 3000
 
@@ -65,12 +66,21 @@ def user(user_id: str) -> str:
     return f"<@{user_id}>"
 
 
-def slack_date(moment: datetime | date, fmt: str = "{date_short_pretty}") -> str:
-    """A date Slack renders in each reader's own timezone, with a UTC fallback."""
+def slack_date(moment: datetime | date, fmt: str = "{date_short_pretty}", *,
+               tz: str = "UTC") -> str:
+    """A date Slack renders in each reader's own timezone, with a UTC fallback.
+
+    A calendar day (a due date) is taken at noon in `tz`, the team's timezone, so the team
+    reads the day it chose (noon UTC would show the next day to a team east of UTC+12).
+    """
     if isinstance(moment, datetime):
         when = moment.astimezone(UTC)
     else:
-        when = datetime.combine(moment, time(12, 0), tzinfo=UTC)
+        try:
+            zone = ZoneInfo(tz or "UTC")
+        except (KeyError, ValueError):
+            zone = ZoneInfo("UTC")
+        when = datetime.combine(moment, time(12, 0), tzinfo=zone)
     fallback = when.strftime("%Y-%m-%d %H:%M UTC") if isinstance(moment, datetime) \
         else moment.isoformat()
     return f"<!date^{int(when.timestamp())}^{fmt}|{fallback}>"

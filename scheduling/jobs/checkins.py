@@ -63,7 +63,7 @@ def run(session: Session, job: Run, ctx: dict, services=None) -> Outcome:
         who = list(dict.fromkeys(u for at, u in ctx["contributors"].get(goal.id, [])
                                  if since <= at <= job.now))
         facts = GoalFacts(goal.id, goal.title, goal.metric, goal.baseline, goal.target,
-                          goal.current_value, goal.unit, goal.due_date)
+                          goal.current_value, goal.unit, goal.due_date, team.tz)
         text, blocks = checkin_message(facts, ctx["milestones"].get(goal.id, []), who, today)
         mid = enqueue(session, workspace_id=team.workspace_id, key=f"checkin:{goal.id}:{stamp}",
                       channel=team.channel_id, text=text, blocks=blocks, kind="checkin",

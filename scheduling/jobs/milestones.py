@@ -28,7 +28,7 @@ def run(session: Session, job: Run, ctx, services=None) -> Outcome:
     today = job.occurrence.astimezone(ZoneInfo(team.tz)).date()
     days_left = (milestone.due_date - today).days
     text, blocks = milestone_reminder(goal.title, MilestoneFacts(
-        milestone.id, milestone.title, milestone.due_date, False), days_left)
+        milestone.id, milestone.title, milestone.due_date, False), days_left, team.tz)
     mid = enqueue(session, workspace_id=team.workspace_id,
                   key=f"{job.kind}:{milestone.id}:{milestone.due_date.isoformat()}",
                   channel=team.channel_id, text=text, blocks=blocks, kind=job.kind,
