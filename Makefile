@@ -16,7 +16,7 @@ run: $(BIN)/python
 
 test: $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto
 
 lint: $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'

@@ -7,7 +7,7 @@ import logging
 from slack_bolt import App
 from slack_sdk import WebClient
 
-from bot.errors import report_error
+from bot.errors import refuse_unverified, report_error, was_verified
 from bot.executor import ListenerExecutor
 from bot.services import Services
 from handlers import register_all
@@ -34,9 +34,15 @@ def create_app(services: Services, client: WebClient,
         listener_executor=executor,
     )
 
+    settings = services.settings
+
     @app.error
-    def on_error(error, body, client, respond):
-        return report_error(error, body or {}, client, respond=respond)
+    def on_error(error, body, client, respond, request):
+        # Bolt calls this also when its own signature check raised: never act on such a body.
+        if not was_verified(request, settings.signing_secret):
+            return refuse_unverified(error)
+        return report_error(error, body or {}, client, respond=respond,
+                            response_urls=settings.response_url_hosts)
 
     register_all(app, services)
     return app

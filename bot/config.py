@@ -17,6 +17,8 @@ from datetime import timedelta
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from bot.signing import response_url_hosts
+
 DEFAULT_API_URL = "https://slack.com/api/"
 DEFAULT_DATABASE_URL = "sqlite:///pact.db"
 
@@ -55,6 +57,11 @@ class Settings:
     @property
     def socket_mode(self) -> bool:
         return bool(self.app_token)
+
+    @property
+    def response_url_hosts(self) -> tuple[str, ...]:
+        """Where Pact may post a request's `response_url` (Slack's hooks, or the emulator's)."""
+        return response_url_hosts(self.api_url)
 
 
 def _problem(name: str, what: str) -> str:

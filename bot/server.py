@@ -16,10 +16,10 @@ from urllib.parse import parse_qs
 
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
-from slack_sdk.signature import SignatureVerifier
 from sqlalchemy.engine import Engine
 from waitress.server import create_server
 
+from bot.signing import is_signed_by_slack
 from storage.engine import database_answers
 
 log = logging.getLogger("pact.web")
@@ -60,21 +60,20 @@ def _parses(body: bytes, content_type: str) -> bool:
         return False
 
 
-def make_wsgi_app(app: App, engine: Engine, signing_secret: str = ""):
+def make_wsgi_app(app: App, engine: Engine, signing_secret: str):
     """`POST /slack/events` to Bolt, `GET /healthz` to a database check, 404 otherwise.
 
-    A body Bolt could not parse gets 401 when it is not signed by Slack, else 400.
+    Every request to the events path is verified here, before Bolt or anything else reads
+    it: a request not signed by Slack (any malformed, stale or missing header, any content
+    type) gets 401 and touches neither the database nor Slack. A signed body Bolt could not
+    parse gets 400.
     """
     slack = SlackRequestHandler(app, path=EVENTS_PATH)
-    verifier = SignatureVerifier(signing_secret) if signing_secret else None
 
     def _signed(body: bytes, environ) -> bool:
-        headers = {"x-slack-request-timestamp": environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP", ""),
-                   "x-slack-signature": environ.get("HTTP_X_SLACK_SIGNATURE", "")}
-        try:
-            return verifier is None or verifier.is_valid_request(body, headers)
-        except ValueError:  # a timestamp that is not a number
-            return False
+        return is_signed_by_slack(signing_secret, body,
+                                  environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP"),
+                                  environ.get("HTTP_X_SLACK_SIGNATURE"))
 
     def wsgi(environ, start_response):
         path = environ.get("PATH_INFO", "")
@@ -90,9 +89,10 @@ def make_wsgi_app(app: App, engine: Engine, signing_secret: str = ""):
             body, status = _read_body(environ)
             if body is None:
                 return _plain(start_response, status, "Not a request from Slack.")
+            if not _signed(body, environ):
+                return _plain(start_response, "401 Unauthorized", "Not a request from Slack.")
             if not _parses(body, environ.get("CONTENT_TYPE") or ""):
-                status = "400 Bad Request" if _signed(body, environ) else "401 Unauthorized"
-                return _plain(start_response, status, "Not a request from Slack.")
+                return _plain(start_response, "400 Bad Request", "Not a request from Slack.")
             environ["wsgi.input"] = io.BytesIO(body)
             environ["CONTENT_LENGTH"] = str(len(body))
             return slack(environ, start_response)

@@ -23,6 +23,7 @@ def register(app, services) -> None:
                              logger=logger, services=services)
         sub.handle(req)
         if sub.later is not None:
-            services.background.submit(reported, lambda: sub.later(req), body, client, respond)
+            services.background.submit(reported, lambda: sub.later(req), body, client, respond,
+                                       services.settings.response_url_hosts)
 
     app.command("/pact")(handle)

@@ -48,11 +48,12 @@ class SlackSender:
     def post(self, body: bytes, content_type: str, *, timestamp: str | None = None,
              signature: str | None = None, headers: dict | None = None,
              signed: bool = True) -> Response:
-        timestamp = timestamp or str(int(time.time()))
+        timestamp = str(int(time.time())) if timestamp is None else timestamp
         all_headers = {"Content-Type": content_type}
         if signed:
             all_headers["X-Slack-Request-Timestamp"] = timestamp
-            all_headers["X-Slack-Signature"] = signature or sign(self.secret, timestamp, body)
+            all_headers["X-Slack-Signature"] = (sign(self.secret, timestamp, body)
+                                                 if signature is None else signature)
         all_headers.update(headers or {})
         request = urllib.request.Request(self.url, data=body, headers=all_headers, method="POST")
         try:

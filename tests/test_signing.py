@@ -120,3 +120,116 @@ def test_event_missing_its_user_is_ignored_not_a_crash(pact, caplog):
     pact.wait_idle()
     assert not [r for r in caplog.records if r.name == "pact.errors"]
     assert [c.method for c in pact.emulator.calls] == ["auth.test"]  # Bolt's token check only
+
+
+# Any malformed signature header is a 401 with no side effect, for every kind of request and
+# content type. (A non-numeric timestamp once made the verifier raise, and Bolt handed the
+# unverified body to the error handler, which DMed its user and POSTed to its response_url.)
+import pytest  # noqa: E402
+
+BAD_TIMESTAMPS = ["", "abc", "-1", "-300", "1e3", "1.5", f"{int(time.time())}.0",
+                  " " + str(int(time.time())), "9" * 40, "0", "¹²³", "nan", "0x10"]
+
+
+def _hostile_bodies(pact, response_url):
+    import json
+    import urllib.parse
+
+    command = dict(pact.slack.command_fields("boom", user=USER), response_url=response_url)
+    action = {"type": "block_actions", "user": {"id": USER}, "team": {"id": "T0PACT"},
+              "response_url": response_url, "trigger_id": "1.2.x",
+              "actions": [{"action_id": "always_fails", "block_id": "b", "value": "x"}]}
+    event = {"type": "event_callback", "team_id": "T0PACT",
+             "event": {"type": "app_home_opened", "user": USER, "tab": "home"}}
+    return [
+        (urllib.parse.urlencode(command).encode(), "application/x-www-form-urlencoded"),
+        (urllib.parse.urlencode({"payload": json.dumps(action)}).encode(),
+         "application/x-www-form-urlencoded"),
+        (json.dumps(event).encode(), "application/json"),
+        (json.dumps(event).encode(), "text/plain"),
+    ]
+
+
+@pytest.mark.parametrize("timestamp", BAD_TIMESTAMPS)
+def test_malformed_timestamp_is_refused_and_nothing_is_acted_on(pact, timestamp):
+    pact.services.commands.add("boom", "Always fails.")(_boom)
+    trap = pact.emulator.response_url("commands")
+    for body, content_type in _hostile_bodies(pact, trap):
+        # Signed "correctly" over the odd timestamp, as an attacker who knows no secret can't,
+        # and with a signature computed over it by one who does: both are refused.
+        for signature in (sign(pact.slack.secret, timestamp, body), "v0=" + "0" * 64):
+            response = pact.slack.post(body, content_type, timestamp=timestamp,
+                                       signature=signature)
+            assert response.status == 401, (timestamp, content_type)
+    pact.wait_idle()
+    _nothing_touched(pact)
+    assert pact.emulator.responses() == []
+
+
+@pytest.mark.parametrize("signature", ["", "v0=", "v0=zz", "v1=" + "0" * 64, "0" * 67,
+                                       "v0=" + "A" * 64, "v0=" + "0" * 63, "v0=" + "0" * 65])
+def test_malformed_signature_is_refused(pact, signature):
+    for body, content_type in _hostile_bodies(pact, pact.emulator.response_url()):
+        assert pact.slack.post(body, content_type, signature=signature).status == 401
+    pact.wait_idle()
+    _nothing_touched(pact)
+
+
+def test_missing_headers_are_refused_for_any_content_type(pact):
+    for body, content_type in _hostile_bodies(pact, pact.emulator.response_url()):
+        for headers in ({"X-Slack-Signature": sign(pact.slack.secret, "1", body)},
+                        {"X-Slack-Request-Timestamp": str(int(time.time()))}):
+            assert pact.slack.post(body, content_type, headers=headers,
+                                   signed=False).status == 401
+    _nothing_touched(pact)
+
+
+def _boom(req):
+    raise RuntimeError("kaboom")
+
+
+def test_error_handler_never_acts_on_an_unverified_request(pact):
+    """Even if a request reached Bolt unverified (say, through another adapter), its error
+    handler answers 401 and neither DMs the body's user nor posts to its response_url."""
+    import json
+
+    from slack_bolt.request import BoltRequest
+
+    pact.services.commands.add("boom", "Always fails.")(_boom)
+    for body, _ in _hostile_bodies(pact, pact.emulator.response_url()):
+        request = BoltRequest(body=body.decode(), headers={
+            "x-slack-request-timestamp": ["abc"], "x-slack-signature": ["v0=" + "0" * 64],
+            "content-type": ["application/json" if body.startswith(b"{")
+                             else "application/x-www-form-urlencoded"]})
+        response = pact.app.dispatch(request)
+        assert response.status == 401, json.dumps(response.body)
+    pact.wait_idle()
+    _nothing_touched(pact)
+    assert pact.emulator.responses() == []
+
+
+def test_error_apology_goes_only_to_slack_hosts():
+    from bot.signing import is_allowed_response_url, response_url_hosts
+
+    slack = response_url_hosts("https://slack.com/api/")
+    assert slack == ("https://hooks.slack.com/",)
+    assert is_allowed_response_url("https://hooks.slack.com/commands/T1/2/x", slack)
+    for evil in ("https://evil.example/hooks", "http://hooks.slack.com/x",
+                 "https://hooks.slack.com.evil.example/x", "https://hooks.slack.com@evil/x",
+                 None, 42, ["https://hooks.slack.com/"]):
+        assert not is_allowed_response_url(evil, slack), evil
+    emulated = response_url_hosts("http://127.0.0.1:4000/api/")
+    assert is_allowed_response_url("http://127.0.0.1:4000/hooks/commands/T/R1", emulated)
+    assert not is_allowed_response_url("http://127.0.0.1:4001/hooks/x", emulated)
+
+
+def test_signed_request_with_a_foreign_response_url_gets_no_post_there(pact):
+    pact.services.commands.add("laterboom", "Fails later.", later=_boom)(
+        lambda req: req.ack(text="On it…"))
+    fields = dict(pact.slack.command_fields("laterboom", user=USER),
+                  response_url="http://127.0.0.1:9/evil")
+    assert pact.slack.post_form(fields).status == 200
+    pact.wait_idle()
+    assert pact.emulator.responses() == []
+    (dm,) = [c for c in pact.emulator.calls if c.method == "chat.postMessage"]
+    assert dm.args["channel"] == USER
