@@ -130,14 +130,14 @@ def seed(url: str, channels: list[str], goals_per_team: int, extra_rows: int,
 
 
 def services_for(url: str, emu: Emulator):
+    from bot.app import make_services
     from bot.config import load_settings
-    from bot.services import Services
     from bot.slack_client import make_web_client
     from storage.engine import make_engine
 
     settings = load_settings({"SLACK_BOT_TOKEN": emu.token, "SLACK_API_URL": emu.url,
                               "DATABASE_URL": url})
-    return Services(settings=settings, engine=make_engine(url)), make_web_client(settings)
+    return make_services(settings, make_engine(url)), make_web_client(settings)
 
 
 def run_until_done(services, client, now: datetime, expected: int, emu: Emulator,

@@ -1,4 +1,5 @@
-"""The Bolt app factory."""
+"""The app factory: Services with every kind Pact schedules, and the Bolt app with every
+listener. The one place that sees every feature."""
 
 from __future__ import annotations
 
@@ -7,10 +8,29 @@ import logging
 from slack_bolt import App
 from slack_sdk import WebClient
 
+from bot.config import Settings
 from bot.errors import refuse_unverified, report_error, was_verified
 from bot.executor import ListenerExecutor
 from bot.services import Services
 from handlers import register_all
+from scheduling.jobs import channel, checkins, labs, milestones, nudges
+from scheduling.kinds import Kind, Kinds
+
+
+def schedule_kinds() -> Kinds:
+    """Every kind of schedule row and outbox message, and who hears of channel trouble."""
+    from handlers import goals, pdp, rhythm, teams
+    from handlers import labs as lab_listeners
+
+    kinds: list[Kind] = [
+        *checkins.KINDS, *milestones.KINDS, *nudges.KINDS, *labs.KINDS,
+        *goals.KINDS, *pdp.KINDS, *lab_listeners.KINDS, *rhythm.KINDS, *teams.KINDS,
+    ]
+    return Kinds.of(kinds, channel_trouble=channel.channel_trouble)
+
+
+def make_services(settings: Settings, engine) -> Services:
+    return Services(settings=settings, engine=engine, kinds=schedule_kinds())
 
 
 def create_app(services: Services, client: WebClient,
@@ -24,6 +44,8 @@ def create_app(services: Services, client: WebClient,
     """
     executor = executor or ListenerExecutor()
     services.background = executor
+    if not services.kinds.by_name:
+        services.kinds = schedule_kinds()
     app = App(
         client=client,
         signing_secret=services.settings.signing_secret or None,

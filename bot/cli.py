@@ -36,12 +36,11 @@ def _settings(*, need_slack: bool = True, need_listener: bool = False) -> Settin
 
 
 def _services(settings: Settings):
-    from bot.services import Services
+    from bot.app import make_services
     from bot.slack_client import make_web_client
     from storage.engine import get_engine
 
-    return Services(settings=settings, engine=get_engine(settings.database_url)), \
-        make_web_client(settings)
+    return make_services(settings, get_engine(settings.database_url)), make_web_client(settings)
 
 
 def _wait_for_signal() -> threading.Event:

@@ -9,7 +9,9 @@ from dataclasses import dataclass, field
 from sqlalchemy.engine import Engine
 
 from bot.config import Settings
-from handlers.commands import CommandRouter
+from handlers.kit.router import CommandRouter
+from scheduling.kinds import NO_KINDS, Kinds
+from scheduling.outbox import deliver_now
 
 # A part of someone's Home tab: (session, member, block budget) -> blocks.
 HomeSection = Callable[..., list[dict]]
@@ -32,6 +34,12 @@ class Services:
     hooks: dict[str, list[Callable]] = field(default_factory=dict)
     # Where slow work runs after an answer was sent (the app factory sets it).
     background: Executor | None = None
+    # Every kind of schedule row and outbox message (bot/app.py declares them).
+    kinds: Kinds = NO_KINDS
+
+    def send_now(self, client, message_ids, now=None) -> int:
+        """Send these outbox messages now, by their kinds' rules; how many went out."""
+        return deliver_now(self.engine, client, message_ids, now, kinds=self.kinds)
 
     def on(self, name: str, fn: Callable) -> None:
         self.hooks.setdefault(name, []).append(fn)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from handlers import goals, help, home, labs, members, pdp, rhythm, slash, teams
+from handlers import goals, help, home, labs, members, pdp, rhythm, teams
+from handlers.kit import router
 
 # Order matters only for `/pact help`: subcommands are listed as their modules register them.
 FEATURES = [help, members, home, teams, goals, pdp, rhythm, labs]
@@ -11,6 +12,6 @@ FEATURES = [help, members, home, teams, goals, pdp, rhythm, labs]
 def register_all(app, services) -> None:
     # `/pact` first: Bolt tries listeners in order and each non-matching one costs a matcher
     # call, so the busiest request type gets the first place.
-    slash.register(app, services)
+    router.register(app, services)
     for feature in FEATURES:
         feature.register(app, services)

@@ -18,14 +18,14 @@ from bot.directory import refresh_member
 from bot.errors import reported
 from bot.rules import goals as rules
 from bot.rules.permissions import Actor, can_create_goal, can_edit_goal, can_take_part
-from handlers.action_ids import GOAL_DETAILS, GOAL_JOIN, GOAL_LOG_PROGRESS, MILESTONE_MARK_DONE
 from handlers.blocks import goals as ui
 from handlers.blocks.teams import no_team_message
-from handlers.blocks.text import escape
-from handlers.commands import CommandRequest
-from handlers.replies import clicker, open_modal, tell
+from handlers.kit.blocks import escape
+from handlers.kit.ids import GOAL_DETAILS, GOAL_JOIN, GOAL_LOG_PROGRESS, MILESTONE_MARK_DONE
+from handlers.kit.replies import clicker, open_modal, tell
+from handlers.kit.router import CommandRequest
 from handlers.teams import tell_if_cannot_post
-from scheduling.outbox import deliver_now, register_after_send
+from scheduling.kinds import Kind
 from storage.engine import session_scope
 from storage.models import Goal, Member, Team
 from storage.queries import goals as gq
@@ -204,15 +204,15 @@ def home_section(session, member: Member, budget: int) -> list[dict]:
 
 def register(app, services) -> None:  # noqa: C901 - one place for the goal listeners
     engine = services.engine
-    register_after_send("goal_post", _store_post_ts)
     services.add_home_section(200, "teams and goals", home_section)
 
     def deliver(client, ids) -> None:
-        deliver_now(engine, client, [i for i in ids if i is not None])
+        services.send_now(client, [i for i in ids if i is not None])
 
     # -- /pact goal … ------------------------------------------------------------------------
 
-    @services.commands.add("goal new", "Create a shared goal for this channel's team.")
+    @services.commands.add("goal new", "Create a shared goal for this channel's team.",
+                           examples=("goal new",))
     def goal_new(req: CommandRequest) -> None:
         caller = refresh_member(engine, req.client, req.team_id, req.user_id)
         with session_scope(engine) as session:
@@ -229,8 +229,10 @@ def register(app, services) -> None:  # noqa: C901 - one place for the goal list
             view = ui.goal_form_modal(team_id=team.id, channel_id=team.channel_id)
         open_form(req, view)
 
-    @services.commands.add("goal", "The team's active goals (as `goal list`).")
-    @services.commands.add("goal list", "Show this team's active goals with their progress.")
+    @services.commands.add("goal", "The team's active goals (as `goal list`).",
+                           examples=("goal",))
+    @services.commands.add("goal list", "Show this team's active goals with their progress.",
+                           examples=("goal list",))
     def goal_list(req: CommandRequest) -> None:
         with session_scope(engine) as session:
             team = tq.team_for_channel(session, req.team_id, req.channel_id)
@@ -241,7 +243,8 @@ def register(app, services) -> None:  # noqa: C901 - one place for the goal list
             answer = ui.goal_list_message(team.name, team.channel_id, cards)
         req.ack(**answer)
 
-    @services.commands.add("goal update", "Log progress on one of this team's goals.")
+    @services.commands.add("goal update", "Log progress on one of this team's goals.",
+                           examples=("goal update",))
     def goal_update(req: CommandRequest) -> None:
         with session_scope(engine) as session:
             team = tq.team_for_channel(session, req.team_id, req.channel_id)
@@ -356,7 +359,7 @@ def register(app, services) -> None:  # noqa: C901 - one place for the goal list
                     goal = session.get(Goal, done["goal"])
                     card = load_card(session, goal)
                 text, blocks = ui.not_in_channel_dm(card, "not_in_channel")
-                tell_if_cannot_post(engine, client, done["ids"][0], clicker(body),
+                tell_if_cannot_post(services, client, done["ids"][0], clicker(body),
                                     done["channel"], text=text, blocks=blocks)
             else:
                 refresh_post(engine, client, done["goal"])
@@ -646,7 +649,7 @@ def register(app, services) -> None:  # noqa: C901 - one place for the goal list
                 with session_scope(engine) as session:
                     card = load_card(session, session.get(Goal, done["goal"]))
                 text, blocks = ui.not_in_channel_dm(card, "not_in_channel")
-                if not tell_if_cannot_post(engine, client, done["id"], clicker(body),
+                if not tell_if_cannot_post(services, client, done["id"], clicker(body),
                                            done["channel"], text=text, blocks=blocks):
                     client.chat_postMessage(channel=clicker(body),
                                             text=f"Posted “{escape(card.title)}” in "
@@ -735,3 +738,11 @@ def _meta(view: dict) -> dict:
         return meta if isinstance(meta, dict) else {}
     except ValueError:
         return {}
+
+
+KINDS = [
+    Kind("goal_post", time_bound=False, after_send=_store_post_ts),
+    Kind("goal_celebration", time_bound=False),
+    Kind("goal_thread", time_bound=False),
+    Kind("goal_join_dm", time_bound=False),
+]

@@ -12,15 +12,15 @@ from slack_sdk.errors import SlackApiError
 
 from bot.errors import reported
 from bot.rules import rotation
+from bot.rules.recurrence import RuleError, describe, next_after, occurrence_of, parse_rule
 from handlers.blocks import labs as ui
-from handlers.blocks.text import escape, slack_datetime
-from handlers.commands import CommandRequest
-from handlers.replies import clicker, tell
+from handlers.kit.blocks import escape, slack_datetime
+from handlers.kit.replies import clicker, tell
+from handlers.kit.router import CommandRequest
 from scheduling import tick as _tick  # noqa: F401 - registers the channel-trouble handling
 from scheduling.jobs import labs as lab_jobs
 from scheduling.jobs import sync
-from scheduling.outbox import deliver_now
-from scheduling.rules import RuleError, describe, next_after, occurrence_of, parse_rule
+from scheduling.kinds import Kind
 from storage.engine import session_scope
 from storage.models import Lab, LabSession, Member, Pdp, Team
 from storage.queries import labs as lq
@@ -146,7 +146,8 @@ def register(app, services) -> None:  # noqa: C901 - one place for the lab liste
 
     services.on("member_left_team", on_left)
 
-    @services.commands.add("lab setup", "Set the team's learning-lab rhythm and rotation.")
+    @services.commands.add("lab setup", "Set the team's learning-lab rhythm and rotation.",
+                           examples=("lab setup",))
     def lab_setup(req: CommandRequest):
         with session_scope(engine) as session:
             team = tq.team_for_channel(session, req.team_id, req.channel_id)
@@ -245,7 +246,7 @@ def register(app, services) -> None:  # noqa: C901 - one place for the lab liste
                 topic_keys = list(session.exec(select(OutboxMessage.id).where(
                     OutboxMessage.idempotency_key.like("lab_topic:%"),
                     OutboxMessage.status == "pending")))
-            deliver_now(engine, client, [*pending, *topic_keys])
+            services.send_now(client, [*pending, *topic_keys])
             try:
                 client.chat_postEphemeral(channel=channel, user=clicker(body), text=summary)
             except SlackApiError:
@@ -254,7 +255,8 @@ def register(app, services) -> None:  # noqa: C901 - one place for the lab liste
 
     app.view(ui.LAB_SETUP_CALLBACK)(ack=save_setup, lazy=[after_setup])
 
-    @services.commands.add("lab", "Show the next learning-lab sessions and who presents.")
+    @services.commands.add("lab", "Show the next learning-lab sessions and who presents.",
+                           examples=("lab",))
     def lab_show(req: CommandRequest):
         with session_scope(engine) as session:
             team = tq.team_for_channel(session, req.team_id, req.channel_id)
@@ -278,7 +280,7 @@ def register(app, services) -> None:  # noqa: C901 - one place for the lab liste
 
     @services.commands.add("lab topic", "Set the topic of your next learning-lab session.",
                            takes_args=True, usage="lab topic [your topic]",
-                           later=lab_topic_later)
+                           later=lab_topic_later, examples=("lab topic Testing with property-based tests",))
     def lab_topic(req: CommandRequest):
         topic = " ".join(req.args).strip()[:300]
         if not topic:
@@ -337,7 +339,7 @@ def register(app, services) -> None:  # noqa: C901 - one place for the lab liste
                        _ask_topic(session, team, lab_session)]
                 sid = lab_session.id
             refresh_post(engine, client, sid)
-            deliver_now(engine, client, ids)
+            services.send_now(client, ids)
             tell(client, body, f"Done: <@{new}> presents this time; you keep your turn.")
         reported(work, body, client)
 
@@ -394,7 +396,7 @@ def register(app, services) -> None:  # noqa: C901 - one place for the lab liste
                 ids = list(session.exec(select(OutboxMessage.id).where(
                     OutboxMessage.idempotency_key.like(f"lab_swap:{int(meta['session'])}:%"),
                     OutboxMessage.status == "pending")))
-            deliver_now(engine, client, ids)
+            services.send_now(client, ids)
             client.chat_postMessage(channel=clicker(body), text="I asked them; you'll hear "
                                     "back here once they answer.")
         reported(work, body, client)
@@ -423,7 +425,7 @@ def register(app, services) -> None:  # noqa: C901 - one place for the lab liste
             sid = lab_session.id
         if accepted:
             refresh_post(engine, client, sid)
-        deliver_now(engine, client, ids)
+        services.send_now(client, ids)
         verdict = "accepted" if accepted else "declined"
         client.chat_postMessage(channel=asker, text=f"<@{clicker(body)}> {verdict} your swap "
                                 "request." + (" They present this time; you keep your turn."
@@ -469,3 +471,6 @@ def register(app, services) -> None:  # noqa: C901 - one place for the lab liste
 
     app.action(ui.LAB_DONE)(ack=_ack, lazy=[done_later])
 
+
+
+KINDS = [Kind("lab_swap", time_bound=False)]

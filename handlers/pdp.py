@@ -19,16 +19,16 @@ from bot.directory import refresh_member
 from bot.errors import reported
 from bot.rules import pdp as rules
 from bot.rules.visibility import LEVEL_LABELS
-from handlers import action_ids as shared
 from handlers import pdp_surfaces as surfaces
 from handlers.blocks import pdp as blocks
 from handlers.blocks.pdp_export import export_json, export_markdown
-from handlers.blocks.text import context, slack_date
-from handlers.commands import CommandRequest
 from handlers.home import publish_home
+from handlers.kit import ids as shared
+from handlers.kit.blocks import context, slack_date
+from handlers.kit.replies import clicker, in_modal, open_modal, tell
+from handlers.kit.router import CommandRequest
 from handlers.labs import refresh_post as refresh_lab_post
-from handlers.replies import clicker, in_modal, open_modal, tell
-from scheduling.outbox import deliver_now
+from scheduling.kinds import Kind
 from storage.engine import session_scope
 from storage.models import Goal, Member, Objective, OutboxMessage, Pdp, ProgressUpdate
 from storage.queries import outbox
@@ -237,7 +237,7 @@ def register(app, services) -> None:
                     if owner is not None and owner.slack_user_id == owner_user:
                         summary = _summary(session, pdp, owner)
         if ids:
-            deliver_now(engine, client, ids)
+            services.send_now(client, ids)
         if summary is not None:
             try:
                 client.views_update(view_id=summary_view_id, view=summary)
@@ -263,7 +263,7 @@ def register(app, services) -> None:
             client.views_open(trigger_id=trigger_id, view=view)
 
     @commands.add("pdp", "Open your development plan, or see what someone shares with you.",
-                  usage="pdp [@someone]", takes_args=True)
+                  usage="pdp [@someone]", takes_args=True, examples=("pdp", "pdp @bob"))
     def pdp_command(req: CommandRequest) -> None:
         if not req.args:
             open_plan(req.client, req.trigger_id, req.team_id, req.user_id)
@@ -284,7 +284,8 @@ def register(app, services) -> None:
             message = surfaces.plan_message(session, owner, owner_user, viewer, utcnow())
         req.ack(text=message["text"], blocks=message["blocks"], response_type="ephemeral")
 
-    @commands.add("pdp reports", "Your reports' plans: what each shares with you, reviews due.")
+    @commands.add("pdp reports", "Your reports' plans: what each shares with you, reviews due.",
+                  examples=("pdp reports",))
     def pdp_reports(req: CommandRequest) -> None:
         with session_scope(engine) as session:
             manager = get_or_create_member(session, req.team_id, req.user_id)
@@ -323,7 +324,7 @@ def register(app, services) -> None:
         log.info("plan %s exported to its owner's DM", view.pdp_id)
 
     @commands.add("pdp export", "Send yourself your whole plan and its history as files.",
-                  later=export_later)
+                  later=export_later, examples=("pdp export",))
     def pdp_export(req: CommandRequest) -> None:
         with session_scope(engine) as session:
             member = get_member(session, req.team_id, req.user_id)
@@ -335,7 +336,8 @@ def register(app, services) -> None:
         req.ack(text="Preparing your export: a JSON and a Markdown file are on their way to "
                      "your DM with Pact.", response_type="ephemeral")
 
-    @commands.add("pdp delete", "Delete your development plan and all its history.")
+    @commands.add("pdp delete", "Delete your development plan and all its history.",
+                  examples=("pdp delete",))
     def pdp_delete(req: CommandRequest) -> None:
         with session_scope(engine) as session:
             member, pdp = _owned_plan(session, req.team_id, req.user_id)
@@ -1023,3 +1025,11 @@ def register(app, services) -> None:
     services.add_home_section(210, "pdp_goals", surfaces.goals_home_section)
     services.goal_sections.append(surfaces.goal_section)
 
+
+
+KINDS = [
+    Kind("pdp_review", time_bound=False),
+    Kind("pdp_manager", time_bound=False),
+    Kind("objective_congrats", time_bound=False),
+    Kind("objective_celebration", time_bound=False),
+]

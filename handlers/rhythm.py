@@ -9,14 +9,14 @@ from slack_sdk.errors import SlackApiError
 
 from bot.errors import reported
 from bot.rules.nudges import SNOOZE
-from handlers.action_ids import CHECKIN_STUCK, NUDGE_SNOOZE
 from handlers.blocks.checkins import RHYTHM_RESUME, stuck_message
 from handlers.blocks.nudges import snoozed_message
-from handlers.blocks.text import slack_datetime
-from handlers.replies import clicker, tell
+from handlers.kit.blocks import slack_datetime
+from handlers.kit.ids import CHECKIN_STUCK, NUDGE_SNOOZE
+from handlers.kit.replies import clicker, tell
 from scheduling import tick as _tick  # noqa: F401 - registers the channel-trouble handling
 from scheduling.jobs import sync
-from scheduling.outbox import deliver_now
+from scheduling.kinds import Kind
 from storage.engine import session_scope
 from storage.models import Goal, NudgeSnooze, Team
 from storage.queries import schedules as sq
@@ -60,7 +60,7 @@ def ask_for_help(services, client, body, context) -> None:
         tell(client, body, "You already asked for help on this check-in; the leads "
                    "were mentioned in its thread.")
         return
-    deliver_now(services.engine, client, [mid])
+    services.send_now(client, [mid])
 
 
 def snooze(services, client, body, context) -> None:
@@ -152,3 +152,6 @@ def register(app, services) -> None:
     app.action(NUDGE_SNOOZE)(ack=_ack, lazy=[snooze_later])
     app.action(RHYTHM_RESUME)(ack=_ack, lazy=[resume_later])
 
+
+
+KINDS = [Kind("stuck", time_bound=False), Kind("channel_trouble", time_bound=False)]

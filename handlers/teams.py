@@ -12,9 +12,9 @@ from sqlmodel import select
 
 from bot.directory import refresh_member
 from bot.errors import reported
-from bot.metadata import metadata_key, seal, unseal
 from bot.rules.goals import percent, validate_team
 from bot.rules.permissions import Actor, can_set_up_team
+from bot.rules.recurrence import RuleError, next_after, parse_rule
 from handlers.blocks.goals import form_values_from_state
 from handlers.blocks.teams import (
     INVITE_HINT,
@@ -25,9 +25,9 @@ from handlers.blocks.teams import (
     team_setup_modal,
     team_summary,
 )
-from handlers.commands import CommandRequest
-from scheduling.outbox import deliver_now
-from scheduling.rules import RuleError, next_after, parse_rule
+from handlers.kit.metadata import metadata_key, seal, unseal
+from handlers.kit.router import CommandRequest
+from scheduling.kinds import Kind
 from storage.engine import session_scope
 from storage.models import Member, OutboxMessage, Team, TeamMembership
 from storage.queries import goals as gq
@@ -134,7 +134,8 @@ def register(app, services) -> None:
     engine = services.engine
     key = metadata_key(services.settings)
 
-    @services.commands.add("team setup", "Set up the team bound to this channel, or edit it.")
+    @services.commands.add("team setup", "Set up the team bound to this channel, or edit it.",
+                           examples=("team setup",))
     def team_setup(req: CommandRequest) -> None:
         started = time.monotonic()
         if _is_dm(req.channel_id):
@@ -191,7 +192,8 @@ def register(app, services) -> None:
             raise
         req.ack()
 
-    @services.commands.add("team", "Show the team bound to this channel.")
+    @services.commands.add("team", "Show the team bound to this channel.",
+                           examples=("team",))
     def team_show(req: CommandRequest) -> None:
         with session_scope(engine) as session:
             team = tq.team_for_channel(session, req.team_id, req.channel_id)
@@ -302,8 +304,8 @@ def register(app, services) -> None:
             return
 
         def work():
-            deliver_now(engine, client, [outcome["message_id"]])
-            tell_if_cannot_post(engine, client, outcome["message_id"], body["user"]["id"],
+            services.send_now(client, [outcome["message_id"]])
+            tell_if_cannot_post(services, client, outcome["message_id"], body["user"]["id"],
                                 outcome["channel"])
             for slack_id in outcome["people"][:MAX_LOOKUPS]:
                 refresh_member(engine, client, context.team_id, slack_id)
@@ -313,7 +315,7 @@ def register(app, services) -> None:
     app.view(TEAM_SETUP_CALLBACK)(ack=save_team, lazy=[after_save])
 
 
-def tell_if_cannot_post(engine, client, message_id, user_id: str, channel_id: str,
+def tell_if_cannot_post(services, client, message_id, user_id: str, channel_id: str,
                         text: str | None = None, blocks: list | None = None) -> bool:
     """If the outbox message could not be posted because Pact is not in the channel, DM the
     person how to invite it (the message itself stays in the outbox and goes out once Pact is
@@ -322,6 +324,7 @@ def tell_if_cannot_post(engine, client, message_id, user_id: str, channel_id: st
     The DM uses the same idempotency key as the note the team's leads get from the outbox, so a
     lead who acted gets one DM, not two: the note they already got is edited to say this.
     """
+    engine = services.engine
     if message_id is None:
         return False
     with session_scope(engine) as session:
@@ -357,7 +360,7 @@ def tell_if_cannot_post(engine, client, message_id, user_id: str, channel_id: st
     if dm_id is None and sent_ts is None:
         return False  # the earlier note could not be delivered either (recorded there)
     if dm_id is not None:
-        return deliver_now(engine, client, [dm_id]) == 1 or _sent(engine, dm_id)
+        return services.send_now(client, [dm_id]) == 1 or _sent(engine, dm_id)
     try:  # already told today: make that one DM the more helpful message
         client.chat_update(channel=sent_channel, ts=sent_ts, text=text, blocks=blocks)
     except SlackApiError as err:
@@ -370,3 +373,6 @@ def _sent(engine, message_id: int) -> bool:
     with session_scope(engine) as session:
         message = session.get(OutboxMessage, message_id)
         return message is not None and message.status == "sent"
+
+
+KINDS = [Kind("team_saved", time_bound=False)]

@@ -28,7 +28,6 @@ import queue
 import threading
 import time
 from collections import OrderedDict, deque
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -39,8 +38,8 @@ from slack_sdk.http_retry.builtin_handlers import (
     ServerErrorRetryHandler,
 )
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
 
+from scheduling.kinds import Kind, Kinds
 from storage.engine import session_scope
 from storage.models import OutboxMessage
 from storage.queries import outbox as q
@@ -69,31 +68,7 @@ MAX_IN_PASS_WAIT = 10.0  # a Retry-After longer than this is retried by a later 
 PASS_DEADLINE = 75.0  # seconds; what is left is released for the next tick
 WORKERS = 8
 
-# after_send hooks: "goal_post:12" calls AFTER_SEND["goal_post"](session, "12", channel, ts).
-AfterSend = Callable[[Session, str, str, str], None]
-AFTER_SEND: dict[str, AfterSend] = {}
-# Told when a channel cannot be posted to: (engine, workspace_id, channel, error, now) -> ids of
-# outbox messages to send (the rhythm feature DMs the team's leads and pauses the team).
-ChannelTrouble = Callable[[Engine, str, str, str, datetime], list[int]]
-CHANNEL_TROUBLE: list[ChannelTrouble] = []
-# Kinds that may only go out at certain local times (a nudge: 09:00-18:00 on a working day):
-# kind -> fn(session, messages, now) -> {message id: when it may go out instead}. Checked right
-# before sending, so a message left behind by a crash or a retry never arrives at night.
-Hold = Callable[[Session, list[OutboxMessage], datetime], dict[int, datetime]]
-HOLDS: dict[str, Hold] = {}
-
-
-def register_hold(kind: str, hook: Hold) -> None:
-    HOLDS[kind] = hook
-
-
-def register_after_send(name: str, hook: AfterSend) -> None:
-    AFTER_SEND[name] = hook
-
-
-def on_channel_trouble(hook: ChannelTrouble) -> None:
-    if hook not in CHANNEL_TROUBLE:
-        CHANNEL_TROUBLE.append(hook)
+_NO_RULES = Kind("no-rules", time_bound=False)
 
 
 @dataclass
@@ -156,26 +131,26 @@ PACER = _Pacer()
 
 # ---- delivery ------------------------------------------------------------------------------
 
-def deliver_now(engine: Engine, client, message_ids, now: datetime | None = None) -> int:
+def deliver_now(engine: Engine, client, message_ids, now: datetime | None = None, *,
+                kinds: Kinds) -> int:
     """Send these messages if still pending; returns how many were sent."""
     ids = [mid for mid in message_ids if mid is not None]
     if not ids:
         return 0
-    return deliver(engine, client, now or utcnow(), ids=ids).sent
+    return deliver(engine, client, now or utcnow(), ids=ids, kinds=kinds).sent
 
 
-def deliver_due(engine: Engine, client, now: datetime, limit: int = 20_000) -> int:
+def deliver_due(engine: Engine, client, now: datetime, limit: int = 20_000, *,
+                kinds: Kinds) -> int:
     """Send every pending message due at `now`; returns how many were sent."""
-    return deliver(engine, client, now, limit=limit).sent
+    return deliver(engine, client, now, limit=limit, kinds=kinds).sent
 
 
-# Messages that only make sense close to when they were decided ("tomorrow you present", this
-# week's check-in): after downtime longer than the catch-up grace they are skipped, recorded.
-TIME_BOUND = {"checkin", "milestone_soon", "milestone_due", "lab_reminder"}
-
-
-def deliver(engine: Engine, client, now: datetime, *, ids: list[int] | None = None,
-            limit: int = 20_000, grace: timedelta | None = None) -> Delivery:
+def deliver(engine: Engine, client, now: datetime, *, kinds: Kinds,
+            ids: list[int] | None = None, limit: int = 20_000,
+            grace: timedelta | None = None) -> Delivery:
+    """Claim, send and record messages (`ids`, or all that are due), following each kind's
+    declared rules: time-bound ones expire, held ones wait, after-send ones are recorded."""
     with session_scope(engine) as session:
         targets = (q.targets_of(session, ids) if ids is not None
                    else q.due_targets(session, now, limit))
@@ -191,29 +166,30 @@ def deliver(engine: Engine, client, now: datetime, *, ids: list[int] | None = No
         messages = q.claim_many(session, wanted, now)
     expired = 0
     if grace is not None:
-        messages, expired = _expire(engine, messages, now, grace)
-    messages = _hold_back(engine, messages, now)
+        messages, expired = _expire(engine, kinds, messages, now, grace)
+    messages = _hold_back(engine, kinds, messages, now)
     if not messages:
         return Delivery(failed=expired)
-    result, troubled = _Pass(engine, sending_client(client), messages, now).run()
+    result, troubled = _Pass(engine, kinds, sending_client(client), messages, now).run()
     result.failed += expired
     follow_up: list[int] = []
-    for workspace_id, channel, error in troubled:
-        for hook in CHANNEL_TROUBLE:
-            follow_up.extend(hook(engine, workspace_id, channel, error, now))
+    if kinds.channel_trouble is not None:
+        for workspace_id, channel, error in troubled:
+            follow_up.extend(kinds.channel_trouble(engine, workspace_id, channel, error, now))
     if follow_up:
-        extra = deliver(engine, client, now, ids=follow_up)
+        extra = deliver(engine, client, now, ids=follow_up, kinds=kinds)
         result.sent += extra.sent
         result.failed += extra.failed
         result.retrying += extra.retrying
     return result
 
 
-def _expire(engine: Engine, messages: list[OutboxMessage], now: datetime,
+def _expire(engine: Engine, kinds: Kinds, messages: list[OutboxMessage], now: datetime,
             grace: timedelta) -> tuple[list[OutboxMessage], int]:
     """Time-bound messages decided longer than `grace` ago (Pact was down, or crashed between
     deciding and sending): skipped and recorded, like a missed occurrence."""
-    old = [m for m in messages if m.kind in TIME_BOUND and m.created_at is not None
+    time_bound = kinds.time_bound()
+    old = [m for m in messages if m.kind in time_bound and m.created_at is not None
            and now - m.created_at > grace]
     if not old:
         return messages, 0
@@ -228,16 +204,18 @@ def _expire(engine: Engine, messages: list[OutboxMessage], now: datetime,
     return [m for m in messages if m.id not in gone], len(old)
 
 
-def _hold_back(engine: Engine, messages: list[OutboxMessage],
+def _hold_back(engine: Engine, kinds: Kinds, messages: list[OutboxMessage],
                now: datetime) -> list[OutboxMessage]:
-    """Messages that may not go out now are released until they may (no attempt used)."""
-    kinds = {m.kind for m in messages if m.kind in HOLDS}
-    if not kinds:
+    """Messages that may not go out now (a nudge at night: the kind's `hold` says) are
+    released until they may, using no attempt."""
+    holding = {m.kind for m in messages if (kinds.get(m.kind) or _NO_RULES).hold is not None}
+    if not holding:
         return messages
     held: dict[int, datetime] = {}
     with session_scope(engine) as session:
-        for kind in kinds:
-            held.update(HOLDS[kind](session, [m for m in messages if m.kind == kind], now))
+        for name in holding:
+            hold = kinds.get(name).hold
+            held.update(hold(session, [m for m in messages if m.kind == name], now))
         if held:
             q.record_retry(session, [dict(b_id=m.id, b_tok=m.claim_token,
                                           b_err="held until it may go out", b_at=held[m.id],
@@ -260,8 +238,9 @@ class _Outcome:
 class _Pass:
     """One delivery pass: worker threads send, this thread records (the only DB writer)."""
 
-    def __init__(self, engine: Engine, client, messages: list[OutboxMessage], now: datetime):
-        self.engine, self.client, self.now = engine, client, now
+    def __init__(self, engine: Engine, kinds: Kinds, client, messages: list[OutboxMessage],
+                 now: datetime):
+        self.engine, self.kinds, self.client, self.now = engine, kinds, client, now
         self.lines: dict[str, deque] = {}
         for message in messages:
             self.lines.setdefault(message.channel, deque()).append(message)
@@ -426,13 +405,13 @@ class _Pass:
             q.record_retry(session, retry)
             q.record_failed(session, failed)
             for o in hooks:
-                name, _, ref = o.message.after_send.partition(":")
-                hook = AFTER_SEND.get(name)
-                if hook is None:
-                    log.error("no after-send hook %r for outbox message %s", name,
-                              o.message.id)
+                _, _, ref = o.message.after_send.partition(":")
+                kind = self.kinds.get(o.message.kind)
+                if kind is None or kind.after_send is None:
+                    log.error("outbox message %s (%s) asks for an after-send step its kind "
+                              "does not declare", o.message.id, o.message.kind)
                 else:
-                    hook(session, ref, o.channel, o.ts)
+                    kind.after_send(session, ref, o.channel, o.ts)
 
 
 def _send(client, message: OutboxMessage) -> _Outcome:

@@ -21,9 +21,10 @@ import weakref
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from scheduling.jobs import Outcome, Run, registry
+from bot.rules.recurrence import next_after, parse_rule
+from scheduling.jobs import Outcome, Run
+from scheduling.kinds import Kinds
 from scheduling.outbox import deliver
-from scheduling.rules import next_after, parse_rule
 from storage.engine import session_scope
 from storage.queries import schedules as sq
 
@@ -33,6 +34,7 @@ BATCH = 200
 MAX_ATTEMPTS = 5
 RETRY = [timedelta(minutes=m) for m in (1, 5, 15, 30)]
 RECONCILE_EVERY = timedelta(minutes=5)
+RECONCILE_LIMIT = 500
 CLAIM_BUDGET = 60.0  # seconds of claiming per tick; the rest waits for the next one
 
 
@@ -48,16 +50,21 @@ _reconciled: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 _reconcile_lock = threading.Lock()
 
 
-def _maybe_reconcile(engine, now: datetime) -> None:
-    from scheduling.jobs.sync import reconcile
-
+def _maybe_reconcile(engine, kinds: Kinds, now: datetime) -> None:
+    """Every few minutes, each kind repairs schedule rows that drifted out of step."""
     with _reconcile_lock:
         last = _reconciled.get(engine)
         if last is not None and last <= now < last + RECONCILE_EVERY:
             return
         _reconciled[engine] = now
-    with session_scope(engine) as session:
-        reconcile(session, now)
+    for kind in kinds.by_name.values():
+        if kind.reconcile is None:
+            continue
+        try:
+            with session_scope(engine) as session:
+                kind.reconcile(session, now, RECONCILE_LIMIT)
+        except Exception:  # noqa: BLE001 - logged with its trace; the next kind still runs
+            log.exception("reconciling %s schedules failed", kind.name)
 
 
 def tick(now: datetime, services, client) -> TickResult:
@@ -65,9 +72,10 @@ def tick(now: datetime, services, client) -> TickResult:
     if now.tzinfo is None:
         raise ValueError("tick needs an aware datetime")
     engine = services.engine
+    kinds: Kinds = services.kinds
     grace = services.settings.catchup_grace
     result = TickResult()
-    _maybe_reconcile(engine, now)
+    _maybe_reconcile(engine, kinds, now)
     started = time.monotonic()
     while True:
         with session_scope(engine) as session:
@@ -76,7 +84,7 @@ def tick(now: datetime, services, client) -> TickResult:
             break
         result.claimed += len(claims)
         after: list = []
-        result.skipped += _run_claims(engine, services, claims, now, grace, after)
+        result.skipped += _run_claims(engine, services, kinds, claims, now, grace, after)
         for fn in after:
             try:
                 fn(engine, client)
@@ -84,7 +92,7 @@ def tick(now: datetime, services, client) -> TickResult:
                 log.exception("after a scheduled run: %r failed", fn)
         if len(claims) < BATCH or time.monotonic() - started > CLAIM_BUDGET:
             break
-    delivery = deliver(engine, client, now, grace=grace)
+    delivery = deliver(engine, client, now, kinds=kinds, grace=grace)
     result.sent, result.failed = delivery.sent, delivery.failed
     return result
 
@@ -100,9 +108,8 @@ def _catch_up(rule, tz: str, first: datetime, now: datetime) -> tuple[datetime, 
     return occurrence, passed
 
 
-def _run_claims(engine, services, claims: list[sq.Claimed], now: datetime,
+def _run_claims(engine, services, kinds: Kinds, claims: list[sq.Claimed], now: datetime,
                 grace: timedelta, after: list | None = None) -> int:
-    jobs = registry()
     plans: list[tuple[sq.Claimed, object, Run | None, int]] = []
     for claim in claims:
         try:
@@ -122,24 +129,24 @@ def _run_claims(engine, services, claims: list[sq.Claimed], now: datetime,
     skipped_total = 0
     with session_scope(engine) as session:
         contexts = {}
-        for kind in {p[2].kind for p in plans if p[2] is not None}:
-            module = jobs.get(kind)
-            if module is not None:
-                contexts[kind] = module.prepare(session, [p[2] for p in plans
-                                                          if p[2] is not None and p[2].kind == kind])
+        for name in {p[2].kind for p in plans if p[2] is not None}:
+            kind = kinds.get(name)
+            if kind is not None and kind.scheduled:
+                contexts[name] = kind.prepare(session, [p[2] for p in plans
+                                                        if p[2] is not None and p[2].kind == name])
         for claim, rule, run, skipped in plans:
             skipped_total += skipped
             if isinstance(rule, Exception):
                 _failed(session, claim, None, now, f"{type(rule).__name__}: {rule}")
                 continue
-            module = jobs.get(claim.kind)
+            kind = kinds.get(claim.kind)
             savepoint = session.begin_nested()
             try:
                 outcome = Outcome()
-                if run is not None and module is not None:
-                    outcome = module.run(session, run, contexts.get(claim.kind), services)
-                elif module is None:
-                    log.error("schedule %s: no job for kind %r", claim.id, claim.kind)
+                if kind is None or not kind.scheduled:
+                    raise LookupError(f"no job is declared for the kind {claim.kind!r}")
+                if run is not None:
+                    outcome = kind.run(session, run, contexts.get(claim.kind), services)
                 if outcome.done:
                     nxt = None
                 else:
@@ -190,55 +197,3 @@ def _failed(session, claim: sq.Claimed, rule, now: datetime, error: str) -> None
     sq.finish(session, claim, now, next_run_at=nxt, status="active" if nxt else "done",
               attempts=0, last_error=f"gave up on the occurrence of "
                                      f"{claim.next_run_at.isoformat()}: {error}"[:500])
-
-
-def _channel_trouble(engine, workspace_id: str, channel: str, error: str,
-                     now: datetime) -> list[int]:
-    """A team channel refused a post: tell the team's leads what to do; pause the team's
-    schedules when the channel is gone. Returns the DMs to send."""
-    from handlers.blocks.checkins import channel_gone_dm, not_in_channel_dm
-    from scheduling.outbox import CHANNEL_GONE
-    from storage.queries.members import get_member
-    from storage.queries.outbox import enqueue
-    from storage.queries.teams import team_for_channel, team_leads
-
-    with session_scope(engine) as session:
-        team = team_for_channel(session, workspace_id, channel)
-        if team is None:
-            log.warning("posting to %s failed (%s) and no team uses that channel", channel,
-                        error)
-            return []
-        leads = [m.slack_user_id for m in team_leads(session, team.id) if not m.is_deleted]
-        if not leads and team.created_by:
-            creator = get_member(session, workspace_id, team.created_by)
-            if creator is None or not creator.is_deleted:
-                leads = [team.created_by]
-        day = now.date().isoformat()
-        blocks = None
-        if error in CHANNEL_GONE:
-            if not team.paused_reason:
-                team.paused_reason = ("the channel was archived" if error == "is_archived"
-                                      else "the channel cannot be found")
-                team.updated_at = now
-                session.add(team)
-                paused = sq.pause_team(session, team.id, now)
-                log.warning("team %s paused (%s schedules): %s", team.id, paused, error)
-            text, blocks = channel_gone_dm(channel, team.name, error, team.id)
-            key = f"channel_gone:{team.id}:{channel}:{day}"
-        else:
-            text = not_in_channel_dm(channel, team.name)
-            key = f"not_in_channel:{team.id}:{channel}:{day}"
-        ids = [enqueue(session, workspace_id=workspace_id, key=f"{key}:{lead}", channel=lead,
-                       text=text, blocks=blocks, kind="channel_trouble", not_before=now)
-               for lead in leads]
-        return [i for i in ids if i is not None]
-
-
-def _register() -> None:
-    from scheduling.outbox import on_channel_trouble
-
-    on_channel_trouble(_channel_trouble)
-    registry()  # the job modules register their hooks (e.g. when nudges may go out)
-
-
-_register()

@@ -1,7 +1,9 @@
 """`/pact help`, empty text and unknown subcommands, through the signed HTTP endpoint."""
 
-from handlers.blocks.help import help_message
-from handlers.commands import CommandRouter
+import pytest
+
+from handlers.kit.help import help_message
+from handlers.kit.router import CommandRouter
 from tests.slack_emulator import check_message_blocks
 
 USER = "U0ALICE0001"
@@ -64,7 +66,50 @@ def test_router_prefers_the_longest_phrase_and_refuses_stray_words():
 
 
 def test_help_message_stays_within_limits_with_many_subcommands():
-    entries = [(f"thing{i} [option]", "x" * 200) for i in range(120)]
+    entries = [(f"thing{i} [option]", "x" * 200, (f"thing{i} a", f"thing{i} b"))
+               for i in range(120)]
     answer = help_message(entries)
     assert check_message_blocks(answer["blocks"]) == []
     assert len(answer["text"]) <= 3000
+
+
+def _all_examples() -> list[tuple[str, str]]:
+    """(subcommand, example) for every example a `/pact` subcommand carries."""
+    from slack_sdk import WebClient
+
+    from bot.app import create_app
+    from bot.config import load_settings
+    from bot.services import Services
+
+    settings = load_settings({"SLACK_BOT_TOKEN": "xoxb-examples",
+                              "SLACK_SIGNING_SECRET": "0" * 32}, need_listener=True)
+    services = Services(settings=settings, engine=None)
+    create_app(services, WebClient(token=settings.bot_token))
+    return [(sub.phrase, example) for sub in services.commands.subcommands
+            for example in sub.examples]
+
+
+EXAMPLES = _all_examples()
+
+
+def test_every_subcommand_has_an_example_shown_in_help(pact):
+    with_examples = {phrase for phrase, _ in EXAMPLES}
+    assert with_examples == {s.phrase for s in pact.services.commands.subcommands}
+    shown = _texts(pact.slack.command("help", user=USER).json())
+    for _, example in EXAMPLES:
+        assert f"`/pact {example}`" in shown or f"/pact {example}" in shown
+
+
+@pytest.mark.parametrize(("phrase", "example"), EXAMPLES, ids=[e for _, e in EXAMPLES])
+def test_each_example_reaches_its_subcommand_and_answers(pact, phrase, example):
+    from bot.errors import SORRY
+
+    sub, _ = pact.services.commands.route(example)
+    assert sub is not None and sub.phrase == phrase
+    response = pact.slack.command(example, user=USER)
+    assert response.status == 200
+    pact.wait_idle()
+    said = [response.body, *(r.get("text", "") for r in pact.emulator.responses())]
+    assert not any(SORRY in s for s in said)
+    assert not any("I don't know" in s for s in said)
+    assert pact.emulator.violations == []

@@ -1,6 +1,6 @@
 """Sealed modal metadata comes back only as Pact wrote it."""
 
-from bot.metadata import seal, unseal
+from handlers.kit.metadata import seal, unseal
 
 KEY = b"k" * 32
 

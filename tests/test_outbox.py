@@ -5,7 +5,8 @@ from datetime import UTC, datetime, timedelta
 
 from sqlmodel import select
 
-from scheduling.outbox import deliver_due, deliver_now, register_after_send
+from scheduling.kinds import NO_KINDS, Kind, Kinds
+from scheduling.outbox import deliver_due, deliver_now
 from storage.engine import session_scope
 from storage.models import OutboxMessage
 from storage.queries import outbox as q
@@ -49,9 +50,9 @@ def test_deliver_posts_once_even_when_asked_twice(engine, emulator):
     channel = emulator.add_channel(name="growth")
     client = _client(emulator)
     mid = _enqueue(engine, channel=channel)
-    assert deliver_now(engine, client, [mid]) == 1
-    assert deliver_now(engine, client, [mid]) == 0
-    assert deliver_due(engine, client, datetime.now(UTC)) == 0
+    assert deliver_now(engine, client, [mid], kinds=NO_KINDS) == 1
+    assert deliver_now(engine, client, [mid], kinds=NO_KINDS) == 0
+    assert deliver_due(engine, client, datetime.now(UTC), kinds=NO_KINDS) == 0
     assert len(emulator.messages(channel)) == 1
     (row,) = _rows(engine)
     assert row.status == "sent" and row.sent_ts == emulator.messages(channel)[0]["ts"]
@@ -65,7 +66,7 @@ def test_racing_deliverers_send_exactly_once(engine, emulator):
 
     def run():
         barrier.wait()
-        deliver_now(engine, client, ids)
+        deliver_now(engine, client, ids, kinds=NO_KINDS)
 
     threads = [threading.Thread(target=run) for _ in range(4)]
     for t in threads:
@@ -84,7 +85,7 @@ def test_claim_of_a_dead_process_is_taken_over_after_its_lease(engine, emulator)
     with session_scope(engine) as session:
         assert q.claim(session, mid, NOW + timedelta(seconds=30)) is None
     client = _client(emulator)
-    assert deliver_due(engine, client, NOW + q.LEASE + timedelta(seconds=1)) == 1
+    assert deliver_due(engine, client, NOW + q.LEASE + timedelta(seconds=1), kinds=NO_KINDS) == 1
     assert len(emulator.messages(channel)) == 1
 
 
@@ -93,18 +94,18 @@ def test_transient_failure_retries_with_backoff_then_sends(engine, emulator):
     client = _client(emulator, retries=0)
     emulator.fail_next("chat.postMessage", status=500)
     mid = _enqueue(engine, channel=channel)
-    assert deliver_now(engine, client, [mid], now=NOW) == 0
+    assert deliver_now(engine, client, [mid], now=NOW, kinds=NO_KINDS) == 0
     (row,) = _rows(engine)
     assert row.status == "pending" and row.next_attempt_at > NOW and row.last_error
-    assert deliver_due(engine, client, NOW + timedelta(seconds=5)) == 0  # not yet
-    assert deliver_due(engine, client, row.next_attempt_at) == 1
+    assert deliver_due(engine, client, NOW + timedelta(seconds=5), kinds=NO_KINDS) == 0  # not yet
+    assert deliver_due(engine, client, row.next_attempt_at, kinds=NO_KINDS) == 1
     assert len(emulator.messages(channel)) == 1
 
 
 def test_permanent_failure_is_recorded(engine, emulator):
     client = _client(emulator)
     mid = _enqueue(engine, channel="C0NOSUCHONE")
-    deliver_now(engine, client, [mid])
+    deliver_now(engine, client, [mid], kinds=NO_KINDS)
     (row,) = _rows(engine)
     assert row.status == "failed" and row.last_error == "channel_not_found"
     with session_scope(engine) as session:
@@ -114,9 +115,10 @@ def test_permanent_failure_is_recorded(engine, emulator):
 def test_after_send_hook_runs_in_the_recording_transaction(engine, emulator):
     channel = emulator.add_channel(name="growth")
     seen = []
-    register_after_send("test_hook", lambda session, ref, ch, ts: seen.append((ref, ch, ts)))
-    mid = _enqueue(engine, channel=channel, after_send="test_hook:42")
-    deliver_now(engine, _client(emulator), [mid])
+    kinds = Kinds.of([Kind("test", time_bound=False,
+                           after_send=lambda session, ref, ch, ts: seen.append((ref, ch, ts)))])
+    mid = _enqueue(engine, channel=channel, after_send="test_hook:42", kind="test")
+    deliver_now(engine, _client(emulator), [mid], kinds=kinds)
     assert seen == [("42", channel, emulator.messages(channel)[0]["ts"])]
 
 

@@ -10,8 +10,8 @@ import pytest
 from sqlmodel import select
 
 from bot.rules.pdp import add_months
-from handlers import action_ids as shared
 from handlers.blocks import pdp as blocks
+from handlers.kit import ids as shared
 from storage.engine import session_scope
 from storage.models import (
     Goal,
@@ -847,7 +847,7 @@ def test_a_waiting_celebration_is_withdrawn_when_the_objective_becomes_private(p
         title="Kubernetes deep dive", visibility="private", status="done",
         progress="100")).body
     pact.wait_idle()
-    deliver_due(pact.engine, pact.client, utcnow() + timedelta(hours=2))
+    deliver_due(pact.engine, pact.client, utcnow() + timedelta(hours=2), kinds=pact.services.kinds)
     assert "Kubernetes deep dive" not in text_of(pact.emulator.messages(world.channel))
     with session_scope(pact.engine) as s:
         row = s.exec(select(OutboxMessage).where(
@@ -868,7 +868,7 @@ def test_a_waiting_manager_dm_never_carries_a_section_made_private(pact, world):
         aspiration="Become CTO", aspiration_visibility="private",
         manager=world.manager)).body
     pact.wait_idle()
-    deliver_due(pact.engine, pact.client, utcnow() + timedelta(hours=1))
+    deliver_due(pact.engine, pact.client, utcnow() + timedelta(hours=1), kinds=pact.services.kinds)
     [dm] = pact.emulator.dms(world.manager)
     assert "chose you as their manager" in dm["text"]
     assert "Become CTO" not in text_of(dm)
@@ -943,7 +943,7 @@ def test_a_waiting_lab_announcement_never_posts_an_objective_made_private(pact, 
         title="Kubernetes deep dive", visibility="manager", status="in_progress",
         progress="10")).body
     pact.wait_idle()
-    deliver_due(pact.engine, pact.client, utcnow() + timedelta(hours=1))
+    deliver_due(pact.engine, pact.client, utcnow() + timedelta(hours=1), kinds=pact.services.kinds)
     [post] = pact.emulator.messages(world.channel)
     assert "Learning lab" in text_of(post) and "to be announced" in text_of(post)
     assert "Kubernetes deep dive" not in text_of(post)

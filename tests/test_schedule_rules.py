@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scheduling.rules import (
+from bot.rules.recurrence import (
     Rule,
     RuleError,
     describe,

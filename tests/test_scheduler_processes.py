@@ -30,14 +30,14 @@ SCRIPT = textwrap.dedent("""
     from datetime import UTC, datetime, timedelta
     from slack_sdk import WebClient
     from bot.config import load_settings
-    from bot.services import Services
+    from bot.app import make_services
     from bot.slack_client import make_web_client
     from scheduling.tick import tick
     from storage.engine import make_engine
 
     mode, start, offset = sys.argv[1], float(sys.argv[2]), float(sys.argv[3])
     settings = load_settings(os.environ)
-    services = Services(settings=settings, engine=make_engine(settings.database_url))
+    services = make_services(settings, make_engine(settings.database_url))
 
     class DiesBeforeSending(WebClient):
         def chat_postMessage(self, **kwargs):

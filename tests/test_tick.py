@@ -9,8 +9,8 @@ from types import SimpleNamespace
 from sqlalchemy import update
 from sqlmodel import select
 
+from bot.app import make_services
 from bot.config import load_settings
-from bot.services import Services
 from bot.slack_client import make_web_client
 from scheduling.tick import tick
 from storage.engine import session_scope
@@ -28,10 +28,10 @@ from storage.queries.members import ensure_workspace, get_or_create_member
 WS = "T0PACT"
 
 
-def services_for(engine, emulator, **env) -> Services:
+def services_for(engine, emulator, **env):
     settings = load_settings({"SLACK_BOT_TOKEN": emulator.bot_token,
                               "SLACK_API_URL": emulator.url, **env})
-    return Services(settings=settings, engine=engine)
+    return make_services(settings, engine)
 
 
 def client_for(emulator, retries: int = 2):

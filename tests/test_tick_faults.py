@@ -58,7 +58,8 @@ def test_long_retry_after_is_left_for_a_later_tick_without_using_an_attempt(engi
     channel = emulator.add_channel(name="growth")
     (mid,) = _enqueue(engine, channel, 1)
     emulator.fail_next("chat.postMessage", status=429, retry_after=30)
-    deliver_now(engine, client_for(emulator), [mid], now=NOW)
+    deliver_now(engine, client_for(emulator), [mid], now=NOW,
+                kinds=services_for(engine, emulator).kinds)
     (row,) = outbox(engine)
     assert row.status == "pending" and row.attempts == 0 and row.last_error == "ratelimited"
     assert row.next_attempt_at == NOW + timedelta(seconds=30)
@@ -195,7 +196,8 @@ def test_deactivated_person_is_skipped_not_retried(engine, emulator):
         mid = q.enqueue(s, workspace_id=WS, key="dm", channel=person, text="hi",
                         not_before=NOW)
     emulator.fail_next("chat.postMessage", error="account_inactive")
-    deliver_now(engine, client_for(emulator), [mid], now=NOW)
+    deliver_now(engine, client_for(emulator), [mid], now=NOW,
+                kinds=services_for(engine, emulator).kinds)
     (row,) = outbox(engine)
     assert row.status == "skipped" and row.last_error == "account_inactive"
     tick(NOW + timedelta(hours=1), services_for(engine, emulator), client_for(emulator))
@@ -256,7 +258,8 @@ def test_unsent_messages_are_never_dropped(engine, emulator):
     emulator.fail_next("chat.postMessage", status=500)
     emulator.fail_next("chat.postMessage", status=429, retry_after=1)
     emulator.fail_next("chat.postMessage", error="invalid_blocks")
-    deliver_now(engine, client_for(emulator), ids, now=NOW)
+    deliver_now(engine, client_for(emulator), ids, now=NOW,
+                kinds=services_for(engine, emulator).kinds)
     with session_scope(engine) as s:
         rows = list(s.exec(select(OutboxMessage)))
     assert all(r.status in ("sent", "failed", "skipped") or

@@ -6,8 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot.rules.goals import progress_fraction
-from handlers.action_ids import CHECKIN_STUCK, GOAL_LOG_PROGRESS, MILESTONE_MARK_DONE
-from handlers.blocks.text import (
+from handlers.kit.blocks import (
     button,
     clip,
     context,
@@ -17,6 +16,7 @@ from handlers.blocks.text import (
     slack_date,
     user,
 )
+from handlers.kit.ids import CHECKIN_STUCK, GOAL_LOG_PROGRESS, MILESTONE_MARK_DONE
 
 RHYTHM_RESUME = "rhythm_resume"  # value: team id
 

@@ -19,14 +19,7 @@ from bot.rules.goals import (
     next_milestone,
     progress_fraction,
 )
-from handlers.action_ids import (
-    GOAL_DETAILS,
-    GOAL_JOIN,
-    GOAL_LOG_PROGRESS,
-    MILESTONE_MARK_DONE,
-    PDP_OBJECTIVE_FROM_GOAL,
-)
-from handlers.blocks.text import (
+from handlers.kit.blocks import (
     button,
     clip,
     confirm_dialog,
@@ -39,6 +32,13 @@ from handlers.blocks.text import (
     section,
     slack_date,
     slack_datetime,
+)
+from handlers.kit.ids import (
+    GOAL_DETAILS,
+    GOAL_JOIN,
+    GOAL_LOG_PROGRESS,
+    MILESTONE_MARK_DONE,
+    PDP_OBJECTIVE_FROM_GOAL,
 )
 
 GOAL_FORM_CALLBACK = "goal_form"

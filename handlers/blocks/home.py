@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handlers.blocks.text import context, divider, header, section
+from handlers.kit.blocks import context, divider, header, section
 
 MAX_HOME_BLOCKS = 100
 

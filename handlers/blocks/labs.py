@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from handlers.blocks.text import (
+from handlers.kit.blocks import (
     button,
     clip,
     confirm_dialog,

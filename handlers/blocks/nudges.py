@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from bot.rules.nudges import Item
-from handlers.action_ids import NUDGE_SNOOZE, PDP_LOG_PROGRESS, PDP_OPEN
-from handlers.blocks.text import button, clip, context, escape, section, slack_date
+from handlers.kit.blocks import button, clip, context, escape, section, slack_date
+from handlers.kit.ids import NUDGE_SNOOZE, PDP_LOG_PROGRESS, PDP_OPEN
 
 
 def _line(item: Item) -> str:

@@ -12,8 +12,8 @@ from datetime import date, datetime
 
 from bot.rules import pdp as rules
 from bot.rules.visibility import LEVEL_LABELS, LEVELS, ObjectiveFacts, PlanView
-from handlers import action_ids as shared
-from handlers.blocks.text import (
+from handlers.kit import ids as shared
+from handlers.kit.blocks import (
     button,
     clip,
     confirm_dialog,

@@ -6,7 +6,7 @@ import json
 from datetime import datetime
 
 from bot.rules.goals import WEEKDAY_NAMES
-from handlers.blocks.text import clip, context, escape, header, plain, section, slack_datetime
+from handlers.kit.blocks import clip, context, escape, header, plain, section, slack_datetime
 
 TEAM_SETUP_CALLBACK = "team_setup"
 INVITE_HINT = ("Pact is not in this channel yet, so it cannot post your team's goals here. "

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from scheduling.rules import Rule
+from bot.rules.recurrence import Rule
 
 
 @dataclass
@@ -37,11 +37,3 @@ class Outcome:
     # fn(engine, client), outside any transaction.
     after_commit: list[Callable] = field(default_factory=list)
 
-
-def registry() -> dict:
-    from scheduling.jobs import checkins, labs, milestones, nudges
-
-    return {"checkin": checkins, "milestone_soon": milestones, "milestone_due": milestones,
-            "lab_announce": labs, "lab_reminder": labs, "lab_followup": labs,
-            "lab_refresh": labs,
-            "nudge": nudges}

@@ -10,7 +10,8 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from handlers.blocks.checkins import GoalFacts, MilestoneFacts, checkin_message
-from scheduling.jobs import Outcome, Run
+from scheduling.jobs import Outcome, Run, sync
+from scheduling.kinds import Kind
 from storage.models import Goal, Member, Milestone, ProgressUpdate, Team
 from storage.queries.outbox import enqueue
 
@@ -71,3 +72,6 @@ def run(session: Session, job: Run, ctx: dict, services=None) -> Outcome:
         if mid is not None:
             out.outbox_ids.append(mid)
     return out
+
+
+KINDS = [Kind("checkin", time_bound=True, prepare=prepare, run=run, reconcile=sync.reconcile)]

@@ -7,10 +7,10 @@ from datetime import datetime
 
 from sqlmodel import Session
 
+from bot.rules.recurrence import occurrence_of
 from handlers.blocks.labs import announcement, followup_dm, pick_topic_dm, reminder_dm
 from scheduling.jobs import Outcome, Run
-from scheduling.outbox import register_after_send
-from scheduling.rules import occurrence_of
+from scheduling.kinds import Kind
 from storage.models import Lab, LabSession, Member, Team
 from storage.queries import labs as lq
 from storage.queries.outbox import enqueue
@@ -24,8 +24,6 @@ def _store_post(session: Session, ref: str, channel: str, ts: str) -> None:
         lab_session.channel_ts = ts
         session.add(lab_session)
 
-
-register_after_send("lab_post", _store_post)
 
 
 def slack_id(session: Session, member_id: int | None) -> str | None:
@@ -139,3 +137,13 @@ def _replace_if_gone(session: Session, team: Team, lab_session: LabSession,
                            key=f"lab_topic:{lab_session.id}:{presenter}", channel=presenter,
                            text=text, blocks=blocks, kind="lab_topic", not_before=now))
     return [i for i in ids if i is not None]
+
+
+KINDS = [
+    Kind("lab_announce", time_bound=False, prepare=prepare, run=run, after_send=_store_post),
+    Kind("lab_reminder", time_bound=True, prepare=prepare, run=run),
+    Kind("lab_followup", time_bound=False, prepare=prepare, run=run),
+    Kind("lab_refresh", time_bound=False, prepare=prepare, run=run),
+    Kind("lab_topic", time_bound=False),
+    Kind("lab_change", time_bound=False),
+]

@@ -8,6 +8,7 @@ from sqlmodel import Session
 
 from handlers.blocks.checkins import MilestoneFacts, milestone_reminder
 from scheduling.jobs import Outcome, Run
+from scheduling.kinds import Kind
 from storage.models import Goal, Milestone, Team
 from storage.queries.outbox import enqueue
 
@@ -34,3 +35,7 @@ def run(session: Session, job: Run, ctx, services=None) -> Outcome:
                   channel=team.channel_id, text=text, blocks=blocks, kind=job.kind,
                   not_before=job.now)
     return Outcome(outbox_ids=[mid] if mid else [])
+
+
+KINDS = [Kind("milestone_soon", time_bound=True, prepare=prepare, run=run),
+         Kind("milestone_due", time_bound=True, prepare=prepare, run=run)]

@@ -19,7 +19,7 @@ from bot.rules.nudges import (
 )
 from handlers.blocks.nudges import nudge_message
 from scheduling.jobs import Outcome, Run
-from scheduling.outbox import register_hold
+from scheduling.kinds import Kind
 from storage.models import Member, NudgeSent, NudgeSnooze, Objective, OutboxMessage, Pdp
 from storage.queries.outbox import enqueue
 
@@ -38,8 +38,6 @@ def _hold(session: Session, messages: list, now: datetime) -> dict[int, datetime
             held[message.id] = next_nudge_at(now, tz)
     return held
 
-
-register_hold("nudge", _hold)
 
 
 def _nudged_today(session: Session, member: Member, now: datetime) -> bool:
@@ -105,3 +103,6 @@ def run(session: Session, job: Run, ctx, services=None) -> Outcome:
         session.add(NudgeSent(member_id=member.id, item_key=item.key, sent_at=job.now))
     session.flush()
     return Outcome(outbox_ids=[mid])
+
+
+KINDS = [Kind("nudge", time_bound=False, prepare=prepare, run=run, hold=_hold)]

@@ -15,7 +15,7 @@ from sqlalchemy import and_, delete, literal, select, union_all
 from sqlmodel import Session
 
 from bot.rules.nudges import NUDGE_RULE
-from scheduling.rules import Rule, parse_rule
+from bot.rules.recurrence import Rule, parse_rule
 from storage.models import Goal, Lab, Member, Milestone, Pdp, Schedule, Team
 from storage.queries import labs as lq
 from storage.queries import schedules as sq

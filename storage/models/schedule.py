@@ -43,7 +43,7 @@ class Schedule(SQLModel, table=True):
                                 index=True)
     kind: str = Field(max_length=32)
     subject_id: int  # see SCHEDULE_KINDS
-    rule: str = Field(max_length=200)  # scheduling.rules text, weekdays by name
+    rule: str = Field(max_length=200)  # bot.rules.recurrence text, weekdays by name
     tz: str = Field(default="UTC", max_length=64)  # IANA name
     status: str = Field(default="active", max_length=8)
     next_run_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

@@ -11,9 +11,9 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, select
 
 from bot.rules import rotation
+from bot.rules.recurrence import Rule, next_after, parse_rule
 from bot.rules.rotation import Seat
 from bot.rules.visibility import TEAM, TEAM_AUDIENCE, may_see
-from scheduling.rules import Rule, next_after, parse_rule
 from storage.models import (
     Lab,
     LabSeat,

@@ -11,7 +11,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session
 
-from scheduling.rules import Rule, next_after, parse_rule
+from bot.rules.recurrence import Rule, next_after, parse_rule
 from storage.models import Schedule
 
 LEASE = timedelta(minutes=2)

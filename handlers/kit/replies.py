@@ -6,7 +6,7 @@ import logging
 
 from slack_sdk.errors import SlackApiError
 
-from handlers.blocks.text import notice_modal
+from handlers.kit.blocks import notice_modal
 
 log = logging.getLogger("pact.replies")
 

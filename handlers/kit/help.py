@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from handlers.blocks.text import clip, context, escape, section
+from handlers.kit.blocks import clip, context, escape, section
 
 
-def help_message(entries: list[tuple[str, str]], *, unknown: str | None = None,
+def help_message(entries: list[tuple[str, str, tuple[str, ...]]], *, unknown: str | None = None,
                  suggestion: str | None = None) -> dict:
     """Every subcommand with one line each; for unknown text, say so and suggest the nearest."""
     blocks = []
@@ -15,7 +15,9 @@ def help_message(entries: list[tuple[str, str]], *, unknown: str | None = None,
         if suggestion:
             intro += f" Did you mean `/pact {suggestion}`?"
     blocks.append(section(intro))
-    lines = [f"`/pact {escape(usage)}` — {escape(summary)}" for usage, summary in entries]
+    lines = [f"`/pact {escape(usage)}` — {escape(summary)}"
+             + "".join(f"  _e.g._ `/pact {escape(e)}`" for e in examples[:2])
+             for usage, summary, examples in entries]
     # One section holds up to 3000 characters; split the list over as many as it needs.
     chunk: list[str] = []
     for line in lines:
@@ -28,5 +30,5 @@ def help_message(entries: list[tuple[str, str]], *, unknown: str | None = None,
     blocks.append(context("Your plans are private unless you share them. "
                           "Open the *Home* tab in Pact for your dashboard."))
     # The fallback names the commands; the blocks carry the one-line descriptions.
-    text = intro + " Commands: " + ", ".join(f"/pact {usage}" for usage, _ in entries)
+    text = intro + " Commands: " + ", ".join(f"/pact {usage}" for usage, _, _ in entries)
     return {"response_type": "ephemeral", "text": clip(text, 3000), "blocks": blocks[:50]}

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from handlers.commands import CommandRequest
+from handlers.kit.router import CommandRequest
 
 
 def register(app, services) -> None:
     router = services.commands
 
-    @router.add("help", "Show every command with one line each.")
+    @router.add("help", "Show every command with one line each.",
+                examples=("help",))
     def show_help(req: CommandRequest) -> None:
         req.ack(**router.help_response())

@@ -12,7 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from handlers.blocks.help import help_message
+from bot.errors import reported
+from handlers.kit.help import help_message
 
 
 @dataclass
@@ -52,6 +53,8 @@ class Subcommand:
     later: Callable[[CommandRequest], None] | None = None  # slow part, after the ack
     usage: str = ""  # e.g. "pdp [@someone]"; defaults to the words
     takes_args: bool = False
+    # What a person may type, shown in `/pact help` and each run by a test (tests/test_help.py).
+    examples: tuple[str, ...] = ()
 
     @property
     def phrase(self) -> str:
@@ -64,25 +67,36 @@ class CommandRouter:
     _help_cache: tuple[int, dict] | None = field(default=None, repr=False)
 
     def add(self, phrase: str, summary: str, *, usage: str = "", takes_args: bool = False,
-            later: Callable[[CommandRequest], None] | None = None):
+            later: Callable[[CommandRequest], None] | None = None,
+            examples: tuple[str, ...] = ()):
         """Decorator registering `handle` for the subcommand `phrase` (e.g. "goal new")."""
 
         def decorator(handle: Callable[[CommandRequest], None]):
             words = tuple(phrase.lower().split())
             if any(s.words == words for s in self.subcommands):
                 raise ValueError(f"/pact {phrase} is registered twice")
-            self.subcommands.append(Subcommand(words, summary, handle, later,
-                                               usage or phrase, takes_args))
+            sub = Subcommand(words, summary, handle, later, usage or phrase, takes_args,
+                             tuple(examples))
+            for example in sub.examples:
+                routed, _ = self.route_among([sub], example)
+                if routed is None:
+                    raise ValueError(f"example {example!r} does not reach /pact {phrase}")
+            self.subcommands.append(sub)
             return handle
 
         return decorator
 
     def route(self, text: str) -> tuple[Subcommand | None, list[str]]:
         """The subcommand for `text` and the words after its phrase, or (None, words)."""
+        return self.route_among(self.subcommands, text)
+
+    @staticmethod
+    def route_among(subcommands: list[Subcommand],
+                    text: str) -> tuple[Subcommand | None, list[str]]:
         words = (text or "").split()
         lowered = [w.lower() for w in words]
         best: Subcommand | None = None
-        for sub in self.subcommands:
+        for sub in subcommands:
             n = len(sub.words)
             if tuple(lowered[:n]) == sub.words and (best is None or n > len(best.words)):
                 best = sub
@@ -103,8 +117,8 @@ class CommandRouter:
                 return match[0]
         return None
 
-    def help_entries(self) -> list[tuple[str, str]]:
-        return [(s.usage, s.summary) for s in self.subcommands]
+    def help_entries(self) -> list[tuple[str, str, tuple[str, ...]]]:
+        return [(s.usage, s.summary, s.examples) for s in self.subcommands]
 
     def help_response(self, typed: str = "") -> dict:
         if not typed.strip():
@@ -116,3 +130,27 @@ class CommandRouter:
         unknown = typed.strip()
         suggestion = self.suggestion(unknown) if unknown else None
         return help_message(self.help_entries(), unknown=unknown or None, suggestion=suggestion)
+
+
+def register(app, services) -> None:
+    """The one `/pact` listener: route to a subcommand, answer fast, do slow work after the ack.
+
+    A subcommand's slow part runs on the listener pool once the answer is on its way. (Bolt's
+    lazy listeners would do the same, but start by deep-copying the whole request on every
+    command, which costs more than answering `/pact help`.)
+    """
+    router = services.commands
+
+    def handle(ack, body, respond, client, logger):
+        sub, args = router.route(body.get("text", ""))
+        if sub is None:
+            ack(**router.help_response(body.get("text", "")))
+            return
+        req = CommandRequest(body=body, args=args, ack=ack, respond=respond, client=client,
+                             logger=logger, services=services)
+        sub.handle(req)
+        if sub.later is not None:
+            services.background.submit(reported, lambda: sub.later(req), body, client, respond,
+                                       services.settings.response_url_hosts)
+
+    app.command("/pact")(handle)
