@@ -1,5 +1,8 @@
 """Delivering outbox messages to Slack: claim, send outside any transaction, record.
 
+A row is a post (chat.postMessage), or with `update_ts` an edit of an earlier post in place
+(chat.update): a scheduled job that changes a post enqueues an update row like any message.
+
 Handlers call `deliver_now` right after committing so people see the message at once; the
 tick calls `deliver_due` so anything left behind by a crash or a failure goes out later.
 
@@ -416,9 +419,13 @@ class _Pass:
 
 def _send(client, message: OutboxMessage) -> _Outcome:
     try:
-        response = client.chat_postMessage(
-            channel=message.channel, text=message.text, blocks=message.blocks or None,
-            thread_ts=message.thread_ts, unfurl_links=False, unfurl_media=False)
+        if message.update_ts:  # an edit in place of a post Pact made earlier
+            response = client.chat_update(channel=message.channel, ts=message.update_ts,
+                                          text=message.text, blocks=message.blocks or [])
+        else:
+            response = client.chat_postMessage(
+                channel=message.channel, text=message.text, blocks=message.blocks or None,
+                thread_ts=message.thread_ts, unfurl_links=False, unfurl_media=False)
     except SlackApiError as err:
         response = err.response
         status = getattr(response, "status_code", 200)
@@ -437,4 +444,5 @@ def _send(client, message: OutboxMessage) -> _Outcome:
         return _Outcome(message, "error", data.get("error") or f"http_{status}")
     except Exception as err:  # noqa: BLE001 - timeouts and network trouble: retried
         return _Outcome(message, "transient", f"{type(err).__name__}: {err}"[:300])
-    return _Outcome(message, "ok", ts=response.get("ts"), channel=response.get("channel"))
+    return _Outcome(message, "ok", ts=response.get("ts") or message.update_ts,
+                    channel=response.get("channel") or message.channel)

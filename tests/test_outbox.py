@@ -129,3 +129,16 @@ def _client(emulator, retries=1):
     settings = load_settings({"SLACK_BOT_TOKEN": emulator.bot_token,
                               "SLACK_API_URL": emulator.url})
     return make_web_client(settings, retries=retries, timeout=5)
+
+
+def test_an_update_row_edits_the_post_in_place(engine, emulator):
+    channel = emulator.add_channel(name="growth")
+    first = _enqueue(engine, channel=channel, key="post")
+    deliver_now(engine, _client(emulator), [first], kinds=NO_KINDS)
+    (posted,) = emulator.messages(channel)
+    with session_scope(engine) as session:
+        edit = q.enqueue(session, workspace_id="T0PACT", key="edit", channel=channel,
+                         text="Hello again", update_ts=posted["ts"])
+    assert deliver_now(engine, _client(emulator), [edit], kinds=NO_KINDS) == 1
+    (shown,) = emulator.messages(channel)
+    assert shown["ts"] == posted["ts"] and shown["text"] == "Hello again"

@@ -35,3 +35,15 @@ def unseal(text: str | None, key: bytes) -> dict | None:
     except ValueError:
         return None
     return data if isinstance(data, dict) else None
+
+
+def attach(view: dict, data: dict, key: bytes) -> dict:
+    """`view` carrying `data` as its sealed `private_metadata` (every modal uses this)."""
+    view["private_metadata"] = seal(data, key)
+    return view
+
+
+def read_metadata(view: object, key: bytes) -> dict | None:
+    """What Pact sealed into this view, or None when the view carries anything else."""
+    metadata = view.get("private_metadata") if isinstance(view, dict) else None
+    return unseal(metadata if isinstance(metadata, str) else None, key)

@@ -29,6 +29,8 @@ class OutboxMessage(SQLModel, table=True):
     text: str = Field(max_length=40000)
     blocks: list | None = Field(default=None, sa_type=JSON)
     thread_ts: str | None = Field(default=None, max_length=32)
+    # Set: this row edits the post with this ts in `channel` (chat.update) instead of posting.
+    update_ts: str | None = Field(default=None, max_length=32)
     # What to do once Slack accepted it, e.g. "goal_post:12" stores the ts on goal 12.
     after_send: str | None = Field(default=None, max_length=100)
     status: str = Field(default="pending", max_length=8)

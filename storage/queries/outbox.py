@@ -18,16 +18,18 @@ LEASE = timedelta(minutes=2)
 
 def enqueue(session: Session, *, workspace_id: str, key: str, channel: str, text: str,
             blocks: list | None = None, thread_ts: str | None = None, kind: str = "",
-            after_send: str | None = None, not_before: datetime | None = None) -> int | None:
+            after_send: str | None = None, not_before: datetime | None = None,
+            update_ts: str | None = None) -> int | None:
     """Add a message to send, once per `key`; returns its id, or None if `key` already exists.
     `not_before` is also when it was decided (a scheduled run passes the tick's `now`).
+    With `update_ts`, the message edits that post in `channel` instead (chat.update).
 
     Call it in the same transaction that decided to send, so the decision and the message
     are committed together or not at all.
     """
     values = dict(workspace_id=workspace_id, idempotency_key=key[:255], kind=kind,
                   channel=channel, text=text[:40000], blocks=blocks, thread_ts=thread_ts,
-                  after_send=after_send, status="pending", attempts=0,
+                  after_send=after_send, update_ts=update_ts, status="pending", attempts=0,
                   next_attempt_at=not_before or utcnow(), created_at=not_before or utcnow())
     return session.execute(_enqueue_statement(session.get_bind().dialect.name),
                            values).scalar()
@@ -35,8 +37,8 @@ def enqueue(session: Session, *, workspace_id: str, key: str, channel: str, text
 
 _ENQUEUE: dict[str, object] = {}
 _ENQUEUE_COLUMNS = ("workspace_id", "idempotency_key", "kind", "channel", "text", "blocks",
-                    "thread_ts", "after_send", "status", "attempts", "next_attempt_at",
-                    "created_at")
+                    "thread_ts", "after_send", "update_ts", "status", "attempts",
+                    "next_attempt_at", "created_at")
 
 
 def _enqueue_statement(dialect: str):
@@ -151,12 +153,12 @@ def claim_many(session: Session, ids: list[int], now: datetime,
             update(T).where(T.c.id.in_(chunk), *_claimable(now))
             .values(claimed_until=now + lease, claim_token=token, attempts=T.c.attempts + 1)
             .returning(T.c.id, T.c.workspace_id, T.c.kind, T.c.channel, T.c.text, T.c.blocks,
-                       T.c.thread_ts, T.c.after_send, T.c.attempts, T.c.claim_token,
-                       T.c.idempotency_key, T.c.created_at)).all()
+                       T.c.thread_ts, T.c.after_send, T.c.update_ts, T.c.attempts,
+                       T.c.claim_token, T.c.idempotency_key, T.c.created_at)).all()
         claimed.extend(OutboxMessage(id=r.id, workspace_id=r.workspace_id, kind=r.kind,
                                      channel=r.channel, text=r.text, blocks=r.blocks,
                                      thread_ts=r.thread_ts, after_send=r.after_send,
-                                     attempts=r.attempts, claim_token=r.claim_token,
+                                     update_ts=r.update_ts, attempts=r.attempts, claim_token=r.claim_token,
                                      idempotency_key=r.idempotency_key,
                                      created_at=r.created_at) for r in rows)
     claimed.sort(key=lambda m: m.id)
