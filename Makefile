@@ -21,6 +21,7 @@ test: $(BIN)/python
 lint: $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	@db="sqlite:///$$(mktemp -d)/check.db"; \
 	  DATABASE_URL="$$db" $(BIN)/pact db upgrade && DATABASE_URL="$$db" $(BIN)/alembic check
 

@@ -13,20 +13,17 @@ from bot.errors import refuse_unverified, report_error, was_verified
 from bot.executor import ListenerExecutor
 from bot.services import Services
 from handlers import register_all
-from scheduling.jobs import channel, checkins, labs, milestones, nudges
 from scheduling.kinds import Kind, Kinds
 
 
 def schedule_kinds() -> Kinds:
     """Every kind of schedule row and outbox message, and who hears of channel trouble."""
-    from handlers import goals, pdp, rhythm, teams
-    from handlers import labs as lab_listeners
+    from handlers import goals, labs, pdp, rhythm, teams
 
     kinds: list[Kind] = [
-        *checkins.KINDS, *milestones.KINDS, *nudges.KINDS, *labs.KINDS,
-        *goals.KINDS, *pdp.KINDS, *lab_listeners.KINDS, *rhythm.KINDS, *teams.KINDS,
+        *goals.KINDS, *pdp.KINDS, *labs.KINDS, *rhythm.KINDS, *teams.KINDS,
     ]
-    return Kinds.of(kinds, channel_trouble=channel.channel_trouble)
+    return Kinds.of(kinds, channel_trouble=rhythm.channel_trouble)
 
 
 def make_services(settings: Settings, engine) -> Services:

@@ -36,6 +36,8 @@ class Services:
     background: Executor | None = None
     # Every kind of schedule row and outbox message (bot/app.py declares them).
     kinds: Kinds = NO_KINDS
+    # (client, team_id, user_id): publish someone's Home tab anew (the home feature sets it).
+    refresh_home: Callable | None = None
 
     def send_now(self, client, message_ids, now=None) -> int:
         """Send these outbox messages now, by their kinds' rules; how many went out."""

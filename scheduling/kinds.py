@@ -1,5 +1,10 @@
 """The one registry of what Pact schedules and sends: every kind, declared by its feature.
 
+A scheduled kind's `run` gets a `Run` (the occurrence being run) inside the tick's transaction
+for its schedule row: it reads what it needs and enqueues outbox messages (never calls Slack),
+so the decision and the messages commit together with the next run, or not at all. It returns
+an `Outcome`.
+
 The scheduler and the outbox know no feature. Each feature's `jobs.py` declares its kinds as
 `Kind(...)` values; `bot/app.py` lists them all in one place and hands the resulting `Kinds`
 to the tick and the outbox. A kind declared incompletely fails when the registry is built, not
@@ -16,6 +21,8 @@ from typing import Any
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from bot.rules.recurrence import Rule
+
 # (session, runs) -> context shared by the batch's runs (e.g. everything loaded in a few queries)
 Prepare = Callable[[Session, list], Any]
 # (session, run, context, services) -> Outcome: decide and enqueue, inside the tick's transaction
@@ -28,6 +35,27 @@ AfterSend = Callable[[Session, str, str, str], None]
 Reconcile = Callable[[Session, datetime, int], int]
 # (engine, workspace_id, channel, error, now) -> outbox ids to send (tell whoever can fix it)
 ChannelTrouble = Callable[[Engine, str, str, str, datetime], list[int]]
+
+
+@dataclass
+class Run:
+    schedule_id: int
+    workspace_id: str
+    team_id: int | None
+    kind: str
+    subject_id: int
+    rule: Rule
+    tz: str
+    occurrence: datetime  # the occurrence being run (UTC); later than planned if caught up
+    last_run_at: datetime | None  # the previous occurrence that ran
+    now: datetime
+
+
+@dataclass
+class Outcome:
+    outbox_ids: list[int] = field(default_factory=list)
+    done: bool = False  # nothing more to do for this subject (gone, finished)
+    next_run_at: datetime | None = None  # instead of the rule's next run
 
 
 class KindError(ValueError):

@@ -42,6 +42,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 from sqlalchemy.engine import Engine
 
+from bot.rules.delivery import CHANNEL_GONE, NOT_IN_CHANNEL, PERMANENT, SKIP
 from scheduling.kinds import Kind, Kinds
 from storage.engine import session_scope
 from storage.models import OutboxMessage
@@ -54,16 +55,6 @@ MAX_ATTEMPTS = 5
 BACKOFF = [timedelta(seconds=s) for s in (30, 120, 600, 1800)]
 # Waiting for someone to invite Pact: about four hours in all before giving up.
 NOT_IN_CHANNEL_BACKOFF = [timedelta(minutes=m) for m in (10, 30, 60, 120)]
-SKIP = {"user_disabled", "account_inactive", "user_not_found", "cannot_dm_bot",
-        "user_not_visible"}
-CHANNEL_GONE = {"channel_not_found", "is_archived"}
-NOT_IN_CHANNEL = "not_in_channel"
-# Slack errors that retrying will not fix: record and stop.
-PERMANENT = {"invalid_blocks", "invalid_blocks_format", "msg_too_long", "no_text",
-             "messages_tab_disabled", "restricted_action", "invalid_auth", "not_authed",
-             "token_revoked", "missing_scope", "invalid_arguments", "msg_blocks_too_long",
-             "markdown_text_conflict", "too_many_attachments", "ekm_access_denied"}
-
 CHANNEL_INTERVAL = 1.0  # seconds between two messages in one channel
 PACING_MARGIN = 0.015
 PER_CHANNEL_PER_PASS = 40  # well inside the claim lease at one message a second

@@ -22,9 +22,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.rules.recurrence import next_after, parse_rule
-from scheduling.jobs import Outcome, Run
-from scheduling.kinds import Kinds
+from scheduling.kinds import Kinds, Outcome, Run
 from scheduling.outbox import deliver
+from scheduling.sync import reconcile
 from storage.engine import session_scope
 from storage.queries import schedules as sq
 
@@ -34,7 +34,6 @@ BATCH = 200
 MAX_ATTEMPTS = 5
 RETRY = [timedelta(minutes=m) for m in (1, 5, 15, 30)]
 RECONCILE_EVERY = timedelta(minutes=5)
-RECONCILE_LIMIT = 500
 CLAIM_BUDGET = 60.0  # seconds of claiming per tick; the rest waits for the next one
 
 
@@ -57,14 +56,7 @@ def _maybe_reconcile(engine, kinds: Kinds, now: datetime) -> None:
         if last is not None and last <= now < last + RECONCILE_EVERY:
             return
         _reconciled[engine] = now
-    for kind in kinds.by_name.values():
-        if kind.reconcile is None:
-            continue
-        try:
-            with session_scope(engine) as session:
-                kind.reconcile(session, now, RECONCILE_LIMIT)
-        except Exception:  # noqa: BLE001 - logged with its trace; the next kind still runs
-            log.exception("reconciling %s schedules failed", kind.name)
+    reconcile(engine, kinds, now)
 
 
 def tick(now: datetime, services, client) -> TickResult:
@@ -83,13 +75,7 @@ def tick(now: datetime, services, client) -> TickResult:
         if not claims:
             break
         result.claimed += len(claims)
-        after: list = []
-        result.skipped += _run_claims(engine, services, kinds, claims, now, grace, after)
-        for fn in after:
-            try:
-                fn(engine, client)
-            except Exception:  # noqa: BLE001 - the run is recorded; this was a courtesy edit
-                log.exception("after a scheduled run: %r failed", fn)
+        result.skipped += _run_claims(engine, services, kinds, claims, now, grace)
         if len(claims) < BATCH or time.monotonic() - started > CLAIM_BUDGET:
             break
     delivery = deliver(engine, client, now, kinds=kinds, grace=grace)
@@ -109,7 +95,7 @@ def _catch_up(rule, tz: str, first: datetime, now: datetime) -> tuple[datetime, 
 
 
 def _run_claims(engine, services, kinds: Kinds, claims: list[sq.Claimed], now: datetime,
-                grace: timedelta, after: list | None = None) -> int:
+                grace: timedelta) -> int:
     plans: list[tuple[sq.Claimed, object, Run | None, int]] = []
     for claim in claims:
         try:
@@ -170,8 +156,6 @@ def _run_claims(engine, services, kinds: Kinds, claims: list[sq.Claimed], now: d
                     savepoint.rollback()  # our lease lapsed and another process took over
                     continue
                 savepoint.commit()
-                if after is not None:
-                    after.extend(outcome.after_commit)
             except Exception as err:  # noqa: BLE001 - recorded on the row, retried with backoff
                 savepoint.rollback()
                 log.exception("schedule %s (%s %s) failed", claim.id, claim.kind,

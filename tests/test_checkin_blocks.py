@@ -4,7 +4,7 @@ import re
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from handlers.blocks.checkins import GoalFacts, MilestoneFacts, checkin_message, milestone_reminder
+from handlers.rhythm.blocks import GoalFacts, MilestoneFacts, checkin_message, milestone_reminder
 from tests.slack_emulator import check_message_blocks
 
 DATE_TOKEN = re.compile(r"<!date\^(\d+)\^\{date_short_pretty\}\|([0-9-]+)>")

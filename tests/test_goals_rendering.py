@@ -11,7 +11,8 @@ import pytest
 from sqlmodel import select
 
 from bot.rules.goals import parse_number
-from handlers.blocks.goals import GoalCard, day_text, goal_form_values, goal_post
+from handlers.goals.forms import goal_form_values
+from handlers.goals.posts import GoalCard, day_text, goal_post
 from storage.engine import session_scope
 from storage.models import Goal, Milestone
 from tests.slack_emulator import check_message_blocks, check_view

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from handlers.blocks.goals import GoalCard, home_goals_section
+from handlers.goals.posts import GoalCard, home_goals_section
 from storage.engine import session_scope
 from storage.models import Goal, Milestone
 from tests.slack_emulator import check_view

@@ -63,3 +63,25 @@ def test_user_change_event_updates_timezone_and_deactivation(pact):
         member = get_member(session, emulator.team_id, user)
         assert member.tz == "America/Chicago" and member.is_deleted
         assert member.display_name == "Eve"
+
+
+def test_only_active_humans_of_the_workspace_count_as_people(engine, emulator):
+    from sqlalchemy import func, select
+
+    from bot.directory import not_people
+    from storage.models import Member
+
+    ana = emulator.add_user(name="ana")
+    gone = emulator.add_user(name="gone", deleted=True)
+    bot = emulator.add_user(name="helperbot", is_bot=True)
+    client = _client(emulator)
+    forged = ["U0EVILZ1> <!channel", "UNOSUCHUSER1", "", "C0CHANNEL1", "U" + "A" * 40]
+    bad = not_people(engine, client, emulator.team_id, [ana, gone, bot, *forged, ana])
+    assert sorted(bad) == sorted([gone, bot, *forged])
+    with session_scope(engine) as session:  # nothing stored for ids Slack does not know
+        stored = {m.slack_user_id for m in session.exec(select(Member)).scalars()}
+        assert "UNOSUCHUSER1" not in stored and ana in stored
+        assert session.exec(select(func.count()).select_from(Member)).scalar() == len(stored)
+    calls = len(emulator.calls_to("users.info"))
+    assert not_people(engine, client, emulator.team_id, [ana]) == []
+    assert len(emulator.calls_to("users.info")) == calls  # the fresh copy answered

@@ -10,8 +10,8 @@ import pytest
 from sqlmodel import select
 
 from bot.rules.pdp import add_months
-from handlers.blocks import pdp as blocks
 from handlers.kit import ids as shared
+from handlers.kit.metadata import metadata_key, seal
 from storage.engine import session_scope
 from storage.models import (
     Goal,
@@ -82,7 +82,7 @@ def create_plan(pact, world, **values) -> dict:
     """The owner creates their plan; returns the summary modal it turns into."""
     assert pact.slack.command("pdp", user=world.owner).status == 200
     form = opened(pact)
-    assert form["callback_id"] == blocks.PLAN_FORM and check_view(form) == []
+    assert form["callback_id"] == shared.PDP_PLAN_FORM and check_view(form) == []
     values.setdefault("manager", world.manager)
     answer = pact.slack.view_submission(user=world.owner, view=form, values=plan_values(**values))
     assert answer.status == 200
@@ -96,15 +96,15 @@ def create_plan(pact, world, **values) -> dict:
 def open_summary(pact, user) -> dict:
     assert pact.slack.command("pdp", user=user).status == 200
     view = opened(pact)
-    assert view["callback_id"] == blocks.SUMMARY
+    assert view["callback_id"] == shared.PDP_SUMMARY
     return view
 
 
 def add_objective(pact, world, **values) -> int:
     summary = open_summary(pact, world.owner)
-    pact.slack.block_action(user=world.owner, action_id=blocks.ADD_OBJECTIVE, view=summary)
+    pact.slack.block_action(user=world.owner, action_id=shared.PDP_ADD_OBJECTIVE, view=summary)
     form = opened(pact, "views.push")
-    assert form["callback_id"] == blocks.OBJECTIVE_FORM and check_view(form) == []
+    assert form["callback_id"] == shared.PDP_OBJECTIVE_FORM and check_view(form) == []
     answer = pact.slack.view_submission(user=world.owner, view=form,
                                         values=objective_values(**values))
     assert answer.status == 200 and not answer.body, answer.body
@@ -160,7 +160,7 @@ def test_first_pdp_creates_a_private_plan_and_tells_the_manager(pact, world):
     assert "Public speaking" not in text_of(dm)  # private
     actions = [e["action_id"] for b in dm["blocks"] if b["type"] == "actions"
                for e in b["elements"]]
-    assert actions == [blocks.REVIEW_COMMENT, blocks.REVIEW_APPROVE]
+    assert actions == [shared.PDP_REVIEW_COMMENT, shared.PDP_REVIEW_APPROVE]
     assert pact.emulator.violations == []
 
 
@@ -168,9 +168,9 @@ def test_second_pdp_opens_the_summary_and_edit_plan_pushes_the_form(pact, world)
     create_plan(pact, world, manager=None)
     summary = open_summary(pact, world.owner)
     assert check_view(summary) == []
-    pact.slack.block_action(user=world.owner, action_id=blocks.EDIT_PLAN, view=summary)
+    pact.slack.block_action(user=world.owner, action_id=shared.PDP_EDIT_PLAN, view=summary)
     form = opened(pact, "views.push")
-    assert form["callback_id"] == blocks.PLAN_FORM
+    assert form["callback_id"] == shared.PDP_PLAN_FORM
     assert form["previous_view_id"] == summary["id"]
     answer = pact.slack.view_submission(user=world.owner, view=form, values=plan_values(
         aspiration="Become a staff engineer", aspiration_visibility="team",
@@ -215,7 +215,7 @@ def test_plan_form_errors_sit_on_their_field(pact, world, values, field):
 def test_objective_added_in_a_pushed_modal_shows_in_the_summary(pact, world):
     create_plan(pact, world)
     summary = open_summary(pact, world.owner)
-    pact.slack.block_action(user=world.owner, action_id=blocks.ADD_OBJECTIVE, view=summary)
+    pact.slack.block_action(user=world.owner, action_id=shared.PDP_ADD_OBJECTIVE, view=summary)
     form = opened(pact, "views.push")
     goal_options = next(b for b in form["blocks"] if b.get("block_id") == "goal")
     assert "Scrum certified team" in text_of(goal_options)
@@ -248,7 +248,7 @@ def test_objective_added_in_a_pushed_modal_shows_in_the_summary(pact, world):
 def test_objective_form_errors_sit_on_their_field(pact, world, values, field):
     create_plan(pact, world)
     summary = open_summary(pact, world.owner)
-    pact.slack.block_action(user=world.owner, action_id=blocks.ADD_OBJECTIVE, view=summary)
+    pact.slack.block_action(user=world.owner, action_id=shared.PDP_ADD_OBJECTIVE, view=summary)
     form = opened(pact, "views.push")
     before = snapshot(pact.engine)
     body = pact.slack.view_submission(user=world.owner, view=form,
@@ -274,7 +274,7 @@ def test_progress_must_be_0_to_100(pact, world, raw, message):
     assert message in body["errors"]["progress"]
     # the edit form checks it too
     summary = open_summary(pact, world.owner)
-    pact.slack.block_action(user=world.owner, action_id=blocks.EDIT_OBJECTIVE, value=str(oid),
+    pact.slack.block_action(user=world.owner, action_id=shared.PDP_EDIT_OBJECTIVE, value=str(oid),
                             view=summary)
     edit = opened(pact, "views.push")
     body = pact.slack.view_submission(user=world.owner, view=edit, values=objective_values(
@@ -289,7 +289,7 @@ def test_editing_keeps_a_past_target_date_but_refuses_a_new_one(pact, world):
     with session_scope(pact.engine) as s:
         s.get(Objective, oid).target_date = past
     summary = open_summary(pact, world.owner)
-    pact.slack.block_action(user=world.owner, action_id=blocks.EDIT_OBJECTIVE, value=str(oid),
+    pact.slack.block_action(user=world.owner, action_id=shared.PDP_EDIT_OBJECTIVE, value=str(oid),
                             view=summary)
     edit = opened(pact, "views.push")
     ok = pact.slack.view_submission(user=world.owner, view=edit, values=objective_values(
@@ -322,7 +322,7 @@ def test_team_visible_objective_done_is_celebrated_once_in_the_team_channel(pact
     assert check_message_blocks(posts[0]["blocks"]) == []
     # done again after reopening: still one celebration
     summary = open_summary(pact, world.owner)
-    pact.slack.block_action(user=world.owner, action_id=blocks.EDIT_OBJECTIVE, value=str(oid),
+    pact.slack.block_action(user=world.owner, action_id=shared.PDP_EDIT_OBJECTIVE, value=str(oid),
                             view=summary)
     edit = opened(pact, "views.push")
     pact.slack.view_submission(user=world.owner, view=edit, values=objective_values(
@@ -370,13 +370,13 @@ def test_forged_payloads_on_someone_elses_plan_change_nothing(pact, world):
 
     # buttons carrying the owner's ids
     for who in (stranger, teammate):
-        for action in (shared.PDP_LOG_PROGRESS, blocks.EDIT_OBJECTIVE):
+        for action in (shared.PDP_LOG_PROGRESS, shared.PDP_EDIT_OBJECTIVE):
             pact.slack.block_action(user=who, action_id=action, value=str(oid),
                                     channel="C0NOWHERE01")
             pact.wait_idle()
             refused = opened(pact)
-            assert refused["callback_id"] == blocks.READONLY
-    for action in (blocks.REVIEW_APPROVE, blocks.DELETE_CONFIRMED):
+            assert refused["callback_id"] == shared.PDP_READONLY
+    for action in (shared.PDP_REVIEW_APPROVE, shared.PDP_DELETE_CONFIRMED):
         pact.slack.block_action(user=stranger, action_id=action, value=str(pdp_id),
                                 channel="C0NOWHERE01")
         pact.wait_idle()
@@ -384,15 +384,16 @@ def test_forged_payloads_on_someone_elses_plan_change_nothing(pact, world):
     # modal submissions with forged private_metadata
     def forged(callback, metadata, values):
         view = {"id": "V0FORGED001", "type": "modal", "callback_id": callback,
-                "private_metadata": json.dumps(metadata), "blocks": []}
+                "private_metadata": seal(metadata, metadata_key(pact.services.settings)),
+                "blocks": []}
         return pact.slack.view_submission(user=stranger, view=view, values=values)
 
     answers = [
-        forged(blocks.OBJECTIVE_FORM, {"objective": oid}, objective_values(
+        forged(shared.PDP_OBJECTIVE_FORM, {"objective": oid}, objective_values(
             title="Hijacked", status="done", progress="100")),
-        forged(blocks.PROGRESS_FORM, {"objective": oid}, {
+        forged(shared.PDP_PROGRESS_FORM, {"objective": oid}, {
             "progress": {"progress": number_value("100")}, "note": {"note": text_value("x")}}),
-        forged(blocks.COMMENT_FORM, {"pdp": pdp_id}, {
+        forged(shared.PDP_COMMENT_FORM, {"pdp": pdp_id}, {
             "comment": {"comment": text_value("Looks bad")},
             "approve": {"approve": {"type": "checkboxes", "selected_options": [
                 {"value": "approve", "text": {"type": "plain_text", "text": "a"}}]}}}),
@@ -403,7 +404,7 @@ def test_forged_payloads_on_someone_elses_plan_change_nothing(pact, world):
         assert "only" in text_of(answer.json()["view"]).lower()
     assert snapshot(pact.engine) == before
     # the owner's plan form cannot target another plan either: it only ever edits one's own
-    forged(blocks.PLAN_FORM, {"mode": "edit", "pdp": pdp_id}, plan_values(
+    forged(shared.PDP_PLAN_FORM, {"mode": "edit", "pdp": pdp_id}, plan_values(
         aspiration="Stranger's own"))
     pact.wait_idle()
     with session_scope(pact.engine) as s:
@@ -418,11 +419,11 @@ def test_a_teammate_cannot_comment_or_approve_only_the_chosen_manager(pact, worl
     with session_scope(pact.engine) as s:
         pdp_id = s.exec(select(Pdp.id)).one()
     before = snapshot(pact.engine)
-    pact.slack.block_action(user=world.teammate, action_id=blocks.REVIEW_COMMENT,
+    pact.slack.block_action(user=world.teammate, action_id=shared.PDP_REVIEW_COMMENT,
                             value=str(pdp_id), channel="C0NOWHERE01")
     pact.wait_idle()
     assert "Only the manager" in text_of(opened(pact)["blocks"])
-    pact.slack.block_action(user=world.owner, action_id=blocks.REVIEW_APPROVE,
+    pact.slack.block_action(user=world.owner, action_id=shared.PDP_REVIEW_APPROVE,
                             value=str(pdp_id), channel="C0NOWHERE01")
     pact.wait_idle()
     assert snapshot(pact.engine) == before  # nobody approves their own plan
@@ -435,7 +436,7 @@ def test_manager_review_round_trip(pact, world):
     summary = create_plan(pact, world)
     oid = add_objective(pact, world, visibility="manager", title="Mentor a junior")
     add_objective(pact, world, visibility="private", title="Secret side quest")
-    pact.slack.block_action(user=world.owner, action_id=blocks.REQUEST_REVIEW, view=summary)
+    pact.slack.block_action(user=world.owner, action_id=shared.PDP_REQUEST_REVIEW, view=summary)
     pact.wait_idle()
     assert "Review requested" in text_of(current(pact, summary)["blocks"])
     request = pact.emulator.dms(world.manager)[-1]
@@ -455,11 +456,11 @@ def test_manager_review_round_trip(pact, world):
     assert "Mentor a junior" not in text_of(home)
 
     # Comment: a modal, stored, DMed to the owner
-    pact.slack.block_action(user=world.manager, action_id=blocks.REVIEW_COMMENT,
+    pact.slack.block_action(user=world.manager, action_id=shared.PDP_REVIEW_COMMENT,
                             value=str(pdp_id), channel=pact.emulator.dm_channel(world.manager),
                             message_ts=request["ts"])
     form = opened(pact)
-    assert form["callback_id"] == blocks.COMMENT_FORM and check_view(form) == []
+    assert form["callback_id"] == shared.PDP_COMMENT_FORM and check_view(form) == []
     empty = pact.slack.view_submission(user=world.manager, view=form, values={
         "comment": {"comment": text_value("")}, "approve": {"approve": {
             "type": "checkboxes", "selected_options": []}}}).json()
@@ -477,7 +478,7 @@ def test_manager_review_round_trip(pact, world):
 
     # Approve: recorded, the next review moves by the cadence, the DM loses its buttons
     before = utcnow()
-    pact.slack.block_action(user=world.manager, action_id=blocks.REVIEW_APPROVE,
+    pact.slack.block_action(user=world.manager, action_id=shared.PDP_REVIEW_APPROVE,
                             value=str(pdp_id), channel=pact.emulator.dm_channel(world.manager),
                             message_ts=request["ts"], extra_action={})
     pact.wait_idle()
@@ -564,7 +565,7 @@ def test_home_tab_shows_my_development_plan(pact, world):
     # the Home's "Log progress" opens the progress modal
     pact.slack.block_action(user=world.owner, action_id=shared.PDP_LOG_PROGRESS, value=str(oid),
                             view=home)
-    assert opened(pact)["callback_id"] == blocks.PROGRESS_FORM
+    assert opened(pact)["callback_id"] == shared.PDP_PROGRESS_FORM
 
 
 def test_goal_details_roll_up_linked_objectives(pact, world):
@@ -572,7 +573,7 @@ def test_goal_details_roll_up_linked_objectives(pact, world):
     add_objective(pact, world, visibility="team", goal=world.goal_id, title="OBJ-TEAM")
     add_objective(pact, world, visibility="private", goal=world.goal_id, title="OBJ-PRIVATE")
     builder = next(b for b in pact.services.goal_sections if b.__module__ ==
-                   "handlers.pdp_surfaces")
+                   "handlers.pdp.surfaces")
     with session_scope(pact.engine) as s:
         goal = s.get(Goal, world.goal_id)
         teammate = s.get(Member, world.members["teammate"])
@@ -589,7 +590,7 @@ def test_im_in_offers_an_objective_prefilled_from_the_goal(pact, world):
     pact.slack.block_action(user=world.owner, action_id=shared.PDP_OBJECTIVE_FROM_GOAL,
                             value=str(world.goal_id), channel="C0NOWHERE01")
     form = opened(pact)
-    assert form["callback_id"] == blocks.OBJECTIVE_FORM and check_view(form) == []
+    assert form["callback_id"] == shared.PDP_OBJECTIVE_FORM and check_view(form) == []
     title = next(b for b in form["blocks"] if b["block_id"] == "title")
     assert title["element"]["initial_value"] == "Scrum certified team"
     goal = next(b for b in form["blocks"] if b["block_id"] == "goal")
@@ -605,7 +606,7 @@ def test_im_in_offers_an_objective_prefilled_from_the_goal(pact, world):
     # a stranger (not in the goal's team) is refused, and so is an archived goal
     pact.slack.block_action(user=world.stranger, action_id=shared.PDP_OBJECTIVE_FROM_GOAL,
                             value=str(world.goal_id), channel="C0NOWHERE01")
-    assert opened(pact)["callback_id"] == blocks.READONLY
+    assert opened(pact)["callback_id"] == shared.PDP_READONLY
     with session_scope(pact.engine) as s:
         s.get(Goal, world.goal_id).status = "archived"
     pact.slack.block_action(user=world.owner, action_id=shared.PDP_OBJECTIVE_FROM_GOAL,
@@ -617,7 +618,7 @@ def test_history_lists_every_change_for_the_owner(pact, world):
     summary = create_plan(pact, world)
     oid = add_objective(pact, world)
     log_progress(pact, world.owner, oid, 30)
-    pact.slack.block_action(user=world.owner, action_id=blocks.HISTORY, view=summary)
+    pact.slack.block_action(user=world.owner, action_id=shared.PDP_HISTORY, view=summary)
     history = opened(pact, "views.push")
     assert check_view(history) == []
     text = text_of(history["blocks"])
@@ -626,10 +627,10 @@ def test_history_lists_every_change_for_the_owner(pact, world):
 
 def test_nudge_update_now_opens_the_plan(pact, world):
     pact.slack.block_action(user=world.owner, action_id=shared.PDP_OPEN, channel="C0NOWHERE01")
-    assert opened(pact)["callback_id"] == blocks.PLAN_FORM
+    assert opened(pact)["callback_id"] == shared.PDP_PLAN_FORM
     create_plan(pact, world)
     pact.slack.block_action(user=world.owner, action_id=shared.PDP_OPEN, channel="C0NOWHERE01")
-    assert opened(pact)["callback_id"] == blocks.SUMMARY
+    assert opened(pact)["callback_id"] == shared.PDP_SUMMARY
 
 
 # ---- own your data -----------------------------------------------------------------------
@@ -639,7 +640,7 @@ def test_export_sends_json_and_markdown_to_the_members_dm(pact, world):
     summary = create_plan(pact, world)
     oid = add_objective(pact, world, title="Run a sprint review")
     log_progress(pact, world.owner, oid, 50, note="Halfway there")
-    pact.slack.block_action(user=world.owner, action_id=blocks.REQUEST_REVIEW, view=summary)
+    pact.slack.block_action(user=world.owner, action_id=shared.PDP_REQUEST_REVIEW, view=summary)
     pact.wait_idle()
     answer = pact.slack.command("pdp export", user=world.owner).json()
     assert "on their way" in answer["text"]
@@ -672,7 +673,7 @@ def test_delete_asks_for_confirmation_then_removes_everything(pact, world):
     summary = create_plan(pact, world)
     oid = add_objective(pact, world, visibility="team")
     log_progress(pact, world.owner, oid, 100)
-    pact.slack.block_action(user=world.owner, action_id=blocks.REQUEST_REVIEW, view=summary)
+    pact.slack.block_action(user=world.owner, action_id=shared.PDP_REQUEST_REVIEW, view=summary)
     pact.wait_idle()
     assert len(pact.emulator.dms(world.manager)) == 2
     prompt = pact.slack.command("pdp delete", user=world.owner).json()
@@ -693,7 +694,7 @@ def test_delete_asks_for_confirmation_then_removes_everything(pact, world):
                             idempotency_key=f"nudge:{world.members['owner']}:2026-11-20",
                             kind="nudge", text="Run a sprint review has had no update",
                             status="sent"))
-    pact.slack.block_action(user=world.owner, action_id=blocks.DELETE_CONFIRMED,
+    pact.slack.block_action(user=world.owner, action_id=shared.PDP_DELETE_CONFIRMED,
                             value=str(pdp_id), channel="C0NOWHERE01")
     pact.wait_idle()
     with session_scope(pact.engine) as s:
@@ -715,26 +716,26 @@ def test_manager_opens_a_report_and_approves_from_the_modal(pact, world):
         pdp_id = s.exec(select(Pdp.id)).one()
     listing = pact.slack.command("pdp reports", user=world.manager).json()
     button = next(b["accessory"] for b in listing["blocks"] if b.get("accessory"))
-    assert button["action_id"] == blocks.VIEW_REPORT and button["value"] == str(pdp_id)
-    pact.slack.block_action(user=world.manager, action_id=blocks.VIEW_REPORT,
+    assert button["action_id"] == shared.PDP_VIEW_REPORT and button["value"] == str(pdp_id)
+    pact.slack.block_action(user=world.manager, action_id=shared.PDP_VIEW_REPORT,
                             value=str(pdp_id), channel="C0NOWHERE01")
     modal = opened(pact)
     assert check_view(modal) == []
     assert "Lead a platform team" in text_of(modal) and "Public speaking" not in text_of(modal)
-    pact.slack.block_action(user=world.manager, action_id=blocks.REVIEW_APPROVE,
+    pact.slack.block_action(user=world.manager, action_id=shared.PDP_REVIEW_APPROVE,
                             value=str(pdp_id), view=modal)
     pact.wait_idle()
     updated = current(pact, modal)
     assert "You approved this plan" in text_of(updated)
     assert not any(b.get("block_id") == "review_actions" for b in updated["blocks"])
     # a second click right after is not a second review
-    pact.slack.block_action(user=world.manager, action_id=blocks.REVIEW_APPROVE,
+    pact.slack.block_action(user=world.manager, action_id=shared.PDP_REVIEW_APPROVE,
                             value=str(pdp_id), view=modal)
     pact.wait_idle()
     with session_scope(pact.engine) as s:
         assert [r.outcome for r in s.exec(select(PdpReview))] == ["approved"]
     # the teammate opening the same plan id sees only what the team may see: here, nothing
-    pact.slack.block_action(user=world.teammate, action_id=blocks.VIEW_REPORT,
+    pact.slack.block_action(user=world.teammate, action_id=shared.PDP_VIEW_REPORT,
                             value=str(pdp_id), channel="C0NOWHERE01")
     assert "not shared with you" in text_of(opened(pact))
     assert pact.emulator.violations == []
@@ -766,7 +767,7 @@ def test_home_tab_rolls_up_objectives_linked_to_the_teams_goals(pact, world):
 
 def _lab_post_showing(pact, world, oid: int, topic: str) -> tuple[str, int]:
     """A learning-lab session announced in the team channel with `oid` as its topic."""
-    from handlers.blocks.labs import announcement
+    from handlers.labs.blocks import announcement
 
     with session_scope(pact.engine) as s:
         lab = Lab(team_id=world.team_id, rule="every 2 weeks thu 15:00 from 2026-01-08")
@@ -792,7 +793,7 @@ def test_a_lab_post_drops_an_objective_made_private(pact, world):
     ts, sid = _lab_post_showing(pact, world, oid, "Kubernetes deep dive")
     assert "Kubernetes deep dive" in text_of(pact.emulator.messages(world.channel))
     summary = open_summary(pact, world.owner)
-    pact.slack.block_action(user=world.owner, action_id=blocks.EDIT_OBJECTIVE, value=str(oid),
+    pact.slack.block_action(user=world.owner, action_id=shared.PDP_EDIT_OBJECTIVE, value=str(oid),
                             view=summary)
     edit = opened(pact, "views.push")
     answer = pact.slack.view_submission(user=world.owner, view=edit, values=objective_values(
@@ -817,7 +818,7 @@ def test_deleting_the_plan_takes_its_topic_off_the_lab_post(pact, world):
         s.add(OutboxMessage(workspace_id="T0PACT", idempotency_key=f"lab_announce:{sid}",
                             channel=world.channel, text="Lab on Kubernetes deep dive",
                             status="sent", sent_ts=ts, kind="lab_announce"))
-    pact.slack.block_action(user=world.owner, action_id=blocks.DELETE_CONFIRMED,
+    pact.slack.block_action(user=world.owner, action_id=shared.PDP_DELETE_CONFIRMED,
                             value=str(pdp_id), channel="C0NOWHERE01")
     pact.wait_idle()
     [post] = [m for m in pact.emulator.messages(world.channel) if m["ts"] == ts]
@@ -840,7 +841,7 @@ def test_a_waiting_celebration_is_withdrawn_when_the_objective_becomes_private(p
     log_progress(pact, world.owner, oid, 100)
     assert pact.emulator.messages(world.channel) == []  # waiting for Pact to be invited
     summary = open_summary(pact, world.owner)
-    pact.slack.block_action(user=world.owner, action_id=blocks.EDIT_OBJECTIVE, value=str(oid),
+    pact.slack.block_action(user=world.owner, action_id=shared.PDP_EDIT_OBJECTIVE, value=str(oid),
                             view=summary)
     edit = opened(pact, "views.push")
     assert not pact.slack.view_submission(user=world.owner, view=edit, values=objective_values(
@@ -862,7 +863,7 @@ def test_a_waiting_manager_dm_never_carries_a_section_made_private(pact, world):
     create_plan(pact, world, aspiration="Become CTO", aspiration_visibility="manager")
     assert pact.emulator.dms(world.manager) == []  # rate limited: waiting
     summary = open_summary(pact, world.owner)
-    pact.slack.block_action(user=world.owner, action_id=blocks.EDIT_PLAN, view=summary)
+    pact.slack.block_action(user=world.owner, action_id=shared.PDP_EDIT_PLAN, view=summary)
     form = opened(pact, "views.push")
     assert not pact.slack.view_submission(user=world.owner, view=form, values=plan_values(
         aspiration="Become CTO", aspiration_visibility="private",
@@ -881,7 +882,7 @@ def test_editing_an_objective_keeps_its_link_to_a_goal_no_longer_active(pact, wo
     with session_scope(pact.engine) as s:
         s.get(Goal, world.goal_id).status = "achieved"
     summary = open_summary(pact, world.owner)
-    pact.slack.block_action(user=world.owner, action_id=blocks.EDIT_OBJECTIVE, value=str(oid),
+    pact.slack.block_action(user=world.owner, action_id=shared.PDP_EDIT_OBJECTIVE, value=str(oid),
                             view=summary)
     edit = opened(pact, "views.push")
     assert check_view(edit) == []
@@ -902,19 +903,20 @@ def test_a_forged_summary_id_never_redraws_someone_elses_modal(pact, world):
     pact.slack.command("pdp", user=world.teammate)
     theirs = opened(pact)  # the teammate's own plan form, open on their screen
     summary = open_summary(pact, world.owner)
-    pact.slack.block_action(user=world.owner, action_id=blocks.ADD_OBJECTIVE, view=summary)
+    pact.slack.block_action(user=world.owner, action_id=shared.PDP_ADD_OBJECTIVE, view=summary)
     form = opened(pact, "views.push")
-    form["private_metadata"] = json.dumps({"summary": theirs["id"]})
+    form["private_metadata"] = seal({"summary": theirs["id"]},
+                                    metadata_key(pact.services.settings))
     answer = pact.slack.view_submission(user=world.owner, view=form,
                                         values=objective_values(title="Mine alone"))
     assert not answer.body
     pact.wait_idle()
-    assert current(pact, theirs)["callback_id"] == blocks.PLAN_FORM
+    assert current(pact, theirs)["callback_id"] == shared.PDP_PLAN_FORM
     assert "Mine alone" not in text_of(current(pact, theirs))
 
 
 def test_a_waiting_lab_announcement_never_posts_an_objective_made_private(pact, world):
-    from handlers.blocks.labs import announcement
+    from handlers.labs.blocks import announcement
     from scheduling.outbox import deliver_due
     from storage.queries import outbox
 
@@ -936,7 +938,7 @@ def test_a_waiting_lab_announcement_never_posts_an_objective_made_private(pact, 
                              kind="lab_announce", not_before=utcnow() + timedelta(minutes=30))
         assert mid is not None
     summary = open_summary(pact, world.owner)
-    pact.slack.block_action(user=world.owner, action_id=blocks.EDIT_OBJECTIVE, value=str(oid),
+    pact.slack.block_action(user=world.owner, action_id=shared.PDP_EDIT_OBJECTIVE, value=str(oid),
                             view=summary)
     edit = opened(pact, "views.push")
     assert not pact.slack.view_submission(user=world.owner, view=edit, values=objective_values(
@@ -960,11 +962,11 @@ def test_a_managers_review_reminder_opens_the_reports_plan(pact, world):
     modal = opened(pact)
     assert check_view(modal) == []
     assert "Lead a platform team" in text_of(modal)
-    assert any(e["action_id"] == blocks.REVIEW_APPROVE for b in modal["blocks"]
+    assert any(e["action_id"] == shared.PDP_REVIEW_APPROVE for b in modal["blocks"]
                if b["type"] == "actions" for e in b["elements"])
     # anyone else with that id gets their own plan, nothing of the owner's
     pact.slack.block_action(user=world.teammate, action_id=shared.PDP_OPEN, value=str(pdp_id),
                             channel="C0NOWHERE01")
     theirs = opened(pact)
-    assert theirs["callback_id"] == blocks.PLAN_FORM
+    assert theirs["callback_id"] == shared.PDP_PLAN_FORM
     assert "Lead a platform team" not in text_of(theirs)

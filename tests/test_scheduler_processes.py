@@ -79,11 +79,12 @@ def _env(emulator, url, **extra):
 def _seed(url, emulator, teams=12, goals=3):
     engine = make_engine(url)
     made = [make_team(engine, emulator, goals=goals, name=f"team{i}") for i in range(teams)]
-    from scheduling.jobs.sync import reconcile
+    from bot.app import schedule_kinds
+    from scheduling.sync import reconcile
 
     now = datetime.now(UTC)
+    reconcile(engine, schedule_kinds(), now)
     with session_scope(engine) as session:
-        reconcile(session, now)
         session.execute(update(Schedule).where(Schedule.kind == "checkin")
                         .values(next_run_at=now - timedelta(minutes=5)))
     return engine, made

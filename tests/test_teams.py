@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import select
 
-from handlers.blocks.teams import team_setup_modal, team_summary
+from handlers.teams.blocks import team_setup_modal, team_summary
 from storage.engine import session_scope
 from storage.models import Member, Team, TeamMembership
 from storage.queries import teams as tq

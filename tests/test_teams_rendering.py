@@ -7,7 +7,7 @@ import re
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from handlers.blocks.teams import team_summary
+from handlers.teams.blocks import team_summary
 from tests.slack_emulator import check_message_blocks
 from tests.test_teams import set_up_team
 
@@ -79,7 +79,7 @@ def test_editing_a_team_larger_than_the_form_keeps_the_members_it_does_not_list(
 
 
 def test_a_new_team_in_a_big_channel_says_only_part_is_pre_filled():
-    from handlers.blocks.teams import team_setup_modal
+    from handlers.teams.blocks import team_setup_modal
 
     people = [f"U{i:09d}" for i in range(130)]
     view = team_setup_modal(channel_id="C1", name="Big", leads=people[:1], members=people[1:],

@@ -28,9 +28,11 @@ from bot.rules.visibility import (
     relation,
     view_plan,
 )
-from handlers import pdp_surfaces as surfaces
-from handlers.blocks import pdp as blocks
-from handlers.blocks.pdp_export import export_json, export_markdown
+from handlers.pdp import surfaces
+from handlers.pdp import views as blocks
+from handlers.pdp.export import export_json, export_markdown
+from handlers.pdp.reviews import add_review
+from handlers.pdp.service import create_plan
 from storage.engine import session_scope
 from storage.models import (
     Goal,
@@ -89,7 +91,7 @@ def plans(draw):
 def store_plan(engine, world, plan) -> int:
     now = utcnow()
     with session_scope(engine) as s:
-        pdp = q.create_plan(s, world.members["owner"], now - timedelta(days=40))
+        pdp = create_plan(s, world.members["owner"], now - timedelta(days=40))
         pdp.aspiration = f"{plan['noise']} {plan['aspiration']} {plan['noise']}"
         pdp.aspiration_visibility = plan["aspiration_visibility"]
         pdp.skill_gaps = f"{plan['skill_gaps']}{plan['noise']}"
@@ -114,8 +116,8 @@ def store_plan(engine, world, plan) -> int:
             q.record_change(s, pdp, world.members["owner"], f"Added objective “{o['title']}”",
                             objective_id=objective.id)
         if plan["review_comment"] and plan["has_manager"]:
-            q.add_review(s, pdp, world.members["manager"], "commented", plan["review_comment"],
-                         now)
+            add_review(s, pdp, world.members["manager"], "commented", plan["review_comment"],
+                       now)
         return pdp.id
 
 
@@ -173,7 +175,7 @@ def surfaces_for(session, world, role: str, pdp_id: int) -> dict[str, object]:
                 out[f"celebration {o.id}"] = surfaces.celebration_post(session, pdp, o.id)
     if role == "owner":
         own = surfaces.own_view(session, pdp, owner)
-        out["summary modal"] = blocks.summary_modal(own, now, metadata={"pdp": pdp_id})
+        out["summary modal"] = blocks.summary_modal(own, now)
         out["history"] = blocks.history_modal(own)
         out["export json"] = export_json(own, exported_at=now, workspace="T0PACT")
         out["export md"] = export_markdown(own, exported_at=now, names={})

@@ -3,18 +3,65 @@
 Kept in one place so a check-in post and a goal post use the same "Log progress" handler.
 """
 
-# Goals (handled in handlers/goals.py). Value: the goal id.
+# Goals (handled in handlers/goals/). Value: the goal id.
 GOAL_JOIN = "goal_join"  # "I'm in"
 GOAL_LOG_PROGRESS = "goal_log_progress"  # opens the progress modal
 GOAL_DETAILS = "goal_details"
 # Value: the milestone id.
 MILESTONE_MARK_DONE = "milestone_mark_done"
+# Handled in handlers/goals/ only. Value: the goal id (add-milestone: the rows shown).
+GOAL_FORM_ADD_MILESTONE = "goal_form_add_milestone"
+GOAL_EDIT = "goal_edit"
+GOAL_ARCHIVE = "goal_archive"
+GOAL_MARK_ACHIEVED = "goal_mark_achieved"
+GOAL_REPOST = "goal_repost"
+# Goal modals (callback ids).
+GOAL_FORM = "goal_form"
+GOAL_PROGRESS_FORM = "goal_progress"
+GOAL_DETAILS_VIEW = "goal_details"
 
-# Development plans (handled in handlers/pdp.py).
+# Development plans (handled in handlers/pdp/).
 PDP_OPEN = "pdp_open"  # opens the person's plan; value unused
 PDP_OBJECTIVE_FROM_GOAL = "pdp_objective_from_goal"  # value: goal id; pre-filled objective
 PDP_LOG_PROGRESS = "pdp_log_progress"  # value: objective id
+# Handled in handlers/pdp/ only.
+PDP_EDIT_PLAN = "pdp_edit_plan"
+PDP_ADD_OBJECTIVE = "pdp_add_objective"
+PDP_EDIT_OBJECTIVE = "pdp_edit_objective"  # value: objective id
+PDP_REQUEST_REVIEW = "pdp_request_review"
+PDP_HISTORY = "pdp_history"
+PDP_REVIEW_COMMENT = "pdp_review_comment"  # value: plan id
+PDP_REVIEW_APPROVE = "pdp_review_approve"  # value: plan id
+PDP_VIEW_REPORT = "pdp_view_report"  # value: plan id
+PDP_DELETE_CONFIRMED = "pdp_delete_confirmed"  # value: plan id
+# Development plan modals (callback ids).
+PDP_PLAN_FORM = "pdp_plan"
+PDP_OBJECTIVE_FORM = "pdp_objective"
+PDP_PROGRESS_FORM = "pdp_progress"
+PDP_COMMENT_FORM = "pdp_review_comment_form"
+PDP_SUMMARY = "pdp_summary"
+PDP_READONLY = "pdp_readonly"
 
-# The rhythm (handled in handlers/rhythm.py and handlers/labs.py).
+# The rhythm (handled in handlers/rhythm/).
 CHECKIN_STUCK = "checkin_stuck"  # value: goal id
 NUDGE_SNOOZE = "nudge_snooze"
+RHYTHM_RESUME = "rhythm_resume"  # value: team id; a paused team's rhythm runs again
+
+# Teams (handled in handlers/teams/). The setup form: its callback id and its fields (each
+# field's block id is also its action id).
+TEAM_SETUP = "team_setup"
+TEAM_NAME = "name"
+TEAM_LEADS = "leads"
+TEAM_MEMBERS = "members"
+TEAM_TZ = "tz"
+TEAM_WEEKDAY = "weekday"
+TEAM_TIME = "time"
+
+# Learning labs (handled in handlers/labs/). Value: the lab session id.
+LAB_SKIP = "lab_skip"
+LAB_SWAP = "lab_swap"  # opens the swap modal
+LAB_DONE = "lab_done"
+LAB_SWAP_ACCEPT = "lab_swap_accept"
+LAB_SWAP_DECLINE = "lab_swap_decline"
+LAB_SETUP_CALLBACK = "lab_setup"
+LAB_SWAP_CALLBACK = "lab_swap"

@@ -97,3 +97,18 @@ def read_interaction(body: object) -> Interaction | None:
         trigger_id=_str(body.get("trigger_id")), channel_id=channel, container=container,
         view=_dict(body.get("view")), action=action,
         message_ts=_str(container.get("message_ts")) or _str(_dict(body.get("message")).get("ts")))
+
+
+def submission_key(body: object) -> str | None:
+    """What makes this submission or click unique in Slack's eyes: a modal's id and hash (the
+    same form sent twice, replayed or retried), or an action's ts. None when there is none."""
+    body = _dict(body)
+    view = _dict(body.get("view"))
+    if body.get("type") == "view_submission" and _str(view.get("id")):
+        return f"view:{_str(view.get('id'))}:{_str(view.get('hash'))}"
+    actions = body.get("actions")
+    action = _dict(actions[0]) if isinstance(actions, list) and actions else {}
+    if _str(action.get("action_ts")):
+        user = _str(_dict(body.get("user")).get("id"))
+        return f"action:{user}:{_str(action.get('action_id'))}:{_str(action.get('action_ts'))}"
+    return None

@@ -19,15 +19,116 @@ GOAL_NOT_ALLOWED_EDIT = ("Only the goal's owner, the team's leads or a workspace
 GOAL_NOT_IN_TEAM = ("Only members of this goal's team can do that. A team lead can add you "
                     "with `/pact team setup` in the team's channel.")
 GOAL_GONE = "That goal no longer exists in this workspace."
+GOAL_MILESTONE_GONE = "That milestone no longer exists."
+GOAL_TEAM_GONE = "This channel's team is gone; run `/pact team setup`."
+GOAL_CREATE_LEADS_ONLY = "Only the team's leads or a workspace admin can create shared goals."
+GOAL_NOT_YET_ACHIEVABLE = ("A goal can be marked achieved once every milestone is done or the "
+                           "target is reached.")
+GOAL_POSTING_NOW = "Pact is posting it right now."
+
+
+def goal_create_leads_only(lead_mentions: str) -> str:
+    """`/pact goal new` by someone who is not a lead; `lead_mentions`: "<@U1> <@U2>" or ""."""
+    return ("Only the team's leads" + (f" ({lead_mentions})" if lead_mentions else "")
+            + " or a workspace admin can create shared goals. Ask a lead, or suggest the goal "
+              "in the channel.")
+
+
+def goal_not_editable(title: str, status: str) -> str:
+    """`title` escaped by the caller."""
+    return f"“{title}” is {status} now, so it can no longer be edited (nothing was changed)."
+
+
+def goal_no_progress(status: str) -> str:
+    return f"This goal is {status}; progress is no longer logged."
+
+
+def goal_closed_for_progress(title: str, status: str) -> str:
+    return f"“{title}” is {status}; progress is no longer logged."
+
+
+def goal_closed(title: str, status: str) -> str:
+    return f"“{title}” is {status}."
+
+
+def goal_no_commitments(title: str, status: str) -> str:
+    return f"“{title}” is {status}; no new commitments."
+
+
+def goal_nothing_to_archive(title: str, status: str) -> str:
+    return f"“{title}” is {status}; nothing to archive."
+
+
+def goal_already_in(title: str) -> str:
+    return f"You're already in for “{title}”. Thank you! 🙌"
+
+
+def goal_already_achieved(title: str) -> str:
+    return f"“{title}” is already achieved. 🎉"
+
+
+def goal_already_posted(title: str) -> str:
+    return f"“{title}” is already posted in its channel."
+
+
+def milestone_already_done(title: str, by_mention: str = "") -> str:
+    return f"“{title}” is already done" + (f" (marked by {by_mention})." if by_mention else ".")
+
+
+def goals_none_active(team_name: str) -> str:
+    return f"{team_name} has no active goals yet. A lead starts one with `/pact goal new`."
 
 # Development plans.
 PLAN_NOT_YOURS = "You can only change your own development plan."
 PLAN_NOT_MANAGER = "Only the manager this person chose can review their plan."
+PLAN_PROGRESS_OWNER_ONLY = "Only the objective's owner logs its progress."
+PLAN_GONE = "That plan no longer exists."
+PLAN_GONE_START_AGAIN = "This plan no longer exists. `/pact pdp` starts a new one."
+PLAN_ALREADY_DELETED = "Your development plan is already deleted."
+PLAN_NONE_TO_EXPORT = ("You have no development plan yet, so there is nothing to export. "
+                       "`/pact pdp` starts one.")
+PLAN_NONE_TO_DELETE = "You have no development plan to delete."
+PLAN_GOAL_NOT_LINKABLE = ("That goal is no longer active in one of your teams, so an objective "
+                          "cannot be linked to it. `/pact pdp` opens your plan.")
+PLAN_MANAGER_FIRST = ("⚠️ Choose your manager first (*Edit plan* → Manager), then request a "
+                      "review.")
+PLAN_REVIEW_ALREADY_ASKED = "You already asked for a review today; your manager has it."
+PLAN_USAGE = ("Usage: `/pact pdp` for your plan, `/pact pdp @someone` for what they share with "
+              "you, `/pact pdp reports`, `/pact pdp export`, `/pact pdp delete`. Pick the "
+              "person from the autocomplete so Slack sends their mention.")
 
 # Teams and labs.
 NO_TEAM_HERE = ("This channel has no Pact team yet. A lead can set one up with "
                 "`/pact team setup` here.")
 LAB_LEADS_ONLY = "Only the team's leads can set up its learning lab."
+NO_TEAM_YET = ("This channel has no Pact team yet. A team lead sets one up by typing "
+               "`/pact team setup` here.")
+NO_TEAM_IN_DM = ("Team commands work in a team's channel: run this there. A team lead sets a "
+                 "team up by typing `/pact team setup` in the team's channel.")
+TEAM_SETUP_IN_DM = ("Run `/pact team setup` in your team's channel: the team is bound to the "
+                    "channel it is set up in.")
+TEAM_FORM_STALE = "This form is out of date; run `/pact team setup` again."
+TEAM_SETUP_SLOW = "Slack took too long to answer; please run `/pact team setup` again."
+INVITE_HINT = ("Pact is not in this channel yet, so it cannot post your team's goals here. "
+               "Type `/invite @Pact` in this channel (or open the channel's details › "
+               "Integrations › Add apps), then try again.")
+
+
+def team_leads_only(leads: str) -> str:
+    """`leads`: the team's active leads as Slack mentions (may be empty)."""
+    return ("Only this team's leads" + (f" ({leads})" if leads else "")
+            + " or a workspace admin can change the team. Ask one of them.")
+
+
+def channel_archived(channel_id: str) -> str:
+    return (f"I couldn't post in <#{channel_id}> because it is archived. Set the team up in an "
+            "active channel with `/pact team setup`.")
+
+
+def not_in_channel(channel_id: str) -> str:
+    return (f"I couldn't post in <#{channel_id}> because Pact is not a member of it. Type "
+            f"`/invite @Pact` in <#{channel_id}> so Pact can post your team's goals, check-ins "
+            "and celebrations there.")
 
 
 def not_a_person(field: str) -> str:
@@ -35,5 +136,46 @@ def not_a_person(field: str) -> str:
     return f"{field}: pick people from this workspace (not apps, or deactivated accounts)."
 
 
+def plan_objectives_full(limit: int) -> str:
+    """A plan already holds as many open objectives as it may."""
+    return (f"Your plan already has {limit} open objectives. Mark some done or drop them "
+            "first: focus is part of the plan.")
+
+
+def plan_objectives_full_short(limit: int) -> str:
+    return f"Your plan already has {limit} open objectives; close some first."
+
+
 def out_of_range(field: str, low, high) -> str:
     return f"{field} must be between {low} and {high}."
+
+
+# Learning labs.
+LAB_TEAM_GONE = "This team no longer exists."
+LAB_PICK_SOMEONE = "Pick at least one person."
+LAB_ANNOUNCE_RANGE = "Between 1 and 14 days."
+LAB_NONE_YET = "No learning lab yet. A lead can start one with `/pact lab setup`."
+LAB_TOPIC_USAGE = "Say what you'll present: `/pact lab topic Intro to SQL window functions`."
+LAB_NO_SESSION_OF_YOURS = "You have no upcoming learning-lab session in this channel's team."
+LAB_SESSION_CLOSED = "This session can no longer be changed."
+LAB_SESSION_GONE = "That session no longer exists."
+LAB_SKIP_PRESENTER_ONLY = "Only the presenter can skip their turn."
+LAB_NOBODY_ELSE = ("Nobody else in the rotation can present this time, so the session stays "
+                   "yours.")
+LAB_SWAP_PRESENTER_ONLY = "Only the presenter can swap their turn."
+LAB_SWAP_PICK_IN_ROTATION = "Pick someone in this learning lab's rotation."
+LAB_SWAP_PICK_OTHER = "Pick someone else."
+LAB_SWAP_CLOSED = "This swap request is no longer open."
+LAB_ALREADY_HELD = "Already recorded. Thank you!"
+LAB_DONE_NOT_ALLOWED = "Only the presenter or a team lead can mark the session done."
+
+
+def lab_not_in_team(slack_ids: list[str]) -> str:
+    """People picked for the rotation who are not in the team (Slack ids from the form)."""
+    return ("Not in this team: " + ", ".join(f"<@{u}>" for u in slack_ids[:5])
+            + ". Add them with `/pact team setup`.")
+
+
+def lab_not_started(when: str) -> str:
+    """`when`: the session's start as Slack renders a date."""
+    return f"Press Done once the session has started ({when})."

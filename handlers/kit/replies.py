@@ -6,9 +6,18 @@ import logging
 
 from slack_sdk.errors import SlackApiError
 
+from handlers.kit import refusals
 from handlers.kit.blocks import notice_modal
+from storage.engine import session_scope
+from storage.models import OutboxMessage
+from storage.queries import outbox
+from storage.queries import teams as tq
+from storage.types import utcnow
 
 log = logging.getLogger("pact.replies")
+
+# Slack's errors for a channel Pact cannot post in until someone invites it.
+CANNOT_POST = {"not_in_channel", "channel_not_found"}
 
 
 def clicker(body: dict) -> str:
@@ -46,3 +55,58 @@ def tell(client, body: dict, text: str, *, title: str = "Pact") -> None:
         log.info("could not answer %s in place (%s); sending a DM", user,
                  err.response.get("error"))
     client.chat_postMessage(channel=user, text=text)
+
+
+def tell_if_cannot_post(services, client, message_id, user_id: str, channel_id: str,
+                        text: str | None = None, blocks: list | None = None) -> bool:
+    """If the outbox message could not be posted because Pact is not in the channel, DM the
+    person how to invite it (the message itself stays in the outbox and goes out once Pact is
+    invited). Returns True when they were told.
+
+    The DM uses the same idempotency key as the note the team's leads get from the outbox, so a
+    lead who acted gets one DM, not two: the note they already got is edited to say this.
+    """
+    engine = services.engine
+    if message_id is None:
+        return False
+    with session_scope(engine) as session:
+        message = session.get(OutboxMessage, message_id)
+        error = message.last_error if message is not None and message.status != "sent" \
+            else None
+        if error not in CANNOT_POST and error != "is_archived":
+            return False
+        if text is None:
+            text = refusals.channel_archived(channel_id) if error == "is_archived" \
+                else refusals.not_in_channel(channel_id)
+        team = tq.team_for_channel(session, message.workspace_id, channel_id)
+        kind = "not_in_channel" if error == "not_in_channel" else "channel_gone"
+        day = utcnow().date().isoformat()
+        key = (f"{kind}:{team.id}:{channel_id}:{day}:{user_id}" if team is not None
+               else f"{kind}:-:{channel_id}:{day}:{user_id}")
+        dm_id = outbox.enqueue(session, workspace_id=message.workspace_id, key=key,
+                               channel=user_id, text=text, blocks=blocks,
+                               kind="channel_trouble")
+        earlier = outbox.by_key(session, key) if dm_id is None else None
+        sent_channel = sent_ts = None
+        if earlier is not None and earlier.status == "pending":
+            earlier.text, earlier.blocks = text, blocks
+            session.add(earlier)
+            dm_id = earlier.id
+        elif earlier is not None and earlier.status == "sent":
+            sent_channel, sent_ts = earlier.sent_channel, earlier.sent_ts
+    if dm_id is None and sent_ts is None:
+        return False  # the earlier note could not be delivered either (recorded there)
+    if dm_id is not None:
+        return services.send_now(client, [dm_id]) == 1 or _sent(engine, dm_id)
+    try:  # already told today: make that one DM the more helpful message
+        client.chat_update(channel=sent_channel, ts=sent_ts, text=text, blocks=blocks)
+    except SlackApiError as err:
+        log.warning("could not update the note to %s about %s: %s", user_id, channel_id,
+                    err.response.get("error"))
+    return True
+
+
+def _sent(engine, message_id: int) -> bool:
+    with session_scope(engine) as session:
+        message = session.get(OutboxMessage, message_id)
+        return message is not None and message.status == "sent"

@@ -12,14 +12,14 @@ from storage.models.pdp import (
     PdpChange,
     PdpReview,
 )
-from storage.models.schedule import SCHEDULE_KINDS, NudgeSent, NudgeSnooze, Schedule
+from storage.models.schedule import NudgeSent, NudgeSnooze, Schedule
 from storage.models.team import WEEKDAYS, Team, TeamMembership
-from storage.models.workspace import Member, Workspace
+from storage.models.workspace import Member, Submission, Workspace
 
 __all__ = [
     "GOAL_STATUSES", "OBJECTIVE_STATUSES", "OUTBOX_STATUSES", "VISIBILITIES", "WEEKDAYS",
     "Goal", "GoalParticipant", "Member", "Milestone", "Objective", "OutboxMessage", "Pdp", "PdpChange",
     "PdpReview", "ProgressUpdate", "Team", "TeamMembership", "Workspace", "metadata",
     "LAB_SESSION_STATUSES", "Lab", "LabSeat", "LabSession",
-    "SCHEDULE_KINDS", "NudgeSent", "NudgeSnooze", "Schedule",
+    "NudgeSent", "NudgeSnooze", "Schedule", "Submission",
 ]

@@ -16,18 +16,6 @@ from sqlmodel import Field, SQLModel
 from storage.types import UTCDateTime, utcnow
 
 SCHEDULE_STATUSES = ("active", "paused", "done")
-# What a schedule's `subject_id` points at, by kind.
-SCHEDULE_KINDS = {
-    "checkin": "team",  # the weekly milestone check-in of a team
-    "milestone_soon": "milestone",  # two days before a milestone is due
-    "milestone_due": "milestone",  # on the day a milestone is due
-    "lab_announce": "lab",  # announces the next learning-lab session, days ahead
-    "lab_reminder": "lab_session",  # DMs the presenter the day before
-    "lab_followup": "lab_session",  # after the session: "Done" records it
-    "lab_refresh": "lab_session",  # once, soon: the announcement edited in place after a change
-    "nudge": "member",  # review nudges by DM, once a working day at most
-}
-
 
 class Schedule(SQLModel, table=True):
     __tablename__ = "schedules"
@@ -42,7 +30,7 @@ class Schedule(SQLModel, table=True):
     team_id: int | None = Field(default=None, foreign_key="teams.id", ondelete="CASCADE",
                                 index=True)
     kind: str = Field(max_length=32)
-    subject_id: int  # see SCHEDULE_KINDS
+    subject_id: int  # what it points at (a team, a milestone…) depends on the kind
     rule: str = Field(max_length=200)  # bot.rules.recurrence text, weekdays by name
     tz: str = Field(default="UTC", max_length=64)  # IANA name
     status: str = Field(default="active", max_length=8)

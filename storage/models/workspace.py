@@ -35,3 +35,15 @@ class Member(SQLModel, table=True):
     is_deleted: bool = False
     refreshed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class Submission(SQLModel, table=True):
+    """A form submission or click that changed something, by a key Slack makes unique (the
+    view's id and hash, the action's ts). Written in the transaction of the change itself, so
+    the same submission twice (a double click, a retry, a replay, another replica) is one
+    change."""
+
+    __tablename__ = "submissions"
+    key: str = Field(primary_key=True, max_length=200)
+    workspace_id: str = Field(foreign_key="workspaces.id", ondelete="CASCADE", max_length=32)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)

@@ -15,7 +15,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, select
 
-from bot.rules.goals import GoalInput, apply_update
+from bot.rules.goals import GoalInput
 from storage.models import (
     Goal,
     GoalParticipant,
@@ -99,20 +99,22 @@ def create_goal(session: Session, team: Team, owner_id: int, form: GoalInput) ->
     return goal
 
 
-def update_goal(session: Session, goal: Goal, form: GoalInput) -> Goal:
-    """Apply an edited form. Milestones are matched by their row: a kept row keeps its done
-    state, a cleared row is removed, a new row is added. The current value is kept; if the
-    baseline moved and nobody logged progress yet, the current value moves with it."""
-    goal = lock_goal(session, goal.id)
-    logged = session.exec(select(func.count()).select_from(ProgressUpdate)
-                          .where(ProgressUpdate.goal_id == goal.id,
-                                 ProgressUpdate.value.is_not(None))).one()
-    if not logged and goal.current_value == goal.baseline:
-        goal.current_value = form.baseline
+def has_logged_values(session: Session, goal_id: int) -> bool:
+    """Whether anyone logged a value (not only a note) on goal `goal_id`."""
+    return session.exec(select(func.count()).select_from(ProgressUpdate)
+                        .where(ProgressUpdate.goal_id == goal_id,
+                               ProgressUpdate.value.is_not(None))).one() > 0
+
+
+def update_goal(session: Session, goal: Goal, form: GoalInput, *, current_value: float,
+                now: datetime | None = None) -> Goal:
+    """Write an edited form onto `goal` (locked by the caller). Milestones are matched by
+    their row: a kept row keeps its done state, a cleared row is removed, a new row is added."""
     goal.title, goal.metric, goal.unit = form.title, form.metric, form.unit
     goal.baseline, goal.target = form.baseline, form.target
     goal.due_date, goal.project = form.due_date, form.project
-    goal.updated_at = utcnow()
+    goal.current_value = current_value
+    goal.updated_at = now or utcnow()
     session.add(goal)
     existing = milestones_of(session, goal.id)
     by_row = {m.row: m for m in form.milestones}
@@ -154,22 +156,26 @@ def is_participant(session: Session, goal_id: int, member_id: int) -> bool:
     return session.get(GoalParticipant, (goal_id, member_id)) is not None
 
 
-def log_progress(session: Session, goal_id: int, member_id: int, value: float | None,
-                 mode: str, note: str) -> tuple[ProgressUpdate, Goal]:
-    """Keep the update and move the goal's value, under the goal's row lock: two people
-    logging at once are applied one after the other, each on the other's result."""
-    goal = lock_goal(session, goal_id)
-    new_value = None
-    if value is not None:
-        new_value = apply_update(goal.current_value, value, mode)
+def add_progress(session: Session, goal: Goal, member_id: int, new_value: float | None,
+                 note: str, now: datetime | None = None) -> ProgressUpdate:
+    """Keep one progress update and, when it carries a value, make it the goal's value.
+    `goal` is locked by the caller, so concurrent updates are written one after the other."""
+    now = now or utcnow()
+    if new_value is not None:
         goal.current_value = new_value
-    goal.updated_at = utcnow()
+    goal.updated_at = now
     session.add(goal)
-    entry = ProgressUpdate(goal_id=goal_id, member_id=member_id, value=new_value, note=note,
-                           created_at=utcnow())
+    entry = ProgressUpdate(goal_id=goal.id, member_id=member_id, value=new_value, note=note,
+                           created_at=now)
     session.add(entry)
     session.flush()
-    return entry, goal
+    return entry
+
+
+def touch(session: Session, goal: Goal, now: datetime | None = None) -> None:
+    """Record that `goal` (locked by the caller) changed, so renderings know to refresh."""
+    goal.updated_at = now or utcnow()
+    session.add(goal)
 
 
 def mark_milestone_done(session: Session, milestone_id: int, member_id: int,

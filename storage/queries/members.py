@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, select
 
-from storage.models import Member, Workspace
+from storage.models import Member, Submission, Workspace
 from storage.types import utcnow
 
 
+def _insert(session: Session):
+    return pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+
+
 def ensure_workspace(session: Session, team_id: str, name: str = "") -> Workspace:
+    """The workspace row, created if missing (safe when many requests meet it at once)."""
     workspace = session.get(Workspace, team_id)
     if workspace is None:
-        workspace = Workspace(id=team_id, name=name)
-        session.add(workspace)
-        session.flush()
+        session.execute(_insert(session)(Workspace.__table__)
+                        .values(id=team_id, name=name, created_at=utcnow())
+                        .on_conflict_do_nothing(index_elements=["id"]))
+        workspace = session.get(Workspace, team_id)
     elif name and workspace.name != name:
         workspace.name = name
     return workspace
@@ -24,14 +32,29 @@ def get_member(session: Session, team_id: str, slack_user_id: str) -> Member | N
                                              Member.slack_user_id == slack_user_id)).first()
 
 
+def members_by_slack_ids(session: Session, team_id: str,
+                         slack_user_ids: list[str]) -> dict[str, Member]:
+    """The stored members among `slack_user_ids`, by Slack user id."""
+    if not slack_user_ids:
+        return {}
+    return {m.slack_user_id: m for m in session.exec(
+        select(Member).where(Member.workspace_id == team_id,
+                             Member.slack_user_id.in_(slack_user_ids)))}
+
+
 def get_or_create_member(session: Session, team_id: str, slack_user_id: str) -> Member:
-    """The member row for a user, created with defaults when Pact meets them first."""
+    """The member row for a user, created with defaults when Pact meets them first (safe when
+    several of their requests arrive at once)."""
     member = get_member(session, team_id, slack_user_id)
     if member is None:
         ensure_workspace(session, team_id)
-        member = Member(workspace_id=team_id, slack_user_id=slack_user_id)
-        session.add(member)
-        session.flush()
+        defaults = Member(workspace_id=team_id, slack_user_id=slack_user_id)
+        values = {c.name: getattr(defaults, c.name) for c in Member.__table__.columns
+                  if c.name != "id" and getattr(defaults, c.name) is not None}
+        session.execute(_insert(session)(Member.__table__).values(**values)
+                        .on_conflict_do_nothing(index_elements=["workspace_id",
+                                                                "slack_user_id"]))
+        member = get_member(session, team_id, slack_user_id)
     return member
 
 
@@ -62,3 +85,15 @@ def valid_tz(name: str | None) -> str:
     except (ZoneInfoNotFoundError, ValueError):
         return "UTC"
     return name
+
+
+def first_submission(session: Session, workspace_id: str, key: str) -> bool:
+    """Record `key` in this transaction; False when it was recorded before (by any process),
+    so the caller changes nothing. Commits or rolls back with the change it guards."""
+    ensure_workspace(session, workspace_id)
+    inserted = session.execute(
+        _insert(session)(Submission.__table__).values(key=key[:200], workspace_id=workspace_id,
+                                            created_at=utcnow())
+        .on_conflict_do_nothing(index_elements=["key"])
+        .returning(Submission.__table__.c.key)).first()
+    return inserted is not None

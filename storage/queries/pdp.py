@@ -8,6 +8,7 @@ from sqlalchemy import delete, or_, update
 from sqlmodel import Session, col, select
 
 from bot.rules import pdp as rules
+from bot.rules.pdp import ObjectiveInput
 from bot.rules.visibility import (
     ChangeFacts,
     ObjectiveFacts,
@@ -27,7 +28,6 @@ from storage.models import (
     ProgressUpdate,
     TeamMembership,
 )
-from storage.queries import labs as lab_queries
 from storage.types import utcnow
 
 
@@ -45,16 +45,15 @@ def get_plan_by_id(session: Session, pdp_id: int, *, for_update: bool = False) -
     return session.exec(stmt).first()
 
 
-def create_plan(session: Session, owner_id: int, now: datetime | None = None) -> Pdp:
-    """A new empty plan, private, reviewed quarterly. Concurrent creators get the same row."""
-    now = now or utcnow()
+def insert_plan(session: Session, owner_id: int, cadence_months: int,
+                next_review_at: datetime, now: datetime) -> Pdp:
+    """A new empty plan (private: the model's defaults). Concurrent creators get the same
+    row."""
     existing = get_plan(session, owner_id, for_update=True)
     if existing is not None:
         return existing
-    pdp = Pdp(owner_id=owner_id, review_cadence_months=rules.DEFAULT_CADENCE, created_at=now,
-              updated_at=now)
-    pdp.next_review_at = rules.next_review(created_at=now, last_review_at=None,
-                                           cadence_months=pdp.review_cadence_months)
+    pdp = Pdp(owner_id=owner_id, review_cadence_months=cadence_months, created_at=now,
+              updated_at=now, next_review_at=next_review_at)
     session.add(pdp)
     session.flush()
     return pdp
@@ -68,6 +67,18 @@ def objectives_of(session: Session, pdp_id: int) -> list[Objective]:
 def open_objective_count(session: Session, pdp_id: int) -> int:
     return len(session.exec(select(Objective.id).where(
         Objective.pdp_id == pdp_id, col(Objective.status).in_(rules.OPEN_STATUSES))).all())
+
+
+def add_objective(session: Session, pdp_id: int, new: ObjectiveInput,
+                  now: datetime) -> Objective:
+    """A new objective, not started."""
+    objective = Objective(pdp_id=pdp_id, title=new.title, skill=new.skill, actions=new.actions,
+                          target_date=new.target_date, goal_id=new.goal_id,
+                          visibility=new.visibility, status="not_started", progress=0,
+                          created_at=now, updated_at=now)
+    session.add(objective)
+    session.flush()
+    return objective
 
 
 def get_objective(session: Session, objective_id: int, *,
@@ -143,19 +154,11 @@ def pending_reviews_for(session: Session, manager_id: int) -> list[Pdp]:
                              .order_by(Pdp.review_requested_at, Pdp.id)))
 
 
-def add_review(session: Session, pdp: Pdp, reviewer_id: int, outcome: str, comment: str,
-               now: datetime) -> PdpReview:
-    """Record a review. An approval completes it: the next review moves by the cadence."""
-    review = PdpReview(pdp_id=pdp.id, reviewer_id=reviewer_id, outcome=outcome,
-                       comment=comment[:rules.COMMENT_MAX], created_at=now)
+def insert_review(session: Session, pdp_id: int, reviewer_id: int, outcome: str, comment: str,
+                  now: datetime) -> PdpReview:
+    review = PdpReview(pdp_id=pdp_id, reviewer_id=reviewer_id, outcome=outcome,
+                       comment=comment, created_at=now)
     session.add(review)
-    if outcome == "approved":
-        pdp.last_review_at = now
-        pdp.next_review_at = rules.next_review(created_at=pdp.created_at, last_review_at=now,
-                                               cadence_months=pdp.review_cadence_months)
-        pdp.review_requested_at = None
-    pdp.updated_at = now
-    session.add(pdp)
     session.flush()
     return review
 
@@ -232,19 +235,11 @@ def lab_sessions_of(session: Session, pdp_id: int) -> list[int]:
         col(LabSession.objective_id).in_(objective_ids)).order_by(LabSession.id)))
 
 
-def stale_lab_sessions(session: Session, pdp_id: int) -> list[int]:
-    """Lab sessions whose topic (one of this plan's objectives) is no longer what the team may
-    see: made less visible, renamed. Their topic is put right here; the caller updates their
-    posts and waiting announcements."""
+def lab_sessions_with_objectives_of(session: Session, pdp_id: int) -> list[LabSession]:
+    """Learning-lab sessions whose topic is one of this plan's objectives, as rows."""
     objective_ids = select(Objective.id).where(Objective.pdp_id == pdp_id)
-    stale = []
-    for lab_session in session.exec(select(LabSession).where(
-            col(LabSession.objective_id).in_(objective_ids))):
-        before = lab_session.topic
-        if lab_queries.shareable_topic(session, lab_session) != before:
-            stale.append(lab_session.id)
-    session.flush()
-    return stale
+    return list(session.exec(select(LabSession).where(
+        col(LabSession.objective_id).in_(objective_ids)).order_by(LabSession.id)))
 
 
 def rewrite_message(session: Session, key: str, text: str, blocks: list | None,
@@ -273,6 +268,13 @@ def outbox_keys_filter(pdp_id: int, objective_ids: list[int]):
         conditions.append(col(OutboxMessage.idempotency_key)
                           .startswith(f"celebrate:objective:{oid}:"))
     return or_(*conditions)
+
+
+def pending_ids(session: Session, pdp_id: int) -> list[int]:
+    """Ids of this plan's messages waiting in the outbox (to send right after a change)."""
+    objective_ids = [o.id for o in objectives_of(session, pdp_id)]
+    return list(session.exec(select(OutboxMessage.id).where(
+        OutboxMessage.status == "pending", outbox_keys_filter(pdp_id, objective_ids))))
 
 
 def pending_messages(session: Session, pdp_id: int, now: datetime) -> list[OutboxMessage]:

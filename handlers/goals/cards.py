@@ -1,0 +1,238 @@
+"""What people read about goals: cards, details, the list, the Home section, and what each
+goal modal opens with. Reads only; who may see what comes from stored data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from bot.rules import goals as rules
+from bot.rules.permissions import Actor, can_create_goal, can_edit_goal, can_take_part
+from handlers.goals import posts
+from handlers.goals.posts import GoalCard
+from handlers.kit import refusals
+from handlers.kit.blocks import escape
+from storage.models import Goal, Member, Milestone, Team
+from storage.queries import goals as gq
+from storage.queries import teams as tq
+from storage.queries.members import get_member, get_or_create_member
+
+
+@dataclass
+class Opening:
+    """What a modal about a goal opens with, or why it does not open."""
+
+    refusal: str | None = None
+    no_team: bool = False  # the channel has no team
+    card: GoalCard | None = None
+    choices: list[tuple[int, str]] = field(default_factory=list)
+    team_id: int | None = None
+    channel: str = ""
+
+
+@dataclass
+class Details:
+    card: GoalCard
+    can_edit: bool
+    can_take_part: bool
+    can_mark_achieved: bool
+    updates: list[dict]
+    extra: list[dict]
+
+
+# ---- reading -------------------------------------------------------------------------------
+
+def load_card(session, goal: Goal, *, team: Team | None = None,
+              milestones: list[Milestone] | None = None) -> GoalCard:
+    """Everything a rendering of `goal` needs, read once (pass what the caller already read)."""
+    team = team or session.get(Team, goal.team_id)
+    milestones = gq.milestones_of(session, goal.id) if milestones is None else milestones
+    participants = gq.participant_ids(session, goal.id)
+    people = gq.members_by_id(session, {goal.owner_id, *participants,
+                                        *(m.done_by_id for m in milestones if m.done_by_id)})
+    slack = lambda mid: people[mid].slack_user_id if mid in people else ""  # noqa: E731
+    return GoalCard(
+        id=goal.id, title=goal.title, metric=goal.metric, baseline=goal.baseline,
+        target=goal.target, current=goal.current_value, unit=goal.unit,
+        due_date=goal.due_date, project=goal.project, status=goal.status,
+        channel_id=team.channel_id, team_name=team.name, owner=slack(goal.owner_id),
+        milestones=[dict(id=m.id, title=m.title, due_date=m.due_date, done_at=m.done_at,
+                         done_by=slack(m.done_by_id) if m.done_by_id else None)
+                    for m in milestones],
+        participants=[slack(p) for p in participants], tz=team.tz)
+
+
+def card_of(session, goal_id: int) -> GoalCard | None:
+    goal = session.get(Goal, goal_id)
+    return load_card(session, goal) if goal is not None else None
+
+
+def stamp_of(goal: Goal) -> tuple:
+    """What a goal's post shows changes only with these."""
+    return (goal.updated_at, goal.status, goal.current_value)
+
+
+def post_now(session, goal_id: int) -> tuple[GoalCard, str, tuple] | None:
+    """The goal's card, its post's ts and its stamp, or None when it has no post (yet)."""
+    goal = session.get(Goal, goal_id, populate_existing=True)
+    if goal is None or not goal.channel_ts:
+        return None
+    return load_card(session, goal), goal.channel_ts, stamp_of(goal)
+
+
+def stamp_now(session, goal_id: int) -> tuple | None:
+    goal = session.get(Goal, goal_id, populate_existing=True)
+    return stamp_of(goal) if goal is not None else None
+
+
+def actor(session, member: Member, team_id: int) -> Actor:
+    return Actor(member_id=member.id, is_admin=member.is_admin,
+                 role=tq.role_in_team(session, team_id, member.id),
+                 is_deleted=member.is_deleted)
+
+
+def team_today(team: Team, now: datetime) -> date:
+    try:
+        return now.astimezone(ZoneInfo(team.tz)).date()
+    except (KeyError, ValueError):
+        return now.astimezone(ZoneInfo("UTC")).date()
+
+
+def milestone_states(milestones: list[Milestone]) -> list[rules.MilestoneState]:
+    return [rules.MilestoneState(m.title, m.due_date, m.done_at is not None) for m in milestones]
+
+
+def same_channel(session, goal: Goal, container: dict) -> bool:
+    """Someone outside the team may read the details of a goal posted in a channel they are
+    reading (the post is public to the channel anyway)."""
+    team = session.get(Team, goal.team_id)
+    return container.get("type") == "message" and container.get("channel_id") == team.channel_id
+
+
+def details(session, goal: Goal, me: Member, sections, *,
+            card: GoalCard | None = None) -> Details:
+    """What `me` sees in the goal's details (`card` when the caller has it already)."""
+    card = card or load_card(session, goal)
+    who = actor(session, me, goal.team_id)
+    updates = [dict(user=m.slack_user_id, value=u.value, note=u.note, at=u.created_at)
+               for u, m in gq.recent_updates(session, goal.id, 8)]
+    extra: list[dict] = []
+    for builder in sections:
+        extra.extend(builder(session, goal, me) or [])
+    return Details(card, can_edit=can_edit_goal(who, owner_id=goal.owner_id),
+                   can_take_part=can_take_part(who),
+                   can_mark_achieved=rules.can_mark_achieved(
+                       status=goal.status, milestones=card.milestone_states(),
+                       baseline=goal.baseline, target=goal.target, current=goal.current_value),
+                   updates=updates, extra=extra)
+
+
+def details_for(session, workspace: str, user: str, goal_id, sections, *,
+                container: dict | None = None, card: GoalCard | None = None
+                ) -> tuple[str | None, Details | None]:
+    """(refusal, details) for `user` opening or refreshing the goal's details."""
+    goal = gq.get_goal(session, workspace, goal_id)
+    if goal is None:
+        return refusals.GOAL_GONE, None
+    me = get_or_create_member(session, workspace, user)
+    if not (can_take_part(actor(session, me, goal.team_id))
+            or same_channel(session, goal, container or {})):
+        return refusals.GOAL_NOT_IN_TEAM, None
+    return None, details(session, goal, me, sections, card=card)
+
+
+def details_of(session, workspace: str, user: str, goal_id: int, sections, *,
+               card: GoalCard | None = None) -> Details | None:
+    """The details shown in an open modal, refreshed after a change (None: nothing to show)."""
+    goal = gq.get_goal(session, workspace, goal_id)
+    me = get_member(session, workspace, user)
+    if goal is None or me is None:
+        return None
+    return details(session, goal, me, sections, card=card)
+
+
+def home_section(session, member: Member, budget: int) -> list[dict]:
+    teams = tq.teams_of_member(session, member.id)
+    if not teams:
+        return []
+    shaped, not_loaded = [], 0
+    for team in teams[:budget]:
+        goals = gq.active_goals(session, team.id)
+        not_loaded += max(0, len(goals) - budget)
+        shaped.append((team.name, team.channel_id,
+                       [(load_card(session, g, team=team),
+                         gq.is_participant(session, g.id, member.id))
+                        for g in goals[:budget]]))
+    for team in teams[budget:]:
+        shaped.append((team.name, team.channel_id, []))
+    return posts.home_goals_section(shaped, budget, not_loaded=not_loaded)
+
+
+def goal_list(session, workspace: str, channel_id: str) -> tuple[Team, list[GoalCard]] | None:
+    team = tq.team_for_channel(session, workspace, channel_id)
+    if team is None:
+        return None
+    return team, [load_card(session, g, team=team) for g in gq.active_goals(session, team.id)]
+
+
+# ---- opening the modals --------------------------------------------------------------------
+
+def new_goal_form(session, workspace: str, user: str, channel_id: str) -> Opening:
+    """`/pact goal new` in a channel: the team to create a goal for, or why not."""
+    team = tq.team_for_channel(session, workspace, channel_id)
+    if team is None:
+        return Opening(no_team=True)
+    me = get_or_create_member(session, workspace, user)
+    if not can_create_goal(actor(session, me, team.id)):
+        leads = " ".join(f"<@{m.slack_user_id}>" for m in tq.team_leads(session, team.id))
+        return Opening(refusal=refusals.goal_create_leads_only(leads))
+    return Opening(team_id=team.id, channel=team.channel_id)
+
+
+def form_team(session, workspace: str, team_id) -> Team | None:
+    """The team a goal form (being typed into) is for, if it still exists here."""
+    return tq.get_team(session, workspace, team_id)
+
+
+def edit_form(session, workspace: str, user: str, goal_id) -> Opening:
+    goal = gq.get_goal(session, workspace, goal_id)
+    if goal is None:
+        return Opening(refusal=refusals.GOAL_GONE)
+    me = get_or_create_member(session, workspace, user)
+    if not can_edit_goal(actor(session, me, goal.team_id), owner_id=goal.owner_id):
+        return Opening(refusal=refusals.GOAL_NOT_ALLOWED_EDIT)
+    if goal.status != "active":
+        return Opening(refusal=refusals.goal_not_editable(escape(goal.title), goal.status))
+    card = load_card(session, goal)
+    return Opening(card=card, team_id=goal.team_id, channel=card.channel_id)
+
+
+def progress_form_in_channel(session, workspace: str, user: str, channel_id: str) -> Opening:
+    """`/pact goal update`: the team's one active goal, or a choice among several."""
+    team = tq.team_for_channel(session, workspace, channel_id)
+    if team is None:
+        return Opening(no_team=True)
+    me = get_or_create_member(session, workspace, user)
+    if not can_take_part(actor(session, me, team.id)):
+        return Opening(refusal=refusals.GOAL_NOT_IN_TEAM)
+    goals = gq.active_goals(session, team.id)
+    if not goals:
+        return Opening(refusal=refusals.goals_none_active(escape(team.name)))
+    if len(goals) == 1:
+        return Opening(card=load_card(session, goals[0], team=team))
+    return Opening(choices=[(g.id, g.title) for g in goals])
+
+
+def progress_form(session, workspace: str, user: str, goal_id) -> Opening:
+    """"Log progress" on a goal's post, list, details or Home."""
+    goal = gq.get_goal(session, workspace, goal_id)
+    if goal is None:
+        return Opening(refusal=refusals.GOAL_GONE)
+    me = get_or_create_member(session, workspace, user)
+    if not can_take_part(actor(session, me, goal.team_id)):
+        return Opening(refusal=refusals.GOAL_NOT_IN_TEAM)
+    if goal.status != "active":
+        return Opening(refusal=refusals.goal_closed_for_progress(escape(goal.title),
+                                                                 goal.status))
+    return Opening(card=load_card(session, goal))

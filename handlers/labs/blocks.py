@@ -1,0 +1,160 @@
+"""Learning-lab posts, DMs and the setup modal (pure builders)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from handlers.kit.blocks import (
+    button,
+    clip,
+    confirm_dialog,
+    context,
+    escape,
+    header,
+    plain,
+    section,
+    slack_datetime,
+    user,
+)
+from handlers.kit.ids import (
+    LAB_DONE,
+    LAB_SETUP_CALLBACK,
+    LAB_SKIP,
+    LAB_SWAP,
+    LAB_SWAP_ACCEPT,
+    LAB_SWAP_CALLBACK,
+    LAB_SWAP_DECLINE,
+)
+
+TBA = "topic to be announced"
+
+
+def _topic(topic: str) -> str:
+    return f"*{escape(clip(topic, 300))}*" if topic else f"_{TBA}_"
+
+
+def announcement(session_id: int, team_name: str, starts_at: datetime, duration: int,
+                 presenter: str | None, topic: str, status: str = "scheduled"
+                 ) -> tuple[str, list[dict]]:
+    who = user(presenter) if presenter else "_nobody yet_"
+    when = slack_datetime(starts_at)
+    lines = [f"*When:* {when} ({duration} min)", f"*Presenter:* {who}",
+             f"*Topic:* {_topic(topic)}"]
+    blocks = [header(f"Learning lab · {clip(team_name, 100)}"), section("\n".join(lines))]
+    if status == "done":
+        blocks.append(context(":white_check_mark: Held. Thank you for sharing!"))
+    else:
+        blocks.append({"type": "actions", "block_id": f"lab_{session_id}", "elements": [
+            button("Skip me this time", LAB_SKIP, str(session_id), confirm=confirm_dialog(
+                "Skip this session?", "The next person in line presents; you keep your turn "
+                "for the following session.", "Skip me")),
+            button("Swap with…", LAB_SWAP, str(session_id)),
+            button("Done", LAB_DONE, str(session_id), style="primary"),
+        ]})
+        blocks.append(context("Only the presenter can skip or swap. Press *Done* after the "
+                              "session to record it on the presenter's plan."))
+    text = (f"Learning lab {starts_at:%Y-%m-%d %H:%M} UTC: "
+            f"{'<@' + presenter + '>' if presenter else 'presenter to be decided'} on "
+            f"{topic or TBA}")
+    return text, blocks
+
+
+def pick_topic_dm(team_name: str, starts_at: datetime) -> tuple[str, list[dict]]:
+    text = (f"You present at the *{escape(team_name)}* learning lab on "
+            f"{slack_datetime(starts_at)}, and the topic is still open.")
+    blocks = [section(text + "\nPick one: type `/pact lab topic <what you'll present>` in the "
+                      "team channel, or share an objective you are working on with your team "
+                      "(visibility *Team*, status *In progress*) and it becomes the topic."),
+              context("Anything in your plan stays as private as you set it.")]
+    return text, blocks
+
+
+def reminder_dm(team_name: str, starts_at: datetime, topic: str, session_id: int
+                ) -> tuple[str, list[dict]]:
+    text = f"Reminder: you present at the {team_name} learning lab tomorrow."
+    blocks = [section(f":mortar_board: Tomorrow you present at the *{escape(team_name)}* "
+                      f"learning lab, {slack_datetime(starts_at)}.\nTopic: {_topic(topic)}"),
+              {"type": "actions", "block_id": f"lab_dm_{session_id}", "elements": [
+                  button("Skip me this time", LAB_SKIP, str(session_id), confirm=confirm_dialog(
+                      "Skip this session?", "The next person in line presents; you keep your "
+                      "turn.", "Skip me"))]}]
+    return text, blocks
+
+
+def followup_dm(team_name: str, topic: str, session_id: int) -> tuple[str, list[dict]]:
+    text = f"How did the {team_name} learning lab go? Press Done to record it."
+    blocks = [section(f"How did your *{escape(team_name)}* learning lab go? Press *Done* to "
+                      f"record it on your plan{' (' + _topic(topic) + ')' if topic else ''}."),
+              {"type": "actions", "block_id": f"lab_followup_{session_id}", "elements": [
+                  button("Done", LAB_DONE, str(session_id), style="primary")]}]
+    return text, blocks
+
+
+def swap_request_dm(asker: str, team_name: str, starts_at: datetime, session_id: int
+                    ) -> tuple[str, list[dict]]:
+    text = f"<@{asker}> asks to swap learning-lab turns with you."
+    blocks = [section(f"{user(asker)} asks to swap turns with you: you would present at the "
+                      f"*{escape(team_name)}* learning lab on {slack_datetime(starts_at)}."),
+              {"type": "actions", "block_id": f"lab_swap_{session_id}", "elements": [
+                  button("Accept swap", LAB_SWAP_ACCEPT, str(session_id), style="primary"),
+                  button("Decline", LAB_SWAP_DECLINE, str(session_id))]}]
+    return text, blocks
+
+
+def upcoming_message(team_name: str, rule_text: str, rows: list[tuple[datetime, str | None,
+                                                                       str]]) -> list[dict]:
+    blocks = [section(f"*Learning lab · {escape(team_name)}*: {escape(rule_text)}")]
+    if not rows:
+        blocks.append(section("No sessions planned."))
+    for when, presenter, topic in rows:
+        who = user(presenter) if presenter else "_to be decided_"
+        blocks.append(section(f"{slack_datetime(when)} · {who} · {_topic(topic)}"))
+    blocks.append(context("Sessions further ahead follow the rotation: everyone presents once "
+                          "before anyone presents twice."))
+    return blocks
+
+
+def setup_modal(*, cadence: str, duration: int, announce_days: int, members: list[str]
+                ) -> dict:
+    """The setup form; the listener seals which team it is for into its metadata."""
+    options = [{"text": plain(f"{m} minutes"), "value": str(m)} for m in (30, 45, 60, 90, 120)]
+    initial = next((o for o in options if o["value"] == str(duration)), options[2])
+    return {
+        "type": "modal", "callback_id": LAB_SETUP_CALLBACK,
+        "title": plain("Learning lab", 24), "submit": plain("Save", 24),
+        "close": plain("Cancel", 24),
+        "blocks": [
+            section("Team members take turns teaching a skill they are developing."),
+            {"type": "input", "block_id": "cadence", "label": plain("When"),
+             "hint": plain("e.g. every second Thursday 15:00, every Monday 9:30 (team time)"),
+             "element": {"type": "plain_text_input", "action_id": "value", "max_length": 100,
+                         "initial_value": cadence,
+                         "placeholder": plain("every second Thursday 15:00", 150)}},
+            {"type": "input", "block_id": "duration", "label": plain("Duration"),
+             "element": {"type": "static_select", "action_id": "value", "options": options,
+                         "initial_option": initial}},
+            {"type": "input", "block_id": "announce", "label": plain("Announce days ahead"),
+             "element": {"type": "number_input", "action_id": "value",
+                         "is_decimal_allowed": False, "min_value": "1", "max_value": "14",
+                         "initial_value": str(announce_days)}},
+            {"type": "input", "block_id": "members", "label": plain("Rotation"),
+             "hint": plain("Leave as is for the whole team (newcomers join automatically)."),
+             "element": {"type": "multi_users_select", "action_id": "value",
+                         **({"initial_users": members[:100]} if members else {})}},
+        ],
+    }
+
+
+def swap_modal() -> dict:
+    """Whom to swap with; the listener seals the session into its metadata."""
+    return {
+        "type": "modal", "callback_id": LAB_SWAP_CALLBACK,
+        "title": plain("Swap turns", 24), "submit": plain("Ask", 24),
+        "close": plain("Cancel", 24),
+        "blocks": [
+            section("Pick a teammate from the rotation. They get a DM and present in your "
+                    "place once they accept; you keep your turn."),
+            {"type": "input", "block_id": "other", "label": plain("Swap with"),
+             "element": {"type": "users_select", "action_id": "value"}},
+        ],
+    }

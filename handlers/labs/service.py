@@ -1,0 +1,399 @@
+"""Learning-lab use cases: (session, acting member, input, now) -> a result saying what to
+refuse, what to send and which announcement to edit. No Slack here."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session
+
+from bot.rules import rotation
+from bot.rules.recurrence import RuleError, describe, next_after, occurrence_of, parse_rule
+from handlers.kit import refusals
+from handlers.kit.blocks import escape, slack_datetime
+from handlers.labs import schedules
+from handlers.labs.blocks import swap_request_dm
+from handlers.labs.sessions import (
+    announce,
+    ask_topic,
+    hand_on,
+    note_in_thread,
+    plan_session,
+    shareable_topic,
+    skip,
+    swap,
+    sync_rotation,
+    update_post,
+)
+from storage.models import Lab, LabSession, Member, Objective, Pdp, Team
+from storage.queries import labs as lq
+from storage.queries import teams as tq
+from storage.queries.members import get_member, get_or_create_member
+from storage.queries.outbox import enqueue
+
+log = logging.getLogger("pact.labs")
+
+__all__ = ["announce", "shareable_topic", "sync_rotation", "update_post"]
+
+
+@dataclass
+class Result:
+    refusal: str = ""  # shown to whoever acted; nothing was changed
+    outbox_ids: list[int] = field(default_factory=list)  # to send now
+    refresh: int | None = None  # the session whose announcement to edit after the commit
+    told: str = ""  # what to tell whoever acted
+    asker: str | None = None  # a swap's asker (Slack id), told of the answer
+
+
+def _allowed_to_lead(session: Session, team: Team, member: Member) -> bool:
+    return tq.is_lead(session, team.id, member.id) or member.is_admin
+
+
+def _ids(*ids: int | None) -> list[int]:
+    return [i for i in ids if i is not None]
+
+
+# ---- setup -----------------------------------------------------------------------------------
+
+@dataclass
+class SetupForm:
+    team_id: int
+    channel_id: str
+    cadence: str
+    duration: int
+    announce_days: int
+    members: list[str]
+
+
+def setup_form(session: Session, workspace_id: str, channel_id: str,
+               user_id: str) -> SetupForm | str:
+    """What the setup form shows for the channel's team, or a refusal."""
+    team = tq.team_for_channel(session, workspace_id, channel_id)
+    if team is None:
+        return refusals.NO_TEAM_HERE
+    member = get_or_create_member(session, workspace_id, user_id)
+    if not _allowed_to_lead(session, team, member):
+        return refusals.LAB_LEADS_ONLY
+    lab = lq.lab_for_team(session, team.id)
+    cadence, members = "every second Thursday 15:00", []
+    if lab is not None:
+        cadence = describe(parse_rule(lab.rule)).replace(" at ", " ")
+        if not lab.rotation_is_team:
+            members = [lq.slack_id(session, s.member_id) for s in lq.seats(session, lab.id)]
+    return SetupForm(team.id, team.channel_id, cadence, lab.duration_minutes if lab else 60,
+                     lab.announce_days if lab else 3, [m for m in members if m] or [
+                         m.slack_user_id for m, _r in tq.team_members(session, team.id)])
+
+
+@dataclass
+class SetupInput:
+    cadence: str
+    duration: int
+    announce_days: int
+    users: list[str]  # Slack ids picked for the rotation
+
+
+def save_setup(session: Session, workspace_id: str, user_id: str, team_id: int,
+               form: SetupInput, now: datetime) -> dict[str, str]:
+    """Save the lab from its form; the inline errors by block id (empty: saved)."""
+    errors = {}
+    try:
+        parse_rule(form.cadence, anchor=now.date())
+    except RuleError as err:
+        errors["cadence"] = str(err)
+    if not 1 <= form.announce_days <= 14:
+        errors["announce"] = refusals.LAB_ANNOUNCE_RANGE
+    team = tq.get_team(session, workspace_id, team_id)
+    if team is None:
+        errors["cadence"] = refusals.LAB_TEAM_GONE
+        return errors
+    member = get_or_create_member(session, workspace_id, user_id)
+    if not _allowed_to_lead(session, team, member):
+        errors["cadence"] = refusals.LAB_LEADS_ONLY
+    in_team = {m.slack_user_id: m.id for m, _r in tq.team_members(session, team.id)}
+    outside = [u for u in form.users if u not in in_team]
+    if outside:
+        errors["members"] = refusals.lab_not_in_team(outside)
+    if not form.users:
+        errors["members"] = refusals.LAB_PICK_SOMEONE
+    if errors:
+        return errors
+    everyone = set(in_team) == set(form.users)
+    save_lab(session, team, rule_text=form.cadence, duration=form.duration,
+             announce_days=form.announce_days,
+             chosen=None if everyone else [in_team[u] for u in form.users],
+             actor=user_id, now=now)
+    return {}
+
+
+def save_lab(session: Session, team: Team, *, rule_text: str, duration: int,
+             announce_days: int, chosen: list[int] | None, actor: str,
+             now: datetime) -> tuple[Lab, list[int]]:
+    """Create or change the team's lab, its rotation and schedules. When the first session is
+    closer than the announcement lead time, it is announced right away."""
+    rule = parse_rule(rule_text, anchor=now.astimezone(ZoneInfo(team.tz)).date())
+    lab = lq.lab_for_team(session, team.id)
+    if lab is None:
+        lab = Lab(team_id=team.id, rule=str(rule), created_by=actor)
+    elif lab.rule != str(rule):
+        # Sessions planned under the old rhythm are called off; their presenters keep turns.
+        for old in lq.pending_sessions(session, lab.id, now):
+            if next_after(rule, team.tz, old.starts_at - timedelta(seconds=1)) != old.starts_at:
+                lq.set_status(session, old, "cancelled")
+                if old.presenter_id:
+                    lq.save_seats(session, lab.id, rotation.give_back(
+                        lq.seats(session, lab.id), old.presenter_id))
+    lab.rule, lab.duration_minutes, lab.announce_days = str(rule), duration, announce_days
+    lab.rotation_is_team = chosen is None
+    lab.updated_at = now
+    session.add(lab)
+    session.flush()
+    sync_rotation(session, lab, chosen)
+    ids: list[int] = []
+    first = next_after(rule, team.tz, now)
+    if first is not None and not lq.pending_sessions(session, lab.id, now):
+        shifted = next_after(rule.shifted(announce_days), team.tz, now)
+        if shifted is None or occurrence_of(rule.shifted(announce_days), team.tz,
+                                            shifted) != first:
+            lab_session = plan_session(session, lab, first, now)
+            if lab_session is not None:
+                ids = announce(session, lab, team, lab_session, now)
+    schedules.lab_schedules(session, lab, team, now)
+    return lab, ids
+
+
+@dataclass
+class SetupDone:
+    channel_id: str
+    summary: str
+    first_at: datetime | None
+    first_presenter: str | None
+    outbox_ids: list[int]
+
+
+def setup_done(session: Session, workspace_id: str, team_id: int,
+               now: datetime) -> SetupDone | None:
+    """After a save: what to tell the lead, and the announcement and topic DMs to send now."""
+    team = tq.get_team(session, workspace_id, team_id)
+    lab = lq.lab_for_team(session, team.id) if team else None
+    if lab is None:
+        return None
+    keys = [f"lab_announce:{s.id}" for s in lq.pending_sessions(session, lab.id, now)]
+    rows = projected(session, lab, team, now, count=1)
+    summary = (f"Learning lab set: {describe(parse_rule(lab.rule))} ({team.tz}), "
+               f"{lab.duration_minutes} min, announced {lab.announce_days} day(s) ahead.")
+    ids = [*lq.pending_message_ids(session, keys=keys),
+           *lq.pending_message_ids(session, key_like="lab_topic:%")]
+    return SetupDone(team.channel_id, summary, rows[0][0] if rows else None,
+                     lq.slack_id(session, rows[0][1]) if rows else None, ids)
+
+
+# ---- listing and topics ----------------------------------------------------------------------
+
+def projected(session: Session, lab: Lab, team: Team, now: datetime,
+              count: int = 4) -> list[tuple[datetime, int | None, LabSession | None]]:
+    """The next `count` sessions: planned ones as stored, later ones with who is next in line."""
+    rule = parse_rule(lab.rule)
+    planned = {s.starts_at: s for s in lq.pending_sessions(session, lab.id, now)}
+    line = rotation.upcoming(lq.seats(session, lab.id), count)
+    out = []
+    cursor = now
+    while len(out) < count:
+        when = next_after(rule, team.tz, cursor)
+        if when is None:
+            break
+        cursor = when
+        stored = planned.get(when)
+        if stored is not None:
+            out.append((when, stored.presenter_id, stored))
+        else:
+            out.append((when, line.pop(0) if line else None, None))
+    return out
+
+
+@dataclass
+class Upcoming:
+    team_name: str
+    rule_text: str
+    rows: list[tuple[datetime, str | None, str]]  # when, presenter's Slack id, topic
+
+
+def upcoming(session: Session, workspace_id: str, channel_id: str,
+             now: datetime) -> Upcoming | str:
+    """The next sessions of the channel's team's lab, or a refusal."""
+    team = tq.team_for_channel(session, workspace_id, channel_id)
+    if team is None:
+        return refusals.NO_TEAM_HERE
+    lab = lq.lab_for_team(session, team.id)
+    if lab is None:
+        return refusals.LAB_NONE_YET
+    sync_rotation(session, lab)  # people deactivated or gone drop out of the line
+    rows = [(when, lq.slack_id(session, who),
+             shareable_topic(session, stored) if stored else "")
+            for when, who, stored in projected(session, lab, team, now)]
+    return Upcoming(team.name, describe(parse_rule(lab.rule)), rows)
+
+
+def set_topic(session: Session, workspace_id: str, channel_id: str, user_id: str, topic: str,
+              now: datetime) -> tuple[LabSession | None, str]:
+    """The person's next session in this channel's lab gets `topic`; or a refusal."""
+    team = tq.team_for_channel(session, workspace_id, channel_id)
+    lab = lq.lab_for_team(session, team.id) if team else None
+    member = get_member(session, workspace_id, user_id)
+    mine = [s for s in lq.pending_sessions(session, lab.id, now)
+            if member and s.presenter_id == member.id] if lab else []
+    if not mine:
+        return None, refusals.LAB_NO_SESSION_OF_YOURS
+    lq.set_topic(session, mine[0], topic, None)
+    return mine[0], ""
+
+
+# ---- session buttons -------------------------------------------------------------------------
+
+def _load(session: Session, workspace_id: str, user_id: str, session_id: int):
+    lab_session, lab, team = lq.session_with_lab(session, session_id)
+    if team is None or team.workspace_id != workspace_id:
+        return None, None, None, None
+    return lab_session, lab, team, get_or_create_member(session, workspace_id, user_id)
+
+
+def _open(lab_session: LabSession | None, now: datetime) -> bool:
+    return lab_session is not None and lab_session.status == "scheduled" \
+        and lab_session.starts_at > now
+
+
+def skip_turn(session: Session, workspace_id: str, user_id: str, session_id: int,
+              now: datetime) -> Result:
+    """The presenter passes this time; the next in line presents."""
+    lab_session, lab, team, member = _load(session, workspace_id, user_id, session_id)
+    if not _open(lab_session, now):
+        return Result(refusal=refusals.LAB_SESSION_CLOSED)
+    if lab_session.presenter_id != member.id:
+        return Result(refusal=refusals.LAB_SKIP_PRESENTER_ONLY)
+    replacement = skip(session, lab, lab_session, now)
+    if replacement is None:
+        return Result(refusal=refusals.LAB_NOBODY_ELSE)
+    new = lq.slack_id(session, replacement)
+    note = note_in_thread(session, team, lab_session,
+                          f"<@{user_id}> skips this time; <@{new}> presents instead. "
+                          f"<@{user_id}> keeps their turn for the next session.",
+                          f"lab_skip:{lab_session.id}:{member.id}")
+    return Result(outbox_ids=_ids(note, ask_topic(session, team, lab_session)),
+                  refresh=lab_session.id,
+                  told=f"Done: <@{new}> presents this time; you keep your turn.")
+
+
+def request_swap(session: Session, workspace_id: str, user_id: str, session_id: int,
+                 other: str | None, now: datetime) -> Result:
+    """The presenter asks `other` (a Slack id) to take this session; they are asked by DM."""
+    lab_session, lab, team, me = _load(session, workspace_id, user_id, session_id)
+    if not _open(lab_session, now):
+        return Result(refusal=refusals.LAB_SESSION_CLOSED)
+    them = get_member(session, workspace_id, other) if other else None
+    seats = {s.member_id for s in lq.seats(session, lab.id)}
+    if lab_session.presenter_id != me.id:
+        return Result(refusal=refusals.LAB_SWAP_PRESENTER_ONLY)
+    if them is None or them.id not in seats or them.is_deleted:
+        return Result(refusal=refusals.LAB_SWAP_PICK_IN_ROTATION)
+    if them.id == me.id:
+        return Result(refusal=refusals.LAB_SWAP_PICK_OTHER)
+    lq.set_swap_with(session, lab_session, them.id)
+    text, blocks = swap_request_dm(user_id, team.name, lab_session.starts_at, lab_session.id)
+    return Result(outbox_ids=_ids(enqueue(
+        session, workspace_id=workspace_id,
+        key=f"lab_swap:{lab_session.id}:{them.id}:{now:%Y%m%d%H%M%S}", channel=other,
+        text=text, blocks=blocks, kind="lab_swap")))
+
+
+def pending_swap_requests(session: Session, session_id: int) -> list[int]:
+    return lq.pending_message_ids(session, key_like=f"lab_swap:{session_id}:%")
+
+
+def answer_swap(session: Session, workspace_id: str, user_id: str, session_id: int,
+                accepted: bool, now: datetime) -> Result:
+    """The one asked accepts (they present, the asker keeps their turn) or declines."""
+    lab_session, lab, team, member = _load(session, workspace_id, user_id, session_id)
+    if not _open(lab_session, now) or lab_session.swap_with_id != member.id:
+        return Result(refusal=refusals.LAB_SWAP_CLOSED)
+    asker = lq.slack_id(session, lab_session.presenter_id)
+    if not accepted:
+        lq.set_swap_with(session, lab_session, None)
+        return Result(asker=asker)
+    swap(session, lab, lab_session, member.id, now)
+    note = note_in_thread(session, team, lab_session,
+                          f"<@{user_id}> swapped turns with <@{asker}> and presents this "
+                          "session.", f"lab_swapped:{lab_session.id}:{member.id}")
+    return Result(outbox_ids=_ids(note, ask_topic(session, team, lab_session)),
+                  refresh=lab_session.id, asker=asker)
+
+
+def mark_done(session: Session, workspace_id: str, user_id: str, session_id: int,
+              now: datetime, emit: Callable[..., None]) -> Result:
+    """The session was held: recorded as progress on the presenter's objective, if any
+    (`emit("pdp_saved", session, pdp)` keeps the plan's schedules in step)."""
+    lab_session, _lab, team, member = _load(session, workspace_id, user_id, session_id)
+    if lab_session is None:
+        return Result(refusal=refusals.LAB_SESSION_GONE)
+    if lab_session.status == "done":
+        return Result(refusal=refusals.LAB_ALREADY_HELD)
+    presenter = lab_session.presenter_id == member.id
+    if not presenter and not _allowed_to_lead(session, team, member):
+        return Result(refusal=refusals.LAB_DONE_NOT_ALLOWED)
+    if now < lab_session.starts_at:
+        return Result(refusal=refusals.lab_not_started(slack_datetime(lab_session.starts_at)))
+    lq.mark_held(session, lab_session, now)
+    objective = session.get(Objective, lab_session.objective_id) \
+        if lab_session.objective_id else None
+    recorded = ""
+    if objective is not None and lab_session.presenter_id:
+        lq.record_presented(session, objective, lab_session.presenter_id,
+                            lab_session.topic or objective.title, now)
+        emit("pdp_saved", session, session.get(Pdp, objective.pdp_id))
+        recorded = (f" Recorded on your objective “{escape(objective.title)}”." if presenter
+                    else " Recorded on the presenter's objective.")
+    return Result(refresh=lab_session.id, told=f"Learning lab marked done.{recorded}")
+
+
+# ---- people leaving ----------------------------------------------------------------------------
+
+def member_left(session: Session, team: Team, member: Member, now: datetime) -> list[int]:
+    """Someone left the team: the sessions they were to present go to the next in line; each
+    announcement is edited in place and says so in its thread. Returns the messages."""
+    lab = lq.lab_for_team(session, team.id)
+    ids: list[int | None] = []
+    for lab_session in hand_on(session, team, member, now):
+        presenter = lq.slack_id(session, lab_session.presenter_id)
+        text = (f"Change of presenter: <@{presenter}> presents this session now."
+                if presenter else "The presenter left the team; nobody else is in the "
+                "rotation yet.")
+        ids += [update_post(session, lab, team, lab_session, now),
+                note_in_thread(session, team, lab_session, text,
+                               f"lab_change:{lab_session.id}:{presenter}:{now:%Y%m%d%H%M}"),
+                ask_topic(session, team, lab_session)]
+    return _ids(*ids)
+
+
+def replace_if_gone(session: Session, team: Team, lab: Lab, lab_session: LabSession,
+                    now: datetime) -> list[int]:
+    """The presenter was deactivated in Slack (or left the team without Pact hearing of it)
+    since the session was planned: they drop out of the rotation and the next person in line
+    presents; the announcement shows it and its thread says so. Returns the messages."""
+    member = session.get(Member, lab_session.presenter_id) if lab_session.presenter_id else None
+    if member is None or member.id in set(lq.eligible_members(session, team.id)):
+        return []
+    log.info("lab session %s: presenter %s is gone; the next person in line presents",
+             lab_session.id, member.id)
+    hand_on(session, team, member, now)
+    session.refresh(lab_session)
+    presenter = lq.slack_id(session, lab_session.presenter_id)
+    note = (f"Change of presenter: <@{presenter}> presents this session now."
+            if presenter else "The presenter is no longer in the team, and nobody else "
+            "is in the rotation yet.")
+    return _ids(update_post(session, lab, team, lab_session, now),
+                note_in_thread(session, team, lab_session, note,
+                               f"lab_change:{lab_session.id}:{presenter}", now),
+                ask_topic(session, team, lab_session, now) if presenter else None)

@@ -1,0 +1,16 @@
+"""Slack tells Pact when a profile changes (timezone, name, deactivation): store it."""
+
+from __future__ import annotations
+
+from storage.engine import session_scope
+from storage.queries.members import upsert_member_from_slack
+
+
+def on_user_change(event, context, logger, services) -> None:
+    user = event.get("user") or {}
+    team_id = user.get("team_id") or context.team_id
+    if not user.get("id") or not team_id:
+        return
+    with session_scope(services.engine) as session:
+        upsert_member_from_slack(session, team_id, user)
+    logger.info("refreshed member %s after user_change", user["id"])

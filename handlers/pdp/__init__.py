@@ -1,0 +1,64 @@
+"""Personal development plans: `/pact pdp`, its modals, manager reviews, export and delete."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from handlers.kit import ids
+from handlers.pdp import commands, listeners, review_listeners, surfaces
+from handlers.pdp.service import KINDS
+from storage.types import utcnow
+
+__all__ = ["KINDS", "register"]
+
+
+def _home_section(session, member, budget):
+    return surfaces.home_section(session, member, budget, utcnow())
+
+
+def register(app, services) -> None:
+    add = services.commands.add
+    add("pdp", "Open your development plan, or see what someone shares with you.",
+        usage="pdp [@someone]", takes_args=True, later=commands.pdp_later,
+        examples=("pdp", "pdp @bob"))(commands.pdp_command)
+    add("pdp reports", "Your reports' plans: what each shares with you, reviews due.",
+        examples=("pdp reports",))(commands.pdp_reports)
+    add("pdp export", "Send yourself your whole plan and its history as files.",
+        later=commands.export_later, examples=("pdp export",))(commands.pdp_export)
+    add("pdp delete", "Delete your development plan and all its history.",
+        examples=("pdp delete",))(commands.pdp_delete)
+    app.action(ids.PDP_DELETE_CONFIRMED)(
+        ack=commands.ack_only, lazy=[partial(commands.delete_confirmed, services=services)])
+
+    app.action(ids.PDP_OPEN)(partial(listeners.on_open, services=services))
+    app.action(ids.PDP_EDIT_PLAN)(partial(listeners.on_edit_plan, services=services))
+    app.action(ids.PDP_HISTORY)(partial(listeners.on_history, services=services))
+    app.action(ids.PDP_ADD_OBJECTIVE)(partial(listeners.on_add_objective, services=services))
+    app.action(ids.PDP_EDIT_OBJECTIVE)(partial(listeners.on_edit_objective, services=services))
+    app.action(ids.PDP_LOG_PROGRESS)(partial(listeners.on_log_progress, services=services))
+    app.action(ids.PDP_OBJECTIVE_FROM_GOAL)(
+        partial(listeners.on_objective_from_goal, services=services))
+    app.view(ids.PDP_PLAN_FORM)(ack=partial(listeners.plan_submit, services=services),
+                                lazy=[partial(listeners.plan_after, services=services)])
+    app.view(ids.PDP_OBJECTIVE_FORM)(
+        ack=partial(listeners.objective_submit, services=services),
+        lazy=[partial(listeners.objective_after, services=services)])
+    app.view(ids.PDP_PROGRESS_FORM)(
+        ack=partial(listeners.progress_submit, services=services),
+        lazy=[partial(listeners.objective_after, services=services)])
+
+    app.action(ids.PDP_REQUEST_REVIEW)(
+        ack=commands.ack_only, lazy=[partial(review_listeners.request_review, services=services)])
+    app.action(ids.PDP_VIEW_REPORT)(partial(review_listeners.on_view_report, services=services))
+    app.action(ids.PDP_REVIEW_COMMENT)(partial(review_listeners.on_comment, services=services))
+    app.view(ids.PDP_COMMENT_FORM)(
+        ack=partial(review_listeners.comment_submit, services=services),
+        lazy=[partial(review_listeners.comment_after, services=services)])
+    app.action(ids.PDP_REVIEW_APPROVE)(
+        ack=partial(review_listeners.on_approve, services=services),
+        lazy=[partial(review_listeners.approve_after, services=services)])
+
+    services.add_home_section(40, "pdp_reviews", surfaces.manager_home_section)
+    services.add_home_section(120, "pdp", _home_section)
+    services.add_home_section(210, "pdp_goals", surfaces.goals_home_section)
+    services.goal_sections.append(surfaces.goal_section)

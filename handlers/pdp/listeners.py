@@ -1,0 +1,402 @@
+"""Development plans at Slack's edge: the owner's buttons and forms.
+
+Each listener reads the payload with the kit's readers, calls a use case (service.py) and
+answers. Ids in buttons and sealed metadata only select; who acts is the verified clicker.
+Log lines carry ids, never what people wrote.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from slack_sdk.errors import SlackApiError
+
+from bot.errors import reported
+from bot.rules import pdp as rules
+from handlers.kit import ids, refusals
+from handlers.kit.forms import Form
+from handlers.kit.metadata import attach, metadata_key, read_metadata
+from handlers.kit.payload import Interaction, int_id, read_interaction
+from handlers.kit.replies import open_modal
+from handlers.pdp import forms, notices, service, surfaces, views
+from storage.engine import session_scope
+from storage.queries import pdp as q
+from storage.queries.members import get_or_create_member
+from storage.types import utcnow
+
+log = logging.getLogger("pact.pdp")
+
+
+# ---- what every listener shares ------------------------------------------------------------
+
+
+def sealed(services, view: dict, data: dict) -> dict:
+    return attach(view, data, metadata_key(services.settings))
+
+
+def metadata(services, view: dict) -> dict | None:
+    """The sealed metadata of the submitted view, or None when Pact did not write it."""
+    return read_metadata(view, metadata_key(services.settings))
+
+
+def stale(title: str) -> dict:
+    return views.info_modal(title, refusals.STALE)
+
+
+def summary(services, session, pdp, owner, *, notice: str | None = None) -> dict:
+    return sealed(services, views.summary_modal(surfaces.own_view(session, pdp, owner),
+                                                utcnow(), notice=notice), {"pdp": pdp.id})
+
+
+def summary_id(i: Interaction, meta: dict | None) -> str | None:
+    """The plan summary a form was pushed over, to refresh after saving. Only a view under the
+    submitted one in the same stack counts, whatever the form's metadata claims."""
+    wanted = (meta or {}).get("summary")
+    return wanted if wanted and wanted in (i.view.get("previous_view_id"),
+                                           i.view.get("root_view_id")) else None
+
+
+def saved(services, session, pdp) -> None:
+    """Other features follow the plan (its nudges and review reminders), in this transaction."""
+    services.emit("pdp_saved", session, pdp)
+
+
+def refresh_lab_posts(services, client, lab_session_ids: list[int]) -> None:
+    """Lab announcements whose topic came from a plan, shown again as the team may see it."""
+    for lab_session_id in lab_session_ids:
+        with session_scope(services.engine) as session:
+            found = notices.lab_announcement(session, lab_session_id)
+        if found is None or not found[1]:
+            continue
+        channel, ts, text, blocks = found
+        try:
+            client.chat_update(channel=channel, ts=ts, text=text, blocks=blocks)
+        except SlackApiError as err:
+            log.warning("could not update the lab post of session %s: %s", lab_session_id,
+                        err.response.get("error"))
+
+
+def after_change(services, client, team_id: str, user_ids: list[str], pdp_id: int | None,
+                 summary_view_id: str | None = None, owner_user: str | None = None) -> None:
+    """Lazy work after a change: send what was decided, refresh the summary and Homes."""
+    ids: list[int] = []
+    view = None
+    if pdp_id is not None:
+        with session_scope(services.engine) as session:
+            ids = q.pending_ids(session, pdp_id)
+            pdp, owner = service.plan_and_owner(session, pdp_id)
+            if summary_view_id and owner is not None and owner.slack_user_id == owner_user:
+                view = summary(services, session, pdp, owner)
+    if ids:
+        services.send_now(client, ids)
+    if view is not None:
+        try:
+            client.views_update(view_id=summary_view_id, view=view)
+        except SlackApiError as err:  # the person closed the modal meanwhile
+            log.info("plan summary %s not updated: %s", summary_view_id,
+                     err.response.get("error"))
+    for user in dict.fromkeys(u for u in user_ids if u):
+        services.refresh_home(client, team_id, user)
+
+
+def open_plan(services, client, trigger_id: str, team_id: str, user_id: str, *,
+              push: bool = False) -> None:
+    """The person's own plan: its summary, or the form that creates it."""
+    with session_scope(services.engine) as session:
+        member = get_or_create_member(session, team_id, user_id)
+        pdp = q.get_plan(session, member.id)
+        if pdp is None:
+            view = sealed(services, forms.plan_form(None), {"mode": "create"})
+        else:
+            view = summary(services, session, pdp, member)
+    if push:
+        client.views_push(trigger_id=trigger_id, view=view)
+    else:
+        client.views_open(trigger_id=trigger_id, view=view)
+
+
+# ---- buttons that open or push modals ------------------------------------------------------
+
+
+def on_open(ack, body, client, services) -> None:
+    """A plan id in the button (a review reminder): the clicker's report's plan opens for its
+    manager; anyone else gets their own plan."""
+    ack()
+    i = read_interaction(body)
+    if i is None:
+        return
+    report = None
+    if i.value_id is not None:
+        with session_scope(services.engine) as session:
+            managed = service.managed_plan(session, i.workspace_id, i.user_id, i.value_id)
+            if managed is not None:
+                report = surfaces.report_modal(session, managed[1], managed[0], utcnow())
+    if report is not None:
+        open_modal(client, body, report)
+        return
+    open_plan(services, client, i.trigger_id, i.workspace_id, i.user_id, push=i.in_modal)
+
+
+def on_edit_plan(ack, body, client, services) -> None:
+    ack()
+    i = read_interaction(body)
+    if i is None:
+        return
+    meta = metadata(services, i.view)
+    pdp_id = int_id((meta or {}).get("pdp"))
+    if pdp_id is None:
+        client.views_push(trigger_id=i.trigger_id, view=stale("Development plan"))
+        return
+    with session_scope(services.engine) as session:
+        member, pdp = service.owned_plan(session, i.workspace_id, i.user_id, pdp_id)
+        if pdp is None:
+            view = views.info_modal("Development plan", refusals.PLAN_NOT_YOURS)
+        else:
+            view = sealed(services, forms.plan_form(surfaces.own_view(session, pdp, member)),
+                          {"mode": "edit", "pdp": pdp.id, "summary": i.view_id})
+    client.views_push(trigger_id=i.trigger_id, view=view)
+
+
+def on_history(ack, body, client, services) -> None:
+    ack()
+    i = read_interaction(body)
+    if i is None:
+        return
+    with session_scope(services.engine) as session:
+        member, pdp = service.owned_plan(session, i.workspace_id, i.user_id)
+        view = views.history_modal(surfaces.own_view(session, pdp, member)) if pdp \
+            else views.info_modal("Plan history", refusals.PLAN_NOT_YOURS)
+    open_modal(client, body, view)
+
+
+def _objective_metadata(i: Interaction, **extra) -> dict:
+    data = dict(extra)
+    if i.in_modal and i.view.get("callback_id") == ids.PDP_SUMMARY:
+        data["summary"] = i.view_id
+    return data
+
+
+def on_add_objective(ack, body, client, services) -> None:
+    ack()
+    i = read_interaction(body)
+    if i is None:
+        return
+    with session_scope(services.engine) as session:
+        member, pdp = service.owned_plan(session, i.workspace_id, i.user_id)
+        if pdp is None:
+            view = views.info_modal("New objective", refusals.PLAN_NOT_YOURS)
+        elif q.open_objective_count(session, pdp.id) >= rules.MAX_OPEN_OBJECTIVES:
+            view = views.info_modal("New objective",
+                                    refusals.plan_objectives_full(rules.MAX_OPEN_OBJECTIVES))
+        else:
+            view = sealed(services, forms.objective_form(
+                None, service.goal_choices(session, member.id)), _objective_metadata(i))
+    open_modal(client, body, view)
+
+
+def on_edit_objective(ack, body, client, services) -> None:
+    ack()
+    i = read_interaction(body)
+    if i is None:
+        return
+    oid = i.value_id
+    with session_scope(services.engine) as session:
+        owned = service.owned_objective(session, i.workspace_id, i.user_id, oid)
+        if oid is None:
+            view = stale("Edit objective")
+        elif owned is None:
+            log.warning("refused editing objective %s for %s", oid, i.user_id)
+            view = views.info_modal("Edit objective", refusals.PLAN_NOT_YOURS)
+        else:
+            member, pdp, objective = owned
+            view = sealed(services, forms.objective_form(
+                service.objective_facts(session, pdp, objective.id),
+                service.goal_choices(session, member.id)),
+                _objective_metadata(i, objective=oid))
+    open_modal(client, body, view)
+
+
+def on_log_progress(ack, body, client, services) -> None:
+    ack()
+    i = read_interaction(body)
+    if i is None:
+        return
+    oid = i.value_id
+    with session_scope(services.engine) as session:
+        owned = service.owned_objective(session, i.workspace_id, i.user_id, oid)
+        if oid is None:
+            view = stale("Log progress")
+        elif owned is None:
+            log.warning("refused progress on objective %s for %s", oid, i.user_id)
+            view = views.info_modal("Log progress", refusals.PLAN_PROGRESS_OWNER_ONLY)
+        else:
+            _, pdp, objective = owned
+            view = sealed(services, forms.progress_form(
+                service.objective_facts(session, pdp, objective.id)),
+                _objective_metadata(i, objective=oid))
+    open_modal(client, body, view)
+
+
+def on_objective_from_goal(ack, body, client, services) -> None:
+    ack()
+    i = read_interaction(body)
+    if i is None:
+        return
+    with session_scope(services.engine) as session:
+        member = get_or_create_member(session, i.workspace_id, i.user_id)
+        goal = q.linkable_goal(session, i.value_id, member.id) if i.value_id else None
+        if goal is None:
+            view = views.info_modal("New objective", refusals.PLAN_GOAL_NOT_LINKABLE)
+        else:
+            view = sealed(services, forms.objective_form(
+                None, service.goal_choices(session, member.id),
+                prefill=service.objective_prefill(goal, utcnow().date())), {"goal": goal.id})
+    open_modal(client, body, view)
+
+
+# ---- the plan form ---------------------------------------------------------------------------
+
+
+def _plan_input(form: Form) -> rules.PlanInput:
+    return rules.PlanInput(
+        aspiration=form.text("aspiration", multiline=True),
+        aspiration_visibility=form.choice("aspiration_visibility") or "private",
+        skill_gaps=form.text("skill_gaps", multiline=True),
+        skill_gaps_visibility=form.choice("skill_gaps_visibility") or "private",
+        manager_user=form.user("manager") or None,
+        cadence_months=int_id(form.choice("cadence")) or 0)
+
+
+def plan_submit(ack, body, services) -> None:
+    i = read_interaction(body)
+    meta = metadata(services, i.view) if i else None
+    editing = int_id(meta.get("pdp")) if meta and meta.get("mode") == "edit" else None
+    if i is None or meta is None or (meta.get("mode") == "edit" and editing is None):
+        ack(response_action="update", view=stale("Development plan"))
+        return
+    new = _plan_input(Form(i.view))
+    errors = rules.validate_plan(new, owner_user=i.user_id)
+    if errors:
+        ack(response_action="errors", errors=errors)
+        return
+    with session_scope(services.engine) as session:
+        result = service.save_plan(session, i.workspace_id, i.user_id, new, editing=editing,
+                                   now=utcnow())
+        if result.refusal:
+            ack(response_action="update",
+                view=views.info_modal("Development plan", result.refusal))
+            return
+        if result.changed:
+            saved(services, session, result.pdp)
+        view = summary(services, session, result.pdp, result.member, notice=(
+            "✅ Your plan is created. Add your first objective: a skill to build and the "
+            "actions that build it.")) if result.created else None
+    if view is not None:
+        ack(response_action="update", view=view)
+    else:
+        ack()
+
+
+def plan_after(body, client, services) -> None:
+    i = read_interaction(body)
+    if i is None:
+        return
+
+    def work():
+        with session_scope(services.engine) as session:
+            _, pdp = service.owned_plan(session, i.workspace_id, i.user_id)
+            manager_user = service.slack_user(session, pdp.manager_id) if pdp else ""
+        if pdp is None:
+            return
+        after_change(services, client, i.workspace_id, [i.user_id, manager_user], pdp.id,
+                     summary_id(i, metadata(services, i.view)), i.user_id)
+
+    reported(work, body, client)
+
+
+# ---- the objective and progress forms ---------------------------------------------------------
+
+
+def _objective_draft(form: Form) -> service.ObjectiveDraft | None:
+    """What the objective form carried; None when its date is no real date."""
+    progress, progress_error = (0, None)
+    if "progress" in form:
+        progress, progress_error = rules.parse_progress(form.raw("progress"))
+    goal_choice = form.choice("goal")
+    target = form.date("target_date")
+    if target is None and form.raw("target_date"):
+        return None
+    return service.ObjectiveDraft(
+        title=form.text("title"), skill=form.text("skill"),
+        actions=form.text("actions", multiline=True), target_date=target,
+        goal_id=int_id(goal_choice) if goal_choice and goal_choice != "none" else None,
+        status=form.choice("status"), progress=progress,
+        visibility=form.choice("visibility") or "private",
+        errors={"progress": progress_error} if progress_error else {})
+
+
+def objective_submit(ack, body, context, services) -> None:
+    i = read_interaction(body)
+    meta = metadata(services, i.view) if i else None
+    oid = int_id(meta.get("objective")) if meta and "objective" in meta else None
+    if i is None or meta is None or ("objective" in meta and oid is None):
+        ack(response_action="update", view=stale("Edit objective"))
+        return
+    draft = _objective_draft(Form(i.view))
+    if draft is None:
+        ack(response_action="errors", errors={"target_date": "Pick a date."})
+        return
+    with session_scope(services.engine) as session:
+        result = service.save_objective(session, i.workspace_id, i.user_id, oid, draft,
+                                        utcnow())
+        if result.refusal:
+            ack(response_action="update",
+                view=views.info_modal("Edit objective", result.refusal))
+            return
+        if result.errors:
+            ack(response_action="errors", errors=result.errors)
+            return
+        context["pdp_lab_posts"] = result.lab_posts
+        saved(services, session, result.pdp)
+    ack()
+
+
+def progress_submit(ack, body, services) -> None:
+    i = read_interaction(body)
+    meta = metadata(services, i.view) if i else None
+    oid = int_id((meta or {}).get("objective"))
+    if i is None or oid is None:
+        ack(response_action="update", view=stale("Log progress"))
+        return
+    form = Form(i.view)
+    progress, error = rules.parse_progress(form.raw("progress"))
+    with session_scope(services.engine) as session:
+        result = service.log_progress(session, i.workspace_id, i.user_id, oid, progress,
+                                      form.text("note", multiline=True),
+                                      {"progress": error} if error else {}, utcnow())
+        if result.refusal:
+            ack(response_action="update", view=views.info_modal("Log progress",
+                                                                result.refusal))
+            return
+        if result.errors:
+            ack(response_action="errors", errors=result.errors)
+            return
+        saved(services, session, result.pdp)
+    ack()
+
+
+def objective_after(body, client, context, services) -> None:
+    i = read_interaction(body)
+    if i is None:
+        return
+
+    def work():
+        with session_scope(services.engine) as session:
+            _, pdp = service.owned_plan(session, i.workspace_id, i.user_id)
+            pdp_id = pdp.id if pdp is not None else None
+        refresh_lab_posts(services, client, context.get("pdp_lab_posts") or [])
+        if pdp_id is not None:
+            after_change(services, client, i.workspace_id, [i.user_id], pdp_id,
+                         summary_id(i, metadata(services, i.view)), i.user_id)
+
+    reported(work, body, client)

@@ -1,0 +1,26 @@
+"""The rhythm Pact keeps by itself: weekly check-ins, milestone reminders, review nudges, and
+what happens when a team's channel refuses a post."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from handlers.kit import ids
+from handlers.rhythm import listeners, schedules
+from handlers.rhythm.jobs import KINDS
+from handlers.rhythm.service import channel_trouble
+from storage.types import utcnow
+
+__all__ = ["KINDS", "channel_trouble", "register"]
+
+
+def register(app, services) -> None:
+    services.on("team_saved", lambda session, team: schedules.sync_team(session, team, utcnow()))
+    services.on("goal_saved", lambda session, goal: schedules.sync_goal(session, goal, utcnow()))
+    services.on("pdp_saved", lambda session, pdp: schedules.sync_pdp(session, pdp, utcnow()))
+    app.action(ids.CHECKIN_STUCK)(ack=listeners.ack_only,
+                                  lazy=[partial(listeners.stuck, services=services)])
+    app.action(ids.NUDGE_SNOOZE)(ack=listeners.ack_only,
+                                 lazy=[partial(listeners.snooze, services=services)])
+    app.action(ids.RHYTHM_RESUME)(ack=listeners.ack_only,
+                                  lazy=[partial(listeners.resume, services=services)])

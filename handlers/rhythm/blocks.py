@@ -1,0 +1,183 @@
+"""The rhythm's messages: check-in posts, milestone reminders, "I'm stuck", channel-trouble
+DMs and the daily nudge DM (pure builders)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from bot.rules.goals import progress_fraction
+from bot.rules.nudges import Item
+from handlers.kit.blocks import (
+    button,
+    clip,
+    context,
+    escape,
+    progress_bar,
+    section,
+    slack_date,
+    user,
+)
+from handlers.kit.ids import (
+    CHECKIN_STUCK,
+    GOAL_LOG_PROGRESS,
+    MILESTONE_MARK_DONE,
+    NUDGE_SNOOZE,
+    PDP_LOG_PROGRESS,
+    PDP_OPEN,
+    RHYTHM_RESUME,
+)
+
+
+@dataclass(frozen=True)
+class GoalFacts:
+    id: int
+    title: str
+    metric: str
+    baseline: float
+    target: float
+    current: float
+    unit: str
+    due_date: date
+    tz: str = "UTC"  # the team's: calendar days are shown as the team chose them
+
+
+@dataclass(frozen=True)
+class MilestoneFacts:
+    id: int
+    title: str
+    due_date: date
+    done: bool
+
+
+def _num(value: float) -> str:
+    return f"{value:g}"
+
+
+def fraction(goal: GoalFacts) -> float:
+    return progress_fraction(goal.baseline, goal.target, goal.current)
+
+
+def checkin_message(goal: GoalFacts, milestones: list[MilestoneFacts], contributors: list[str],
+                    today: date) -> tuple[str, list[dict]]:
+    """One goal's check-in: progress, next milestone, overdue ones, who logged progress."""
+    open_ones = sorted((m for m in milestones if not m.done), key=lambda m: m.due_date)
+    overdue = [m for m in open_ones if m.due_date < today]
+    upcoming = [m for m in open_ones if m.due_date >= today]
+    title = escape(clip(goal.title, 150))
+    unit = f" {escape(goal.unit)}" if goal.unit else ""
+    lines = [f"*Check-in: {title}*",
+             f"{progress_bar(fraction(goal))}  ·  {_num(goal.current)}{unit} of "
+             f"{_num(goal.target)}{unit} ({escape(clip(goal.metric, 200))})"]
+    if upcoming:
+        nxt = upcoming[0]
+        lines.append(f"Next milestone: *{escape(clip(nxt.title, 150))}*, due "
+                     f"{slack_date(nxt.due_date, tz=goal.tz)}")
+    elif not open_ones:
+        lines.append(f"Every milestone is done. Goal due "
+                     f"{slack_date(goal.due_date, tz=goal.tz)}.")
+    blocks = [section("\n".join(lines))]
+    if overdue:
+        listed = "\n".join(f"• {escape(clip(m.title, 150))} "
+                           f"(was due {slack_date(m.due_date, tz=goal.tz)})"
+                           for m in overdue[:5])
+        more = f"\n…and {len(overdue) - 5} more" if len(overdue) > 5 else ""
+        blocks.append(section(f":warning: *Overdue*\n{listed}{more}"))
+    if contributors:
+        names = ", ".join(user(c) for c in contributors[:20])
+        more = f" and {len(contributors) - 20} more" if len(contributors) > 20 else ""
+        blocks.append(context(f"Logged progress since the last check-in: {names}{more}"))
+    else:
+        blocks.append(context("Nobody logged progress since the last check-in. "
+                              "A small step counts."))
+    buttons = [button("Log progress", GOAL_LOG_PROGRESS, str(goal.id), style="primary")]
+    target = overdue[0] if overdue else (upcoming[0] if upcoming else None)
+    if target is not None:
+        buttons.append(button("Mark milestone done", MILESTONE_MARK_DONE, str(target.id)))
+    buttons.append(button("I'm stuck", CHECKIN_STUCK, str(goal.id)))
+    blocks.append({"type": "actions", "block_id": f"checkin_{goal.id}", "elements": buttons})
+    text = f"Check-in: {clip(goal.title, 150)} ({int(fraction(goal) * 100 + 1e-9)}%)"
+    if overdue:
+        text += f", {len(overdue)} milestone(s) overdue"
+    return text, blocks
+
+
+def milestone_reminder(goal_title: str, milestone: MilestoneFacts, days_left: int,
+                       tz: str = "UTC") -> tuple[str, list[dict]]:
+    when = "today" if days_left <= 0 else f"in {days_left} days"
+    title, goal = escape(clip(milestone.title, 150)), escape(clip(goal_title, 150))
+    text = f"Milestone “{clip(milestone.title, 150)}” is due {when}"
+    blocks = [section(f":round_pushpin: Milestone *{title}* of *{goal}* is due {when} "
+                      f"({slack_date(milestone.due_date, tz=tz)})."),
+              {"type": "actions", "block_id": f"milestone_{milestone.id}", "elements": [
+                  button("Mark milestone done", MILESTONE_MARK_DONE, str(milestone.id),
+                         style="primary")]}]
+    return text, blocks
+
+
+def stuck_message(user_id: str, goal_title: str, lead_ids: list[str]) -> str:
+    leads = " ".join(user(lead) for lead in lead_ids if lead != user_id)
+    ask = f"{leads} could you help?" if leads else "Who can help?"
+    return (f":raising_hand: {user(user_id)} is stuck on *{escape(clip(goal_title, 150))}*. "
+            f"{ask} Reply in this thread; {user(user_id)}, add what you are stuck on here.")
+
+
+def not_in_channel_dm(channel: str, team_name: str) -> str:
+    return (f"I couldn't post the team rhythm for *{escape(team_name)}* in <#{channel}>: "
+            f"Pact is not a member of that channel.\n"
+            f"To fix it, type `/invite @Pact` in <#{channel}> (or open the channel's details > "
+            f"Integrations > Add apps). I'll keep trying for a few hours, so what was waiting "
+            f"goes out once I'm in.")
+
+
+def channel_gone_dm(channel: str, team_name: str, error: str, team_id: int
+                    ) -> tuple[str, list[dict]]:
+    why = "was archived" if error == "is_archived" else "can't be found (deleted, or private " \
+        "without Pact in it)"
+    text = (f"Pact paused the rhythm of *{escape(team_name)}*: the channel <#{channel}> {why}, "
+            f"so check-ins, milestone reminders and learning-lab posts are on hold.")
+    blocks = [section(text + "\nUnarchive the channel (or invite Pact to it), then press "
+                      "*Resume*. To move the team to another channel, run `/pact team setup` "
+                      "there."),
+              {"type": "actions", "block_id": "rhythm_resume", "elements": [
+                  button("Resume", RHYTHM_RESUME, str(team_id), style="primary")]}]
+    return text, blocks
+
+
+# ---- the daily nudge DM: everything due for one person, batched into one message ----
+
+def _line(item: Item) -> str:
+    due = slack_date(item.due) if item.due else ""
+    owner = escape(item.owner_name) or "your report"
+    return {
+        "review_soon": f":calendar: Your development plan review is due {due}.",
+        "review_overdue": f":hourglass: Your development plan review was due {due}.",
+        "review_soon_report": f":calendar: {owner}'s development plan review is due {due}.",
+        "review_overdue_report": f":hourglass: {owner}'s development plan review was due "
+                                 f"{due}.",
+        "stale": f":seedling: No update on *{escape(clip(item.title, 150))}* since {due}.",
+    }[item.kind]
+
+
+def nudge_message(items: list[Item]) -> tuple[str, list[dict]]:
+    blocks: list[dict] = [section("A few things in your development plans could use a "
+                                  "moment today:")]
+    for item in items[:20]:
+        if item.kind == "stale":
+            update = button("Update now", PDP_LOG_PROGRESS, str(item.ref_id), style="primary")
+        else:
+            update = button("Update now", PDP_OPEN, str(item.ref_id), style="primary")
+        blocks.append(section(_line(item), accessory=update))
+    if len(items) > 20:
+        blocks.append(context(f"…and {len(items) - 20} more in your plan."))
+    subjects = ",".join(sorted({i.subject for i in items}))
+    blocks.append({"type": "actions", "block_id": "nudge", "elements": [
+        button("Snooze a week", NUDGE_SNOOZE, subjects[:2000])]})
+    blocks.append(context("At most one of these a day, on working days."))
+    text = f"{len(items)} thing(s) in your development plans could use a moment today"
+    return text, blocks
+
+
+def snoozed_message(until) -> tuple[str, list[dict]]:
+    text = "Snoozed for a week."
+    return text, [section(f":zzz: Snoozed: no reminder about these until {slack_date(until)}.")]

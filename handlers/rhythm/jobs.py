@@ -1,0 +1,157 @@
+"""The rhythm's scheduled kinds: the weekly check-in, milestone reminders, review nudges.
+
+Each runs inside the tick's transaction for its schedule row and only enqueues outbox
+messages, so the decision and the messages commit together with the next run, or not at all.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session
+
+from bot.rules.nudges import (
+    ObjectiveFacts,
+    PlanFacts,
+    items_for,
+    local_day,
+    may_nudge,
+    next_nudge_at,
+)
+from handlers.rhythm import schedules
+from handlers.rhythm.blocks import (
+    GoalFacts,
+    MilestoneFacts,
+    checkin_message,
+    milestone_reminder,
+    nudge_message,
+)
+from scheduling.kinds import Kind, Outcome, Run
+from storage.models import Goal, Member, Milestone, Team
+from storage.queries import rhythm as q
+from storage.queries.outbox import enqueue
+
+log = logging.getLogger("pact.rhythm")
+
+
+# ---- the weekly check-in: one post per active goal in the team channel ----------------------
+
+def prepare_checkins(session: Session, runs: list[Run]) -> q.CheckinBatch:
+    """Everything the batch's check-ins need, in a handful of queries."""
+    oldest = min((r.last_run_at or r.occurrence - timedelta(days=7)) for r in runs)
+    return q.checkin_batch(session, sorted({r.subject_id for r in runs}), oldest)
+
+
+def run_checkin(session: Session, job: Run, batch: q.CheckinBatch, services=None) -> Outcome:
+    team = batch.teams.get(job.subject_id)
+    if team is None:
+        return Outcome(done=True)
+    if team.paused_reason:
+        return Outcome()
+    since = job.last_run_at or job.occurrence - timedelta(days=7)
+    today = job.occurrence.astimezone(ZoneInfo(team.tz)).date()
+    stamp = job.occurrence.strftime("%Y%m%dT%H%M")
+    out = Outcome()
+    for goal in batch.goals.get(team.id, []):
+        who = list(dict.fromkeys(u for at, u in batch.contributors.get(goal.id, [])
+                                 if since <= at <= job.now))
+        facts = GoalFacts(goal.id, goal.title, goal.metric, goal.baseline, goal.target,
+                          goal.current_value, goal.unit, goal.due_date, team.tz)
+        milestones = [MilestoneFacts(m.id, m.title, m.due_date, m.done_at is not None)
+                      for m in batch.milestones.get(goal.id, [])]
+        text, blocks = checkin_message(facts, milestones, who, today)
+        mid = enqueue(session, workspace_id=team.workspace_id, key=f"checkin:{goal.id}:{stamp}",
+                      channel=team.channel_id, text=text, blocks=blocks, kind="checkin",
+                      not_before=job.now)
+        if mid is not None:
+            out.outbox_ids.append(mid)
+    return out
+
+
+# ---- milestone reminders: two days before a milestone is due, and on the day ----------------
+
+def no_context(session: Session, runs: list[Run]) -> None:
+    return None
+
+
+def run_milestone(session: Session, job: Run, ctx, services=None) -> Outcome:
+    milestone = session.get(Milestone, job.subject_id)
+    goal = session.get(Goal, milestone.goal_id) if milestone else None
+    team = session.get(Team, goal.team_id) if goal else None
+    if milestone is None or goal is None or team is None or milestone.done_at is not None \
+            or goal.status != "active":
+        return Outcome(done=True)
+    if team.paused_reason:
+        return Outcome()
+    today = job.occurrence.astimezone(ZoneInfo(team.tz)).date()
+    days_left = (milestone.due_date - today).days
+    text, blocks = milestone_reminder(goal.title, MilestoneFacts(
+        milestone.id, milestone.title, milestone.due_date, False), days_left, team.tz)
+    mid = enqueue(session, workspace_id=team.workspace_id,
+                  key=f"{job.kind}:{milestone.id}:{milestone.due_date.isoformat()}",
+                  channel=team.channel_id, text=text, blocks=blocks, kind=job.kind,
+                  not_before=job.now)
+    return Outcome(outbox_ids=[mid] if mid else [])
+
+
+# ---- review nudges: one DM a working day at most, at 10:00 in the recipient's timezone ------
+
+def hold_nudges(session: Session, messages: list, now: datetime) -> dict[int, datetime]:
+    """A nudge DM about to go out outside its recipient's 09:00-18:00 on a working day (it was
+    left behind by a crash, downtime or retries) waits for their next 10:00."""
+    zones = q.member_zones(session, {m.channel for m in messages})
+    held = {}
+    for message in messages:
+        tz = zones.get((message.workspace_id, message.channel))
+        if tz and not may_nudge(now, tz):
+            held[message.id] = next_nudge_at(now, tz)
+    return held
+
+
+def run_nudge(session: Session, job: Run, ctx, services=None) -> Outcome:
+    member = session.get(Member, job.subject_id)
+    if member is None:
+        return Outcome(done=True)
+    if member.is_deleted:
+        log.info("nudges for member %s skipped: deactivated in Slack", member.id)
+        return Outcome()
+    if not may_nudge(job.now, member.tz):
+        # Late (after downtime) and now outside 09:00-18:00 or on a weekend: next working day.
+        return Outcome(next_run_at=next_nudge_at(job.now, member.tz))
+    facts = q.nudge_facts(session, member, job.now)
+    owners = facts.owners
+    plans = [PlanFacts(p.id, p.owner_id, p.manager_id,
+                       (owners.get(p.owner_id).display_name if owners.get(p.owner_id) else ""),
+                       p.next_review_at)
+             for p in facts.plans if not (owners.get(p.owner_id) and owners[p.owner_id].is_deleted)]
+    objectives = [ObjectiveFacts(o.id, member.id, o.title, o.status,
+                                 o.last_progress_at or o.created_at) for o in facts.objectives]
+    items = items_for(member.id, job.now, plans, objectives, facts.snoozed, facts.sent)
+    if not items:
+        return Outcome()
+    if q.nudged_today(session, member, job.now):
+        return Outcome()  # one nudge DM a day at most: these wait for the next one
+    text, blocks = nudge_message(items)
+    day = local_day(job.now, member.tz)
+    mid = enqueue(session, workspace_id=member.workspace_id, key=f"nudge:{member.id}:{day}",
+                  channel=member.slack_user_id, text=text, blocks=blocks, kind="nudge",
+                  not_before=job.now)
+    if mid is None:
+        return Outcome()  # today's DM went out already; the rest waits for tomorrow
+    q.record_nudged(session, member.id, [item.key for item in items], job.now)
+    return Outcome(outbox_ids=[mid])
+
+
+KINDS = [
+    Kind("checkin", time_bound=True, prepare=prepare_checkins, run=run_checkin,
+         reconcile=schedules.reconcile_checkins),
+    Kind("milestone_soon", time_bound=True, prepare=no_context, run=run_milestone,
+         reconcile=schedules.reconcile_milestones),
+    Kind("milestone_due", time_bound=True, prepare=no_context, run=run_milestone),
+    Kind("nudge", time_bound=False, prepare=no_context, run=run_nudge, hold=hold_nudges,
+         reconcile=schedules.reconcile_nudges),
+    Kind("stuck", time_bound=False),
+    Kind("channel_trouble", time_bound=False),
+]

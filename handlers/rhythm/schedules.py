@@ -1,0 +1,83 @@
+"""The rhythm's schedule rows kept in step with teams, goals and plans.
+
+Called when those are saved (the "team_saved", "goal_saved" and "pdp_saved" hooks, inside the
+saving transaction) and by the tick's reconciliation (each kind's `reconcile`).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+
+from sqlmodel import Session
+
+from bot.rules.nudges import NUDGE_RULE
+from bot.rules.recurrence import Rule
+from scheduling.sync import guarded
+from storage.models import Goal, Member, Pdp, Team
+from storage.queries import rhythm as q
+from storage.queries import schedules as sq
+
+
+def checkin_rule(team: Team) -> str:
+    return f"weekly {team.checkin_weekday} {team.checkin_time}"
+
+
+def sync_team(session: Session, team: Team, now: datetime) -> None:
+    """The team's check-in and its goals' milestone reminders, in the team's timezone."""
+    sq.ensure(session, workspace_id=team.workspace_id, team_id=team.id, kind="checkin",
+              subject_id=team.id, rule=checkin_rule(team), tz=team.tz, now=now,
+              paused=bool(team.paused_reason))
+    for goal in q.goals_of_team(session, team.id):
+        sync_goal(session, goal, now, team=team)
+
+
+def sync_goal(session: Session, goal: Goal, now: datetime, team: Team | None = None) -> None:
+    """Reminders two days before each open milestone and on the day; none for done ones."""
+    team = team or session.get(Team, goal.team_id)
+    if team is None:
+        return
+    hour, minute = (int(x) for x in team.checkin_time.split(":"))
+    at = time(hour, minute)
+    finished = []
+    for milestone in q.milestones_of_goal(session, goal.id):
+        if goal.status != "active" or milestone.done_at is not None:
+            finished.append(milestone.id)
+            continue
+        due = Rule("once", at, start=milestone.due_date)
+        for kind, rule in (("milestone_soon", due.shifted(2)), ("milestone_due", due)):
+            sq.ensure(session, workspace_id=team.workspace_id, team_id=team.id, kind=kind,
+                      subject_id=milestone.id, rule=rule, tz=team.tz, now=now,
+                      paused=bool(team.paused_reason))
+    sq.end(session, "milestone_soon", finished, now)
+    sq.end(session, "milestone_due", finished, now)
+
+
+def sync_member_nudges(session: Session, member: Member, now: datetime) -> None:
+    sq.ensure(session, workspace_id=member.workspace_id, kind="nudge", subject_id=member.id,
+              rule=NUDGE_RULE, tz=member.tz, now=now)
+
+
+def sync_pdp(session: Session, pdp: Pdp, now: datetime) -> None:
+    """Nudges for the plan's owner and their manager, in each one's own timezone."""
+    for member_id in (pdp.owner_id, pdp.manager_id):
+        member = session.get(Member, member_id) if member_id else None
+        if member is not None:
+            sync_member_nudges(session, member, now)
+
+
+def reconcile_checkins(session: Session, now: datetime, limit: int) -> int:
+    return sum(guarded(session, "team", team.id, lambda t=team: sync_team(session, t, now))
+               for team in q.teams_needing_checkin(session, limit))
+
+
+def reconcile_milestones(session: Session, now: datetime, limit: int) -> int:
+    fixed = sum(guarded(session, "goal", goal.id, lambda g=goal: sync_goal(session, g, now))
+                for goal in q.goals_needing_reminders(session, now, limit))
+    q.drop_reminders_of_deleted_milestones(session)
+    return fixed
+
+
+def reconcile_nudges(session: Session, now: datetime, limit: int) -> int:
+    return sum(guarded(session, "member", member.id,
+                       lambda m=member: sync_member_nudges(session, m, now))
+               for member in q.members_needing_nudges(session, limit))

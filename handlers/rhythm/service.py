@@ -1,0 +1,123 @@
+"""The rhythm's use cases, without Slack: asking for help on a check-in, snoozing nudges,
+resuming a paused team, and telling leads when their channel refuses Pact's posts."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.rules.delivery import CHANNEL_GONE
+from bot.rules.nudges import SNOOZE
+from handlers.rhythm.blocks import channel_gone_dm, not_in_channel_dm, stuck_message
+from storage.engine import session_scope
+from storage.models import Goal, Team
+from storage.queries import rhythm as rq
+from storage.queries import schedules as sq
+from storage.queries import teams as tq
+from storage.queries.members import get_member, get_or_create_member
+from storage.queries.outbox import enqueue
+
+log = logging.getLogger("pact.rhythm")
+
+
+@dataclass(frozen=True)
+class Asked:
+    message_id: int | None = None
+    refusal: str | None = None
+
+
+def ask_for_help(engine, workspace: str, user: str, goal_id: int | None,
+                 thread_ts: str) -> Asked:
+    """ "I'm stuck": a reply in the check-in's thread that mentions the team's leads, once."""
+    with session_scope(engine) as session:
+        goal = session.get(Goal, goal_id) if goal_id else None
+        team = session.get(Team, goal.team_id) if goal else None
+        if team is None or team.workspace_id != workspace:
+            return Asked(refusal="That goal no longer exists.")
+        leads = [m.slack_user_id for m in tq.team_leads(session, team.id) if not m.is_deleted]
+        mid = enqueue(session, workspace_id=workspace,
+                      key=f"stuck:{goal.id}:{user}:{thread_ts}", channel=team.channel_id,
+                      text=stuck_message(user, goal.title, leads), thread_ts=thread_ts,
+                      kind="stuck")
+    if mid is None:
+        return Asked(refusal="You already asked for help on this check-in; the leads were "
+                             "mentioned in its thread.")
+    return Asked(message_id=mid)
+
+
+def snooze(engine, workspace: str, user: str, subjects: list[str], now: datetime) -> datetime:
+    """No nudge about these subjects for a week; returns until when."""
+    until = now + SNOOZE
+    with session_scope(engine) as session:
+        member = get_or_create_member(session, workspace, user)
+        rq.snooze_subjects(session, member.id, subjects, until)
+    return until
+
+
+@dataclass(frozen=True)
+class Resumable:
+    channel: str | None = None
+    refusal: str | None = None
+
+
+def may_resume(engine, workspace: str, user: str, team_id: int | None) -> Resumable:
+    with session_scope(engine) as session:
+        team = tq.get_team(session, workspace, team_id) if team_id else None
+        if team is None:
+            return Resumable(refusal="That team no longer exists.")
+        member = get_or_create_member(session, workspace, user)
+        if not (tq.is_lead(session, team.id, member.id) or member.is_admin
+                or team.created_by == user):
+            return Resumable(refusal="Only the team's leads can resume its rhythm.")
+        return Resumable(channel=team.channel_id)
+
+
+def resume(engine, workspace: str, team_id: int, now: datetime) -> datetime | None:
+    """Run the team's schedules again; returns when the next check-in is."""
+    with session_scope(engine) as session:
+        team = tq.get_team(session, workspace, team_id)
+        if team is None:
+            return None
+        team.paused_reason = None
+        team.updated_at = now
+        session.add(team)
+        sq.resume_team(session, team.id, now)
+        checkin = sq.get(session, "checkin", team.id)
+        return checkin.next_run_at if checkin else None
+
+
+def channel_trouble(engine, workspace_id: str, channel: str, error: str,
+                    now: datetime) -> list[int]:
+    """A team channel refused a post: tell the team's leads what to do; pause the team's
+    schedules when the channel is gone. Returns the DMs to send."""
+    with session_scope(engine) as session:
+        team = tq.team_for_channel(session, workspace_id, channel)
+        if team is None:
+            log.warning("posting to %s failed (%s) and no team uses that channel", channel,
+                        error)
+            return []
+        leads = [m.slack_user_id for m in tq.team_leads(session, team.id) if not m.is_deleted]
+        if not leads and team.created_by:
+            creator = get_member(session, workspace_id, team.created_by)
+            if creator is None or not creator.is_deleted:
+                leads = [team.created_by]
+        day = now.date().isoformat()
+        blocks = None
+        if error in CHANNEL_GONE:
+            if not team.paused_reason:
+                team.paused_reason = ("the channel was archived" if error == "is_archived"
+                                      else "the channel cannot be found")
+                team.updated_at = now
+                session.add(team)
+                paused = sq.pause_team(session, team.id, now)
+                log.warning("team %s paused (%s schedules): %s", team.id, paused, error)
+            text, blocks = channel_gone_dm(channel, team.name, error, team.id)
+            key = f"channel_gone:{team.id}:{channel}:{day}"
+        else:
+            text = not_in_channel_dm(channel, team.name)
+            key = f"not_in_channel:{team.id}:{channel}:{day}"
+        ids = [enqueue(session, workspace_id=workspace_id, key=f"{key}:{lead}", channel=lead,
+                       text=text, blocks=blocks, kind="channel_trouble", not_before=now)
+               for lead in leads]
+        return [i for i in ids if i is not None]

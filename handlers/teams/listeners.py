@@ -1,0 +1,182 @@
+"""Teams at Slack's edge: `/pact team setup` opens the form, its submission saves the team,
+`/pact team` shows it."""
+
+from __future__ import annotations
+
+import logging
+import time
+from concurrent.futures import ThreadPoolExecutor, wait
+
+from slack_sdk.errors import SlackApiError
+
+from bot.directory import refresh_member
+from bot.errors import reported
+from bot.rules.goals import validate_team
+from handlers.kit import ids, refusals
+from handlers.kit.forms import Form
+from handlers.kit.metadata import attach, metadata_key, read_metadata
+from handlers.kit.payload import read_interaction
+from handlers.kit.replies import CANNOT_POST, tell_if_cannot_post
+from handlers.kit.router import CommandRequest
+from handlers.teams import service
+from handlers.teams.blocks import no_team_message, team_setup_modal
+from storage.engine import session_scope
+from storage.queries.members import members_by_slack_ids, upsert_member_from_slack, valid_tz
+from storage.types import utcnow
+
+log = logging.getLogger("pact.teams")
+
+LOOKUP_DEADLINE = 1.2  # seconds spent asking Slack who is human, before opening the modal
+MAX_LOOKUPS = 100
+
+
+def _is_dm(channel_id: str) -> bool:
+    return channel_id[:1] == "D"
+
+
+def _lookup_users(client, user_ids: list[str]) -> dict[str, dict]:
+    """users.info for `user_ids`, in parallel for at most LOOKUP_DEADLINE: whoever answered."""
+    found: dict[str, dict] = {}
+
+    def lookup(user_id):
+        try:
+            found[user_id] = client.users_info(user=user_id)["user"]
+        except SlackApiError as err:
+            log.info("users.info %s: %s", user_id, err.response.get("error"))
+
+    pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="pact-lookup")
+    futures = [pool.submit(lookup, u) for u in user_ids[:MAX_LOOKUPS]]
+    wait(futures, timeout=LOOKUP_DEADLINE)
+    pool.shutdown(wait=False, cancel_futures=True)
+    return dict(found)
+
+
+def channel_humans(engine, client, team_id: str, channel_id: str) -> list[str]:
+    """The channel's people, without bots and deactivated accounts.
+
+    Known people are judged from Pact's member rows; the others are asked of Slack
+    (users.info) in parallel for at most LOOKUP_DEADLINE, and stored. Anyone Slack has not
+    answered for in time is kept: the person setting up can remove them.
+    Raises SlackApiError when the channel's members cannot be read.
+    """
+    ids_: list[str] = []
+    cursor = None
+    while len(ids_) < 1000:
+        resp = client.conversations_members(channel=channel_id, limit=200, cursor=cursor)
+        ids_ += resp.get("members") or []
+        cursor = (resp.get("response_metadata") or {}).get("next_cursor")
+        if not cursor:
+            break
+    with session_scope(engine) as session:
+        known = members_by_slack_ids(session, team_id, ids_)
+        stale = [u for u in ids_ if u not in known or known[u].refreshed_at is None]
+    found = _lookup_users(client, stale) if stale else {}
+    if found:
+        with session_scope(engine) as session:
+            for user in found.values():
+                upsert_member_from_slack(session, team_id, user)
+    humans = []
+    for u in ids_:
+        if u in found:
+            user = found[u]
+            bot = user.get("is_bot") or user.get("is_app_user") or user.get("deleted")
+        elif u in known and known[u].refreshed_at is not None:
+            bot = known[u].is_bot or known[u].is_deleted
+        else:
+            bot = u == "USLACKBOT"
+        if not bot:
+            humans.append(u)
+    return humans
+
+
+def team_setup(req: CommandRequest) -> None:
+    """Open the setup form (new or edit). Slack is asked who is in the channel before the
+    answer, since the form opens with the command's trigger."""
+    services = req.services
+    engine, started = services.engine, time.monotonic()
+    if _is_dm(req.channel_id):
+        req.ack(text=refusals.TEAM_SETUP_IN_DM, response_type="ephemeral")
+        return
+    caller = refresh_member(engine, req.client, req.team_id, req.user_id)
+    with session_scope(engine) as session:
+        form = service.setup_form(session, req.team_id, caller, req.channel_id)
+    if form.refusal:
+        req.ack(text=form.refusal, response_type="ephemeral")
+        return
+    if not form.editing:
+        try:
+            humans = channel_humans(engine, req.client, req.team_id, req.channel_id)
+        except SlackApiError as err:
+            if err.response.get("error") in CANNOT_POST:
+                req.ack(text=refusals.INVITE_HINT, response_type="ephemeral")
+                return
+            raise
+        form = service.new_team_form(caller, humans, req.body.get("channel_name") or "")
+    view = team_setup_modal(channel_id=req.channel_id, leads=form.leads, members=form.members,
+                            editing=form.editing, **form.prefill)
+    meta = {"channel": req.channel_id}
+    if form.listed_upto is not None:
+        meta["listed_upto"] = form.listed_upto
+    attach(view, meta, metadata_key(services.settings))
+    try:
+        req.client.views_open(trigger_id=req.trigger_id, view=view)
+    except SlackApiError as err:
+        if err.response.get("error") in ("expired_trigger_id", "exchanged_trigger_id"):
+            log.warning("team setup form too slow to open (%.1fs)", time.monotonic() - started)
+            req.ack(text=refusals.TEAM_SETUP_SLOW, response_type="ephemeral")
+            return
+        raise
+    req.ack()
+
+
+def team_show(req: CommandRequest) -> None:
+    with session_scope(req.services.engine) as session:
+        answer = service.team_overview(session, req.team_id, req.channel_id, utcnow())
+    req.ack(**(answer or no_team_message(req.channel_id)))
+
+
+def save_team(ack, body, view, context, services) -> None:
+    """The setup form's submission: inline errors, or saved (the post goes out after)."""
+    interaction = read_interaction(body)
+    meta = read_metadata(view, metadata_key(services.settings)) or {}
+    channel_id = meta.get("channel")
+    if interaction is None or not isinstance(channel_id, str):
+        ack(response_action="errors", errors={ids.TEAM_NAME: refusals.TEAM_FORM_STALE})
+        return
+    values = Form(view)
+    form, errors = validate_team(
+        name=values.text(ids.TEAM_NAME), leads=values.users(ids.TEAM_LEADS),
+        members=values.users(ids.TEAM_MEMBERS), tz=values.text(ids.TEAM_TZ),
+        weekday=values.choice(ids.TEAM_WEEKDAY), time=values.raw(ids.TEAM_TIME),
+        known_timezone=lambda name: valid_tz(name) == name)
+    if errors:
+        ack(response_action="errors", errors=errors)
+        return
+    listed_upto = meta.get("listed_upto")
+    saved = service.save_team_setup(
+        services.engine, interaction.workspace_id, interaction.user_id, channel_id, form,
+        utcnow(), listed_upto=listed_upto if isinstance(listed_upto, int) else None,
+        emit=services.emit)
+    if saved.refusal:
+        ack(response_action="errors", errors={ids.TEAM_NAME: saved.refusal})
+        return
+    ack()
+    context["pact_outbox"] = saved
+
+
+def after_save(body, client, context, services) -> None:
+    """Post the team's message now, say how to invite Pact if it cannot post, and read the
+    new people's profiles from Slack."""
+    saved = context.get("pact_outbox")
+    interaction = read_interaction(body)
+    if not saved or interaction is None:
+        return
+
+    def work():
+        services.send_now(client, [saved.message_id])
+        tell_if_cannot_post(services, client, saved.message_id, interaction.user_id,
+                            saved.channel)
+        for slack_id in saved.people[:MAX_LOOKUPS]:
+            refresh_member(services.engine, client, interaction.workspace_id, slack_id)
+
+    reported(work, body, client)

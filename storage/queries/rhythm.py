@@ -1,0 +1,185 @@
+"""Named reads for the rhythm: a batch of check-ins, the facts behind one person's nudges."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import and_, delete, literal, or_, union_all
+from sqlmodel import Session, select
+
+from storage.models import (
+    Goal,
+    Member,
+    Milestone,
+    NudgeSent,
+    NudgeSnooze,
+    Objective,
+    OutboxMessage,
+    Pdp,
+    ProgressUpdate,
+    Schedule,
+    Team,
+)
+
+G, M, P, TM, MB = (Goal.__table__, Milestone.__table__, ProgressUpdate.__table__,
+                   Team.__table__, Member.__table__)
+
+
+@dataclass
+class CheckinBatch:
+    """Everything a batch of teams' check-ins shows, keyed by team or goal id."""
+
+    teams: dict[int, object] = field(default_factory=dict)
+    goals: dict[int, list] = field(default_factory=lambda: defaultdict(list))
+    milestones: dict[int, list] = field(default_factory=lambda: defaultdict(list))
+    # goal id -> [(when, slack user id)] of progress updates since `since`, oldest first
+    contributors: dict[int, list[tuple]] = field(default_factory=lambda: defaultdict(list))
+
+
+def checkin_batch(session: Session, team_ids: list[int], since: datetime) -> CheckinBatch:
+    """The teams, their active goals, the goals' milestones and recent contributors, in four
+    queries however many teams the batch holds."""
+    batch = CheckinBatch()
+    batch.teams = {row.id: row for row in session.execute(
+        select(TM.c.id, TM.c.channel_id, TM.c.name, TM.c.tz, TM.c.paused_reason,
+               TM.c.workspace_id).where(TM.c.id.in_(team_ids)))}
+    for row in session.execute(
+            select(G.c.id, G.c.team_id, G.c.title, G.c.metric, G.c.baseline, G.c.target,
+                   G.c.current_value, G.c.unit, G.c.due_date)
+            .where(G.c.team_id.in_(team_ids), G.c.status == "active").order_by(G.c.id)):
+        batch.goals[row.team_id].append(row)
+    goal_ids = [g.id for rows in batch.goals.values() for g in rows]
+    if not goal_ids:
+        return batch
+    for row in session.execute(select(M.c.id, M.c.goal_id, M.c.title, M.c.due_date,
+                                      M.c.done_at).where(M.c.goal_id.in_(goal_ids))):
+        batch.milestones[row.goal_id].append(row)
+    for row in session.execute(
+            select(P.c.goal_id, P.c.created_at, MB.c.slack_user_id)
+            .join(MB, MB.c.id == P.c.member_id)
+            .where(P.c.goal_id.in_(goal_ids), P.c.created_at >= since)
+            .order_by(P.c.created_at)):
+        batch.contributors[row.goal_id].append((row.created_at, row.slack_user_id))
+    return batch
+
+
+def member_zones(session: Session, slack_user_ids: set[str]) -> dict[tuple[str, str], str]:
+    """(workspace, Slack user id) -> IANA timezone, for the people some DMs go to."""
+    return {(m.workspace_id, m.slack_user_id): m.tz for m in session.exec(
+        select(Member).where(Member.slack_user_id.in_(slack_user_ids)))}
+
+
+def nudged_today(session: Session, member: Member, now: datetime) -> bool:
+    """A nudge DM to `member` went out today (their local day) or is still waiting to."""
+    zone = ZoneInfo(member.tz)
+    day = now.astimezone(zone).date()
+    start = datetime.combine(day, time(0), tzinfo=zone)
+    end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone)
+    return session.exec(select(OutboxMessage.id).where(
+        OutboxMessage.workspace_id == member.workspace_id, OutboxMessage.kind == "nudge",
+        OutboxMessage.channel == member.slack_user_id,
+        # next_attempt_at: when it was (last) due to go out, on the tick's clock
+        or_(OutboxMessage.status == "pending",
+            and_(OutboxMessage.status == "sent",
+                 OutboxMessage.next_attempt_at.between(start, end)))).limit(1)).first() \
+        is not None
+
+
+@dataclass
+class NudgeFacts:
+    plans: list[Pdp]
+    owners: dict[int, Member]
+    objectives: list[Objective]  # of the plans `member` owns
+    snoozed: set[str]
+    sent: set[str]
+
+
+def nudge_facts(session: Session, member: Member, now: datetime) -> NudgeFacts:
+    """The plans `member` owns or manages, their owners, the own plans' objectives, and what
+    is snoozed or was nudged about already."""
+    pdps = list(session.exec(select(Pdp).where(or_(Pdp.owner_id == member.id,
+                                                   Pdp.manager_id == member.id))))
+    owners = {m.id: m for m in session.exec(select(Member).where(
+        Member.id.in_([p.owner_id for p in pdps])))} if pdps else {}
+    own = [p.id for p in pdps if p.owner_id == member.id]
+    objectives = list(session.exec(select(Objective).where(Objective.pdp_id.in_(own)))) \
+        if own else []
+    snoozed = {s.subject for s in session.exec(select(NudgeSnooze).where(
+        NudgeSnooze.member_id == member.id, NudgeSnooze.until > now))}
+    sent = set(session.exec(select(NudgeSent.item_key).where(
+        NudgeSent.member_id == member.id)))
+    return NudgeFacts(pdps, owners, objectives, snoozed, sent)
+
+
+def record_nudged(session: Session, member_id: int, item_keys: list[str],
+                  now: datetime) -> None:
+    for key in item_keys:
+        session.add(NudgeSent(member_id=member_id, item_key=key, sent_at=now))
+    session.flush()
+
+
+def snooze_subjects(session: Session, member_id: int, subjects: list[str],
+                    until: datetime) -> None:
+    for subject in subjects:
+        row = session.get(NudgeSnooze, (member_id, subject[:60]))
+        if row is None:
+            row = NudgeSnooze(member_id=member_id, subject=subject[:60], until=until)
+        row.until = until
+        session.add(row)
+
+
+# ---- schedule rows out of step (reconciliation: cheap anti-joins, at most `limit`) ----------
+
+S = Schedule.__table__
+
+
+def teams_needing_checkin(session: Session, limit: int) -> list[Team]:
+    """Teams without a check-in, or whose check-in no longer matches the team's settings."""
+    missing = session.execute(
+        select(Team).outerjoin(S, and_(S.c.kind == "checkin", S.c.subject_id == Team.id))
+        .where(S.c.id.is_(None)).limit(limit)).scalars().all()
+    stale = session.execute(
+        select(Team).join(S, and_(S.c.kind == "checkin", S.c.subject_id == Team.id))
+        .where((S.c.tz != Team.tz) | (S.c.rule != literal("weekly ") + Team.checkin_weekday
+                                      + literal(" ") + Team.checkin_time))
+        .limit(limit)).scalars().all()
+    return list({t.id: t for t in [*missing, *stale]}.values())
+
+
+def goals_needing_reminders(session: Session, now: datetime, limit: int) -> list[Goal]:
+    """Active goals with an open milestone (due from yesterday on) that has no reminder."""
+    return list(session.execute(
+        select(Goal).join(Milestone, Milestone.goal_id == Goal.id)
+        .outerjoin(S, and_(S.c.kind == "milestone_due", S.c.subject_id == Milestone.id))
+        .where(Goal.status == "active", Milestone.done_at.is_(None), S.c.id.is_(None),
+               Milestone.due_date >= (now - timedelta(days=1)).date())
+        .distinct().limit(limit)).scalars().all())
+
+
+def drop_reminders_of_deleted_milestones(session: Session) -> None:
+    session.execute(delete(S).where(S.c.kind.in_(("milestone_soon", "milestone_due")),
+                                    ~S.c.subject_id.in_(select(Milestone.id))))
+
+
+def members_needing_nudges(session: Session, limit: int) -> list[Member]:
+    """Owners and managers of plans without a nudge schedule, or with one in an old zone."""
+    people = union_all(select(Pdp.owner_id.label("mid")),
+                       select(Pdp.manager_id.label("mid")).where(Pdp.manager_id.is_not(None))
+                       ).subquery()
+    return list(session.execute(
+        select(Member).join(people, people.c.mid == Member.id)
+        .outerjoin(S, and_(S.c.kind == "nudge", S.c.subject_id == Member.id))
+        .where((S.c.id.is_(None)) | (S.c.tz != Member.tz)).distinct().limit(limit)
+    ).scalars().all())
+
+
+def goals_of_team(session: Session, team_id: int) -> list[Goal]:
+    return list(session.execute(select(Goal).where(Goal.team_id == team_id)).scalars())
+
+
+def milestones_of_goal(session: Session, goal_id: int) -> list[Milestone]:
+    return list(session.execute(select(Milestone).where(Milestone.goal_id == goal_id))
+                .scalars())
