@@ -18,10 +18,11 @@ from scheduling.kinds import Kind, Kinds
 
 def schedule_kinds() -> Kinds:
     """Every kind of schedule row and outbox message, and who hears of channel trouble."""
-    from handlers import goals, labs, pdp, rhythm, teams
+    from handlers import goals, labs, pdp, rhythm, teams, workspaces
 
     kinds: list[Kind] = [
         *goals.KINDS, *pdp.KINDS, *labs.KINDS, *rhythm.KINDS, *teams.KINDS,
+        *workspaces.KINDS,
     ]
     return Kinds.of(kinds, channel_trouble=rhythm.channel_trouble)
 
@@ -43,17 +44,22 @@ def create_app(services: Services, client: WebClient,
     services.background = executor
     if not services.kinds.by_name:
         services.kinds = schedule_kinds()
+    settings = services.settings
+    oauth = None
+    if settings.oauth_mode:  # many workspaces: each request authorized with its own token
+        from bot.installations import oauth_settings
+
+        oauth = oauth_settings(settings, services.engine)
     app = App(
         client=client,
-        signing_secret=services.settings.signing_secret or None,
+        signing_secret=settings.signing_secret or None,
         process_before_response=True,
         token_verification_enabled=False,
         logger=logging.getLogger("pact.bolt"),
         ignoring_self_events_enabled=True,
         listener_executor=executor,
+        oauth_settings=oauth,
     )
-
-    settings = services.settings
 
     @app.error
     def on_error(error, body, client, respond, request):

@@ -43,6 +43,16 @@ def _services(settings: Settings):
     return make_services(settings, get_engine(settings.database_url)), make_web_client(settings)
 
 
+def _sending_client(services, client):
+    """What the scheduler and outbox send with: the one bot token, or in OAuth mode each
+    workspace's own token from the installation store."""
+    if not services.settings.oauth_mode:
+        return client
+    from bot.installations import WorkspaceClients
+
+    return WorkspaceClients(services.settings, services.engine)
+
+
 def _wait_for_signal() -> threading.Event:
     stop = threading.Event()
 
@@ -103,7 +113,7 @@ def cmd_run(_args) -> int:
     upgrade(settings.database_url)
     log.info("database migrated")
     services, client = _services(settings)
-    scheduler = make_scheduler(services, client)
+    scheduler = make_scheduler(services, _sending_client(services, client))
     scheduler.start()
     log.info("scheduler started (tick every %ss)", settings.tick_seconds)
     try:
@@ -132,7 +142,7 @@ def cmd_worker(_args) -> int:
     services, client = _services(settings)
     _warn_if_behind(services)
     stop = _wait_for_signal()
-    scheduler = make_scheduler(services, client)
+    scheduler = make_scheduler(services, _sending_client(services, client))
     scheduler.start()
     log.info("worker started (tick every %ss)", settings.tick_seconds)
     stop.wait()

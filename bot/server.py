@@ -25,6 +25,7 @@ from storage.engine import database_answers
 log = logging.getLogger("pact.web")
 
 EVENTS_PATH = "/slack/events"
+INSTALL_PATHS = ("/slack/install", "/slack/oauth_redirect")  # OAuth mode (bot/installations.py)
 HEALTH_PATH = "/healthz"
 MAX_BODY = 1_000_000  # Slack's largest payloads (a full modal) are far below this
 
@@ -85,6 +86,10 @@ def make_wsgi_app(app: App, engine: Engine, signing_secret: str):
                            [("Content-Type", "application/json"),
                             ("Content-Length", str(len(body)))])
             return [body]
+        if path in INSTALL_PATHS and method == "GET" and app.oauth_flow is not None:
+            # Bolt's OAuth flow: the state it issued (stored in the database) and Slack's
+            # code are checked there; nothing else is read from the request.
+            return slack(environ, start_response)
         if path == EVENTS_PATH and method == "POST":
             body, status = _read_body(environ)
             if body is None:
