@@ -418,6 +418,11 @@ class SlackEmulator(OAuthEmulation):
         self._oauth_init()
         self._clear_activity()
 
+    @property
+    def caller_team(self) -> str:
+        """The workspace of the token the current call was made with."""
+        return self.tokens.get(self._token_now, self.team_id)
+
     def _clear_activity(self) -> None:
         self._messages: dict[str, list[dict]] = defaultdict(list)
         self._msg_index: dict[tuple[str, str], dict] = {}
@@ -925,12 +930,13 @@ class SlackEmulator(OAuthEmulation):
         return view
 
     def _make_view(self, view: dict, view_id: str, root: str, previous: str | None) -> dict:
-        made = {"id": view_id, "team_id": self.team_id, "type": view["type"],
+        team = self.caller_team
+        made = {"id": view_id, "team_id": team, "type": view["type"],
                 "blocks": view.get("blocks", []), "private_metadata": "", "callback_id": "",
                 "state": {"values": {}}, "hash": f"{int(time.time())}.{secrets.token_hex(4)}",
                 "title": None, "clear_on_close": False, "notify_on_close": False, "close": None,
                 "submit": None, "previous_view_id": previous, "root_view_id": root,
-                "app_id": self.app_id, "external_id": "", "app_installed_team_id": self.team_id,
+                "app_id": self.app_id, "external_id": "", "app_installed_team_id": team,
                 "bot_id": self.bot_id}
         made.update({k: v for k, v in view.items() if k not in ("id", "hash", "state")})
         return made
@@ -1016,7 +1022,7 @@ class SlackEmulator(OAuthEmulation):
 
     def _m_auth_test(self, args: dict) -> dict:
         return {"ok": True, "url": "https://pact-test.slack.com/", "team": "Pact Test",
-                "user": "pact", "team_id": self.tokens.get(self._token_now, self.team_id),
+                "user": "pact", "team_id": self.caller_team,
                 "user_id": self.bot_user_id,
                 "bot_id": self.bot_id, "is_enterprise_install": False}
 
