@@ -4,6 +4,7 @@ listener. The one place that sees every feature."""
 from __future__ import annotations
 
 import logging
+import uuid
 
 from slack_bolt import App
 from slack_sdk import WebClient
@@ -11,6 +12,7 @@ from slack_sdk import WebClient
 from bot.config import Settings
 from bot.errors import refuse_unverified, report_error, was_verified
 from bot.executor import ListenerExecutor
+from bot.logs import start_log_ids
 from bot.services import Services
 from handlers import register_all
 from scheduling.kinds import Kind, Kinds
@@ -60,6 +62,12 @@ def create_app(services: Services, client: WebClient,
         listener_executor=executor,
         oauth_settings=oauth,
     )
+
+    @app.use
+    def name_the_request(context, next):  # noqa: A002 - Bolt names the argument `next`
+        # JSON log lines of this request say which workspace it came from.
+        start_log_ids(workspace_id=context.team_id, request_id=uuid.uuid4().hex[:12])
+        return next()
 
     @app.error
     def on_error(error, body, client, respond, request):

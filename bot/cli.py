@@ -106,7 +106,7 @@ def _warn_if_behind(services) -> None:
 
 def cmd_run(_args) -> int:
     settings = _settings(need_listener=True)
-    setup_logging(settings.log_level)
+    setup_logging(settings.log_level, settings.log_format)
     from scheduling.runner import make_scheduler
     from storage.migrate import upgrade
 
@@ -126,7 +126,7 @@ def cmd_run(_args) -> int:
 
 def cmd_web(_args) -> int:
     settings = _settings(need_listener=True)
-    setup_logging(settings.log_level)
+    setup_logging(settings.log_level, settings.log_format)
     services, client = _services(settings)
     _warn_if_behind(services)
     _listen(settings, services, client)
@@ -136,7 +136,7 @@ def cmd_web(_args) -> int:
 
 def cmd_worker(_args) -> int:
     settings = _settings()
-    setup_logging(settings.log_level)
+    setup_logging(settings.log_level, settings.log_format)
     from scheduling.runner import make_scheduler
 
     services, client = _services(settings)
@@ -153,7 +153,7 @@ def cmd_worker(_args) -> int:
 
 def cmd_db_upgrade(_args) -> int:
     settings = _settings(need_slack=False)
-    setup_logging(settings.log_level)
+    setup_logging(settings.log_level, settings.log_format)
     from storage.migrate import upgrade
 
     upgrade(settings.database_url)

@@ -27,6 +27,7 @@ log = logging.getLogger("pact.web")
 EVENTS_PATH = "/slack/events"
 INSTALL_PATHS = ("/slack/install", "/slack/oauth_redirect")  # OAuth mode (bot/installations.py)
 HEALTH_PATH = "/healthz"
+READY_PATH = "/readyz"  # 503 also while the database is behind this version's migrations
 MAX_BODY = 1_000_000  # Slack's largest payloads (a full modal) are far below this
 
 
@@ -61,6 +62,16 @@ def _parses(body: bytes, content_type: str) -> bool:
         return False
 
 
+def migrations_current(engine: Engine) -> bool:
+    """True when the database is at this code's migration heads."""
+    from storage.migrate import current_revisions, head_revisions
+
+    try:
+        return current_revisions(engine) == head_revisions(str(engine.url))
+    except Exception:  # noqa: BLE001 - cannot tell: not ready
+        return False
+
+
 def make_wsgi_app(app: App, engine: Engine, signing_secret: str):
     """`POST /slack/events` to Bolt, `GET /healthz` to a database check, 404 otherwise.
 
@@ -79,9 +90,14 @@ def make_wsgi_app(app: App, engine: Engine, signing_secret: str):
     def wsgi(environ, start_response):
         path = environ.get("PATH_INFO", "")
         method = environ.get("REQUEST_METHOD", "GET")
-        if path == HEALTH_PATH and method in ("GET", "HEAD"):
+        if path in (HEALTH_PATH, READY_PATH) and method in ("GET", "HEAD"):
             ok = database_answers(engine)
-            body = json.dumps({"ok": ok, "database": "up" if ok else "down"}).encode()
+            answer = {"ok": ok, "database": "up" if ok else "down"}
+            if path == READY_PATH and ok:
+                current = migrations_current(engine)
+                answer.update(ok=current, migrations="current" if current else "behind")
+                ok = current
+            body = json.dumps(answer).encode()
             start_response("200 OK" if ok else "503 Service Unavailable",
                            [("Content-Type", "application/json"),
                             ("Content-Length", str(len(body)))])
