@@ -118,6 +118,11 @@ def load_settings(env: Mapping[str, str], *, need_slack: bool = True,
         problems.append(_problem("SLACK_APP_TOKEN",
                                  "is not an app-level token (it must start with xapp-)"))
 
+    if oauth and app_token:
+        problems.append("SLACK_APP_TOKEN is set together with SLACK_CLIENT_ID: OAuth mode "
+                        "serves its install pages over HTTP, so leave SLACK_APP_TOKEN empty "
+                        "and turn Socket Mode off in Slack app settings.")
+
     signing_secret = get("SLACK_SIGNING_SECRET")
     # OAuth mode serves its install pages over HTTP, so it always needs the signing secret.
     if need_listener and (oauth or not app_token):

@@ -151,3 +151,18 @@ def test_an_event_is_handled_once_across_two_web_processes_and_retries(
         second.stop()
         first.stop()
         other_engine.dispose()
+
+
+def test_with_one_bot_token_a_request_after_reinstalling_resumes_the_workspace(pact):
+    channel = pact.emulator.add_channel(name="team-a")
+    mid = _work_for(pact.engine, "T0PACT", channel, 1)
+    _uninstall(pact, "T0PACT")
+    deliver(pact.engine, pact.client, NOW, kinds=NO_KINDS)
+    assert _status(pact.engine, mid) == "pending"
+    user = pact.emulator.add_user(name="back")
+    pact.slack.event({"type": "app_home_opened", "user": user, "tab": "home"})
+    pact.wait_idle()
+    with session_scope(pact.engine) as s:
+        assert s.get(WorkspaceInstall, "T0PACT").state == "installed"
+    deliver(pact.engine, pact.client, NOW, kinds=NO_KINDS)
+    assert _status(pact.engine, mid) == "sent"

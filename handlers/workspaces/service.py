@@ -37,6 +37,10 @@ def reinstall(session: Session, workspace_id: str, now: datetime) -> bool:
     return wq.mark_installed(session, workspace_id, now)
 
 
+def stopped_workspaces(session: Session) -> list[str]:
+    return wq.stopped(session)
+
+
 def purge_due(session: Session, now: datetime, limit: int = 20) -> list[Purged]:
     """Delete the data of workspaces uninstalled longer than their retention period."""
     done: list[Purged] = []

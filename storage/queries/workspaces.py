@@ -50,6 +50,11 @@ def mark_uninstalled(session: Session, workspace_id: str, now: datetime,
         set_=dict(state="uninstalled", uninstalled_at=now, purge_after=purge_after)))
 
 
+def stopped(session: Session) -> list[str]:
+    return list(session.execute(select(W.c.workspace_id).where(W.c.state == "uninstalled"))
+                .scalars())
+
+
 def due_purges(session: Session, now: datetime, limit: int) -> list[str]:
     rows = session.execute(select(W.c.workspace_id).where(
         W.c.state == "uninstalled", W.c.purge_after.is_not(None), W.c.purge_after <= now,
