@@ -4,6 +4,7 @@ listener. The one place that sees every feature."""
 from __future__ import annotations
 
 import logging
+import uuid
 
 from slack_bolt import App
 from slack_sdk import WebClient
@@ -11,6 +12,7 @@ from slack_sdk import WebClient
 from bot.config import Settings
 from bot.errors import refuse_unverified, report_error, was_verified
 from bot.executor import ListenerExecutor
+from bot.logs import start_log_ids
 from bot.services import Services
 from handlers import register_all
 from scheduling.kinds import Kind, Kinds
@@ -18,10 +20,11 @@ from scheduling.kinds import Kind, Kinds
 
 def schedule_kinds() -> Kinds:
     """Every kind of schedule row and outbox message, and who hears of channel trouble."""
-    from handlers import goals, labs, pdp, rhythm, teams
+    from handlers import goals, labs, pdp, rhythm, teams, workspaces
 
     kinds: list[Kind] = [
         *goals.KINDS, *pdp.KINDS, *labs.KINDS, *rhythm.KINDS, *teams.KINDS,
+        *workspaces.KINDS,
     ]
     return Kinds.of(kinds, channel_trouble=rhythm.channel_trouble)
 
@@ -43,17 +46,28 @@ def create_app(services: Services, client: WebClient,
     services.background = executor
     if not services.kinds.by_name:
         services.kinds = schedule_kinds()
+    settings = services.settings
+    oauth = None
+    if settings.oauth_mode:  # many workspaces: each request authorized with its own token
+        from bot.installations import oauth_settings
+
+        oauth = oauth_settings(settings, services.engine)
     app = App(
         client=client,
-        signing_secret=services.settings.signing_secret or None,
+        signing_secret=settings.signing_secret or None,
         process_before_response=True,
         token_verification_enabled=False,
         logger=logging.getLogger("pact.bolt"),
         ignoring_self_events_enabled=True,
         listener_executor=executor,
+        oauth_settings=oauth,
     )
 
-    settings = services.settings
+    @app.use
+    def name_the_request(context, next):  # noqa: A002 - Bolt names the argument `next`
+        # JSON log lines of this request say which workspace it came from.
+        start_log_ids(workspace_id=context.team_id, request_id=uuid.uuid4().hex[:12])
+        return next()
 
     @app.error
     def on_error(error, body, client, respond, request):

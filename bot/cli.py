@@ -43,6 +43,16 @@ def _services(settings: Settings):
     return make_services(settings, get_engine(settings.database_url)), make_web_client(settings)
 
 
+def _sending_client(services, client):
+    """What the scheduler and outbox send with: the one bot token, or in OAuth mode each
+    workspace's own token from the installation store."""
+    if not services.settings.oauth_mode:
+        return client
+    from bot.installations import WorkspaceClients
+
+    return WorkspaceClients(services.settings, services.engine)
+
+
 def _wait_for_signal() -> threading.Event:
     stop = threading.Event()
 
@@ -96,14 +106,14 @@ def _warn_if_behind(services) -> None:
 
 def cmd_run(_args) -> int:
     settings = _settings(need_listener=True)
-    setup_logging(settings.log_level)
+    setup_logging(settings.log_level, settings.log_format)
     from scheduling.runner import make_scheduler
     from storage.migrate import upgrade
 
     upgrade(settings.database_url)
     log.info("database migrated")
     services, client = _services(settings)
-    scheduler = make_scheduler(services, client)
+    scheduler = make_scheduler(services, _sending_client(services, client))
     scheduler.start()
     log.info("scheduler started (tick every %ss)", settings.tick_seconds)
     try:
@@ -116,7 +126,7 @@ def cmd_run(_args) -> int:
 
 def cmd_web(_args) -> int:
     settings = _settings(need_listener=True)
-    setup_logging(settings.log_level)
+    setup_logging(settings.log_level, settings.log_format)
     services, client = _services(settings)
     _warn_if_behind(services)
     _listen(settings, services, client)
@@ -126,13 +136,13 @@ def cmd_web(_args) -> int:
 
 def cmd_worker(_args) -> int:
     settings = _settings()
-    setup_logging(settings.log_level)
+    setup_logging(settings.log_level, settings.log_format)
     from scheduling.runner import make_scheduler
 
     services, client = _services(settings)
     _warn_if_behind(services)
     stop = _wait_for_signal()
-    scheduler = make_scheduler(services, client)
+    scheduler = make_scheduler(services, _sending_client(services, client))
     scheduler.start()
     log.info("worker started (tick every %ss)", settings.tick_seconds)
     stop.wait()
@@ -143,7 +153,7 @@ def cmd_worker(_args) -> int:
 
 def cmd_db_upgrade(_args) -> int:
     settings = _settings(need_slack=False)
-    setup_logging(settings.log_level)
+    setup_logging(settings.log_level, settings.log_format)
     from storage.migrate import upgrade
 
     upgrade(settings.database_url)

@@ -29,6 +29,9 @@ _WHERE = {
     "Signing Secret",
     "SLACK_APP_TOKEN": "Slack app settings > Basic Information > App-Level Tokens "
     "(a token with the connections:write scope, starts with xapp-)",
+    "SLACK_CLIENT_ID": "Slack app settings > Basic Information > App Credentials > Client ID",
+    "SLACK_CLIENT_SECRET": "Slack app settings > Basic Information > App Credentials > "
+    "Client Secret",
 }
 
 _SIGNING_SECRET = re.compile(r"^[0-9a-f]{32,64}$")
@@ -53,10 +56,19 @@ class Settings:
     log_level: str = "INFO"
     catchup_grace: timedelta = timedelta(hours=6)
     tick_seconds: float = 30.0
+    client_id: str = ""
+    client_secret: str = field(default="", repr=False)
+    retention_days: int = 30  # after an uninstall; 0 keeps the data
+    log_format: str = "text"
 
     @property
     def socket_mode(self) -> bool:
         return bool(self.app_token)
+
+    @property
+    def oauth_mode(self) -> bool:
+        """Installed by OAuth in any number of workspaces, each with its own token."""
+        return bool(self.client_id and self.client_secret)
 
     @property
     def response_url_hosts(self) -> tuple[str, ...]:
@@ -81,7 +93,19 @@ def load_settings(env: Mapping[str, str], *, need_slack: bool = True,
     get = lambda name: (env.get(name) or "").strip()  # noqa: E731
 
     bot_token = get("SLACK_BOT_TOKEN")
-    if need_slack:
+    client_id, client_secret = get("SLACK_CLIENT_ID"), get("SLACK_CLIENT_SECRET")
+    oauth = bool(client_id or client_secret)
+    if oauth:
+        for name, value in (("SLACK_CLIENT_ID", client_id),
+                            ("SLACK_CLIENT_SECRET", client_secret)):
+            if not value:
+                problems.append(_problem(name, "is not set (OAuth mode needs both "
+                                               "SLACK_CLIENT_ID and SLACK_CLIENT_SECRET)"))
+        if bot_token:
+            problems.append("SLACK_BOT_TOKEN is set together with SLACK_CLIENT_ID: choose one "
+                            "mode (a bot token for one workspace, or OAuth for many) and "
+                            "unset the other.")
+    if need_slack and not oauth:
         if not bot_token:
             problems.append(_problem("SLACK_BOT_TOKEN", "is not set"))
         elif not bot_token.startswith("xoxb-"):
@@ -94,8 +118,14 @@ def load_settings(env: Mapping[str, str], *, need_slack: bool = True,
         problems.append(_problem("SLACK_APP_TOKEN",
                                  "is not an app-level token (it must start with xapp-)"))
 
+    if oauth and app_token:
+        problems.append("SLACK_APP_TOKEN is set together with SLACK_CLIENT_ID: OAuth mode "
+                        "serves its install pages over HTTP, so leave SLACK_APP_TOKEN empty "
+                        "and turn Socket Mode off in Slack app settings.")
+
     signing_secret = get("SLACK_SIGNING_SECRET")
-    if need_listener and not app_token:
+    # OAuth mode serves its install pages over HTTP, so it always needs the signing secret.
+    if need_listener and (oauth or not app_token):
         if not signing_secret:
             problems.append(_problem(
                 "SLACK_SIGNING_SECRET",
@@ -127,6 +157,11 @@ def load_settings(env: Mapping[str, str], *, need_slack: bool = True,
                          0, 24 * 7, problems)
     tick_seconds = _float(get("PACT_TICK_SECONDS") or "30", "PACT_TICK_SECONDS", 1, 3600,
                           problems)
+    retention_days = _int(get("PACT_RETENTION_DAYS") or "30", "PACT_RETENTION_DAYS", 0, 3650,
+                          problems)
+    log_format = (get("LOG_FORMAT") or "text").lower()
+    if log_format not in ("text", "json"):
+        problems.append("LOG_FORMAT must be text or json.")
     log_level = (get("LOG_LEVEL") or "INFO").upper()
     if log_level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
         problems.append("LOG_LEVEL must be one of DEBUG, INFO, WARNING, ERROR.")
@@ -137,6 +172,8 @@ def load_settings(env: Mapping[str, str], *, need_slack: bool = True,
         bot_token=bot_token, signing_secret=signing_secret, app_token=app_token,
         api_url=api_url, database_url=database_url, port=port, log_level=log_level,
         catchup_grace=timedelta(hours=grace_hours), tick_seconds=tick_seconds,
+        client_id=client_id, client_secret=client_secret, retention_days=retention_days,
+        log_format=log_format,
     )
 
 

@@ -39,6 +39,8 @@ def run_checks(env: Mapping[str, str]) -> list[Check]:
     try:
         settings = load_settings(env, need_listener=True)
         mode = "Socket Mode" if settings.socket_mode else f"HTTP mode on port {settings.port}"
+        if settings.oauth_mode:
+            mode += ", OAuth (many workspaces)"
         checks.append(Check("configuration", True, f"complete ({mode})"))
     except ConfigError as err:
         for problem in err.problems:
@@ -49,7 +51,11 @@ def run_checks(env: Mapping[str, str]) -> list[Check]:
     database_url = settings.database_url if settings else (
         env.get("DATABASE_URL") or DEFAULT_DATABASE_URL)
     checks.extend(_database_checks(database_url))
-    if settings is not None or (env.get("SLACK_BOT_TOKEN") or "").startswith("xoxb-"):
+    if settings is not None and settings.oauth_mode:
+        from bot.doctor_workspaces import oauth_checks
+
+        checks.extend(oauth_checks(settings, Check))
+    elif settings is not None or (env.get("SLACK_BOT_TOKEN") or "").startswith("xoxb-"):
         checks.extend(_slack_checks(settings, env))
     else:
         checks.append(Check("slack", False, "not checked: no usable SLACK_BOT_TOKEN",
@@ -76,6 +82,9 @@ def _database_checks(database_url: str) -> list[Check]:
             checks.append(Check("migrations", True, f"up to date ({', '.join(sorted(heads))})"))
             checks.extend(_outbox_checks(engine))
             checks.extend(_schedule_checks(engine))
+            from bot.doctor_workspaces import install_state_checks
+
+            checks.extend(install_state_checks(engine, Check))
         else:
             checks.append(Check("migrations", False,
                                 f"database at {', '.join(sorted(current)) or 'nothing'}, "

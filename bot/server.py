@@ -25,7 +25,9 @@ from storage.engine import database_answers
 log = logging.getLogger("pact.web")
 
 EVENTS_PATH = "/slack/events"
+INSTALL_PATHS = ("/slack/install", "/slack/oauth_redirect")  # OAuth mode (bot/installations.py)
 HEALTH_PATH = "/healthz"
+READY_PATH = "/readyz"  # 503 also while the database is behind this version's migrations
 MAX_BODY = 1_000_000  # Slack's largest payloads (a full modal) are far below this
 
 
@@ -60,6 +62,16 @@ def _parses(body: bytes, content_type: str) -> bool:
         return False
 
 
+def migrations_current(engine: Engine) -> bool:
+    """True when the database is at this code's migration heads."""
+    from storage.migrate import current_revisions, head_revisions
+
+    try:
+        return current_revisions(engine) == head_revisions(str(engine.url))
+    except Exception:  # noqa: BLE001 - cannot tell: not ready
+        return False
+
+
 def make_wsgi_app(app: App, engine: Engine, signing_secret: str):
     """`POST /slack/events` to Bolt, `GET /healthz` to a database check, 404 otherwise.
 
@@ -78,13 +90,22 @@ def make_wsgi_app(app: App, engine: Engine, signing_secret: str):
     def wsgi(environ, start_response):
         path = environ.get("PATH_INFO", "")
         method = environ.get("REQUEST_METHOD", "GET")
-        if path == HEALTH_PATH and method in ("GET", "HEAD"):
+        if path in (HEALTH_PATH, READY_PATH) and method in ("GET", "HEAD"):
             ok = database_answers(engine)
-            body = json.dumps({"ok": ok, "database": "up" if ok else "down"}).encode()
+            answer = {"ok": ok, "database": "up" if ok else "down"}
+            if path == READY_PATH and ok:
+                current = migrations_current(engine)
+                answer.update(ok=current, migrations="current" if current else "behind")
+                ok = current
+            body = json.dumps(answer).encode()
             start_response("200 OK" if ok else "503 Service Unavailable",
                            [("Content-Type", "application/json"),
                             ("Content-Length", str(len(body)))])
             return [body]
+        if path in INSTALL_PATHS and method == "GET" and app.oauth_flow is not None:
+            # Bolt's OAuth flow: the state it issued (stored in the database) and Slack's
+            # code are checked there; nothing else is read from the request.
+            return slack(environ, start_response)
         if path == EVENTS_PATH and method == "POST":
             body, status = _read_body(environ)
             if body is None:

@@ -15,7 +15,7 @@ from bot.config import Settings
 def make_web_client(settings: Settings, *, retries: int = 2, timeout: int = 10) -> WebClient:
     """A WebClient that retries 429s after Retry-After, 500/503s and dropped connections."""
     return WebClient(
-        token=settings.bot_token,
+        token=settings.bot_token or None,  # OAuth mode: each request brings its own
         base_url=settings.api_url,
         timeout=timeout,
         retry_handlers=[

@@ -294,7 +294,7 @@ class _Pass:
             if job is None:
                 return
             channel, message = job
-            outcome = _send(self.client, message)
+            outcome = _send_as_workspace(self.client, message)
             sent_at = time.monotonic()
             PACER.posted(channel, sent_at)
             if outcome.kind == "ratelimited":
@@ -406,6 +406,19 @@ class _Pass:
                               "does not declare", o.message.id, o.message.kind)
                 else:
                     kind.after_send(session, ref, o.channel, o.ts)
+
+
+def _send_as_workspace(client, message: OutboxMessage) -> _Outcome:
+    """Send with the token of the message's own workspace: `client` is one WebClient (one
+    workspace) or, in OAuth mode, something whose `for_workspace(id)` gives that workspace's."""
+    if hasattr(client, "for_workspace"):
+        try:
+            client = client.for_workspace(message.workspace_id)
+        except Exception as err:  # noqa: BLE001 - e.g. a refresh that failed: retried
+            return _Outcome(message, "transient", f"no token: {type(err).__name__}: {err}"[:300])
+        if client is None:
+            return _Outcome(message, "transient", "no installation for this workspace")
+    return _send(client, message)
 
 
 def _send(client, message: OutboxMessage) -> _Outcome:

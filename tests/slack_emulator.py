@@ -51,6 +51,8 @@ from slack_sdk.errors import SlackObjectFormationError
 from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
+from tests.slack_emulator_oauth import OAuthEmulation
+
 DEFAULT_SCOPES = (
     "commands",
     "chat:write",
@@ -384,7 +386,7 @@ class _Channel:
     created: int = 0
 
 
-class SlackEmulator:
+class SlackEmulator(OAuthEmulation):
     """Slack Web API on 127.0.0.1 with world state, payload checks, faults and rate limits."""
 
     def __init__(self, team_id="T0PACT", bot_token="xoxb-test-token", scopes=DEFAULT_SCOPES):
@@ -410,7 +412,16 @@ class SlackEmulator:
                                         deleted=False, is_bot=False)
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
+        self.tokens: dict[str, str] = {bot_token: team_id}  # every valid bot token's team
+        self.revoked_tokens: set[str] = set()
+        self._token_now: str | None = None
+        self._oauth_init()
         self._clear_activity()
+
+    @property
+    def caller_team(self) -> str:
+        """The workspace of the token the current call was made with."""
+        return self.tokens.get(self._token_now, self.team_id)
 
     def _clear_activity(self) -> None:
         self._messages: dict[str, list[dict]] = defaultdict(list)
@@ -633,6 +644,8 @@ class SlackEmulator:
                 extra_headers["Retry-After"] = str(fault.retry_after or 1)
         elif parse_error:
             status, body = 200, {"ok": False, "error": parse_error}
+        elif method == "oauth.v2.access":
+            status, body, extra_headers = 200, self._oauth_access(args, headers), {}
         else:
             status, body, extra_headers = self._answer(method, args, token)
         with self._lock:
@@ -646,8 +659,10 @@ class SlackEmulator:
                 return 200, {"ok": False, "error": "unknown_method"}, {}
             if not token:
                 return 200, {"ok": False, "error": "not_authed"}, {}
-            if token != self.bot_token:
-                return 200, {"ok": False, "error": "invalid_auth"}, {}
+            if token not in self.tokens:
+                error = "token_revoked" if token in self.revoked_tokens else "invalid_auth"
+                return 200, {"ok": False, "error": error}, {}
+            self._token_now = token
             if self.rate_limits:
                 wait = self._rate_wait(method, args)
                 if wait:
@@ -915,12 +930,13 @@ class SlackEmulator:
         return view
 
     def _make_view(self, view: dict, view_id: str, root: str, previous: str | None) -> dict:
-        made = {"id": view_id, "team_id": self.team_id, "type": view["type"],
+        team = self.caller_team
+        made = {"id": view_id, "team_id": team, "type": view["type"],
                 "blocks": view.get("blocks", []), "private_metadata": "", "callback_id": "",
                 "state": {"values": {}}, "hash": f"{int(time.time())}.{secrets.token_hex(4)}",
                 "title": None, "clear_on_close": False, "notify_on_close": False, "close": None,
                 "submit": None, "previous_view_id": previous, "root_view_id": root,
-                "app_id": self.app_id, "external_id": "", "app_installed_team_id": self.team_id,
+                "app_id": self.app_id, "external_id": "", "app_installed_team_id": team,
                 "bot_id": self.bot_id}
         made.update({k: v for k, v in view.items() if k not in ("id", "hash", "state")})
         return made
@@ -1006,7 +1022,8 @@ class SlackEmulator:
 
     def _m_auth_test(self, args: dict) -> dict:
         return {"ok": True, "url": "https://pact-test.slack.com/", "team": "Pact Test",
-                "user": "pact", "team_id": self.team_id, "user_id": self.bot_user_id,
+                "user": "pact", "team_id": self.caller_team,
+                "user_id": self.bot_user_id,
                 "bot_id": self.bot_id, "is_enterprise_install": False}
 
     def _m_users_info(self, args: dict) -> dict:

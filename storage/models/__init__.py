@@ -2,6 +2,11 @@
 
 from storage.models.base import metadata
 from storage.models.goal import GOAL_STATUSES, Goal, GoalParticipant, Milestone, ProgressUpdate
+from storage.models.installations import (
+    WORKSPACE_STATES,
+    HandledEvent,
+    WorkspaceInstall,
+)
 from storage.models.lab import LAB_SESSION_STATUSES, Lab, LabSeat, LabSession
 from storage.models.outbox import OUTBOX_STATUSES, OutboxMessage
 from storage.models.pdp import (
@@ -22,4 +27,5 @@ __all__ = [
     "PdpReview", "ProgressUpdate", "Team", "TeamMembership", "Workspace", "metadata",
     "LAB_SESSION_STATUSES", "Lab", "LabSeat", "LabSession",
     "NudgeSent", "NudgeSnooze", "Schedule", "Submission",
+    "WORKSPACE_STATES", "HandledEvent", "WorkspaceInstall",
 ]

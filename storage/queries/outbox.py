@@ -11,6 +11,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, select
 
 from storage.models import OutboxMessage
+from storage.queries.workspaces import halted_workspaces
 from storage.types import utcnow
 
 LEASE = timedelta(minutes=2)
@@ -124,8 +125,10 @@ T = OutboxMessage.__table__
 
 
 def _claimable(now: datetime):
+    # An uninstalled workspace's messages wait (nothing is sent with a dead token).
     return (T.c.status == "pending", T.c.next_attempt_at <= now,
-            or_(T.c.claimed_until.is_(None), T.c.claimed_until < now))
+            or_(T.c.claimed_until.is_(None), T.c.claimed_until < now),
+            T.c.workspace_id.not_in(halted_workspaces()))
 
 
 def due_targets(session: Session, now: datetime, limit: int) -> list[tuple[int, str]]:

@@ -13,6 +13,7 @@ from sqlmodel import Session
 
 from bot.rules.recurrence import Rule, next_after, parse_rule
 from storage.models import Schedule
+from storage.queries.workspaces import halted_workspaces
 
 LEASE = timedelta(minutes=2)
 T = Schedule.__table__
@@ -36,8 +37,11 @@ class Claimed:
 
 
 def _due(now: datetime):
+    # An uninstalled workspace's schedules wait; a reinstall within the retention period
+    # picks them up (the missed occurrences follow the usual catch-up rule).
     return and_(T.c.status == "active", T.c.next_run_at <= now,
-                or_(T.c.claimed_until.is_(None), T.c.claimed_until < now))
+                or_(T.c.claimed_until.is_(None), T.c.claimed_until < now),
+                T.c.workspace_id.not_in(halted_workspaces()))
 
 
 def claim_due(session: Session, now: datetime, limit: int = 200,

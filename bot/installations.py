@@ -1,0 +1,110 @@
+"""OAuth mode: installations in Pact's own database, and a Slack client per workspace.
+
+The stores are slack_sdk's SQLAlchemy stores over the tables Pact's migrations create
+(`storage/models/installations.py`); `create_tables` is never called. Bolt's OAuth flow serves
+`/slack/install` and `/slack/oauth_redirect`, and authorizes every request with the token of the
+workspace it comes from, refreshing rotating tokens before they expire. The scheduler and the
+outbox, which have no request, ask `WorkspaceClients` for the token of each message's workspace.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from datetime import UTC, datetime
+
+from slack_bolt.oauth.oauth_settings import OAuthSettings
+from slack_sdk import WebClient
+from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
+from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
+from slack_sdk.oauth.token_rotation import TokenRotator
+from sqlalchemy.engine import Engine
+
+from bot.config import Settings
+from bot.scopes import BOT_SCOPES
+from storage.engine import session_scope
+from storage.models.installations import BOTS_TABLE, INSTALLATIONS_TABLE, OAUTH_STATES_TABLE
+from storage.queries import workspaces as wq
+
+log = logging.getLogger("pact.installations")
+
+INSTALL_PATH = "/slack/install"
+REDIRECT_PATH = "/slack/oauth_redirect"
+STATE_SECONDS = 600
+# Refresh a rotating token when it has less than this left (Slack's tokens last 12 hours).
+ROTATE_MINUTES_BEFORE = 120
+
+
+class PactInstallationStore(SQLAlchemyInstallationStore):
+    """slack_sdk's store over Pact's tables. Saving an installation (an install, or a
+    reinstall within the retention period) marks the workspace installed, so its schedules
+    and outbox run again; a refreshed token alone (`save_bot`) changes nothing else."""
+
+    def save(self, installation):
+        super().save(installation)
+        if installation.team_id:
+            with session_scope(self.engine) as session:
+                wq.mark_installed(session, installation.team_id, datetime.now(UTC))
+            log.info("installed in workspace %s", installation.team_id)
+
+
+def installation_store(settings: Settings, engine: Engine) -> PactInstallationStore:
+    return PactInstallationStore(
+        client_id=settings.client_id, engine=engine, bots_table_name=BOTS_TABLE,
+        installations_table_name=INSTALLATIONS_TABLE,
+        logger=logging.getLogger("pact.installations.store"))
+
+
+def token_rotator(settings: Settings) -> TokenRotator:
+    """Refreshes through SLACK_API_URL (slack_sdk's default client would go to slack.com)."""
+    return TokenRotator(client_id=settings.client_id, client_secret=settings.client_secret,
+                        client=WebClient(base_url=settings.api_url, timeout=10))
+
+
+def oauth_settings(settings: Settings, engine: Engine) -> OAuthSettings:
+    """Bolt's OAuth flow with Pact's stores, rotating tokens refreshed through SLACK_API_URL."""
+    result = OAuthSettings(
+        client_id=settings.client_id, client_secret=settings.client_secret,
+        scopes=sorted(BOT_SCOPES), install_path=INSTALL_PATH, redirect_uri_path=REDIRECT_PATH,
+        installation_store=installation_store(settings, engine),
+        installation_store_bot_only=True,
+        state_store=SQLAlchemyOAuthStateStore(expiration_seconds=STATE_SECONDS, engine=engine,
+                                              table_name=OAUTH_STATES_TABLE),
+        token_rotation_expiration_minutes=ROTATE_MINUTES_BEFORE,
+    )
+    result.authorize.token_rotator = token_rotator(settings)
+    return result
+
+
+class WorkspaceClients:
+    """A Slack client per workspace, with its installed bot token (refreshed when rotating).
+
+    `for_workspace` returns None when the workspace has no installation (uninstalled, or never
+    installed): nothing is sent for it.
+    """
+
+    def __init__(self, settings: Settings, engine: Engine):
+        self.settings = settings
+        self.store = installation_store(settings, engine)
+        self.rotator = token_rotator(settings)
+        self._clients: dict[str, WebClient] = {}
+        self._lock = threading.Lock()
+
+    def for_workspace(self, workspace_id: str) -> WebClient | None:
+        bot = self.store.find_bot(enterprise_id=None, team_id=workspace_id)
+        if bot is None or not bot.bot_token:
+            return None
+        if bot.bot_refresh_token:
+            refreshed = self.rotator.perform_bot_token_rotation(
+                bot=bot, minutes_before_expiration=ROTATE_MINUTES_BEFORE)
+            if refreshed is not None:
+                self.store.save_bot(refreshed)
+                log.info("refreshed the bot token of workspace %s", workspace_id)
+                bot = refreshed
+        with self._lock:
+            client = self._clients.get(workspace_id)
+            if client is None or client.token != bot.bot_token:
+                client = self._clients[workspace_id] = WebClient(
+                    token=bot.bot_token, base_url=self.settings.api_url, timeout=10,
+                    retry_handlers=[])
+            return client

@@ -1,0 +1,18 @@
+"""Many workspaces: each event handled once across replicas, uninstall and revocation stop a
+workspace at once, and its data goes after the retention period."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from handlers.workspaces import listeners
+from handlers.workspaces.jobs import KINDS
+
+__all__ = ["KINDS", "register"]
+
+
+def register(app, services) -> None:
+    app.use(partial(listeners.once_per_event, services=services))
+    app.use(partial(listeners.resume_when_back, services=services))
+    app.event("app_uninstalled")(partial(listeners.on_app_uninstalled, services=services))
+    app.event("tokens_revoked")(partial(listeners.on_tokens_revoked, services=services))
