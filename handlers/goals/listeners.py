@@ -17,7 +17,7 @@ from bot.rules import goals as rules
 from handlers.goals import cards, forms, posts, service, views
 from handlers.goals.service import Changed
 from handlers.kit import ids, refusals
-from handlers.kit.blocks import escape
+from handlers.kit.blocks import channel_ref, escape
 from handlers.kit.forms import Form
 from handlers.kit.metadata import attach, metadata_key, read_metadata
 from handlers.kit.payload import Interaction, int_id, read_interaction
@@ -363,7 +363,7 @@ def after_repost(body, client, context, services) -> None:
                                    who.user_id, done.channel, text=text, blocks=blocks):
             client.chat_postMessage(channel=who.user_id,
                                     text=f"Posted “{escape(done.card.title)}” in "
-                                         f"<#{done.card.channel_id}>. 🎯")
+                                         f"{channel_ref(done.card.channel_id)}. 🎯")
 
     reported(work, body, client)
 

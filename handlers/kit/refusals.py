@@ -7,6 +7,8 @@ escaped.
 
 from __future__ import annotations
 
+from handlers.kit.blocks import channel_ref, mention
+
 # Anything odd in a payload: a forged id, a stale button, a shape Slack never sends.
 STALE = ("That button or form is out of date, so nothing was changed. Open it again from "
          "`/pact help` or the Pact Home tab.")
@@ -121,13 +123,13 @@ def team_leads_only(leads: str) -> str:
 
 
 def channel_archived(channel_id: str) -> str:
-    return (f"I couldn't post in <#{channel_id}> because it is archived. Set the team up in an "
+    return (f"I couldn't post in {channel_ref(channel_id)} because it is archived. Set the team up in an "
             "active channel with `/pact team setup`.")
 
 
 def not_in_channel(channel_id: str) -> str:
-    return (f"I couldn't post in <#{channel_id}> because Pact is not a member of it. Type "
-            f"`/invite @Pact` in <#{channel_id}> so Pact can post your team's goals, check-ins "
+    return (f"I couldn't post in {channel_ref(channel_id)} because Pact is not a member of it. Type "
+            f"`/invite @Pact` in {channel_ref(channel_id)} so Pact can post your team's goals, check-ins "
             "and celebrations there.")
 
 
@@ -172,7 +174,7 @@ LAB_DONE_NOT_ALLOWED = "Only the presenter or a team lead can mark the session d
 
 def lab_not_in_team(slack_ids: list[str]) -> str:
     """People picked for the rotation who are not in the team (Slack ids from the form)."""
-    return ("Not in this team: " + ", ".join(f"<@{u}>" for u in slack_ids[:5])
+    return ("Not in this team: " + ", ".join(f"{mention(u)}" for u in slack_ids[:5])
             + ". Add them with `/pact team setup`.")
 
 

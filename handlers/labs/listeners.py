@@ -9,7 +9,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.errors import reported
 from handlers.kit import refusals
-from handlers.kit.blocks import escape, slack_datetime
+from handlers.kit.blocks import escape, mention, slack_datetime
 from handlers.kit.forms import Form, clean_text
 from handlers.kit.metadata import attach, metadata_key, read_metadata
 from handlers.kit.payload import int_id, read_interaction
@@ -106,7 +106,7 @@ def after_setup(body, client, view, services) -> None:
         summary = done.summary
         if done.first_at is not None:
             summary += f" First session {slack_datetime(done.first_at)}" + (
-                f", <@{done.first_presenter}> presents." if done.first_presenter else ".")
+                f", {mention(done.first_presenter)} presents." if done.first_presenter else ".")
         try:
             client.chat_postEphemeral(channel=done.channel_id, user=who.user_id, text=summary)
         except SlackApiError:
@@ -227,13 +227,13 @@ def _answer_swap(body, client, services, accepted: bool) -> None:
         return tell(client, body, result.refusal)
     _answer(client, body, result, services)
     verdict = "accepted" if accepted else "declined"
-    client.chat_postMessage(channel=result.asker, text=f"<@{who.user_id}> {verdict} your swap "
+    client.chat_postMessage(channel=result.asker, text=f"{mention(who.user_id)} {verdict} your swap "
                             "request." + (" They present this time; you keep your turn."
                                           if accepted else " The session stays yours."))
     container = who.container
     if container.get("channel_id") and container.get("message_ts"):
         client.chat_update(channel=container["channel_id"], ts=container["message_ts"],
-                           text=f"You {verdict} the swap with <@{result.asker}>.", blocks=[])
+                           text=f"You {verdict} the swap with {mention(result.asker)}.", blocks=[])
 
 
 def accept_swap(body, client, services) -> None:

@@ -8,7 +8,7 @@ import logging
 from slack_sdk.errors import SlackApiError
 
 from bot.errors import reported
-from handlers.kit.blocks import slack_datetime
+from handlers.kit.blocks import channel_ref, slack_datetime
 from handlers.kit.payload import read_interaction
 from handlers.kit.replies import tell
 from handlers.rhythm import service
@@ -83,10 +83,10 @@ def _resume(body, client, services) -> None:
     except SlackApiError as err:
         problem = f"still can't be reached ({err.response.get('error')})"
     if problem:
-        client.chat_postMessage(channel=user, text=f"<#{channel}> {problem}. Unarchive it or "
+        client.chat_postMessage(channel=user, text=f"{channel_ref(channel)} {problem}. Unarchive it or "
                                 "invite Pact, then press Resume again.")
         return
     nxt = service.resume(services.engine, click.workspace_id, team_id, utcnow())
     when = f" The next check-in is {slack_datetime(nxt)}." if nxt else ""
-    client.chat_postMessage(channel=user, text=f"Resumed: Pact posts in <#{channel}> again."
+    client.chat_postMessage(channel=user, text=f"Resumed: Pact posts in {channel_ref(channel)} again."
                             f"{when}")

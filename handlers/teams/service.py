@@ -12,6 +12,7 @@ from bot.rules.goals import TeamInput, percent
 from bot.rules.permissions import Actor, can_set_up_team
 from bot.rules.recurrence import RuleError, next_after, parse_rule
 from handlers.kit import refusals
+from handlers.kit.blocks import mention
 from handlers.teams.blocks import MAX_PREFILL, team_saved_message, team_summary
 from scheduling.kinds import Kind
 from storage.engine import session_scope
@@ -68,7 +69,7 @@ def active_leads(session, team_id: int) -> list[Member]:
 
 def refusal_for_team(session, team: Team) -> str:
     return refusals.team_leads_only(
-        " ".join(f"<@{m.slack_user_id}>" for m in active_leads(session, team.id)))
+        " ".join(f"{mention(m.slack_user_id)}" for m in active_leads(session, team.id)))
 
 
 def may_set_up(session, member: Member, team: Team | None) -> bool:
