@@ -181,3 +181,8 @@ def lab_not_in_team(slack_ids: list[str]) -> str:
 def lab_not_started(when: str) -> str:
     """`when`: the session's start as Slack renders a date."""
     return f"Press Done once the session has started ({when})."
+
+
+# Hardening: acting where the person does not belong, odd input.
+STUCK_NOT_IN_TEAM = ("Only members of this goal's team can ask for help on its check-in. Ask "
+                     "a lead to add you with `/pact team setup`.")

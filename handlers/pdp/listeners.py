@@ -145,7 +145,7 @@ def on_edit_plan(ack, body, client, services) -> None:
     meta = metadata(services, i.view)
     pdp_id = int_id((meta or {}).get("pdp"))
     if pdp_id is None:
-        client.views_push(trigger_id=i.trigger_id, view=stale("Development plan"))
+        open_modal(client, body, stale("Development plan"))
         return
     with session_scope(services.engine) as session:
         member, pdp = service.owned_plan(session, i.workspace_id, i.user_id, pdp_id)
@@ -154,7 +154,7 @@ def on_edit_plan(ack, body, client, services) -> None:
         else:
             view = sealed(services, forms.plan_form(surfaces.own_view(session, pdp, member)),
                           {"mode": "edit", "pdp": pdp.id, "summary": i.view_id})
-    client.views_push(trigger_id=i.trigger_id, view=view)
+    open_modal(client, body, view)
 
 
 def on_history(ack, body, client, services) -> None:

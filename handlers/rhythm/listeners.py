@@ -52,7 +52,7 @@ def _snooze(body, client, services) -> None:
     until = service.snooze(services.engine, click.workspace_id, click.user_id, subjects,
                            utcnow())
     text, blocks = snoozed_message(until)
-    if click.channel_id and click.message_ts:
+    if click.channel_id and click.message_ts and _own_dm(client, click):
         try:
             client.chat_update(channel=click.channel_id, ts=click.message_ts, text=text,
                                blocks=blocks)
@@ -60,6 +60,16 @@ def _snooze(body, client, services) -> None:
         except SlackApiError as err:
             log.info("could not update the nudge in place: %s", err.response.get("error"))
     client.chat_postMessage(channel=click.user_id, text=text, blocks=blocks)
+
+
+def _own_dm(client, click) -> bool:
+    """Is the clicked message in the clicker's DM with Pact? (The container only selects: a
+    forged one must not let Pact edit its post in someone else's channel.)"""
+    try:
+        dm = client.conversations_open(users=click.user_id)["channel"]["id"]
+    except (SlackApiError, KeyError, TypeError):
+        return False
+    return dm == click.channel_id
 
 
 def resume(body, client, services):
