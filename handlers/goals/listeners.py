@@ -20,6 +20,7 @@ from handlers.kit import ids, refusals
 from handlers.kit.blocks import channel_ref, escape
 from handlers.kit.forms import Form
 from handlers.kit.metadata import attach, metadata_key, read_metadata
+from handlers.kit.once import Repeated, once
 from handlers.kit.payload import Interaction, int_id, read_interaction
 from handlers.kit.replies import open_modal, tell, tell_if_cannot_post
 from handlers.kit.router import CommandRequest
@@ -158,9 +159,15 @@ def save_goal(ack, body, view, context, services) -> None:
     if meta.get("goal") is not None and form.goal_id is None:
         ack(response_action="errors", errors={rules.F_TITLE: refusals.STALE})
         return
-    with session_scope(services.engine) as session:
-        done = service.save_goal(session, who.workspace_id, who.user_id, form, utcnow(),
-                                 emit=services.emit)
+    try:
+        with session_scope(services.engine) as session:
+            done = service.save_goal(session, who.workspace_id, who.user_id, form, utcnow(),
+                                     emit=services.emit)
+            if not (done.refusal or done.errors):
+                once(session, body, who.workspace_id)
+    except Repeated:
+        ack()
+        return
     if done.refusal or done.errors:
         ack(response_action="errors", errors=done.errors or {rules.F_TITLE: done.refusal})
         return
@@ -387,9 +394,15 @@ def save_progress(ack, body, view, context, services) -> None:
     if goal_id is None:
         ack(response_action="errors", errors={problem_block: refusals.STALE})
         return
-    with session_scope(services.engine) as session:
-        done = service.log_progress(session, who.workspace_id, who.user_id, goal_id, typed,
-                                    utcnow(), emit=services.emit)
+    try:
+        with session_scope(services.engine) as session:
+            done = service.log_progress(session, who.workspace_id, who.user_id, goal_id, typed,
+                                        utcnow(), emit=services.emit)
+            if not done.refusal:
+                once(session, body, who.workspace_id)
+    except Repeated:
+        ack()
+        return
     if done.refusal:
         ack(response_action="errors", errors={problem_block: done.refusal})
         return

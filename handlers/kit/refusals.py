@@ -186,3 +186,9 @@ def lab_not_started(when: str) -> str:
 # Hardening: acting where the person does not belong, odd input.
 STUCK_NOT_IN_TEAM = ("Only members of this goal's team can ask for help on its check-in. Ask "
                      "a lead to add you with `/pact team setup`.")
+
+
+def not_people(slack_ids: list[str]) -> str:
+    """People picked in a form who are not active humans of this workspace."""
+    shown = ", ".join(mention(u) for u in slack_ids[:5])
+    return f"Pick people of this workspace: {shown} is not an active member (or is an app)."

@@ -12,6 +12,7 @@ from handlers.kit import refusals
 from handlers.kit.blocks import escape, mention, slack_datetime
 from handlers.kit.forms import Form, clean_text
 from handlers.kit.metadata import attach, metadata_key, read_metadata
+from handlers.kit.once import Repeated, once
 from handlers.kit.payload import int_id, read_interaction
 from handlers.kit.replies import tell
 from handlers.kit.router import CommandRequest
@@ -78,6 +79,13 @@ def _setup_input(view) -> service.SetupInput:
 
 
 def save_setup(ack, body, view, services) -> None:
+    try:
+        _save_setup(ack, body, view, services)
+    except Repeated:
+        ack()
+
+
+def _save_setup(ack, body, view, services) -> None:
     who = read_interaction(body)
     meta = read_metadata(view, metadata_key(services.settings))
     team_id = int_id((meta or {}).get("team"))
@@ -88,6 +96,7 @@ def save_setup(ack, body, view, services) -> None:
                                     _setup_input(view), utcnow())
         if errors:
             return ack(response_action="errors", errors=errors)
+        once(session, body, who.workspace_id)
     ack()
 
 
@@ -190,6 +199,13 @@ def _swap_session(view, services) -> int | None:
 
 
 def save_swap(ack, body, view, services) -> None:
+    try:
+        _save_swap(ack, body, view, services)
+    except Repeated:
+        ack()
+
+
+def _save_swap(ack, body, view, services) -> None:
     who = read_interaction(body)
     session_id = _swap_session(view, services)
     if who is None or session_id is None:
@@ -199,6 +215,7 @@ def save_swap(ack, body, view, services) -> None:
                                       Form(view).user("other"), utcnow())
         if result.refusal:
             return ack(response_action="errors", errors={"other": result.refusal})
+        once(session, body, who.workspace_id)
     ack()
 
 

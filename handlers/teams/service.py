@@ -199,15 +199,19 @@ def _apply_members(session, team: Team, form: TeamInput,
 
 def save_team_setup(engine, workspace_id: str, user_id: str, channel_id: str,
                     form: TeamInput, now: datetime, *, listed_upto: int | None = None,
-                    emit: Emit) -> Saved:
+                    emit: Emit, guard=None) -> Saved:
     """`save_team` in its own transaction; when someone set up the same channel at the same
-    moment, saved again as an edit of theirs."""
-    try:
+    moment, saved again as an edit of theirs. `guard(session)`, run in the transaction after
+    a save, may raise to roll it back (the same submission taken twice)."""
+    def attempt() -> Saved:
         with session_scope(engine) as session:
-            return save_team(session, workspace_id, user_id, channel_id, form, now,
-                             listed_upto=listed_upto, emit=emit)
+            saved = save_team(session, workspace_id, user_id, channel_id, form, now,
+                              listed_upto=listed_upto, emit=emit)
+            if guard is not None and not saved.refusal:
+                guard(session)
+            return saved
+    try:
+        return attempt()
     except IntegrityError:
         pass
-    with session_scope(engine) as session:
-        return save_team(session, workspace_id, user_id, channel_id, form, now,
-                         listed_upto=listed_upto, emit=emit)
+    return attempt()
