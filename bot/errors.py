@@ -48,6 +48,23 @@ def refuse_unverified(error: BaseException) -> BoltResponse:
     return BoltResponse(status=401, body="Not a request from Slack.")
 
 
+# What Slack answers to a modal opened with a trigger that was already used (a double click,
+# a replayed request) or is too old: the first copy was answered, the second is ignored.
+TRIGGER_SPENT = {"expired_trigger_id", "invalid_trigger_id", "exchanged_trigger_id",
+                 "trigger_exchanged", "invalid_trigger"}
+
+
+def _already_answered(error: BaseException) -> bool:
+    if not isinstance(error, SlackApiError):
+        return False
+    response = error.response
+    try:
+        code, url = response.get("error"), str(getattr(response, "api_url", ""))
+    except AttributeError:
+        return False
+    return code in TRIGGER_SPENT and ("views.open" in url or "views.push" in url or not url)
+
+
 def report_error(error: BaseException, body: dict, client, *, respond=None,
                  after_ack: bool = False,
                  response_urls: tuple[str, ...] = (SLACK_HOOKS,)) -> BoltResponse | None:
@@ -60,6 +77,10 @@ def report_error(error: BaseException, body: dict, client, *, respond=None,
     keeps what was typed; the person also gets the apology by DM.
     """
     kind = body.get("type") or ("command" if body.get("command") else "event")
+    if _already_answered(error):
+        log.info("ignored a %s whose trigger was already used or expired (%s)", kind,
+                 error.response.get("error"))
+        return BoltResponse(status=200, body="") if kind == "block_actions" else None
     log.error("unexpected error handling %s from %s", kind, _user_id(body) or "-",
               exc_info=error)
     if body.get("command") and not after_ack:

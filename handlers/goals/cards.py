@@ -12,7 +12,7 @@ from bot.rules.permissions import Actor, can_create_goal, can_edit_goal, can_tak
 from handlers.goals import posts
 from handlers.goals.posts import GoalCard
 from handlers.kit import refusals
-from handlers.kit.blocks import escape
+from handlers.kit.blocks import escape, mention
 from storage.models import Goal, Member, Milestone, Team
 from storage.queries import goals as gq
 from storage.queries import teams as tq
@@ -185,7 +185,7 @@ def new_goal_form(session, workspace: str, user: str, channel_id: str) -> Openin
         return Opening(no_team=True)
     me = get_or_create_member(session, workspace, user)
     if not can_create_goal(actor(session, me, team.id)):
-        leads = " ".join(f"<@{m.slack_user_id}>" for m in tq.team_leads(session, team.id))
+        leads = " ".join(f"{mention(m.slack_user_id)}" for m in tq.team_leads(session, team.id))
         return Opening(refusal=refusals.goal_create_leads_only(leads))
     return Opening(team_id=team.id, channel=team.channel_id)
 

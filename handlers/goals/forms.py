@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from bot.rules.goals import MAX_MILESTONES, MILESTONE_TITLE_MAX, NOTE_MAX, TITLE_MAX, milestone_keys
 from handlers.goals.posts import GoalCard, progress_line
-from handlers.kit.blocks import button, clip, context, divider, escape, plain, section
+from handlers.kit.blocks import button, channel_ref, clip, context, divider, escape, plain, section
 from handlers.kit.ids import GOAL_FORM, GOAL_FORM_ADD_MILESTONE, GOAL_PROGRESS_FORM
 
 FIRST_ROWS = 3
@@ -60,7 +60,7 @@ def goal_form_modal(*, channel_id: str, editing: bool = False, values: dict | No
     v = values or {}
     rows = max(1, min(rows, MAX_MILESTONES))
     blocks = [
-        section(f"A shared goal for the team in <#{channel_id}>: one measurable outcome, "
+        section(f"A shared goal for the team in {channel_ref(channel_id)}: one measurable outcome, "
                 "reached through milestones you review together."),
         _text_input("title", "Title", v.get("title"), max_length=TITLE_MAX,
                     placeholder="e.g. Everyone certified in Scrum"),

@@ -17,9 +17,10 @@ from bot.rules import goals as rules
 from handlers.goals import cards, forms, posts, service, views
 from handlers.goals.service import Changed
 from handlers.kit import ids, refusals
-from handlers.kit.blocks import escape
+from handlers.kit.blocks import channel_ref, escape
 from handlers.kit.forms import Form
 from handlers.kit.metadata import attach, metadata_key, read_metadata
+from handlers.kit.once import Repeated, once
 from handlers.kit.payload import Interaction, int_id, read_interaction
 from handlers.kit.replies import open_modal, tell, tell_if_cannot_post
 from handlers.kit.router import CommandRequest
@@ -158,9 +159,15 @@ def save_goal(ack, body, view, context, services) -> None:
     if meta.get("goal") is not None and form.goal_id is None:
         ack(response_action="errors", errors={rules.F_TITLE: refusals.STALE})
         return
-    with session_scope(services.engine) as session:
-        done = service.save_goal(session, who.workspace_id, who.user_id, form, utcnow(),
-                                 emit=services.emit)
+    try:
+        with session_scope(services.engine) as session:
+            done = service.save_goal(session, who.workspace_id, who.user_id, form, utcnow(),
+                                     emit=services.emit)
+            if not (done.refusal or done.errors):
+                once(session, body, who.workspace_id)
+    except Repeated:
+        ack()
+        return
     if done.refusal or done.errors:
         ack(response_action="errors", errors=done.errors or {rules.F_TITLE: done.refusal})
         return
@@ -363,7 +370,7 @@ def after_repost(body, client, context, services) -> None:
                                    who.user_id, done.channel, text=text, blocks=blocks):
             client.chat_postMessage(channel=who.user_id,
                                     text=f"Posted “{escape(done.card.title)}” in "
-                                         f"<#{done.card.channel_id}>. 🎯")
+                                         f"{channel_ref(done.card.channel_id)}. 🎯")
 
     reported(work, body, client)
 
@@ -387,9 +394,15 @@ def save_progress(ack, body, view, context, services) -> None:
     if goal_id is None:
         ack(response_action="errors", errors={problem_block: refusals.STALE})
         return
-    with session_scope(services.engine) as session:
-        done = service.log_progress(session, who.workspace_id, who.user_id, goal_id, typed,
-                                    utcnow(), emit=services.emit)
+    try:
+        with session_scope(services.engine) as session:
+            done = service.log_progress(session, who.workspace_id, who.user_id, goal_id, typed,
+                                        utcnow(), emit=services.emit)
+            if not done.refusal:
+                once(session, body, who.workspace_id)
+    except Repeated:
+        ack()
+        return
     if done.refusal:
         ack(response_action="errors", errors={problem_block: done.refusal})
         return

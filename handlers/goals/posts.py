@@ -17,10 +17,12 @@ from bot.rules.goals import (
 )
 from handlers.kit.blocks import (
     button,
+    channel_ref,
     clip,
     context,
     escape,
     header,
+    mention,
     progress_bar,
     section,
     slack_date,
@@ -33,7 +35,8 @@ from handlers.kit.ids import (
     PDP_OBJECTIVE_FROM_GOAL,
 )
 
-_URL = re.compile(r"^https?://\S+$")
+# A link only from a URL with nothing Slack reads as markup (`|` would set a disguised label).
+_URL = re.compile(r"^https?://[^\s<>|\"]+$")
 
 
 @dataclass
@@ -99,7 +102,7 @@ def outcome_line(card: GoalCard) -> str:
 def milestone_line(m: dict, tz: str = "UTC") -> str:
     title = escape(clip(m["title"], MILESTONE_TITLE_MAX))
     if m["done_at"] is not None:
-        by = f" by <@{m['done_by']}>" if m.get("done_by") else ""
+        by = f" by {mention(m['done_by'])}" if m.get("done_by") else ""
         return f"✅ ~{title}~ — done{by} {slack_date(m['done_at'])}"
     return f"◻️ {title} — {day_text(m['due_date'], tz)}"
 
@@ -135,10 +138,10 @@ def goal_post(card: GoalCard) -> tuple[str, list[dict]]:
               section(progress_line(card))]
     if card.milestones:
         blocks.extend(milestone_sections(card))
-    who = (f"{len(card.participants)} in: " + " ".join(f"<@{u}>" for u in card.participants[:20])
+    who = (f"{len(card.participants)} in: " + " ".join(f"{mention(u)}" for u in card.participants[:20])
            + (" …" if len(card.participants) > 20 else "")) if card.participants \
         else "Nobody has said “I'm in” yet"
-    blocks.append(context(f"{who} · Owner <@{card.owner}>" + (f" · *{badge}*" if badge else "")))
+    blocks.append(context(f"{who} · Owner {mention(card.owner)}" + (f" · *{badge}*" if badge else "")))
     if card.status == "active":
         blocks.append({"type": "actions", "block_id": f"goal_actions_{card.id}", "elements": [
             button("I'm in", GOAL_JOIN, str(card.id), style="primary"),
@@ -157,7 +160,7 @@ def goal_post(card: GoalCard) -> tuple[str, list[dict]]:
 def progress_note(*, user: str, before: float | None, after: float | None, unit: str,
                   note: str, percent: int) -> str:
     """The thread reply for one progress update (plain mrkdwn text)."""
-    parts = [f"<@{user}> logged progress"]
+    parts = [f"{mention(user)} logged progress"]
     if after is not None:
         change = f"{format_number(before)} → *{format_number(after)}*" \
             if before is not None and before != after else f"*{format_number(after)}*"
@@ -169,7 +172,7 @@ def progress_note(*, user: str, before: float | None, after: float | None, unit:
 
 
 def celebration(card: GoalCard, contributors: list[str]) -> tuple[str, list[dict]]:
-    names = " ".join(f"<@{u}>" for u in contributors[:60])
+    names = " ".join(f"{mention(u)}" for u in contributors[:60])
     if len(contributors) > 60:
         names += f" and {len(contributors) - 60} more"
     thanks = (f"Thank you {names} for committing and logging progress!" if contributors
@@ -184,7 +187,7 @@ def celebration(card: GoalCard, contributors: list[str]) -> tuple[str, list[dict
 def joined_dm(card: GoalCard) -> tuple[str, list[dict]]:
     text = (f"You're in for “{escape(card.title)}” ({escape(card.team_name)}). Add a linked "
             "objective to your development plan so your own steps count towards it.")
-    blocks = [section(f"🙌 You're in for *{escape(card.title)}* in <#{card.channel_id}>.\n"
+    blocks = [section(f"🙌 You're in for *{escape(card.title)}* in {channel_ref(card.channel_id)}.\n"
                       "Add a linked objective to your development plan so your own steps "
                       "count towards the team's goal."),
               {"type": "actions", "block_id": "goal_join_dm", "elements": [
@@ -195,7 +198,7 @@ def joined_dm(card: GoalCard) -> tuple[str, list[dict]]:
 
 
 def not_in_channel_dm(card: GoalCard, error: str) -> tuple[str, list[dict]]:
-    where = f"<#{card.channel_id}>"
+    where = f"{channel_ref(card.channel_id)}"
     if error == "is_archived":
         text = (f"I couldn't post the goal “{escape(card.title)}” because {where} is archived. "
                 "Unarchive it, or set the team up in another channel with `/pact team setup`.")
@@ -253,7 +256,7 @@ def home_goals_section(teams: list[tuple[str, str, list[tuple[GoalCard, bool]]]]
         if len(blocks) + 2 > budget:
             break
         teams_shown += 1
-        blocks.append(section(f"👥 *{escape(clip(name, 80))}* in <#{channel_id}>"
+        blocks.append(section(f"👥 *{escape(clip(name, 80))}* in {channel_ref(channel_id)}"
                               + ("" if goals else " — no active goals yet")))
         for card, is_in in goals:
             if len(blocks) + 3 + 1 > budget:

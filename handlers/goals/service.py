@@ -19,7 +19,7 @@ from handlers.goals import posts
 from handlers.goals.cards import actor, form_team, load_card, milestone_states, stamp_of, team_today
 from handlers.goals.posts import GoalCard
 from handlers.kit import refusals
-from handlers.kit.blocks import escape
+from handlers.kit.blocks import escape, mention
 from scheduling.kinds import Kind
 from storage.models import Goal, Member, Milestone, Team
 from storage.queries import goals as gq
@@ -233,12 +233,12 @@ def mark_milestone(session, workspace: str, user: str, milestone_id, now: dateti
         session.refresh(milestone)
         by = session.get(Member, milestone.done_by_id) if milestone.done_by_id else None
         return Changed(refusal=refusals.milestone_already_done(
-            escape(milestone.title), f"<@{by.slack_user_id}>" if by else ""))
+            escape(milestone.title), f"{mention(by.slack_user_id)}" if by else ""))
     goal = gq.lock_goal(session, goal.id)
     gq.touch(session, goal, now)
     team = session.get(Team, goal.team_id)
     ids = [_thread_note(goal, team, session, f"milestone_done:{milestone.id}",
-                        f"✅ <@{user}> marked the milestone “{escape(milestone.title)}” done.")]
+                        f"✅ {mention(user)} marked the milestone “{escape(milestone.title)}” done.")]
     milestones = gq.milestones_of(session, goal.id)
     if rules.all_milestones_done(milestone_states(milestones)) and goal.status == "active":
         ids.append(_thread_note(

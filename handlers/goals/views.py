@@ -11,6 +11,7 @@ from handlers.kit.blocks import (
     context,
     escape,
     header,
+    mention,
     plain,
     section,
     slack_datetime,
@@ -40,16 +41,16 @@ def details_modal(card: GoalCard, *, can_edit: bool, can_take_part: bool,
             if m["done_at"] is None and can_take_part and card.status == "active":
                 block["accessory"] = button("Mark done", MILESTONE_MARK_DONE, str(m["id"]))
             blocks.append(block)
-    who = " ".join(f"<@{u}>" for u in card.participants[:40]) or "nobody yet"
+    who = " ".join(f"{mention(u)}" for u in card.participants[:40]) or "nobody yet"
     if len(card.participants) > 40:
         who += f" and {len(card.participants) - 40} more"
-    blocks.append(section(f"*In:* {who}\n*Owner:* <@{card.owner}>"))
+    blocks.append(section(f"*In:* {who}\n*Owner:* {mention(card.owner)}"))
     if updates:
         blocks.append(section("*Recent updates*"))
         for u in updates[:8]:
             value = f" → *{format_number(u['value'])}*" if u["value"] is not None else ""
             note = f": {escape(clip(u['note'], 300))}" if u["note"] else ""
-            blocks.append(context(f"<@{u['user']}>{value}{note} · {slack_datetime(u['at'])}"))
+            blocks.append(context(f"{mention(u['user'])}{value}{note} · {slack_datetime(u['at'])}"))
     room = 100 - len(blocks) - 2
     if extra and room > 0:
         blocks.extend(extra[:room])

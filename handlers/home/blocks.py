@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handlers.kit.blocks import context, divider, header, section
+from handlers.kit.blocks import context, divider, header, mention, section
 
 MAX_HOME_BLOCKS = 100
 
@@ -11,7 +11,7 @@ def home_view(user_id: str, parts: list[list[dict]]) -> dict:
     blocks = [header("Your Pact")]
     if not any(parts):
         blocks.append(section(
-            f"Welcome, <@{user_id}>. Pact helps your team grow together. Type `/pact help` in "
+            f"Welcome, {mention(user_id)}. Pact helps your team grow together. Type `/pact help` in "
             "your team's channel to see what it can do; a lead starts with `/pact team setup`."))
     for i, part in enumerate(parts):
         if i:

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import logging
+
+from slack_sdk.errors import SlackApiError
+
 from bot.directory import refresh_member
 from handlers.home.service import build_home
+
+log = logging.getLogger("pact.home")
 
 
 def publish_home(client, team_id: str, user_id: str, services) -> None:
@@ -18,4 +24,7 @@ def home_opened(event, client, context, services) -> None:
     user = event.get("user")
     if not isinstance(user, str) or not user or not context.team_id:
         return
-    publish_home(client, context.team_id, user, services)
+    try:
+        publish_home(client, context.team_id, user, services)
+    except SlackApiError as err:
+        log.info("could not publish the Home tab of %s: %s", user, err.response.get("error"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
@@ -62,8 +63,31 @@ def confirm_dialog(title: str, text: str, confirm: str, deny: str = "Cancel") ->
             "deny": plain(deny, 30), "style": "danger"}
 
 
-def user(user_id: str) -> str:
-    return f"<@{user_id}>"
+_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,20}$")
+_CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]{2,20}$")
+
+
+def is_user_id(value: object) -> bool:
+    """Whether `value` has the shape of a Slack user id (the only thing Pact mentions)."""
+    return isinstance(value, str) and bool(_USER_ID.match(value))
+
+
+def mention(user_id: str | None) -> str:
+    """`<@U…>` for a user id of Slack's shape; anything else is shown as escaped text, so a
+    stored or forged value can never become a broadcast or a link."""
+    if is_user_id(user_id):
+        return f"<@{user_id}>"
+    return escape(user_id or "") or "someone"
+
+
+def channel_ref(channel_id: str | None) -> str:
+    """`<#C…>` for a channel id of Slack's shape; anything else as escaped text."""
+    if isinstance(channel_id, str) and _CHANNEL_ID.match(channel_id):
+        return f"<#{channel_id}>"
+    return escape(channel_id or "") or "the channel"
+
+
+user = mention
 
 
 def slack_date(moment: datetime | date, fmt: str = "{date_short_pretty}", *,

@@ -7,6 +7,8 @@ escaped.
 
 from __future__ import annotations
 
+from handlers.kit.blocks import channel_ref, mention
+
 # Anything odd in a payload: a forged id, a stale button, a shape Slack never sends.
 STALE = ("That button or form is out of date, so nothing was changed. Open it again from "
          "`/pact help` or the Pact Home tab.")
@@ -121,13 +123,13 @@ def team_leads_only(leads: str) -> str:
 
 
 def channel_archived(channel_id: str) -> str:
-    return (f"I couldn't post in <#{channel_id}> because it is archived. Set the team up in an "
+    return (f"I couldn't post in {channel_ref(channel_id)} because it is archived. Set the team up in an "
             "active channel with `/pact team setup`.")
 
 
 def not_in_channel(channel_id: str) -> str:
-    return (f"I couldn't post in <#{channel_id}> because Pact is not a member of it. Type "
-            f"`/invite @Pact` in <#{channel_id}> so Pact can post your team's goals, check-ins "
+    return (f"I couldn't post in {channel_ref(channel_id)} because Pact is not a member of it. Type "
+            f"`/invite @Pact` in {channel_ref(channel_id)} so Pact can post your team's goals, check-ins "
             "and celebrations there.")
 
 
@@ -172,10 +174,21 @@ LAB_DONE_NOT_ALLOWED = "Only the presenter or a team lead can mark the session d
 
 def lab_not_in_team(slack_ids: list[str]) -> str:
     """People picked for the rotation who are not in the team (Slack ids from the form)."""
-    return ("Not in this team: " + ", ".join(f"<@{u}>" for u in slack_ids[:5])
+    return ("Not in this team: " + ", ".join(f"{mention(u)}" for u in slack_ids[:5])
             + ". Add them with `/pact team setup`.")
 
 
 def lab_not_started(when: str) -> str:
     """`when`: the session's start as Slack renders a date."""
     return f"Press Done once the session has started ({when})."
+
+
+# Hardening: acting where the person does not belong, odd input.
+STUCK_NOT_IN_TEAM = ("Only members of this goal's team can ask for help on its check-in. Ask "
+                     "a lead to add you with `/pact team setup`.")
+
+
+def not_people(slack_ids: list[str]) -> str:
+    """People picked in a form who are not active humans of this workspace."""
+    shown = ", ".join(mention(u) for u in slack_ids[:5])
+    return f"Pick people of this workspace: {shown} is not an active member (or is an app)."

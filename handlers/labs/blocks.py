@@ -11,6 +11,7 @@ from handlers.kit.blocks import (
     context,
     escape,
     header,
+    mention,
     plain,
     section,
     slack_datetime,
@@ -54,15 +55,15 @@ def announcement(session_id: int, team_name: str, starts_at: datetime, duration:
         blocks.append(context("Only the presenter can skip or swap. Press *Done* after the "
                               "session to record it on the presenter's plan."))
     text = (f"Learning lab {starts_at:%Y-%m-%d %H:%M} UTC: "
-            f"{'<@' + presenter + '>' if presenter else 'presenter to be decided'} on "
-            f"{topic or TBA}")
+            f"{mention(presenter) if presenter else 'presenter to be decided'} on "
+            f"{escape(clip(topic, 300)) or TBA}")
     return text, blocks
 
 
 def pick_topic_dm(team_name: str, starts_at: datetime) -> tuple[str, list[dict]]:
     text = (f"You present at the *{escape(team_name)}* learning lab on "
             f"{slack_datetime(starts_at)}, and the topic is still open.")
-    blocks = [section(text + "\nPick one: type `/pact lab topic <what you'll present>` in the "
+    blocks = [section(text + "\nPick one: type `/pact lab topic &lt;what you'll present&gt;` in the "
                       "team channel, or share an objective you are working on with your team "
                       "(visibility *Team*, status *In progress*) and it becomes the topic."),
               context("Anything in your plan stays as private as you set it.")]
@@ -71,7 +72,7 @@ def pick_topic_dm(team_name: str, starts_at: datetime) -> tuple[str, list[dict]]
 
 def reminder_dm(team_name: str, starts_at: datetime, topic: str, session_id: int
                 ) -> tuple[str, list[dict]]:
-    text = f"Reminder: you present at the {team_name} learning lab tomorrow."
+    text = f"Reminder: you present at the {escape(team_name)} learning lab tomorrow."
     blocks = [section(f":mortar_board: Tomorrow you present at the *{escape(team_name)}* "
                       f"learning lab, {slack_datetime(starts_at)}.\nTopic: {_topic(topic)}"),
               {"type": "actions", "block_id": f"lab_dm_{session_id}", "elements": [
@@ -82,7 +83,7 @@ def reminder_dm(team_name: str, starts_at: datetime, topic: str, session_id: int
 
 
 def followup_dm(team_name: str, topic: str, session_id: int) -> tuple[str, list[dict]]:
-    text = f"How did the {team_name} learning lab go? Press Done to record it."
+    text = f"How did the {escape(team_name)} learning lab go? Press Done to record it."
     blocks = [section(f"How did your *{escape(team_name)}* learning lab go? Press *Done* to "
                       f"record it on your plan{' (' + _topic(topic) + ')' if topic else ''}."),
               {"type": "actions", "block_id": f"lab_followup_{session_id}", "elements": [
@@ -92,7 +93,7 @@ def followup_dm(team_name: str, topic: str, session_id: int) -> tuple[str, list[
 
 def swap_request_dm(asker: str, team_name: str, starts_at: datetime, session_id: int
                     ) -> tuple[str, list[dict]]:
-    text = f"<@{asker}> asks to swap learning-lab turns with you."
+    text = f"{mention(asker)} asks to swap learning-lab turns with you."
     blocks = [section(f"{user(asker)} asks to swap turns with you: you would present at the "
                       f"*{escape(team_name)}* learning lab on {slack_datetime(starts_at)}."),
               {"type": "actions", "block_id": f"lab_swap_{session_id}", "elements": [

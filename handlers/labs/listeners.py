@@ -9,9 +9,10 @@ from slack_sdk.errors import SlackApiError
 
 from bot.errors import reported
 from handlers.kit import refusals
-from handlers.kit.blocks import escape, slack_datetime
+from handlers.kit.blocks import escape, mention, slack_datetime
 from handlers.kit.forms import Form, clean_text
 from handlers.kit.metadata import attach, metadata_key, read_metadata
+from handlers.kit.once import Repeated, once
 from handlers.kit.payload import int_id, read_interaction
 from handlers.kit.replies import tell
 from handlers.kit.router import CommandRequest
@@ -78,6 +79,13 @@ def _setup_input(view) -> service.SetupInput:
 
 
 def save_setup(ack, body, view, services) -> None:
+    try:
+        _save_setup(ack, body, view, services)
+    except Repeated:
+        ack()
+
+
+def _save_setup(ack, body, view, services) -> None:
     who = read_interaction(body)
     meta = read_metadata(view, metadata_key(services.settings))
     team_id = int_id((meta or {}).get("team"))
@@ -88,6 +96,7 @@ def save_setup(ack, body, view, services) -> None:
                                     _setup_input(view), utcnow())
         if errors:
             return ack(response_action="errors", errors=errors)
+        once(session, body, who.workspace_id)
     ack()
 
 
@@ -106,7 +115,7 @@ def after_setup(body, client, view, services) -> None:
         summary = done.summary
         if done.first_at is not None:
             summary += f" First session {slack_datetime(done.first_at)}" + (
-                f", <@{done.first_presenter}> presents." if done.first_presenter else ".")
+                f", {mention(done.first_presenter)} presents." if done.first_presenter else ".")
         try:
             client.chat_postEphemeral(channel=done.channel_id, user=who.user_id, text=summary)
         except SlackApiError:
@@ -190,6 +199,13 @@ def _swap_session(view, services) -> int | None:
 
 
 def save_swap(ack, body, view, services) -> None:
+    try:
+        _save_swap(ack, body, view, services)
+    except Repeated:
+        ack()
+
+
+def _save_swap(ack, body, view, services) -> None:
     who = read_interaction(body)
     session_id = _swap_session(view, services)
     if who is None or session_id is None:
@@ -199,6 +215,7 @@ def save_swap(ack, body, view, services) -> None:
                                       Form(view).user("other"), utcnow())
         if result.refusal:
             return ack(response_action="errors", errors={"other": result.refusal})
+        once(session, body, who.workspace_id)
     ack()
 
 
@@ -227,13 +244,13 @@ def _answer_swap(body, client, services, accepted: bool) -> None:
         return tell(client, body, result.refusal)
     _answer(client, body, result, services)
     verdict = "accepted" if accepted else "declined"
-    client.chat_postMessage(channel=result.asker, text=f"<@{who.user_id}> {verdict} your swap "
+    client.chat_postMessage(channel=result.asker, text=f"{mention(who.user_id)} {verdict} your swap "
                             "request." + (" They present this time; you keep your turn."
                                           if accepted else " The session stays yours."))
     container = who.container
     if container.get("channel_id") and container.get("message_ts"):
         client.chat_update(channel=container["channel_id"], ts=container["message_ts"],
-                           text=f"You {verdict} the swap with <@{result.asker}>.", blocks=[])
+                           text=f"You {verdict} the swap with {mention(result.asker)}.", blocks=[])
 
 
 def accept_swap(body, client, services) -> None:

@@ -14,7 +14,7 @@ from sqlmodel import Session
 from bot.rules import rotation
 from bot.rules.recurrence import RuleError, describe, next_after, occurrence_of, parse_rule
 from handlers.kit import refusals
-from handlers.kit.blocks import escape, slack_datetime
+from handlers.kit.blocks import escape, mention, slack_datetime
 from handlers.labs import schedules
 from handlers.labs.blocks import swap_request_dm
 from handlers.labs.sessions import (
@@ -279,12 +279,12 @@ def skip_turn(session: Session, workspace_id: str, user_id: str, session_id: int
         return Result(refusal=refusals.LAB_NOBODY_ELSE)
     new = lq.slack_id(session, replacement)
     note = note_in_thread(session, team, lab_session,
-                          f"<@{user_id}> skips this time; <@{new}> presents instead. "
-                          f"<@{user_id}> keeps their turn for the next session.",
+                          f"{mention(user_id)} skips this time; {mention(new)} presents instead. "
+                          f"{mention(user_id)} keeps their turn for the next session.",
                           f"lab_skip:{lab_session.id}:{member.id}")
     return Result(outbox_ids=_ids(note, ask_topic(session, team, lab_session)),
                   refresh=lab_session.id,
-                  told=f"Done: <@{new}> presents this time; you keep your turn.")
+                  told=f"Done: {mention(new)} presents this time; you keep your turn.")
 
 
 def request_swap(session: Session, workspace_id: str, user_id: str, session_id: int,
@@ -325,7 +325,7 @@ def answer_swap(session: Session, workspace_id: str, user_id: str, session_id: i
         return Result(asker=asker)
     swap(session, lab, lab_session, member.id, now)
     note = note_in_thread(session, team, lab_session,
-                          f"<@{user_id}> swapped turns with <@{asker}> and presents this "
+                          f"{mention(user_id)} swapped turns with {mention(asker)} and presents this "
                           "session.", f"lab_swapped:{lab_session.id}:{member.id}")
     return Result(outbox_ids=_ids(note, ask_topic(session, team, lab_session)),
                   refresh=lab_session.id, asker=asker)
@@ -367,7 +367,7 @@ def member_left(session: Session, team: Team, member: Member, now: datetime) -> 
     ids: list[int | None] = []
     for lab_session in hand_on(session, team, member, now):
         presenter = lq.slack_id(session, lab_session.presenter_id)
-        text = (f"Change of presenter: <@{presenter}> presents this session now."
+        text = (f"Change of presenter: {mention(presenter)} presents this session now."
                 if presenter else "The presenter left the team; nobody else is in the "
                 "rotation yet.")
         ids += [update_post(session, lab, team, lab_session, now),
@@ -390,7 +390,7 @@ def replace_if_gone(session: Session, team: Team, lab: Lab, lab_session: LabSess
     hand_on(session, team, member, now)
     session.refresh(lab_session)
     presenter = lq.slack_id(session, lab_session.presenter_id)
-    note = (f"Change of presenter: <@{presenter}> presents this session now."
+    note = (f"Change of presenter: {mention(presenter)} presents this session now."
             if presenter else "The presenter is no longer in the team, and nobody else "
             "is in the rotation yet.")
     return _ids(update_post(session, lab, team, lab_session, now),

@@ -7,9 +7,11 @@ from storage.queries.members import upsert_member_from_slack
 
 
 def on_user_change(event, context, logger, services) -> None:
-    user = event.get("user") or {}
+    user = event.get("user") if isinstance(event, dict) else None
+    if not isinstance(user, dict) or not isinstance(user.get("id"), str):
+        return
     team_id = user.get("team_id") or context.team_id
-    if not user.get("id") or not team_id:
+    if not user.get("id") or not isinstance(team_id, str) or not team_id:
         return
     with session_scope(services.engine) as session:
         upsert_member_from_slack(session, team_id, user)

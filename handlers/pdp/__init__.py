@@ -38,7 +38,7 @@ def register(app, services) -> None:
     app.action(ids.PDP_LOG_PROGRESS)(partial(listeners.on_log_progress, services=services))
     app.action(ids.PDP_OBJECTIVE_FROM_GOAL)(
         partial(listeners.on_objective_from_goal, services=services))
-    app.view(ids.PDP_PLAN_FORM)(ack=partial(listeners.plan_submit, services=services),
+    app.view(ids.PDP_PLAN_FORM)(ack=partial(listeners.plan_submit_in_slack, services=services),
                                 lazy=[partial(listeners.plan_after, services=services)])
     app.view(ids.PDP_OBJECTIVE_FORM)(
         ack=partial(listeners.objective_submit, services=services),

@@ -11,11 +11,13 @@ import logging
 
 from slack_sdk.errors import SlackApiError
 
+from bot.directory import not_people
 from bot.errors import reported
 from bot.rules import pdp as rules
 from handlers.kit import ids, refusals
 from handlers.kit.forms import Form
 from handlers.kit.metadata import attach, metadata_key, read_metadata
+from handlers.kit.once import Repeated, once
 from handlers.kit.payload import Interaction, int_id, read_interaction
 from handlers.kit.replies import open_modal
 from handlers.pdp import forms, notices, service, surfaces, views
@@ -145,7 +147,7 @@ def on_edit_plan(ack, body, client, services) -> None:
     meta = metadata(services, i.view)
     pdp_id = int_id((meta or {}).get("pdp"))
     if pdp_id is None:
-        client.views_push(trigger_id=i.trigger_id, view=stale("Development plan"))
+        open_modal(client, body, stale("Development plan"))
         return
     with session_scope(services.engine) as session:
         member, pdp = service.owned_plan(session, i.workspace_id, i.user_id, pdp_id)
@@ -154,7 +156,7 @@ def on_edit_plan(ack, body, client, services) -> None:
         else:
             view = sealed(services, forms.plan_form(surfaces.own_view(session, pdp, member)),
                           {"mode": "edit", "pdp": pdp.id, "summary": i.view_id})
-    client.views_push(trigger_id=i.trigger_id, view=view)
+    open_modal(client, body, view)
 
 
 def on_history(ack, body, client, services) -> None:
@@ -267,7 +269,19 @@ def _plan_input(form: Form) -> rules.PlanInput:
         cadence_months=int_id(form.choice("cadence")) or 0)
 
 
-def plan_submit(ack, body, services) -> None:
+def plan_submit_in_slack(ack, body, client, services) -> None:
+    """`plan_submit` with Bolt's client, which checks that the manager picked is a person."""
+    plan_submit(ack, body, services, client)
+
+
+def plan_submit(ack, body, services, client=None) -> None:
+    try:
+        _plan_submit(ack, body, services, client)
+    except Repeated:
+        ack()
+
+
+def _plan_submit(ack, body, services, client) -> None:
     i = read_interaction(body)
     meta = metadata(services, i.view) if i else None
     editing = int_id(meta.get("pdp")) if meta and meta.get("mode") == "edit" else None
@@ -276,6 +290,9 @@ def plan_submit(ack, body, services) -> None:
         return
     new = _plan_input(Form(i.view))
     errors = rules.validate_plan(new, owner_user=i.user_id)
+    if not errors and new.manager_user and client is not None and not_people(
+            services.engine, client, i.workspace_id, [new.manager_user]):
+        errors = {"manager": refusals.not_people([new.manager_user])}
     if errors:
         ack(response_action="errors", errors=errors)
         return
@@ -286,6 +303,7 @@ def plan_submit(ack, body, services) -> None:
             ack(response_action="update",
                 view=views.info_modal("Development plan", result.refusal))
             return
+        once(session, body, i.workspace_id)
         if result.changed:
             saved(services, session, result.pdp)
         view = summary(services, session, result.pdp, result.member, notice=(
@@ -336,6 +354,13 @@ def _objective_draft(form: Form) -> service.ObjectiveDraft | None:
 
 
 def objective_submit(ack, body, context, services) -> None:
+    try:
+        _objective_submit(ack, body, context, services)
+    except Repeated:
+        ack()
+
+
+def _objective_submit(ack, body, context, services) -> None:
     i = read_interaction(body)
     meta = metadata(services, i.view) if i else None
     oid = int_id(meta.get("objective")) if meta and "objective" in meta else None
@@ -356,12 +381,20 @@ def objective_submit(ack, body, context, services) -> None:
         if result.errors:
             ack(response_action="errors", errors=result.errors)
             return
+        once(session, body, i.workspace_id)
         context["pdp_lab_posts"] = result.lab_posts
         saved(services, session, result.pdp)
     ack()
 
 
 def progress_submit(ack, body, services) -> None:
+    try:
+        _progress_submit(ack, body, services)
+    except Repeated:
+        ack()
+
+
+def _progress_submit(ack, body, services) -> None:
     i = read_interaction(body)
     meta = metadata(services, i.view) if i else None
     oid = int_id((meta or {}).get("objective"))
@@ -381,6 +414,7 @@ def progress_submit(ack, body, services) -> None:
         if result.errors:
             ack(response_action="errors", errors=result.errors)
             return
+        once(session, body, i.workspace_id)
         saved(services, session, result.pdp)
     ack()
 

@@ -11,6 +11,7 @@ from sqlmodel import Session
 
 from bot.rules import pdp as rules
 from handlers.kit import refusals
+from handlers.kit.blocks import mention
 from handlers.pdp import posts
 from handlers.pdp.notices import notify_manager
 from handlers.pdp.service import managed_plan, owned_plan, slack_user
@@ -48,9 +49,9 @@ def request_review(session: Session, team_id: str, user_id: str,
         pdp.updated_at = now
         session.add(pdp)
         change = q.record_change(session, pdp, member.id,
-                                 f"Asked <@{done.manager_user}> for a review", now=now)
+                                 f"Asked {mention(done.manager_user)} for a review", now=now)
         notify_manager(session, pdp, "review", change.id, now)
-        done.notice = f"📨 Review requested: <@{done.manager_user}> has it by DM."
+        done.notice = f"📨 Review requested: {mention(done.manager_user)} has it by DM."
         done.asked = True
         log.info("plan %s: review requested", pdp.id)
     return done

@@ -16,6 +16,7 @@ from sqlmodel import Session
 from bot.rules import pdp as rules
 from bot.rules.visibility import LEVEL_LABELS, ObjectiveFacts
 from handlers.kit import refusals
+from handlers.kit.blocks import mention
 from handlers.pdp import notices
 from scheduling.kinds import Kind
 from storage.models import Member, Objective, Pdp, ProgressUpdate
@@ -126,7 +127,7 @@ def _describe_plan_changes(pdp: Pdp, new: rules.PlanInput, manager: Member | Non
     if pdp.skill_gaps_visibility != new.skill_gaps_visibility:
         changes.append(f"skill gaps visible to: {LEVEL_LABELS[new.skill_gaps_visibility]}")
     if pdp.manager_id != (manager.id if manager else None):
-        changes.append(f"manager: <@{manager.slack_user_id}>" if manager else "manager removed")
+        changes.append(f"manager: {mention(manager.slack_user_id)}" if manager else "manager removed")
     if pdp.review_cadence_months != new.cadence_months:
         changes.append(f"review cadence: {rules.CADENCES[new.cadence_months].lower()}")
     return changes

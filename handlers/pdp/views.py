@@ -18,6 +18,7 @@ from handlers.kit.blocks import (
     clip,
     context,
     escape,
+    mention,
     plain,
     progress_bar,
     section,
@@ -32,7 +33,7 @@ MAX_OBJECTIVE_ROWS = rules.MAX_OPEN_OBJECTIVES
 
 
 def person(user_id: str | None) -> str:
-    return f"<@{user_id}>" if user_id else "someone"
+    return mention(user_id)
 
 
 def day(value: datetime | date | None) -> str:

@@ -10,6 +10,7 @@ from bot.rules.goals import progress_fraction
 from bot.rules.nudges import Item
 from handlers.kit.blocks import (
     button,
+    channel_ref,
     clip,
     context,
     escape,
@@ -96,7 +97,7 @@ def checkin_message(goal: GoalFacts, milestones: list[MilestoneFacts], contribut
         buttons.append(button("Mark milestone done", MILESTONE_MARK_DONE, str(target.id)))
     buttons.append(button("I'm stuck", CHECKIN_STUCK, str(goal.id)))
     blocks.append({"type": "actions", "block_id": f"checkin_{goal.id}", "elements": buttons})
-    text = f"Check-in: {clip(goal.title, 150)} ({int(fraction(goal) * 100 + 1e-9)}%)"
+    text = f"Check-in: {escape(clip(goal.title, 150))} ({int(fraction(goal) * 100 + 1e-9)}%)"
     if overdue:
         text += f", {len(overdue)} milestone(s) overdue"
     return text, blocks
@@ -106,7 +107,7 @@ def milestone_reminder(goal_title: str, milestone: MilestoneFacts, days_left: in
                        tz: str = "UTC") -> tuple[str, list[dict]]:
     when = "today" if days_left <= 0 else f"in {days_left} days"
     title, goal = escape(clip(milestone.title, 150)), escape(clip(goal_title, 150))
-    text = f"Milestone “{clip(milestone.title, 150)}” is due {when}"
+    text = f"Milestone “{title}” is due {when}"
     blocks = [section(f":round_pushpin: Milestone *{title}* of *{goal}* is due {when} "
                       f"({slack_date(milestone.due_date, tz=tz)})."),
               {"type": "actions", "block_id": f"milestone_{milestone.id}", "elements": [
@@ -123,9 +124,9 @@ def stuck_message(user_id: str, goal_title: str, lead_ids: list[str]) -> str:
 
 
 def not_in_channel_dm(channel: str, team_name: str) -> str:
-    return (f"I couldn't post the team rhythm for *{escape(team_name)}* in <#{channel}>: "
+    return (f"I couldn't post the team rhythm for *{escape(team_name)}* in {channel_ref(channel)}: "
             f"Pact is not a member of that channel.\n"
-            f"To fix it, type `/invite @Pact` in <#{channel}> (or open the channel's details > "
+            f"To fix it, type `/invite @Pact` in {channel_ref(channel)} (or open the channel's details > "
             f"Integrations > Add apps). I'll keep trying for a few hours, so what was waiting "
             f"goes out once I'm in.")
 
@@ -134,7 +135,7 @@ def channel_gone_dm(channel: str, team_name: str, error: str, team_id: int
                     ) -> tuple[str, list[dict]]:
     why = "was archived" if error == "is_archived" else "can't be found (deleted, or private " \
         "without Pact in it)"
-    text = (f"Pact paused the rhythm of *{escape(team_name)}*: the channel <#{channel}> {why}, "
+    text = (f"Pact paused the rhythm of *{escape(team_name)}*: the channel {channel_ref(channel)} {why}, "
             f"so check-ins, milestone reminders and learning-lab posts are on hold.")
     blocks = [section(text + "\nUnarchive the channel (or invite Pact to it), then press "
                       "*Resume*. To move the team to another channel, run `/pact team setup` "

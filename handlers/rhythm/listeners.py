@@ -8,7 +8,7 @@ import logging
 from slack_sdk.errors import SlackApiError
 
 from bot.errors import reported
-from handlers.kit.blocks import slack_datetime
+from handlers.kit.blocks import channel_ref, slack_datetime
 from handlers.kit.payload import read_interaction
 from handlers.kit.replies import tell
 from handlers.rhythm import service
@@ -52,7 +52,7 @@ def _snooze(body, client, services) -> None:
     until = service.snooze(services.engine, click.workspace_id, click.user_id, subjects,
                            utcnow())
     text, blocks = snoozed_message(until)
-    if click.channel_id and click.message_ts:
+    if click.channel_id and click.message_ts and _own_dm(client, click):
         try:
             client.chat_update(channel=click.channel_id, ts=click.message_ts, text=text,
                                blocks=blocks)
@@ -60,6 +60,16 @@ def _snooze(body, client, services) -> None:
         except SlackApiError as err:
             log.info("could not update the nudge in place: %s", err.response.get("error"))
     client.chat_postMessage(channel=click.user_id, text=text, blocks=blocks)
+
+
+def _own_dm(client, click) -> bool:
+    """Is the clicked message in the clicker's DM with Pact? (The container only selects: a
+    forged one must not let Pact edit its post in someone else's channel.)"""
+    try:
+        dm = client.conversations_open(users=click.user_id)["channel"]["id"]
+    except (SlackApiError, KeyError, TypeError):
+        return False
+    return dm == click.channel_id
 
 
 def resume(body, client, services):
@@ -83,10 +93,10 @@ def _resume(body, client, services) -> None:
     except SlackApiError as err:
         problem = f"still can't be reached ({err.response.get('error')})"
     if problem:
-        client.chat_postMessage(channel=user, text=f"<#{channel}> {problem}. Unarchive it or "
+        client.chat_postMessage(channel=user, text=f"{channel_ref(channel)} {problem}. Unarchive it or "
                                 "invite Pact, then press Resume again.")
         return
     nxt = service.resume(services.engine, click.workspace_id, team_id, utcnow())
     when = f" The next check-in is {slack_datetime(nxt)}." if nxt else ""
-    client.chat_postMessage(channel=user, text=f"Resumed: Pact posts in <#{channel}> again."
+    client.chat_postMessage(channel=user, text=f"Resumed: Pact posts in {channel_ref(channel)} again."
                             f"{when}")

@@ -4,11 +4,13 @@ resuming a paused team, and telling leads when their channel refuses Pact's post
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
 from bot.rules.delivery import CHANNEL_GONE
 from bot.rules.nudges import SNOOZE
+from handlers.kit import refusals
 from handlers.rhythm.blocks import channel_gone_dm, not_in_channel_dm, stuck_message
 from storage.engine import session_scope
 from storage.models import Goal, Team
@@ -19,6 +21,7 @@ from storage.queries.members import get_member, get_or_create_member
 from storage.queries.outbox import enqueue
 
 log = logging.getLogger("pact.rhythm")
+_SUBJECT = re.compile(r"^[a-z_]{1,20}:[0-9]{1,19}$")
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,9 @@ def ask_for_help(engine, workspace: str, user: str, goal_id: int | None,
         team = session.get(Team, goal.team_id) if goal else None
         if team is None or team.workspace_id != workspace:
             return Asked(refusal="That goal no longer exists.")
+        member = get_member(session, workspace, user)
+        if member is None or not tq.is_member(session, team.id, member.id):
+            return Asked(refusal=refusals.STUCK_NOT_IN_TEAM)
         leads = [m.slack_user_id for m in tq.team_leads(session, team.id) if not m.is_deleted]
         mid = enqueue(session, workspace_id=workspace,
                       key=f"stuck:{goal.id}:{user}:{thread_ts}", channel=team.channel_id,
@@ -47,8 +53,10 @@ def ask_for_help(engine, workspace: str, user: str, goal_id: int | None,
 
 
 def snooze(engine, workspace: str, user: str, subjects: list[str], now: datetime) -> datetime:
-    """No nudge about these subjects for a week; returns until when."""
+    """No nudge about these subjects for a week; returns until when. A subject is of the
+    shape Pact writes in the button ("pdp:3"); anything else in a forged value is dropped."""
     until = now + SNOOZE
+    subjects = [s for s in subjects if _SUBJECT.match(s)]
     with session_scope(engine) as session:
         member = get_or_create_member(session, workspace, user)
         rq.snooze_subjects(session, member.id, subjects, until)

@@ -6,7 +6,17 @@ from datetime import datetime
 
 from bot.rules.goals import WEEKDAY_NAMES
 from handlers.kit import ids, refusals
-from handlers.kit.blocks import clip, context, escape, header, plain, section, slack_datetime
+from handlers.kit.blocks import (
+    channel_ref,
+    clip,
+    context,
+    escape,
+    header,
+    mention,
+    plain,
+    section,
+    slack_datetime,
+)
 
 MAX_PREFILL = 100  # people pre-filled in a users select
 
@@ -42,7 +52,7 @@ def team_setup_modal(*, channel_id: str, name: str, leads: list[str], members: l
     listener seals the channel into `private_metadata`.
     """
     blocks = [
-        section(f"This team is bound to <#{channel_id}>: its goals, check-ins and "
+        section(f"This team is bound to {channel_ref(channel_id)}: its goals, check-ins and "
                 "celebrations are posted there."),
         {"type": "input", "block_id": ids.TEAM_NAME, "label": plain("Team name"),
          "element": {"type": "plain_text_input", "action_id": ids.TEAM_NAME, "max_length": 80,
@@ -73,7 +83,7 @@ def team_setup_modal(*, channel_id: str, name: str, leads: list[str], members: l
 
 
 def _people(ids: list[str], limit: int = 40) -> str:
-    shown = " ".join(f"<@{u}>" for u in ids[:limit])
+    shown = " ".join(f"{mention(u)}" for u in ids[:limit])
     if len(ids) > limit:
         shown += f" and {len(ids) - limit} more"
     return shown or "nobody yet"
@@ -95,7 +105,7 @@ def team_summary(*, name: str, channel_id: str, leads: list[str], members: list[
     """The `/pact team` answer (ephemeral). `goals`: (title, percent) of active goals."""
     blocks = [
         header(f"👥 {name}"),
-        section(f"*Channel:* <#{channel_id}>\n*Leads:* {_people(leads)}\n"
+        section(f"*Channel:* {channel_ref(channel_id)}\n*Leads:* {_people(leads)}\n"
                 f"*Members:* {_people(members)}\n"
                 + checkin_line(weekday, time, tz, None if paused_reason else next_checkin)),
     ]
@@ -127,7 +137,7 @@ def team_saved_message(*, name: str, channel_id: str, leads: list[str], members:
     verb = "is set up" if created else "was updated"
     text = f"Team {escape(name)} {verb} in this channel."
     blocks = [
-        section(f"👥 *{escape(name)}* {verb} in <#{channel_id}>.\n*Leads:* {_people(leads)}\n"
+        section(f"👥 *{escape(name)}* {verb} in {channel_ref(channel_id)}.\n*Leads:* {_people(leads)}\n"
                 f"*Members:* {_people(members)}\n"
                 + checkin_line(weekday, time, tz, next_checkin)),
         context("Leads start a shared goal with `/pact goal new`; `/pact team` shows the team."),

@@ -9,12 +9,13 @@ from concurrent.futures import ThreadPoolExecutor, wait
 
 from slack_sdk.errors import SlackApiError
 
-from bot.directory import refresh_member
+from bot.directory import not_people, refresh_member
 from bot.errors import reported
 from bot.rules.goals import validate_team
 from handlers.kit import ids, refusals
 from handlers.kit.forms import Form
 from handlers.kit.metadata import attach, metadata_key, read_metadata
+from handlers.kit.once import Repeated, once
 from handlers.kit.payload import read_interaction
 from handlers.kit.replies import CANNOT_POST, tell_if_cannot_post
 from handlers.kit.router import CommandRequest
@@ -135,6 +136,17 @@ def team_show(req: CommandRequest) -> None:
     req.ack(**(answer or no_team_message(req.channel_id)))
 
 
+def _not_people_errors(services, client, workspace: str, values: Form) -> dict:
+    """Leads and members must be active humans of this workspace (a forged form can name
+    anything): each field lists the ones that are not."""
+    errors = {}
+    for block in (ids.TEAM_LEADS, ids.TEAM_MEMBERS):
+        bad = not_people(services.engine, client, workspace, values.users(block))
+        if bad:
+            errors[block] = refusals.not_people(bad)
+    return errors
+
+
 def save_team(ack, body, view, context, services) -> None:
     """The setup form's submission: inline errors, or saved (the post goes out after)."""
     interaction = read_interaction(body)
@@ -149,14 +161,21 @@ def save_team(ack, body, view, context, services) -> None:
         members=values.users(ids.TEAM_MEMBERS), tz=values.text(ids.TEAM_TZ),
         weekday=values.choice(ids.TEAM_WEEKDAY), time=values.raw(ids.TEAM_TIME),
         known_timezone=lambda name: valid_tz(name) == name)
+    client = context.get("client")  # Bolt's, for checking the people picked
+    if not errors and client is not None:
+        errors = _not_people_errors(services, client, interaction.workspace_id, values)
     if errors:
         ack(response_action="errors", errors=errors)
         return
     listed_upto = meta.get("listed_upto")
-    saved = service.save_team_setup(
-        services.engine, interaction.workspace_id, interaction.user_id, channel_id, form,
-        utcnow(), listed_upto=listed_upto if isinstance(listed_upto, int) else None,
-        emit=services.emit)
+    try:
+        saved = service.save_team_setup(
+            services.engine, interaction.workspace_id, interaction.user_id, channel_id, form,
+            utcnow(), listed_upto=listed_upto if isinstance(listed_upto, int) else None,
+            emit=services.emit, guard=lambda s: once(s, body, interaction.workspace_id))
+    except Repeated:
+        ack()
+        return
     if saved.refusal:
         ack(response_action="errors", errors={ids.TEAM_NAME: saved.refusal})
         return

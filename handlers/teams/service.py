@@ -12,6 +12,7 @@ from bot.rules.goals import TeamInput, percent
 from bot.rules.permissions import Actor, can_set_up_team
 from bot.rules.recurrence import RuleError, next_after, parse_rule
 from handlers.kit import refusals
+from handlers.kit.blocks import mention
 from handlers.teams.blocks import MAX_PREFILL, team_saved_message, team_summary
 from scheduling.kinds import Kind
 from storage.engine import session_scope
@@ -68,7 +69,7 @@ def active_leads(session, team_id: int) -> list[Member]:
 
 def refusal_for_team(session, team: Team) -> str:
     return refusals.team_leads_only(
-        " ".join(f"<@{m.slack_user_id}>" for m in active_leads(session, team.id)))
+        " ".join(f"{mention(m.slack_user_id)}" for m in active_leads(session, team.id)))
 
 
 def may_set_up(session, member: Member, team: Team | None) -> bool:
@@ -198,15 +199,19 @@ def _apply_members(session, team: Team, form: TeamInput,
 
 def save_team_setup(engine, workspace_id: str, user_id: str, channel_id: str,
                     form: TeamInput, now: datetime, *, listed_upto: int | None = None,
-                    emit: Emit) -> Saved:
+                    emit: Emit, guard=None) -> Saved:
     """`save_team` in its own transaction; when someone set up the same channel at the same
-    moment, saved again as an edit of theirs."""
-    try:
+    moment, saved again as an edit of theirs. `guard(session)`, run in the transaction after
+    a save, may raise to roll it back (the same submission taken twice)."""
+    def attempt() -> Saved:
         with session_scope(engine) as session:
-            return save_team(session, workspace_id, user_id, channel_id, form, now,
-                             listed_upto=listed_upto, emit=emit)
+            saved = save_team(session, workspace_id, user_id, channel_id, form, now,
+                              listed_upto=listed_upto, emit=emit)
+            if guard is not None and not saved.refusal:
+                guard(session)
+            return saved
+    try:
+        return attempt()
     except IntegrityError:
         pass
-    with session_scope(engine) as session:
-        return save_team(session, workspace_id, user_id, channel_id, form, now,
-                         listed_upto=listed_upto, emit=emit)
+    return attempt()
