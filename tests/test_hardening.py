@@ -157,3 +157,32 @@ def test_a_replayed_click_with_a_spent_trigger_is_answered_once_without_apology(
     assert len(opened_views) == opened_before + 1
     said = str([c.args for c in pact.emulator.calls]) + str(pact.emulator.responses())
     assert "something went wrong" not in said
+
+
+def _details_opened(pact, user, goal_id, channel, ts) -> bool:
+    before = len([c for c in pact.emulator.calls_to("views.open") if c.response.get("ok")])
+    pact.slack.block_action(user=user, action_id=shared.GOAL_DETAILS, value=str(goal_id),
+                            channel=channel, message_ts=ts)
+    pact.wait_idle()
+    return len([c for c in pact.emulator.calls_to("views.open")
+                if c.response.get("ok")]) > before
+
+
+def test_goal_details_of_a_private_channel_are_not_read_through_a_forged_container(pact):
+    emu = pact.emulator
+    lead, alice = emu.add_user(name="lena"), emu.add_user(name="alice")
+    channel = emu.add_channel(name="secret-team", members=[lead, alice], is_private=True)
+    lead, _, channel = team(pact, lead=lead, members=[alice], channel=channel)
+    goal_id = create_goal(pact, lead, channel)
+    with session_scope(pact.engine) as s:
+        post_ts = s.get(Goal, goal_id).channel_ts
+    outsider = emu.add_user(name="mallory")
+    assert not _details_opened(pact, outsider, goal_id, channel, post_ts)
+    assert not _details_opened(pact, outsider, goal_id, channel, "1.000100")
+    # a reader of a public channel still sees the details of the goal posted there
+    public = emu.add_channel(name="open-team", members=[])
+    lead2, _, public = team(pact, channel=public)
+    public_goal = create_goal(pact, lead2, public)
+    with session_scope(pact.engine) as s:
+        public_ts = s.get(Goal, public_goal).channel_ts
+    assert _details_opened(pact, outsider, public_goal, public, public_ts)
