@@ -186,3 +186,21 @@ def test_goal_details_of_a_private_channel_are_not_read_through_a_forged_contain
     with session_scope(pact.engine) as s:
         public_ts = s.get(Goal, public_goal).channel_ts
     assert _details_opened(pact, outsider, public_goal, public, public_ts)
+
+
+def test_a_response_url_is_used_at_most_five_times_then_the_answer_goes_by_dm():
+    from handlers.kit.respond import LimitedRespond
+
+    posted, dms = [], []
+
+    class Client:
+        def chat_postMessage(self, **kw):
+            dms.append(kw)
+
+    url = "https://hooks.slack.com/commands/T0PACT/1/limit-test"
+    respond = LimitedRespond(lambda **kw: posted.append(kw), Client(), "U0ALICE01", url)
+    for n in range(7):
+        respond(text=f"answer {n}", response_type="ephemeral")
+    assert [p["text"] for p in posted] == [f"answer {n}" for n in range(5)]
+    assert [(d["channel"], d["text"]) for d in dms] == [("U0ALICE01", "answer 5"),
+                                                         ("U0ALICE01", "answer 6")]
