@@ -204,3 +204,17 @@ def test_a_response_url_is_used_at_most_five_times_then_the_answer_goes_by_dm():
     assert [p["text"] for p in posted] == [f"answer {n}" for n in range(5)]
     assert [(d["channel"], d["text"]) for d in dms] == [("U0ALICE01", "answer 5"),
                                                          ("U0ALICE01", "answer 6")]
+
+
+def test_impossible_or_far_dates_and_huge_lead_times_are_refused_with_a_reason():
+    import pytest
+
+    from bot.rules.recurrence import RuleError, parse_rule
+
+    for text, reason in [("once 2027-02-30 15:00", "no 2027-02-30"),
+                         ("once 1900-01-01 10:00", "between 2000 and 2100"),
+                         ("every second thursday 15:00 from 1900-01-01", "between 2000"),
+                         ("every thursday 15:00, 99999999999999999999 days before", "at most")]:
+        with pytest.raises(RuleError, match=reason):
+            parse_rule(text)
+    assert parse_rule("every thursday 15:00, 3 days before").days_before == 3
