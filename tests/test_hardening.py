@@ -218,3 +218,20 @@ def test_impossible_or_far_dates_and_huge_lead_times_are_refused_with_a_reason()
         with pytest.raises(RuleError, match=reason):
             parse_rule(text)
     assert parse_rule("every thursday 15:00, 3 days before").days_before == 3
+
+
+def test_titles_and_names_of_invisible_characters_are_empty(pact):
+    lead, _, channel = team(pact)
+    view = open_goal_form(pact, lead, channel)
+    body = pact.slack.view_submission(user=lead, view=view, values=goal_values(
+        title="\u200b \u2800\u3164\ufeff")).json()
+    assert body["response_action"] == "errors" and "title" in body["errors"]
+    emu = pact.emulator
+    other = emu.add_channel(name="second", members=[lead])
+    pact.slack.command("team setup", user=lead, channel=other)
+    pact.wait_idle()
+    setup = latest_view(pact, shared.TEAM_SETUP)
+    body = pact.slack.view_submission(user=lead, view=setup, values=team_values(
+        name="\u200d\u00a0\u2060", leads=[lead])).json()
+    assert body["response_action"] == "errors" and shared.TEAM_NAME in body["errors"]
+    assert count(pact.engine, Goal) == 0 and count(pact.engine, Team) == 1
