@@ -21,6 +21,7 @@ import weakref
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from bot.logs import log_ids
 from bot.rules.recurrence import next_after, parse_rule
 from scheduling.kinds import Kinds, Outcome, Run
 from scheduling.outbox import deliver
@@ -132,7 +133,8 @@ def _run_claims(engine, services, kinds: Kinds, claims: list[sq.Claimed], now: d
                 if kind is None or not kind.scheduled:
                     raise LookupError(f"no job is declared for the kind {claim.kind!r}")
                 if run is not None:
-                    outcome = kind.run(session, run, contexts.get(claim.kind), services)
+                    with log_ids(workspace_id=claim.workspace_id, team_id=claim.team_id):
+                        outcome = kind.run(session, run, contexts.get(claim.kind), services)
                 if outcome.done:
                     nxt = None
                 else:

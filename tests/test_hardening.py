@@ -157,3 +157,81 @@ def test_a_replayed_click_with_a_spent_trigger_is_answered_once_without_apology(
     assert len(opened_views) == opened_before + 1
     said = str([c.args for c in pact.emulator.calls]) + str(pact.emulator.responses())
     assert "something went wrong" not in said
+
+
+def _details_opened(pact, user, goal_id, channel, ts) -> bool:
+    before = len([c for c in pact.emulator.calls_to("views.open") if c.response.get("ok")])
+    pact.slack.block_action(user=user, action_id=shared.GOAL_DETAILS, value=str(goal_id),
+                            channel=channel, message_ts=ts)
+    pact.wait_idle()
+    return len([c for c in pact.emulator.calls_to("views.open")
+                if c.response.get("ok")]) > before
+
+
+def test_goal_details_of_a_private_channel_are_not_read_through_a_forged_container(pact):
+    emu = pact.emulator
+    lead, alice = emu.add_user(name="lena"), emu.add_user(name="alice")
+    channel = emu.add_channel(name="secret-team", members=[lead, alice], is_private=True)
+    lead, _, channel = team(pact, lead=lead, members=[alice], channel=channel)
+    goal_id = create_goal(pact, lead, channel)
+    with session_scope(pact.engine) as s:
+        post_ts = s.get(Goal, goal_id).channel_ts
+    outsider = emu.add_user(name="mallory")
+    assert not _details_opened(pact, outsider, goal_id, channel, post_ts)
+    assert not _details_opened(pact, outsider, goal_id, channel, "1.000100")
+    # a reader of a public channel still sees the details of the goal posted there
+    public = emu.add_channel(name="open-team", members=[])
+    lead2, _, public = team(pact, channel=public)
+    public_goal = create_goal(pact, lead2, public)
+    with session_scope(pact.engine) as s:
+        public_ts = s.get(Goal, public_goal).channel_ts
+    assert _details_opened(pact, outsider, public_goal, public, public_ts)
+
+
+def test_a_response_url_is_used_at_most_five_times_then_the_answer_goes_by_dm():
+    from handlers.kit.respond import LimitedRespond
+
+    posted, dms = [], []
+
+    class Client:
+        def chat_postMessage(self, **kw):
+            dms.append(kw)
+
+    url = "https://hooks.slack.com/commands/T0PACT/1/limit-test"
+    respond = LimitedRespond(lambda **kw: posted.append(kw), Client(), "U0ALICE01", url)
+    for n in range(7):
+        respond(text=f"answer {n}", response_type="ephemeral")
+    assert [p["text"] for p in posted] == [f"answer {n}" for n in range(5)]
+    assert [(d["channel"], d["text"]) for d in dms] == [("U0ALICE01", "answer 5"),
+                                                         ("U0ALICE01", "answer 6")]
+
+
+def test_impossible_or_far_dates_and_huge_lead_times_are_refused_with_a_reason():
+    import pytest
+
+    from bot.rules.recurrence import RuleError, parse_rule
+
+    for text, reason in [("once 2027-02-30 15:00", "no 2027-02-30"),
+                         ("once 1900-01-01 10:00", "between 2000 and 2100"),
+                         ("every second thursday 15:00 from 1900-01-01", "between 2000"),
+                         ("every thursday 15:00, 99999999999999999999 days before", "at most")]:
+        with pytest.raises(RuleError, match=reason):
+            parse_rule(text)
+    assert parse_rule("every thursday 15:00, 3 days before").days_before == 3
+
+
+def test_titles_and_names_of_invisible_characters_are_empty(pact):
+    lead, _, channel = team(pact)
+    view = open_goal_form(pact, lead, channel)
+    body = pact.slack.view_submission(user=lead, view=view, values=goal_values(
+        title="\u200b \u2800\u3164\ufeff")).json()
+    assert body["response_action"] == "errors" and "title" in body["errors"]
+    emu = pact.emulator
+    other = emu.add_channel(name="second", members=[lead])
+    pact.slack.command("team setup", user=lead, channel=other)
+    pact.wait_idle()
+    setup = latest_view(pact, shared.TEAM_SETUP)
+    body = pact.slack.view_submission(user=lead, view=setup, values=team_values(
+        name="\u200d\u00a0\u2060", leads=[lead])).json()
+    assert body["response_action"] == "errors" and shared.TEAM_NAME in body["errors"]
+    assert count(pact.engine, Goal) == 0 and count(pact.engine, Team) == 1

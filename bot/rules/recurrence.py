@@ -88,7 +88,9 @@ def parse_rule(text: str, *, anchor: date | None = None) -> Rule:
     days_before = 0
     match = _BEFORE.search(raw)
     if match:
-        days_before = int(match.group(1))
+        days_before = int(match.group(1)) if len(match.group(1)) <= 3 else 10**3
+        if days_before > MAX_DAYS_BEFORE:
+            raise RuleError(f"Say at most {MAX_DAYS_BEFORE} days before.")
         raw = raw[:match.start()].strip()
     raw = raw.replace(" , ", " ").replace(",", " ")
     at = _parse_time(raw)
@@ -96,8 +98,8 @@ def parse_rule(text: str, *, anchor: date | None = None) -> Rule:
     if raw.startswith("once"):
         if not dates:
             raise RuleError("A one-off needs a date, e.g. once 2026-03-05 10:00.")
-        return Rule("once", at, start=date.fromisoformat(dates[0]), days_before=days_before)
-    start = date.fromisoformat(dates[0]) if dates else None
+        return Rule("once", at, start=_day(dates[0]), days_before=days_before)
+    start = _day(dates[0]) if dates else None
     words = _TIME_12.sub(" ", _TIME_24.sub(" ", _DATE.sub(" ", raw))).split()
     every = 1
     match = _EVERY_N.search(raw)
@@ -127,6 +129,21 @@ def parse_rule(text: str, *, anchor: date | None = None) -> Rule:
         start = anchor or datetime.now(UTC).date()
     return Rule("weekly", at, weekdays=weekdays, every_weeks=every, start=start,
                 days_before=days_before)
+
+
+MAX_DAYS_BEFORE = 60
+YEARS = (2000, 2100)
+
+
+def _day(text: str) -> date:
+    """A date a person wrote: a real calendar day (no February 30) in a sensible range."""
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        raise RuleError(f"There is no {text}: write a real date as YYYY-MM-DD.") from None
+    if not YEARS[0] <= day.year <= YEARS[1]:
+        raise RuleError(f"Pick a date between {YEARS[0]} and {YEARS[1]}.")
+    return day
 
 
 def _parse_time(raw: str) -> time:

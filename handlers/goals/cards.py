@@ -103,11 +103,17 @@ def milestone_states(milestones: list[Milestone]) -> list[rules.MilestoneState]:
     return [rules.MilestoneState(m.title, m.due_date, m.done_at is not None) for m in milestones]
 
 
-def same_channel(session, goal: Goal, container: dict) -> bool:
+def same_channel(session, goal: Goal, container: dict, reads_channel=None) -> bool:
     """Someone outside the team may read the details of a goal posted in a channel they are
-    reading (the post is public to the channel anyway)."""
+    reading (the post is public to the channel anyway). The container only selects: the click
+    must be on the goal's own post, and `reads_channel(channel)` (Slack's word) must say the
+    person can read that channel."""
     team = session.get(Team, goal.team_id)
-    return container.get("type") == "message" and container.get("channel_id") == team.channel_id
+    if not (container.get("type") == "message" and team is not None
+            and container.get("channel_id") == team.channel_id
+            and goal.channel_ts and container.get("message_ts") == goal.channel_ts):
+        return False
+    return reads_channel is not None and bool(reads_channel(team.channel_id))
 
 
 def details(session, goal: Goal, me: Member, sections, *,
@@ -129,15 +135,15 @@ def details(session, goal: Goal, me: Member, sections, *,
 
 
 def details_for(session, workspace: str, user: str, goal_id, sections, *,
-                container: dict | None = None, card: GoalCard | None = None
-                ) -> tuple[str | None, Details | None]:
+                container: dict | None = None, card: GoalCard | None = None,
+                reads_channel=None) -> tuple[str | None, Details | None]:
     """(refusal, details) for `user` opening or refreshing the goal's details."""
     goal = gq.get_goal(session, workspace, goal_id)
     if goal is None:
         return refusals.GOAL_GONE, None
     me = get_or_create_member(session, workspace, user)
     if not (can_take_part(actor(session, me, goal.team_id))
-            or same_channel(session, goal, container or {})):
+            or same_channel(session, goal, container or {}, reads_channel)):
         return refusals.GOAL_NOT_IN_TEAM, None
     return None, details(session, goal, me, sections, card=card)
 

@@ -315,6 +315,26 @@ def open_progress(ack, body, client, services) -> None:
                                             "home": who.view.get("type") == "home"}, services))
 
 
+def reads_channel(client, channel: str, user: str) -> bool:
+    """Can `user` read `channel`? Anyone in a public channel's workspace; a private channel's
+    members only (asked of Slack; no answer is no)."""
+    try:
+        info = client.conversations_info(channel=channel)["channel"]
+        if not info.get("is_private"):
+            return True
+        cursor = None
+        for _ in range(10):
+            page = client.conversations_members(channel=channel, limit=1000, cursor=cursor)
+            if user in (page.get("members") or []):
+                return True
+            cursor = (page.get("response_metadata") or {}).get("next_cursor")
+            if not cursor:
+                return False
+    except (SlackApiError, KeyError, TypeError):
+        return False
+    return False
+
+
 def open_details(ack, body, client, services) -> None:
     who = read_interaction(body)
     refusal, shown = refusals.STALE, None
@@ -322,7 +342,9 @@ def open_details(ack, body, client, services) -> None:
         with session_scope(services.engine) as session:
             refusal, shown = cards.details_for(session, who.workspace_id, who.user_id,
                                                who.value_id, services.goal_sections,
-                                               container=who.container)
+                                               container=who.container,
+                                               reads_channel=lambda channel: reads_channel(
+                                                   client, channel, who.user_id))
     ack()
     if shown is None:
         tell(client, body, refusal)

@@ -14,6 +14,7 @@ from typing import Any
 
 from bot.errors import reported
 from handlers.kit.help import help_message
+from handlers.kit.respond import LimitedRespond
 
 
 @dataclass
@@ -146,6 +147,8 @@ def register(app, services) -> None:
         if sub is None:
             ack(**router.help_response(body.get("text", "")))
             return
+        url = body.get("response_url") if isinstance(body.get("response_url"), str) else ""
+        respond = LimitedRespond(respond, client, body.get("user_id", ""), url)
         req = CommandRequest(body=body, args=args, ack=ack, respond=respond, client=client,
                              logger=logger, services=services)
         sub.handle(req)
