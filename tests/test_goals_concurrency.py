@@ -11,7 +11,7 @@ from sqlmodel import select
 
 from storage.engine import session_scope
 from storage.models import Goal, ProgressUpdate
-from tests.slack_requests import number_value, select_value, text_value
+from bot.playground.slack_requests import number_value, select_value, text_value
 from tests.test_goals_steps import celebrations, create_goal, team
 from tests.test_teams import latest_view
 

@@ -4,7 +4,7 @@ import pytest
 
 from handlers.kit.help import help_message
 from handlers.kit.router import CommandRouter
-from tests.slack_emulator import check_message_blocks
+from bot.playground.emulator import check_message_blocks
 
 USER = "U0ALICE0001"
 

@@ -20,7 +20,7 @@ from storage.models import (
     ProgressUpdate,
     Schedule,
 )
-from tests.slack_requests import number_value, select_value, text_value, users_value
+from bot.playground.slack_requests import number_value, select_value, text_value, users_value
 from tests.test_tick import client_for, make_team, services_for
 
 

@@ -14,7 +14,7 @@ from handlers.pdp import listeners, service
 from storage.engine import session_scope
 from storage.models import Pdp
 from storage.types import utcnow
-from tests.slack_requests import select_value, text_value, user_value
+from bot.playground.slack_requests import select_value, text_value, user_value
 from tests.test_pdp_world import WORKSPACE, make_world
 
 

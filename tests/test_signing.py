@@ -5,7 +5,7 @@ import time
 from sqlalchemy import func, select
 
 from storage.models import Member, Workspace
-from tests.slack_requests import sign
+from bot.playground.slack_requests import sign
 
 USER = "U0ALICE0001"
 

@@ -14,7 +14,7 @@ from handlers.teams import listeners
 from storage.engine import session_scope
 from storage.models import Team
 from storage.queries import teams as tq
-from tests.slack_requests import select_value, text_value, time_value, users_value
+from bot.playground.slack_requests import select_value, text_value, time_value, users_value
 
 WS, CHANNEL = "T1", "C0TEAM0001"
 

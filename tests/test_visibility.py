@@ -46,7 +46,7 @@ from storage.models import (
 )
 from storage.queries import pdp as q
 from storage.types import utcnow
-from tests.slack_emulator import check_message_blocks, check_view
+from bot.playground.emulator import check_message_blocks, check_view
 from tests.test_pdp_world import ROLES, make_world
 
 LEVELS = ("private", "manager", "team")
