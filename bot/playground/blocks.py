@@ -150,7 +150,7 @@ def element(el: dict, block_id: str, reader: Reader) -> str:
 def block(b: dict, reader: Reader, errors: dict | None = None) -> str:
     kind = b.get("type")
     block_id = b.get("block_id", "")
-    bid = f' data-block-id="{_attr(block_id)}"'
+    bid = f' data-block-id="{_attr(block_id)}"' if block_id else ""
     if kind == "section":
         inner = f'<div class="text">{text_object(b.get("text"), reader)}</div>' \
             if b.get("text") else ""

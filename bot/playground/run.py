@@ -54,12 +54,12 @@ def start(database: str | None = None, *, demo_world: bool = False, port: int = 
 
 def run(database: str | None = None, *, demo_world: bool = False, port: int = 3000,
         out=sys.stdout, hint: bool = False) -> int:
-    pg, server = start(database, demo_world=demo_world, port=port, out=out)
-    if hint:
-        print(CONNECT_HINT, file=out, flush=True)
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
+    pg, server = start(database, demo_world=demo_world, port=port, out=out)
+    if hint:
+        print(CONNECT_HINT, file=out, flush=True)
     stop.wait()
     server.shutdown()
     server.server_close()
