@@ -34,7 +34,7 @@ def add_people(pg: Playground) -> None:
     """Everyone and every channel of the demo workspace (also for an existing database)."""
     for person in PEOPLE:
         pg.add_person(person)
-    pg.add_channel(TEAM_CHANNEL, "platform-team", [LEAD, *MEMBERS, MANAGER])
+    pg.add_channel(TEAM_CHANNEL, "platform-team", [LEAD, *MEMBERS])
     pg.add_channel(RANDOM_CHANNEL, "random", [p.id for p in PEOPLE])
 
 
