@@ -101,10 +101,10 @@ def progress_values(value: str, note: str, mode: str = "add") -> dict:
 def main() -> int:
     import logging
 
+    from bot.playground.emulator import SlackEmulator
     from storage.engine import make_engine
     from storage.migrate import upgrade
     from tests.harness import start_pact
-    from bot.playground.emulator import SlackEmulator
     from tests.test_goals_steps import create_goal, goal_post
     from tests.test_teams import latest_view, set_up_team
 

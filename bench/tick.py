@@ -181,8 +181,8 @@ def throughput(emu: Emulator, teams: int, rows: int) -> None:
 
 
 def limited(emu: Emulator, teams: int, per_team: int) -> None:
-    from storage.migrate import upgrade
     from bot.playground.emulator import POST_MESSAGE_BURST
+    from storage.migrate import upgrade
 
     emu.ask("rate_limits", True)
     url = f"sqlite:///{tempfile.mkdtemp()}/bench-limited.db"

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from bot.playground.emulator import check_view
 from handlers.goals.posts import GoalCard, home_goals_section
 from storage.engine import session_scope
 from storage.models import Goal, Milestone
-from bot.playground.emulator import check_view
 from tests.test_goals_steps import create_goal, log_progress, team
 
 

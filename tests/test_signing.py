@@ -4,8 +4,8 @@ import time
 
 from sqlalchemy import func, select
 
-from storage.models import Member, Workspace
 from bot.playground.slack_requests import sign
+from storage.models import Member, Workspace
 
 USER = "U0ALICE0001"
 

@@ -54,19 +54,16 @@ def fill(pg: Playground, user: str, values: dict) -> None:
         raise RuntimeError(f"demo form {view.get('callback_id')} refused: {errors or answer}")
 
 
-def _button_on(pg: Playground, channel: str, action_id: str, value_has: str = "") -> tuple:
-    for msg in reversed(pg.emulator.messages(channel)):
-        for block in msg.get("blocks", []):
-            for el in block.get("elements", []) if block.get("type") == "actions" else []:
-                if el.get("action_id") == action_id and value_has in str(el.get("value", "")):
-                    return msg["ts"], block.get("block_id", ""), el
-    raise RuntimeError(f"no {action_id} button in {channel}")
-
-
-def press(pg: Playground, user: str, channel: str, action_id: str, value_has: str = ""):
-    ts, block_id, el = _button_on(pg, channel, action_id, value_has)
-    return pg.click(user, {"type": "button", "action_id": action_id, "block_id": block_id,
-                           "value": el.get("value", "")}, channel=channel, message_ts=ts)
+def _click_on(pg: Playground, user: str, msg: dict, action_id: str) -> None:
+    for block in msg.get("blocks", []):
+        for el in block.get("elements", []) if block.get("type") == "actions" else []:
+            if el.get("action_id") == action_id:
+                pg.click(user, {"type": "button", "action_id": action_id,
+                                "block_id": block.get("block_id", ""),
+                                "value": el.get("value", "")},
+                         channel=msg["channel"], message_ts=msg["ts"])
+                return
+    raise RuntimeError(f"no {action_id} on the post")
 
 
 def press_in_modal(pg: Playground, user: str, action_id: str) -> None:
@@ -105,9 +102,10 @@ def seed(pg: Playground) -> None:
             values[f"ms_title_{row}"] = m_title
             values[f"ms_date_{row}"] = _day(pg, m_day)
         fill(pg, LEAD, values)
-    for member in MEMBERS[:5]:
-        press(pg, member, TEAM_CHANNEL, "goal_join", "")
-        pg.close(member, pg.modal_of(member)["id"]) if pg.modal_of(member) else None
+    posts = [m for m in pg.emulator.messages(TEAM_CHANNEL) if "goal_join" in str(m["blocks"])]
+    for post, joining in zip(posts, (MEMBERS[:5], MEMBERS[1:4]), strict=False):
+        for member in joining:
+            _click_on(pg, member, post, "goal_join")
     progress = ((MEMBERS[0], "1", "Passed the CKA exam!"), (MEMBERS[1], "2", "Priya too"),
                 (MEMBERS[2], "3", "Third one in"))
     for member, value, note in progress:

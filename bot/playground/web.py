@@ -122,6 +122,8 @@ class _Handler(BaseHTTPRequestHandler):
         try:
             what = json.loads(self.rfile.read(length) or b"{}")
             return self._json(200, do(self.pg, what))
+        except ConnectionError:
+            return None  # the page went away before the answer: nothing to show
         except (KeyError, ValueError, TypeError) as err:
             return self._json(400, {"ok": False, "error": str(err)})
         except Exception as err:  # noqa: BLE001 - shown on the page, in red
