@@ -174,3 +174,75 @@ def test_a_partial_configuration_is_still_an_error_for_pact_run(tmp_path):
     proc = _pact(["run"], tmp_path, {"SLACK_APP_TOKEN": "xapp-1-A0-1-abc"})
     out, _ = proc.communicate(timeout=60)
     assert proc.returncode == 2 and "SLACK_BOT_TOKEN" in out and "playground" not in out
+
+
+def test_a_restart_shows_the_same_workspace(tmp_path):
+    from bot.playground import run, snapshot
+
+    db = tmp_path / "play.db"
+    first, server = run.start(str(db), port=0, out=open(os.devnull, "w"))
+    first.command(MEMBERS[0], TEAM_CHANNEL, "help")
+    server.on_change()
+    before = surfaces.conversation(first, MEMBERS[0], TEAM_CHANNEL)
+    server.shutdown()
+    server.server_close()
+    first.stop()
+    assert snapshot.path_for(f"sqlite:///{db}").exists()
+    again, server = run.start(str(db), port=0, out=open(os.devnull, "w"))
+    try:
+        after = surfaces.conversation(again, MEMBERS[0], TEAM_CHANNEL)
+        assert "Everyone certified in Kubernetes" in after and "Only visible to you" in after
+        assert after.count('class="msg') == before.count('class="msg')
+        again.command(LEAD, TEAM_CHANNEL, "goal list")  # Pact still works on the kept posts
+        assert again.problems == []
+    finally:
+        server.shutdown()
+        server.server_close()
+        again.stop()
+
+
+def test_slack_refusals_are_shown_on_the_page(pg):
+    from slack_sdk.errors import SlackApiError
+
+    with pytest.raises(SlackApiError):
+        pg.client.chat_postMessage(channel=TEAM_CHANNEL, text="x", blocks=[
+            {"type": "section", "text": {"type": "mrkdwn", "text": "y" * 3001}}])
+    pg._settle()
+    problems = surfaces.state(pg, LEAD, TEAM_CHANNEL)["problems"]
+    assert problems and "chat.postMessage" in problems[0]
+
+
+def test_an_export_is_a_file_to_download(pg):
+    owner = MEMBERS[0]
+    dm = pg.emulator.dm_channel(owner)
+    pg.command(owner, dm, "pdp")
+    fill(pg, owner, {"aspiration": "Lead a team", "aspiration_visibility": "manager",
+                     "skill_gaps": "Speaking", "skill_gaps_visibility": "private",
+                     "manager": MANAGER, "cadence": "3"})
+    pg.close(owner, pg.modal_of(owner)["id"])
+    pg.command(owner, dm, "pdp export")
+    shown = surfaces.conversation(pg, owner, dm)
+    assert 'href="/files/' in shown
+    server = serve(pg, 0)
+    try:
+        fid = shown.split('href="/files/')[1].split('"')[0]
+        with urllib.request.urlopen(f"http://127.0.0.1:{server.server_address[1]}/files/{fid}") \
+                as download:
+            assert "attachment" in download.headers["Content-Disposition"]
+            assert b"Lead a team" in download.read()
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_a_page_under_another_host_name_gets_nothing(pg):
+    server = serve(pg, 0)
+    try:
+        request = urllib.request.Request(f"http://127.0.0.1:{server.server_address[1]}/",
+                                         headers={"Host": "attacker.example:3000"})
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(request)
+        assert refused.value.code == 403
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -8,7 +8,7 @@ import sys
 import threading
 from pathlib import Path
 
-from bot.playground import demo
+from bot.playground import demo, snapshot
 from bot.playground.web import HOST, serve
 from bot.playground.world import Playground
 
@@ -44,10 +44,21 @@ def start(database: str | None = None, *, demo_world: bool = False, port: int = 
     """A started playground and its web server; seeds the demo when asked or empty."""
     pg = Playground(database_url(database)).start()
     demo.add_people(pg)
-    if demo_world or _is_empty(pg):
+    kept = snapshot.path_for(pg.database_url)
+    empty = _is_empty(pg)
+    if not empty and kept is not None:
+        snapshot.load(pg, kept)
+    if demo_world or empty:
         print("Seeding the demo team (a lead, six members, a manager)…", file=out, flush=True)
         demo.seed(pg)
-    server = serve(pg, port)
+
+    def save() -> None:
+        if kept is not None:
+            with pg.lock:
+                snapshot.save(pg, kept)
+
+    save()
+    server = serve(pg, port, on_change=save)
     print(f"Pact playground: http://{HOST}:{server.server_address[1]}/", file=out, flush=True)
     return pg, server
 
@@ -63,5 +74,6 @@ def run(database: str | None = None, *, demo_world: bool = False, port: int = 30
     stop.wait()
     server.shutdown()
     server.server_close()
+    server.changed()
     pg.stop()
     return 0

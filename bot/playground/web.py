@@ -92,8 +92,19 @@ class _Handler(BaseHTTPRequestHandler):
     def _json(self, status: int, data) -> None:
         self._send(status, json.dumps(data).encode(), "application/json")
 
+    def _from_this_machine(self) -> bool:
+        """Only pages served as 127.0.0.1/localhost: a rebinding DNS name gets nothing."""
+        host = (self.headers.get("Host") or "").rsplit(":", 1)[0].strip("[]").lower()
+        if host in ("127.0.0.1", "localhost"):
+            return True
+        self._send(403, b"the playground answers only on 127.0.0.1", "text/plain")
+        return False
+
     def do_GET(self):
         from urllib.parse import parse_qs, urlparse
+
+        if not self._from_this_machine():
+            return None
 
         url = urlparse(self.path)
         query = {k: v[-1] for k, v in parse_qs(url.query).items()}
@@ -114,6 +125,8 @@ class _Handler(BaseHTTPRequestHandler):
         return self._send(404, b"not found", "text/plain")
 
     def do_POST(self):
+        if not self._from_this_machine():
+            return None
         if self.path != "/api/do":
             return self._send(404, b"not found", "text/plain")
         if self.headers.get("Content-Type", "").split(";")[0] != "application/json":
@@ -121,7 +134,9 @@ class _Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         try:
             what = json.loads(self.rfile.read(length) or b"{}")
-            return self._json(200, do(self.pg, what))
+            answer = do(self.pg, what)
+            self.server.changed()  # type: ignore[attr-defined]
+            return self._json(200, answer)
         except ConnectionError:
             return None  # the page went away before the answer: nothing to show
         except (KeyError, ValueError, TypeError) as err:
@@ -135,12 +150,18 @@ class _Handler(BaseHTTPRequestHandler):
 class PlaygroundServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    on_change = None  # called after each thing a person did (the snapshot is saved there)
+
+    def changed(self) -> None:
+        if self.on_change is not None:
+            self.on_change()
 
 
-def serve(pg: Playground, port: int = 3000) -> PlaygroundServer:
+def serve(pg: Playground, port: int = 3000, on_change=None) -> PlaygroundServer:
     """The web app on 127.0.0.1:port (0: any free port), serving in a background thread."""
     server = PlaygroundServer((HOST, port), _Handler)
     server.playground = pg  # type: ignore[attr-defined]
+    server.on_change = on_change
     threading.Thread(target=server.serve_forever, args=(0.1,), name="playground-web",
                      daemon=True).start()
     return server
