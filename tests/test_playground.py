@@ -3,6 +3,7 @@ person sees, time travel, the web app's address, and `pact run` without Slack.""
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import signal
@@ -180,7 +181,7 @@ def test_a_restart_shows_the_same_workspace(tmp_path):
     from bot.playground import run, snapshot
 
     db = tmp_path / "play.db"
-    first, server = run.start(str(db), port=0, out=open(os.devnull, "w"))
+    first, server = run.start(str(db), port=0, out=io.StringIO())
     first.command(MEMBERS[0], TEAM_CHANNEL, "help")
     server.on_change()
     before = surfaces.conversation(first, MEMBERS[0], TEAM_CHANNEL)
@@ -188,7 +189,7 @@ def test_a_restart_shows_the_same_workspace(tmp_path):
     server.server_close()
     first.stop()
     assert snapshot.path_for(f"sqlite:///{db}").exists()
-    again, server = run.start(str(db), port=0, out=open(os.devnull, "w"))
+    again, server = run.start(str(db), port=0, out=io.StringIO())
     try:
         after = surfaces.conversation(again, MEMBERS[0], TEAM_CHANNEL)
         assert "Everyone certified in Kubernetes" in after and "Only visible to you" in after
