@@ -20,7 +20,7 @@ from bot.playground import demo, surfaces
 from bot.playground.demo import LEAD, MANAGER, MEMBERS, TEAM_CHANNEL, fill
 from bot.playground.run import no_slack_configured
 from bot.playground.web import next_monday_10, serve
-from bot.playground.world import Playground, steps
+from bot.playground.world import Playground
 
 
 @pytest.fixture
@@ -103,12 +103,22 @@ def test_the_demo_world_looks_alive_and_every_surface_renders(pg):
     assert len({p.tz for p in demo.PEOPLE if p.role == "member"}) >= 4
 
 
-def test_steps_run_hourly_then_daily():
+def test_next_monday_10_in_the_persons_timezone():
     start = datetime(2026, 12, 1, 22, 30, tzinfo=UTC)
-    hours = steps(start, datetime(2026, 12, 2, 1, 0, tzinfo=UTC))
-    assert [m.hour for m in hours] == [23, 0, 1]
-    assert steps(start, start) == [] and len(steps(start, datetime(2027, 6, 1, tzinfo=UTC))) < 24 * 62 + 182
     assert next_monday_10(start, "Europe/Berlin") == datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
+    assert next_monday_10(start, "Asia/Tokyo") == datetime(2026, 12, 7, 1, 0, tzinfo=UTC)
+
+
+def test_three_weeks_at_once_bring_three_weekly_check_ins(pg):
+    _team(pg)
+    pg.command(LEAD, TEAM_CHANNEL, "goal new")
+    fill(pg, LEAD, {"title": "Everyone certified", "metric": "people", "baseline": "0",
+                    "target": "6", "unit": "people", "due": "2027-06-30",
+                    "ms_title_0": "Half of us", "ms_date_0": "2027-03-01"})
+    pg.advance(hours=24 * 21)
+    check_ins = [m for m in pg.emulator.messages(TEAM_CHANNEL)
+                 if m["text"].startswith("Check-in: Everyone certified")]
+    assert len(check_ins) == 3
 
 
 def test_the_web_app_listens_on_loopback_only_and_takes_only_json(pg):

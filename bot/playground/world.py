@@ -19,6 +19,7 @@ from bot.playground.emulator import SlackEmulator, check_message_blocks, check_v
 from bot.playground.slack_requests import SlackSender
 
 WORKSPACE = "T0PLAYGRND"
+MAX_STOPS = 5000  # due moments one move of the clock runs at most
 
 
 @dataclass
@@ -143,12 +144,22 @@ class Playground:
     def advance(self, *, hours: float = 0, to: datetime | None = None) -> datetime:
         """Move Pact's clock forward (never back) and run the scheduler's tick there."""
         from scheduling.tick import tick
+        from storage.engine import session_scope
+        from storage.queries.playground import next_due
 
         with self.lock:
             target = to if to is not None else self.now() + timedelta(hours=hours)
-            for moment in steps(self.now(), target):
+            moment = self.now()
+            for _ in range(MAX_STOPS):  # stop at every due moment on the way, so none is missed
+                with session_scope(self.services.engine) as session:
+                    due = next_due(session, moment, target)
+                if due is None:
+                    break
+                moment = due
                 self.offset = moment - datetime.now(UTC)
                 tick(moment, self.services, self.client)
+            if target > self.now():
+                self.offset = target - datetime.now(UTC)
             tick(self.now(), self.services, self.client)
             self._settle()
             return self.now()
@@ -384,17 +395,6 @@ class Playground:
                 raw = (values.get(block_id) or {}).get(action_id)
                 state.setdefault(block_id, {})[action_id] = element_state(element, raw)
         return state
-
-
-def steps(start: datetime, end: datetime) -> list[datetime]:
-    """The moments a tick runs at on the way from `start` to `end`: every hour for the first
-    two months, then every day, then `end` itself; nothing when `end` is not later."""
-    out: list[datetime] = []
-    moment = start.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
-    while moment < end:
-        out.append(moment)
-        moment += timedelta(hours=1) if len(out) < 24 * 62 else timedelta(days=1)
-    return [*out, end] if end > start else []
 
 
 def element_state(element: dict, raw) -> dict:
