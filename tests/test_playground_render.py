@@ -162,3 +162,22 @@ def test_modal_with_title_close_and_submit():
 
 def test_a_message_without_blocks_shows_its_text():
     assert "<b>hello</b>" in bk.message({"text": "*hello*", "blocks": []}, READER)
+
+
+def test_form_state_is_built_as_slack_builds_it():
+    from bot.playground.formstate import state_for
+
+    option = {"text": {"type": "plain_text", "text": "Team"}, "value": "team"}
+    view = {"blocks": [
+        _input({"type": "static_select", "options": [option]}),
+        {"type": "input", "block_id": "who", "label": {"type": "plain_text", "text": "W"},
+         "element": {"type": "multi_users_select", "action_id": "who"}},
+        {"type": "input", "block_id": "n", "label": {"type": "plain_text", "text": "N"},
+         "element": {"type": "number_input", "action_id": "n", "is_decimal_allowed": False}},
+        {"type": "actions", "block_id": "row", "elements": [button("Add", "add")]},
+    ]}
+    state = state_for(view, {"b": {"a": "team"}, "who": {"who": ["U1", "U2"]}, "n": {"n": ""}})
+    assert state["b"]["a"] == {"type": "static_select", "selected_option": option}
+    assert state["who"]["who"]["selected_users"] == ["U1", "U2"]
+    assert state["n"]["n"] == {"type": "number_input", "value": None}  # blank is empty
+    assert "row" not in state  # buttons have no state

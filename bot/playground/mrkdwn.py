@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 EMOJI = {
@@ -214,6 +214,3 @@ def in_zone(now: datetime, tz: str) -> str:
     local = now.astimezone(zone)
     return local.strftime("%a ") + str(local.day) + local.strftime(" %b %Y, %H:%M %Z")
 
-
-__all__ = ["EMOJI", "Reader", "format_date", "in_zone", "render_mrkdwn", "render_plain",
-           "slack_unescape", "timedelta"]
