@@ -44,7 +44,9 @@ def _scroll_to(driver, text: str) -> None:
     driver.execute_script("""
         const hit = [...document.querySelectorAll('#messages .msg')]
             .filter(m => m.textContent.includes(arguments[0])).pop();
-        if (hit) hit.scrollIntoView({block: 'start'});""", text)
+        const box = document.querySelector('#messages');
+        if (hit) box.scrollTop = hit.offsetTop - box.offsetTop - 8;
+        window.scrollTo(0, 0);""", text)
     time.sleep(0.3)
 
 
@@ -69,6 +71,7 @@ def take(out_dir: Path) -> list[Path]:
             shot("goal")
             pg.advance(to=next_monday_10(pg.now(), "Europe/Berlin"))
             _show(driver, url, MEMBERS[1], TEAM_CHANNEL)
+            _scroll_to(driver, "Check-in:")
             shot("check-in")
             owner = MEMBERS[0]
             pg.command(owner, pg.emulator.dm_channel(owner), "pdp")

@@ -152,6 +152,13 @@ class PlaygroundServer(ThreadingHTTPServer):
     allow_reuse_address = True
     on_change = None  # called after each thing a person did (the snapshot is saved there)
 
+    def handle_error(self, request, client_address):
+        """A page that went away mid-answer (navigation, a closed tab) is not an error."""
+        import sys
+
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
     def changed(self) -> None:
         if self.on_change is not None:
             self.on_change()
