@@ -4,7 +4,7 @@ VENV ?= .venv
 PYTHON ?= python3
 BIN = $(VENV)/bin
 
-.PHONY: run test lint bench
+.PHONY: run test lint bench playground screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,3 +29,12 @@ bench: $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	$(BIN)/python bench/ack.py
 	$(BIN)/python bench/tick.py
+
+playground: $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/pact playground
+
+# PNGs of the playground's main moments into docs/ (needs chromium and chromium-driver).
+screenshots: $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m bot.playground.screenshots docs

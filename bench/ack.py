@@ -163,7 +163,7 @@ def main() -> int:
         serve(args.serve, args.port, args.api)
         return 0
 
-    from tests.slack_emulator import SlackEmulator
+    from bot.playground.emulator import SlackEmulator
 
     emulator = SlackEmulator().start()
     servers = {}

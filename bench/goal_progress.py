@@ -91,7 +91,7 @@ class Meter:
 
 
 def progress_values(value: str, note: str, mode: str = "add") -> dict:
-    from tests.slack_requests import number_value, select_value, text_value
+    from bot.playground.slack_requests import number_value, select_value, text_value
 
     return {"value": {"value": number_value(value)},
             "mode": {"mode": select_value(mode) | {"type": "radio_buttons"}},
@@ -101,10 +101,10 @@ def progress_values(value: str, note: str, mode: str = "add") -> dict:
 def main() -> int:
     import logging
 
+    from bot.playground.emulator import SlackEmulator
     from storage.engine import make_engine
     from storage.migrate import upgrade
     from tests.harness import start_pact
-    from tests.slack_emulator import SlackEmulator
     from tests.test_goals_steps import create_goal, goal_post
     from tests.test_teams import latest_view, set_up_team
 

@@ -33,7 +33,7 @@ sys.path.insert(0, str(ROOT))
 
 # --- the emulator, in its own process ---------------------------------------------------------
 def emulator_process(conn) -> None:
-    from tests.slack_emulator import SlackEmulator
+    from bot.playground.emulator import SlackEmulator
 
     emu = SlackEmulator(scopes=("commands", "chat:write", "im:write", "users:read",
                                 "channels:read", "groups:read", "files:write")).start()
@@ -181,8 +181,8 @@ def throughput(emu: Emulator, teams: int, rows: int) -> None:
 
 
 def limited(emu: Emulator, teams: int, per_team: int) -> None:
+    from bot.playground.emulator import POST_MESSAGE_BURST
     from storage.migrate import upgrade
-    from tests.slack_emulator import POST_MESSAGE_BURST
 
     emu.ask("rate_limits", True)
     url = f"sqlite:///{tempfile.mkdtemp()}/bench-limited.db"

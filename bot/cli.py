@@ -105,6 +105,10 @@ def _warn_if_behind(services) -> None:
 
 
 def cmd_run(_args) -> int:
+    from bot.playground.run import no_slack_configured
+
+    if no_slack_configured(os.environ, Path.cwd()):
+        return _playground(demo=False, database=None, hint=True)
     settings = _settings(need_listener=True)
     setup_logging(settings.log_level, settings.log_format)
     from scheduling.runner import make_scheduler
@@ -151,6 +155,23 @@ def cmd_worker(_args) -> int:
     return 0
 
 
+def _playground(*, demo: bool, database: str | None, hint: bool = False) -> int:
+    from bot.playground.run import run
+
+    setup_logging(os.environ.get("LOG_LEVEL", "WARNING").upper()
+                  if os.environ.get("LOG_LEVEL", "").upper() in ("DEBUG", "INFO", "WARNING",
+                                                                  "ERROR") else "WARNING")
+    try:
+        port = int(os.environ.get("PORT") or 3000)
+    except ValueError:
+        raise SystemExit("pact: PORT must be a number") from None
+    return run(database, demo_world=demo, port=port, hint=hint)
+
+
+def cmd_playground(args) -> int:
+    return _playground(demo=args.demo, database=args.database)
+
+
 def cmd_db_upgrade(_args) -> int:
     settings = _settings(need_slack=False)
     setup_logging(settings.log_level, settings.log_format)
@@ -181,6 +202,13 @@ def build_parser() -> argparse.ArgumentParser:
     db = sub.add_parser("db", help="database commands")
     db_sub = db.add_subparsers(dest="db_command", required=True, metavar="DB_COMMAND")
     db_sub.add_parser("upgrade", help="apply migrations").set_defaults(func=cmd_db_upgrade)
+    play = sub.add_parser("playground", help="Pact in your browser, without Slack "
+                          "(127.0.0.1, PORT or 3000)")
+    play.add_argument("--demo", action="store_true", help="seed the demo team (also done "
+                      "when the database is empty)")
+    play.add_argument("--database", metavar="PATH_OR_URL", help="SQLite file or database URL "
+                      "(default playground.db)")
+    play.set_defaults(func=cmd_playground)
     sub.add_parser("doctor", help="check configuration, database, Slack token and scopes") \
         .set_defaults(func=cmd_doctor)
     return parser

@@ -103,8 +103,8 @@ def engine(database_url):
 
 @pytest.fixture
 def emulator():
+    from bot.playground.emulator import SlackEmulator
     from bot.scopes import BOT_SCOPES
-    from tests.slack_emulator import SlackEmulator
 
     # Exactly the scopes the manifest grants, so Slack's refusals (not_in_channel…) are real.
     with SlackEmulator(scopes=tuple(BOT_SCOPES)) as emu:

@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from bot.app import create_app
 from bot.config import load_settings
 from bot.executor import ListenerExecutor
+from bot.playground.slack_requests import SlackSender
 from bot.server import make_server, make_wsgi_app, run_server, stop_server
 from bot.services import Services
 from bot.slack_client import make_web_client
-from tests.slack_requests import SlackSender
 
 SIGNING_SECRET = "8f742231b10e8888abcd9900aaaa85a5"
 

@@ -4,8 +4,8 @@ import re
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from bot.playground.emulator import check_message_blocks
 from handlers.rhythm.blocks import GoalFacts, MilestoneFacts, checkin_message, milestone_reminder
-from tests.slack_emulator import check_message_blocks
 
 DATE_TOKEN = re.compile(r"<!date\^(\d+)\^\{date_short_pretty\}\|([0-9-]+)>")
 TODAY = date(2026, 11, 21)

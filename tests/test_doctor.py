@@ -44,7 +44,7 @@ def test_rejected_token(emulator, database_url):
 
 
 def test_missing_scopes_are_named_with_the_fix(database_url):
-    from tests.slack_emulator import SlackEmulator
+    from bot.playground.emulator import SlackEmulator
 
     with SlackEmulator(scopes=("commands", "chat:write")) as emulator:
         code, out = _doctor(_env(emulator, database_url))

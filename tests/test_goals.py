@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from sqlmodel import select
 
+from bot.playground.emulator import check_message_blocks, check_view
+from bot.playground.slack_requests import date_value, number_value, text_value
 from storage.engine import session_scope
 from storage.models import Goal, GoalParticipant, Milestone, ProgressUpdate
-from tests.slack_emulator import check_message_blocks, check_view
-from tests.slack_requests import date_value, number_value, text_value
 from tests.test_goals_steps import (
     celebrations,
     create_goal,

@@ -9,9 +9,9 @@ import threading
 
 from sqlmodel import select
 
+from bot.playground.slack_requests import number_value, select_value, text_value
 from storage.engine import session_scope
 from storage.models import Goal, ProgressUpdate
-from tests.slack_requests import number_value, select_value, text_value
 from tests.test_goals_steps import celebrations, create_goal, team
 from tests.test_teams import latest_view
 

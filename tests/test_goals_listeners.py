@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
+from bot.playground.slack_requests import number_value, select_value, text_value
 from handlers.goals import listeners
 from handlers.kit import refusals
 from handlers.kit.metadata import attach, metadata_key, read_metadata
-from tests.slack_requests import number_value, select_value, text_value
 from tests.test_goals_service import CHANNEL, WS, a_team_with_a_goal
 
 

@@ -10,12 +10,12 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlmodel import select
 
+from bot.playground.emulator import check_message_blocks, check_view
 from bot.rules.goals import parse_number
 from handlers.goals.forms import goal_form_values
 from handlers.goals.posts import GoalCard, day_text, goal_post
 from storage.engine import session_scope
 from storage.models import Goal, Milestone
-from tests.slack_emulator import check_message_blocks, check_view
 from tests.test_goals_steps import create_goal, goal_values, log_progress, team
 from tests.test_teams import latest_view
 

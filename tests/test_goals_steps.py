@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from tests.slack_requests import date_value, number_value, select_value, text_value
+from bot.playground.slack_requests import date_value, number_value, select_value, text_value
 from tests.test_teams import latest_view, set_up_team
 
 TODAY = date.today()

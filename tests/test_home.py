@@ -1,6 +1,6 @@
 """The Home tab is published when opened, within Slack's limits."""
 
-from tests.slack_emulator import check_view
+from bot.playground.emulator import check_view
 
 
 def test_opening_home_publishes_a_valid_view(pact):

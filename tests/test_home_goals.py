@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from bot.playground.emulator import check_view
 from handlers.goals.posts import GoalCard, home_goals_section
 from storage.engine import session_scope
 from storage.models import Goal, Milestone
-from tests.slack_emulator import check_view
 from tests.test_goals_steps import create_goal, log_progress, team
 
 
@@ -48,7 +48,7 @@ def test_log_progress_from_home_updates_home(pact):
     pact.slack.block_action(user=max_, action_id="goal_log_progress", value=str(goal_id),
                             view=home)
     pact.wait_idle()
-    from tests.slack_requests import number_value
+    from bot.playground.slack_requests import number_value
     from tests.test_teams import latest_view
 
     view = latest_view(pact, "goal_progress")

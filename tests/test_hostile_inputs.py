@@ -24,7 +24,7 @@ from storage.engine import make_engine
 from storage.migrate import upgrade
 from storage.models import metadata
 from tests.harness import start_pact
-from tests.slack_emulator import SlackEmulator
+from bot.playground.emulator import SlackEmulator
 from tests.test_goals_steps import create_goal
 from tests.test_teams import set_up_team
 

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import select
 
+from bot.playground.slack_requests import number_value, select_value, text_value, users_value
 from scheduling.tick import tick
 from storage.engine import session_scope
 from storage.models import (
@@ -20,7 +21,6 @@ from storage.models import (
     ProgressUpdate,
     Schedule,
 )
-from tests.slack_requests import number_value, select_value, text_value, users_value
 from tests.test_tick import client_for, make_team, services_for
 
 

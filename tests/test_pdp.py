@@ -9,6 +9,14 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
+from bot.playground.emulator import check_message_blocks, check_view
+from bot.playground.slack_requests import (
+    date_value,
+    number_value,
+    select_value,
+    text_value,
+    user_value,
+)
 from bot.rules.pdp import add_months
 from handlers.kit import ids as shared
 from handlers.kit.metadata import metadata_key, seal
@@ -26,8 +34,6 @@ from storage.models import (
     ProgressUpdate,
 )
 from storage.types import utcnow
-from tests.slack_emulator import check_message_blocks, check_view
-from tests.slack_requests import date_value, number_value, select_value, text_value, user_value
 from tests.test_pdp_world import make_world
 
 

@@ -7,6 +7,7 @@ from types import SimpleNamespace
 
 from sqlmodel import select
 
+from bot.playground.slack_requests import select_value, text_value, user_value
 from bot.rules.pdp import PlanInput
 from handlers.kit import ids, refusals
 from handlers.kit.metadata import metadata_key, read_metadata, seal
@@ -14,7 +15,6 @@ from handlers.pdp import listeners, service
 from storage.engine import session_scope
 from storage.models import Pdp
 from storage.types import utcnow
-from tests.slack_requests import select_value, text_value, user_value
 from tests.test_pdp_world import WORKSPACE, make_world
 
 

@@ -4,8 +4,8 @@ import time
 
 from sqlalchemy import func, select
 
+from bot.playground.slack_requests import sign
 from storage.models import Member, Workspace
-from tests.slack_requests import sign
 
 USER = "U0ALICE0001"
 

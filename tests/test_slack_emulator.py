@@ -12,7 +12,7 @@ from slack_sdk.http_retry.builtin_handlers import (
     ServerErrorRetryHandler,
 )
 
-from tests.slack_emulator import (
+from bot.playground.emulator import (
     DEFAULT_SCOPES,
     SlackEmulator,
     check_message_blocks,

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from sqlmodel import select
 
+from bot.playground.emulator import check_message_blocks, check_view
+from bot.playground.slack_requests import select_value, text_value, time_value, users_value
 from handlers.teams.blocks import team_setup_modal, team_summary
 from storage.engine import session_scope
 from storage.models import Member, Team, TeamMembership
 from storage.queries import teams as tq
-from tests.slack_emulator import check_message_blocks, check_view
-from tests.slack_requests import select_value, text_value, time_value, users_value
 
 
 def latest_view(pact, callback_id: str) -> dict:

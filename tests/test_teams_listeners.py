@@ -6,6 +6,7 @@ import pytest
 from sqlmodel import select
 
 from bot.config import load_settings
+from bot.playground.slack_requests import select_value, text_value, time_value, users_value
 from bot.services import Services
 from handlers.kit import refusals
 from handlers.kit.metadata import attach, metadata_key, read_metadata
@@ -14,7 +15,6 @@ from handlers.teams import listeners
 from storage.engine import session_scope
 from storage.models import Team
 from storage.queries import teams as tq
-from tests.slack_requests import select_value, text_value, time_value, users_value
 
 WS, CHANNEL = "T1", "C0TEAM0001"
 

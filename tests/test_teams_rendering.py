@@ -7,8 +7,8 @@ import re
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.playground.emulator import check_message_blocks
 from handlers.teams.blocks import team_summary
-from tests.slack_emulator import check_message_blocks
 from tests.test_teams import set_up_team
 
 TOKEN = re.compile(r"next <!date\^(\d+)\^\{date_short_pretty\} at \{time\}\|[^>]+>")

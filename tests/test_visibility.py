@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from sqlalchemy import delete
 from sqlmodel import select
 
+from bot.playground.emulator import check_message_blocks, check_view
 from bot.rules.visibility import (
     TEAM_AUDIENCE,
     PlanFacts,
@@ -46,7 +47,6 @@ from storage.models import (
 )
 from storage.queries import pdp as q
 from storage.types import utcnow
-from tests.slack_emulator import check_message_blocks, check_view
 from tests.test_pdp_world import ROLES, make_world
 
 LEVELS = ("private", "manager", "team")

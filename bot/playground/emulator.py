@@ -1,4 +1,4 @@
-"""A local Slack Web API emulator for tests and benchmarks.
+"""A local Slack Web API emulator: for tests, benchmarks and the playground.
 
 Pact's real ``WebClient`` talks to it over HTTP (``WebClient(base_url=emulator.url)``), so the
 whole stack (slack_sdk serialisation, retries, our error handling) is exercised. The emulator keeps
@@ -51,7 +51,7 @@ from slack_sdk.errors import SlackObjectFormationError
 from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
-from tests.slack_emulator_oauth import OAuthEmulation
+from bot.playground.oauth import OAuthEmulation
 
 DEFAULT_SCOPES = (
     "commands",

@@ -1,0 +1,156 @@
+"""A believable team to play with, made the way its people would make it: through `/pact`,
+buttons and modals, so the demo is Pact's own behaviour and never a copy of its tables.
+
+The people and channels have fixed ids: a playground database made earlier still matches them.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.playground.world import Person, Playground
+
+LEAD = "U0LEADLENA"
+MANAGER = "U0MGRMARIA"
+ADMIN = "U0ADMINADA"
+MEMBERS = ("U0MEMBMAXX", "U0MEMBPRIY", "U0MEMBSAMM", "U0MEMBYUKI", "U0MEMBOLAA", "U0MEMBTOMS")
+TEAM_CHANNEL = "C0PLATFORM"
+RANDOM_CHANNEL = "C0RANDOMCH"
+
+PEOPLE = (
+    Person(LEAD, "lena", "Lena Fischer", "Europe/Berlin", "lead", MANAGER),
+    Person(MEMBERS[0], "max", "Max Weber", "Europe/Berlin", "member", MANAGER),
+    Person(MEMBERS[1], "priya", "Priya Nair", "Asia/Kolkata", "member", MANAGER),
+    Person(MEMBERS[2], "sam", "Sam Carter", "America/New_York", "member", MANAGER),
+    Person(MEMBERS[3], "yuki", "Yuki Tanaka", "Asia/Tokyo", "member", MANAGER),
+    Person(MEMBERS[4], "ola", "Ola Nordmann", "Europe/Berlin", "member", MANAGER),
+    Person(MEMBERS[5], "tomas", "Tomás Silva", "America/New_York", "member", MANAGER),
+    Person(MANAGER, "maria", "Maria Rossi", "Europe/Rome", "manager"),
+    Person(ADMIN, "ada", "Ada Admin", "Europe/London", "admin", is_admin=True),
+)
+
+
+def add_people(pg: Playground) -> None:
+    """Everyone and every channel of the demo workspace (also for an existing database)."""
+    for person in PEOPLE:
+        pg.add_person(person)
+    pg.add_channel(TEAM_CHANNEL, "platform-team", [LEAD, *MEMBERS])
+    pg.add_channel(RANDOM_CHANNEL, "random", [p.id for p in PEOPLE])
+
+
+def fill(pg: Playground, user: str, values: dict) -> None:
+    """Submit the person's open modal with {block_id: raw value}, as typed in the form."""
+    view = pg.modal_of(user)
+    if view is None:
+        raise RuntimeError(f"no modal open for {user}")
+    by_block = {}
+    for block in view.get("blocks", []):
+        if block.get("type") == "input" and block.get("block_id") in values:
+            by_block[block["block_id"]] = {block["element"]["action_id"]:
+                                           values[block["block_id"]]}
+    answer = pg.submit(user, view["id"], by_block)
+    errors = pg.errors.get(view["id"])
+    if answer.status != 200 or errors:
+        raise RuntimeError(f"demo form {view.get('callback_id')} refused: {errors or answer}")
+
+
+def _click_on(pg: Playground, user: str, msg: dict, action_id: str) -> None:
+    for block in msg.get("blocks", []):
+        for el in block.get("elements", []) if block.get("type") == "actions" else []:
+            if el.get("action_id") == action_id:
+                pg.click(user, {"type": "button", "action_id": action_id,
+                                "block_id": block.get("block_id", ""),
+                                "value": el.get("value", "")},
+                         channel=msg["channel"], message_ts=msg["ts"])
+                return
+    raise RuntimeError(f"no {action_id} on the post")
+
+
+def press_in_modal(pg: Playground, user: str, action_id: str) -> None:
+    view = pg.modal_of(user)
+    for block in view.get("blocks", []):
+        elements = block.get("elements", []) if block.get("type") == "actions" else []
+        if block.get("accessory"):
+            elements = [block["accessory"]]
+        for el in elements:
+            if el.get("action_id") == action_id:
+                pg.click(user, {"type": "button", "action_id": action_id,
+                                "block_id": block.get("block_id", ""),
+                                "value": el.get("value", "")}, view_id=view["id"])
+                return
+    raise RuntimeError(f"no {action_id} in {view.get('callback_id')}")
+
+
+def _day(pg: Playground, days: int) -> str:
+    return (pg.now() + timedelta(days=days)).date().isoformat()
+
+
+def seed(pg: Playground) -> None:
+    """The team, two shared goals with milestones and progress, plans, a lab rotation."""
+    pg.command(LEAD, TEAM_CHANNEL, "team setup")
+    fill(pg, LEAD, {"name": "Platform", "leads": [LEAD], "members": list(MEMBERS),
+                    "tz": "Europe/Berlin", "weekday": "mon", "time": "10:00"})
+    goals = (("Everyone certified in Kubernetes", "people certified", "0", "7", "people", 75,
+              (("Study group running", 10), ("Half of us certified", 40))),
+             ("Cut the CI build to 10 minutes", "minutes per build", "30", "10", "minutes", 60,
+              (("Caching in place", 14), ("Tests split in parallel", 35))))
+    for title, metric, baseline, target, unit, due, milestones in goals:
+        pg.command(LEAD, TEAM_CHANNEL, "goal new")
+        values = {"title": title, "metric": metric, "baseline": baseline, "target": target,
+                  "unit": unit, "due": _day(pg, due), "project": "https://example.com/platform"}
+        for row, (m_title, m_day) in enumerate(milestones):
+            values[f"ms_title_{row}"] = m_title
+            values[f"ms_date_{row}"] = _day(pg, m_day)
+        fill(pg, LEAD, values)
+    posts = [m for m in pg.emulator.messages(TEAM_CHANNEL) if "goal_join" in str(m["blocks"])]
+    for post, joining in zip(posts, (MEMBERS[:5], MEMBERS[1:4]), strict=False):
+        for member in joining:
+            _click_on(pg, member, post, "goal_join")
+    progress = ((MEMBERS[0], "1", "Passed the CKA exam!"), (MEMBERS[1], "2", "Priya too"),
+                (MEMBERS[2], "3", "Third one in"))
+    for member, value, note in progress:
+        _log_goal(pg, member, "Kubernetes", value, note)
+    _log_goal(pg, LEAD, "CI build", "22", "Remote cache on")
+    _plans(pg)
+    pg.command(LEAD, TEAM_CHANNEL, "lab setup")
+    fill(pg, LEAD, {"cadence": "every second Thursday 15:00", "duration": "60",
+                    "announce": "3", "members": [LEAD, *MEMBERS]})
+
+
+def _log_goal(pg: Playground, user: str, title_has: str, value: str, note: str) -> None:
+    for msg in reversed(pg.emulator.messages(TEAM_CHANNEL)):
+        if title_has in msg.get("text", "") and "goal_log_progress" in str(msg.get("blocks")):
+            ts, block_id, el = next(
+                (msg["ts"], b.get("block_id", ""), e) for b in msg["blocks"]
+                if b.get("type") == "actions" for e in b["elements"]
+                if e.get("action_id") == "goal_log_progress")
+            pg.click(user, {"type": "button", "action_id": "goal_log_progress",
+                            "block_id": block_id, "value": el.get("value", "")},
+                     channel=TEAM_CHANNEL, message_ts=ts)
+            fill(pg, user, {"value": value, "mode": "set", "note": note})
+            return
+    raise RuntimeError(f"no goal post about {title_has}")
+
+
+def _plans(pg: Playground) -> None:
+    plans = ((MEMBERS[0], "Lead the platform team one day", "Public speaking",
+              (("Run a sprint review", "Facilitation", "team"),
+               ("Mentor a new joiner", "Coaching", "manager"))),
+             (MEMBERS[1], "Become a Kubernetes expert", "Networking",
+              (("Pass the CKA", "Kubernetes", "team"),
+               ("Ask for the staff role", "Career", "private"))),
+             (MEMBERS[2], "Own our CI", "Build systems",
+              (("Write the caching design", "Build systems", "team"),)))
+    for owner, aspiration, gaps, objectives in plans:
+        pg.command(owner, pg.emulator.dm_channel(owner), "pdp")
+        fill(pg, owner, {"aspiration": aspiration, "aspiration_visibility": "manager",
+                         "skill_gaps": gaps, "skill_gaps_visibility": "private",
+                         "manager": MANAGER, "cadence": "3"})
+        for title, skill, visibility in objectives:
+            press_in_modal(pg, owner, "pdp_add_objective")
+            fill(pg, owner, {"title": title, "skill": skill, "actions": "One step a week",
+                             "target_date": _day(pg, 45), "goal": "none",
+                             "visibility": visibility})
+        view = pg.modal_of(owner)
+        if view:
+            pg.close(owner, view["root_view_id"])
