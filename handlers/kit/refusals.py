@@ -179,3 +179,19 @@ def lab_not_in_team(slack_ids: list[str]) -> str:
 def lab_not_started(when: str) -> str:
     """`when`: the session's start as Slack renders a date."""
     return f"Press Done once the session has started ({when})."
+
+
+# Skills and mentoring.
+MENTOR_NO_TEAM = ("This channel has no team yet. Run `/pact mentor round` in the team's "
+                  "channel, or ask a lead to set it up with `/pact team setup`.")
+MENTOR_LEADS_ONLY = "Only the team's leads can run or change mentor rounds."
+MENTOR_MEMBERS_ONLY = "Only the team's members and leads can see its skill matrix."
+MENTOR_NOT_IN_PAIR = "Only the two people of this pair can answer for it."
+MENTOR_PAUSE_USAGE = "Try `/pact mentor pause` or `/pact mentor pause until 2027-03-01`."
+SKILLS_TOO_MANY = "Up to 30 skills, please."
+
+
+def skills_bad_line(line: str) -> str:
+    """`line`: what the person typed, escaped by the caller."""
+    return (f"Could not read “{line}”. Write one skill a line: name, level 1–5, and "
+            "`mentor` and/or `learn`, e.g. `SQL 4 mentor`.")

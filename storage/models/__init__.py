@@ -3,6 +3,18 @@
 from storage.models.base import metadata
 from storage.models.goal import GOAL_STATUSES, Goal, GoalParticipant, Milestone, ProgressUpdate
 from storage.models.lab import LAB_SESSION_STATUSES, Lab, LabSeat, LabSession
+from storage.models.mentoring import (
+    MEETING_ANSWERS,
+    PROFILE_VISIBILITIES,
+    MemberSkill,
+    MentorExclusion,
+    MentorFollowup,
+    MentorPair,
+    MentorRound,
+    MentorSettings,
+    MentorUnpaired,
+    SkillProfile,
+)
 from storage.models.outbox import OUTBOX_STATUSES, OutboxMessage
 from storage.models.pdp import (
     OBJECTIVE_STATUSES,
@@ -22,4 +34,7 @@ __all__ = [
     "PdpReview", "ProgressUpdate", "Team", "TeamMembership", "Workspace", "metadata",
     "LAB_SESSION_STATUSES", "Lab", "LabSeat", "LabSession",
     "NudgeSent", "NudgeSnooze", "Schedule", "Submission",
+    "MEETING_ANSWERS", "PROFILE_VISIBILITIES", "MemberSkill", "MentorExclusion",
+    "MentorFollowup", "MentorPair", "MentorRound", "MentorSettings", "MentorUnpaired",
+    "SkillProfile",
 ]
