@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import partial
 
 from handlers.kit import ids
@@ -33,7 +34,7 @@ def register(app, services) -> None:
         takes_args=True, usage="mentor include @someone",
         examples=("mentor include @bob",))(listeners.mentor_include)
     app.view(ids.SKILLS_CALLBACK)(partial(listeners.skills_save, services=services))
-    app.action(ids.MENTOR_MET)(ack=listeners.ack_only,
+    app.action(re.compile(f"^{ids.MENTOR_MET}_(yes|not_yet|no)$"))(ack=listeners.ack_only,
                                lazy=[partial(listeners.met, services=services)])
     app.action(ids.MENTOR_SKIP)(ack=listeners.ack_only,
                                 lazy=[partial(listeners.skip, services=services)])

@@ -95,9 +95,9 @@ def intro_message(team_name: str, mentor: str, mentees: list[tuple[str, str, int
 def followup_dm(other: str, skill: str, pair_id: int) -> tuple[str, list[dict]]:
     text = f"Did you meet <@{other}> about {escape(skill)}?"
     return text, [section(text), {"type": "actions", "block_id": f"met{pair_id}", "elements": [
-        button("Yes", MENTOR_MET, f"{pair_id}:yes", style="primary"),
-        button("Not yet", MENTOR_MET, f"{pair_id}:not_yet"),
-        button("No", MENTOR_MET, f"{pair_id}:no")]}]
+        button("Yes", f"{MENTOR_MET}_yes", f"{pair_id}:yes", style="primary"),
+        button("Not yet", f"{MENTOR_MET}_not_yet", f"{pair_id}:not_yet"),
+        button("No", f"{MENTOR_MET}_no", f"{pair_id}:no")]}]
 
 
 def matrix_message(team_name: str, skills: list[str], people: list[str],
