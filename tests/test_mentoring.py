@@ -209,3 +209,36 @@ def test_matrix_for_team_members_and_a_heatmap_png_only_to_the_asker(pact):
     assert png["content"].startswith(b"\x89PNG\r\n\x1a\n")
     assert png["channels"] == [emulator.dm_channel(team.members[0])]
     assert emulator.violations == []
+
+
+def test_book_a_time_is_shown_to_both_and_only_the_pair_may_book(pact):
+    emulator, engine = pact.emulator, pact.engine
+    team = make_team(engine, emulator, members=2)
+    lead, (a, outsider) = team.lead, team.members
+    assert "Only the team's leads" in pact.slack.command(
+        "mentor window 0", user=a, channel=team.channel).json()["text"]
+    assert "may repeat" in pact.slack.command(
+        "mentor window 0", user=lead, channel=team.channel).json()["text"]
+    _save(pact, lead, "Python 5 mentor")
+    _save(pact, a, "py 2 learn")
+    _round(pact, team)
+    (group,) = [ch.id for ch in emulator._channels.values() if ch.is_mpim]
+    (intro,) = emulator.messages(group)
+    book = next(e for b in intro["blocks"] if b["type"] == "actions" for e in b["elements"]
+                if e["action_id"] == "mentor_book")
+    pact.slack.block_action(user=a, action_id="mentor_book", value=book["value"],
+                            channel=group, message_ts=intro["ts"])
+    view = [v for v in emulator.views().values() if v["callback_id"] == "mentor_book"][-1]
+    forged = pact.slack.view_submission(user=outsider, view=view,
+                                        values={"when": {"value": text_value("Now")}})
+    assert "Only the two people" in forged.json()["errors"]["when"]
+    pact.slack.view_submission(user=a, view=view,
+                               values={"when": {"value": text_value("Thu 14:00 <b>")}})
+    pact.wait_idle()
+    booked = [m for m in emulator.messages(group) if "booked" in m["text"]]
+    assert len(booked) == 1 and "Thu 14:00 &lt;b&gt;" in booked[0]["text"]
+    # Window 0: the same pair may meet again in the very next round.
+    _round(pact, team)
+    with session_scope(engine) as s:
+        assert len(s.exec(select(MentorPair)).all()) == 2
+    assert emulator.violations == []

@@ -74,3 +74,5 @@ SKILLS_VISIBILITY = "skills_visibility"
 SKILLS_CAPACITY = "skills_capacity"
 MENTOR_MET = "mentor_met"  # + "_yes" / "_not_yet" / "_no"; value: "<pair id>:<answer>"
 MENTOR_SKIP = "mentor_skip"
+MENTOR_BOOK = "mentor_book"  # opens the booking modal
+MENTOR_BOOK_CALLBACK = "mentor_book"

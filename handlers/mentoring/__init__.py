@@ -33,6 +33,12 @@ def register(app, services) -> None:
     add("mentor include", "For leads: bring someone back into the next round.",
         takes_args=True, usage="mentor include @someone",
         examples=("mentor include @bob",))(listeners.mentor_include)
+    add("mentor window", "For leads: how many rounds before a pair may repeat (default 3).",
+        takes_args=True, usage="mentor window [rounds]",
+        examples=("mentor window", "mentor window 4"))(listeners.mentor_window)
+    app.action(ids.MENTOR_BOOK)(partial(listeners.open_book, services=services))
+    app.view(ids.MENTOR_BOOK_CALLBACK)(ack=partial(listeners.save_book, services=services),
+                                       lazy=[partial(listeners.after_book, services=services)])
     app.view(ids.SKILLS_CALLBACK)(partial(listeners.skills_save, services=services))
     app.action(re.compile(f"^{ids.MENTOR_MET}_(yes|not_yet|no)$"))(ack=listeners.ack_only,
                                lazy=[partial(listeners.met, services=services)])

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from handlers.kit.blocks import button, clip, context, escape, header, plain, section
 from handlers.kit.ids import (
+    MENTOR_BOOK,
+    MENTOR_BOOK_CALLBACK,
     MENTOR_MET,
     MENTOR_SKIP,
     SKILLS_CALLBACK,
@@ -84,12 +86,28 @@ def intro_message(team_name: str, mentor: str, mentees: list[tuple[str, str, int
                     "learn it. Suggested first session: 30 minutes where the mentee brings a "
                     "real task and the mentor shows how they would approach it."),
             {"type": "actions", "block_id": f"pair{pair_id}", "elements": [
+                button("Book a time", MENTOR_BOOK, str(pair_id), style="primary"),
                 button("Skip this round", MENTOR_SKIP, str(pair_id), confirm={
                     "title": plain("Skip this round?"), "text": plain(
                         "You will be matched again next round."),
                     "confirm": plain("Skip"), "deny": plain("Cancel"), "style": "danger"})]},
         ]
     return text, blocks[:50]
+
+
+def book_modal() -> dict:
+    """When the pair agreed to meet; the listener seals the pair into its metadata."""
+    return {"type": "modal", "callback_id": MENTOR_BOOK_CALLBACK,
+            "title": plain("Book a time", 24), "submit": plain("Save", 24),
+            "close": plain("Cancel", 24), "blocks": [
+                {"type": "input", "block_id": "when", "label": plain("When you will meet"),
+                 "element": {"type": "plain_text_input", "action_id": "value",
+                             "max_length": 200,
+                             "placeholder": plain("Thursday 14:00, 30 minutes, video call")}}]}
+
+
+def booked_text(user_id: str, skill: str, note: str) -> str:
+    return f"<@{user_id}> booked your first session on {escape(skill)}: {escape(note)}"
 
 
 def followup_dm(other: str, skill: str, pair_id: int) -> tuple[str, list[dict]]:

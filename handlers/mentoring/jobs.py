@@ -7,6 +7,7 @@ from scheduling.kinds import Kind
 
 KINDS = [
     Kind("mentor_intro", time_bound=False),
+    Kind("mentor_booked", time_bound=False),
     Kind("mentor_unpaired", time_bound=False, hold=hold_nudges),
     # Ten days on, in each person's working hours (held again if it is late and off-hours).
     Kind("mentor_followup", time_bound=False, hold=hold_nudges),

@@ -10,7 +10,7 @@ from slack_sdk.errors import SlackApiError
 from bot.errors import reported
 from handlers.kit import refusals
 from handlers.kit.forms import Form
-from handlers.kit.metadata import attach, metadata_key
+from handlers.kit.metadata import attach, metadata_key, read_metadata
 from handlers.kit.payload import int_id, read_interaction, submission_key
 from handlers.kit.replies import tell
 from handlers.kit.router import CommandRequest
@@ -158,6 +158,12 @@ def mentor_include(req: CommandRequest) -> None:
     mentor_exclude(req, on=False)
 
 
+def mentor_window(req: CommandRequest) -> None:
+    with session_scope(req.services.engine) as session:
+        _say(req, service.set_window(session, req.team_id, req.channel_id, req.user_id,
+                                     req.args))
+
+
 # ---- buttons -----------------------------------------------------------------------------
 
 def ack_only(ack) -> None:
@@ -185,4 +191,40 @@ def skip(body, client, services) -> None:
             told = service.skip_pair(session, who.workspace_id, who.user_id,
                                      int_id(who.value))
         tell(client, body, told)
+    reported(work, body, client)
+
+
+def open_book(ack, body, client, services) -> None:
+    ack()
+    who = read_interaction(body)
+    if who is None or who.value_id is None:
+        return tell(client, body, refusals.STALE)
+    client.views_open(trigger_id=who.trigger_id, view=attach(
+        ui.book_modal(), {"pair": who.value_id}, metadata_key(services.settings)))
+
+
+def save_book(ack, body, view, services) -> None:
+    """The time agreed, noted by one of the pair and posted in their group DM."""
+    who = read_interaction(body)
+    pair_id = int_id((read_metadata(view, metadata_key(services.settings)) or {}).get("pair"))
+    note = Form(view).text("when", limit=200)
+    if who is None or pair_id is None:
+        return ack(response_action="errors", errors={"when": refusals.STALE})
+    if not note:
+        return ack(response_action="errors", errors={"when": "Say when you will meet."})
+    with session_scope(services.engine) as session:
+        refusal, pair = service.book(session, who.workspace_id, who.user_id, pair_id, note)
+        if refusal:
+            return ack(response_action="errors", errors={"when": refusal})
+    ack()
+
+
+def after_book(body, client, view, services) -> None:
+    def work():
+        who = read_interaction(body)
+        meta = read_metadata(view, metadata_key(services.settings)) or {}
+        with session_scope(services.engine) as session:
+            ids = service.announce_booking(session, who.workspace_id, who.user_id,
+                                           int_id(meta.get("pair")), submission_key(body))
+        services.send_now(client, ids)
     reported(work, body, client)

@@ -345,3 +345,54 @@ def team_matrix(session: Session, workspace_id: str, channel_id: str,
             cells[(member.slack_user_id, s.name)] = (
                 ("M" if s.can_mentor else "") + ("L" if s.want_learn else "") + str(s.level))
     return Matrix(team.name, sorted(skills.values()), people, cells)
+
+
+def set_window(session: Session, workspace_id: str, channel_id: str, user_id: str,
+               args: list[str]) -> str:
+    """A lead sets how many past rounds a pair may not repeat within (0-12)."""
+    team = tq.team_for_channel(session, workspace_id, channel_id)
+    if team is None:
+        return refusals.MENTOR_NO_TEAM
+    actor = get_or_create_member(session, workspace_id, user_id)
+    if not tq.is_lead(session, team.id, actor.id):
+        return refusals.MENTOR_LEADS_ONLY
+    settings = mq.settings_of(session, team.id)
+    if not args:
+        return f"No pair repeats within {settings.repeat_window} rounds."
+    if not args[0].isdigit() or not 0 <= int(args[0]) <= 12:
+        return "Give a number of rounds from 0 to 12, e.g. `/pact mentor window 3`."
+    settings.repeat_window = int(args[0])
+    session.add(settings)
+    if not settings.repeat_window:
+        return "From the next round, pairs may repeat from one round to the next."
+    return (f"From the next round, nobody is paired with someone they met in the last "
+            f"{settings.repeat_window} rounds.")
+
+
+def book(session: Session, workspace_id: str, user_id: str, pair_id: int | None,
+         note: str) -> tuple[str, MentorPair | None]:
+    """One side of the pair notes the agreed time; shown to both in their group DM."""
+    pair, rnd = mq.pair_for(session, pair_id) if pair_id else (None, None)
+    team = session.get(Team, rnd.team_id) if rnd else None
+    if pair is None or team is None or team.workspace_id != workspace_id:
+        return refusals.STALE, None
+    member = get_or_create_member(session, workspace_id, user_id)
+    if member.id not in (pair.mentor_id, pair.mentee_id):
+        return refusals.MENTOR_NOT_IN_PAIR, None
+    pair.booked = note[:200]
+    session.add(pair)
+    return "", pair
+
+
+def announce_booking(session: Session, workspace_id: str, user_id: str, pair_id: int | None,
+                     key: str | None) -> list[int]:
+    """The agreed time, posted once in the pair's group DM (after it was saved)."""
+    pair, rnd = mq.pair_for(session, pair_id) if pair_id else (None, None)
+    team = session.get(Team, rnd.team_id) if rnd else None
+    if pair is None or team is None or team.workspace_id != workspace_id or not pair.booked \
+            or not pair.channel_id:
+        return []
+    mid = enqueue(session, workspace_id=workspace_id, key=f"mentor_booked:{pair.id}:{key}",
+                  channel=pair.channel_id, text=ui.booked_text(user_id, pair.skill, pair.booked),
+                  kind="mentor_booked")
+    return [mid] if mid else []
