@@ -18,6 +18,7 @@ from storage.models import (
     MentorRound,
     Objective,
     Pdp,
+    Schedule,
     SkillProfile,
 )
 from storage.types import utcnow
@@ -241,4 +242,31 @@ def test_book_a_time_is_shown_to_both_and_only_the_pair_may_book(pact):
     _round(pact, team)
     with session_scope(engine) as s:
         assert len(s.exec(select(MentorPair)).all()) == 2
+    assert emulator.violations == []
+
+
+def test_a_scheduled_round_runs_from_the_tick_and_introduces_in_dms(pact):
+    emulator, engine = pact.emulator, pact.engine
+    team = make_team(engine, emulator, members=1)
+    lead, a = team.lead, team.members[0]
+    _save(pact, lead, "SQL 5 mentor")
+    _save(pact, a, "SQL 1 learn")
+    assert "Only the team's leads" in pact.slack.command(
+        "mentor schedule biweekly", user=a, channel=team.channel).json()["text"]
+    answer = pact.slack.command("mentor schedule biweekly", user=lead, channel=team.channel)
+    assert "runs biweekly" in answer.json()["text"]
+    with session_scope(engine) as s:
+        row = s.exec(select(Schedule).where(Schedule.kind == "mentor_round")).one()
+        assert row.rule.startswith("every 2 weeks mon 10:00") and row.tz == "Europe/Berlin"
+        due = row.next_run_at
+    tick(due, services_for(engine, emulator), client_for(emulator))
+    for person, other in ((lead, a), (a, lead)):
+        assert any(f"<@{other}>" in m["text"] and "SQL" in m["text"]
+                   for m in emulator.dms(person))
+    with session_scope(engine) as s:
+        assert len(s.exec(select(MentorPair)).all()) == 1
+        assert s.exec(select(Schedule).where(Schedule.kind == "mentor_round")).one() \
+            .next_run_at > due
+    assert "off" in pact.slack.command("mentor schedule off", user=lead,
+                                       channel=team.channel).json()["text"]
     assert emulator.violations == []

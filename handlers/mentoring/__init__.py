@@ -36,6 +36,9 @@ def register(app, services) -> None:
     add("mentor window", "For leads: how many rounds before a pair may repeat (default 3).",
         takes_args=True, usage="mentor window [rounds]",
         examples=("mentor window", "mentor window 4"))(listeners.mentor_window)
+    add("mentor schedule", "For leads: run mentor rounds every two weeks or monthly.",
+        takes_args=True, usage="mentor schedule biweekly|monthly|off",
+        examples=("mentor schedule biweekly", "mentor schedule off"))(listeners.mentor_schedule)
     app.action(ids.MENTOR_BOOK)(partial(listeners.open_book, services=services))
     app.view(ids.MENTOR_BOOK_CALLBACK)(ack=partial(listeners.save_book, services=services),
                                        lazy=[partial(listeners.after_book, services=services)])

@@ -15,7 +15,7 @@ from handlers.kit.payload import int_id, read_interaction, submission_key
 from handlers.kit.replies import tell
 from handlers.kit.router import CommandRequest
 from handlers.mentoring import blocks as ui
-from handlers.mentoring import heatmap, service
+from handlers.mentoring import heatmap, jobs, service
 from storage.engine import session_scope
 from storage.queries.members import first_submission
 from storage.queries.teams import team_for_channel
@@ -162,6 +162,12 @@ def mentor_window(req: CommandRequest) -> None:
     with session_scope(req.services.engine) as session:
         _say(req, service.set_window(session, req.team_id, req.channel_id, req.user_id,
                                      req.args))
+
+
+def mentor_schedule(req: CommandRequest) -> None:
+    with session_scope(req.services.engine) as session:
+        _say(req, jobs.set_schedule(session, req.team_id, req.channel_id, req.user_id,
+                                    req.args, utcnow()))
 
 
 # ---- buttons -----------------------------------------------------------------------------

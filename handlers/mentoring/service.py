@@ -255,19 +255,22 @@ def _follow_ups(session, team, row: MentorPair, members, now) -> list[int]:
 
 
 def introduce(session: Session, team: Team, pair_ids: list[int], channel_id: str,
-              now: datetime) -> list[int]:
-    """The intro of one mentor and their mentees, in the group DM Slack opened for them."""
+              now: datetime, *, key_suffix: str = "", channel_is_group: bool = True
+              ) -> list[int]:
+    """The intro of one mentor and their mentees, in the group DM Slack opened for them (or,
+    from a scheduled round, in one person's DM: `channel_id` is then their user id)."""
     rows = [session.get(MentorPair, i) for i in pair_ids]
     rows = [r for r in rows if r is not None]
     if not rows:
         return []
     for row in rows:
-        row.channel_id = channel_id
-        session.add(row)
+        if channel_is_group:
+            row.channel_id = channel_id
+            session.add(row)
     mentor = session.get(Member, rows[0].mentor_id)
     mentees = [(session.get(Member, r.mentee_id).slack_user_id, r.skill, r.id) for r in rows]
     text, blocks = ui.intro_message(team.name, mentor.slack_user_id, mentees)
-    mid = enqueue(session, workspace_id=team.workspace_id, key=f"mentor_intro:{rows[0].id}",
+    mid = enqueue(session, workspace_id=team.workspace_id, key=f"mentor_intro:{rows[0].id}:{key_suffix}",
                   channel=channel_id, text=text, blocks=blocks, kind="mentor_intro",
                   not_before=now)
     return [mid] if mid else []
@@ -389,10 +392,16 @@ def announce_booking(session: Session, workspace_id: str, user_id: str, pair_id:
     """The agreed time, posted once in the pair's group DM (after it was saved)."""
     pair, rnd = mq.pair_for(session, pair_id) if pair_id else (None, None)
     team = session.get(Team, rnd.team_id) if rnd else None
-    if pair is None or team is None or team.workspace_id != workspace_id or not pair.booked \
-            or not pair.channel_id:
+    if pair is None or team is None or team.workspace_id != workspace_id or not pair.booked:
         return []
-    mid = enqueue(session, workspace_id=workspace_id, key=f"mentor_booked:{pair.id}:{key}",
-                  channel=pair.channel_id, text=ui.booked_text(user_id, pair.skill, pair.booked),
-                  kind="mentor_booked")
-    return [mid] if mid else []
+    # A scheduled round introduced the pair in their own DMs: both hear it there.
+    channels = [pair.channel_id] if pair.channel_id else [
+        session.get(Member, i).slack_user_id for i in (pair.mentor_id, pair.mentee_id)]
+    ids = []
+    for channel in channels:
+        mid = enqueue(session, workspace_id=workspace_id,
+                      key=f"mentor_booked:{pair.id}:{channel}:{key}", channel=channel,
+                      text=ui.booked_text(user_id, pair.skill, pair.booked),
+                      kind="mentor_booked")
+        ids += [mid] if mid else []
+    return ids
