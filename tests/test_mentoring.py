@@ -157,6 +157,8 @@ def test_follow_up_after_ten_days_counts_answers_of_the_pair_only(pact):
     with session_scope(engine) as s:
         answers = s.exec(select(MentorFollowup)).all()
         assert [(f.member_id, f.answer) for f in answers] == [(team.member_ids[a], "yes")]
+    _round(pact, team)  # the lead sees the answers counted
+    assert any("1 yes, 0 not yet, 0 no" in r.get("text", "") for r in emulator.responses())
 
 
 def test_pause_opt_out_and_exclusion_keep_people_out_of_the_next_round(pact):
@@ -183,8 +185,9 @@ def test_pause_opt_out_and_exclusion_keep_people_out_of_the_next_round(pact):
         mentees = {p.mentee_id for p in s.exec(select(MentorPair))}
         assert mentees == {team.member_ids[b], team.member_ids[c]}
         assert s.get(SkillProfile, team.member_ids[a]).paused_until is not None
-    home = emulator.home_view(b)
-    assert home is None or "Your mentoring" in str(home)
+    pact.slack.event({"type": "app_home_opened", "user": a, "tab": "home"})
+    pact.wait_idle()
+    assert "Paused until" in str(emulator.home_view(a))
 
 
 def test_matrix_for_team_members_and_a_heatmap_png_only_to_the_asker(pact):
@@ -267,6 +270,11 @@ def test_a_scheduled_round_runs_from_the_tick_and_introduces_in_dms(pact):
         assert len(s.exec(select(MentorPair)).all()) == 1
         assert s.exec(select(Schedule).where(Schedule.kind == "mentor_round")).one() \
             .next_run_at > due
+    pact.slack.event({"type": "app_home_opened", "user": a, "tab": "home"})
+    pact.wait_idle()
+    home = str(emulator.home_view(a))
+    assert "Your mentoring" in home and f"your mentor is <@{lead}> on SQL" in home
+    assert "Next mentor round (Growth): <!date^" in home
     assert "off" in pact.slack.command("mentor schedule off", user=lead,
                                        channel=team.channel).json()["text"]
     assert emulator.violations == []

@@ -142,5 +142,5 @@ def home_section(pairs: list[str], paused: str) -> list[dict]:
     """'Your mentoring' on the Home tab: current pairs and whether rounds include you."""
     lines = pairs or ["No mentor pair right now."]
     return [header("Your mentoring"), section("\n".join(lines[:10])),
-            context(paused or "You take part in the next round of each team. "
-                    "`/pact skills` edits your profile; `/pact mentor pause` pauses.")]
+            context(paused or "You take part in the next round of each team."),
+            context("`/pact skills` edits your profile; `/pact mentor pause` pauses.")]

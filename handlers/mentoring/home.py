@@ -8,6 +8,8 @@ from handlers.kit.blocks import escape, slack_date
 from handlers.mentoring import blocks as ui
 from storage.models import Member, Team
 from storage.queries import mentoring as mq
+from storage.queries import schedules as sq
+from storage.queries import teams as tq
 from storage.types import utcnow
 
 
@@ -33,5 +35,18 @@ def section(session: Session, member: Member, budget: int) -> list[dict]:
     elif prof.visibility != "team":
         state = "Your profile is only for you and your manager, so rounds leave you out."
     else:
-        state = ""
+        state = _next_round(session, member)
     return ui.home_section(lines, state)[:budget]
+
+
+def _next_round(session: Session, member: Member) -> str:
+    """When the next scheduled round of one of the member's teams runs, if any is set."""
+    upcoming = []
+    for team in tq.teams_of_member(session, member.id):
+        row = sq.get(session, "mentor_round", team.id)
+        if row is not None and row.status == "active" and row.next_run_at:
+            upcoming.append((row.next_run_at, team.name))
+    if not upcoming:
+        return ""
+    when, name = min(upcoming)
+    return f"Next mentor round ({escape(name)}): {slack_date(when)}."

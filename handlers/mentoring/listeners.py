@@ -108,7 +108,15 @@ def mentor_round_later(req: CommandRequest) -> None:
     req.respond(text=f"Mentor round of {done.team_name}: {done.pairs} pairs introduced, "
                      f"{done.unpaired} told why they have no pair this time, "
                      f"{done.left_out} not taking part (paused, opted out, away, "
-                     "excluded or no team profile).", response_type="ephemeral")
+                     "excluded or no team profile)." + _answers(done.answers),
+                response_type="ephemeral")
+
+
+def _answers(counts: dict[str, int]) -> str:
+    if not counts:
+        return ""
+    return (f" Earlier rounds, asked \"Did you meet?\": {counts.get('yes', 0)} yes, "
+            f"{counts.get('not_yet', 0)} not yet, {counts.get('no', 0)} no.")
 
 
 def _introduce(req, team, mentor, mentees, pair_ids) -> list[int]:

@@ -164,6 +164,7 @@ class RoundDone:
     left_out: int
     outbox_ids: list[int] = field(default_factory=list)
     intros: list[tuple[str, list[str], list[int]]] = field(default_factory=list)
+    answers: dict[str, int] = field(default_factory=dict)  # "Did you meet?" so far
 
 
 def _goal_skills(session: Session, team_id: int) -> frozenset[str]:
@@ -317,7 +318,9 @@ def start_round(session: Session, workspace_id: str, channel_id: str, user_id: s
     actor = get_or_create_member(session, workspace_id, user_id)
     if not tq.is_lead(session, team.id, actor.id):
         return refusals.MENTOR_LEADS_ONLY
-    return run_round(session, team, user_id, now)
+    done = run_round(session, team, user_id, now)
+    done.answers = mq.answer_counts(session, team.id)
+    return done
 
 
 @dataclass
