@@ -17,6 +17,7 @@ from storage.models import (
     MentorPair,
     MentorRound,
     Objective,
+    OutboxMessage,
     Pdp,
     Schedule,
     SkillProfile,
@@ -241,6 +242,23 @@ def test_book_a_time_is_shown_to_both_and_only_the_pair_may_book(pact):
     pact.wait_idle()
     booked = [m for m in emulator.messages(group) if "booked" in m["text"]]
     assert len(booked) == 1 and "Thu 14:00 &lt;b&gt;" in booked[0]["text"]
+    # Skip this round: only the pair may; their "Did you meet?" DMs are then not sent.
+    skip = next(e for b in intro["blocks"] if b["type"] == "actions" for e in b["elements"]
+                if e["action_id"] == "mentor_skip")
+    assert skip.get("confirm")
+    pact.slack.block_action(user=outsider, action_id="mentor_skip", value=skip["value"],
+                            channel=group, message_ts=intro["ts"])
+    pact.slack.block_action(user=a, action_id="mentor_skip", value=skip["value"],
+                            channel=group, message_ts=intro["ts"])
+    pact.wait_idle()
+    def told(user):
+        return [m["text"] for m in (*emulator.ephemerals(user=user), *emulator.dms(user))]
+    assert any("Only the two people" in t for t in told(outsider))
+    assert any("Skipped" in t for t in told(a))
+    with session_scope(engine) as s:
+        followups = s.exec(select(OutboxMessage).where(
+            OutboxMessage.kind == "mentor_followup")).all()
+        assert followups and {m.status for m in followups} == {"skipped"}
     # Window 0: the same pair may meet again in the very next round.
     _round(pact, team)
     with session_scope(engine) as s:

@@ -16,7 +16,6 @@ import re
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.optimize import linear_sum_assignment
 
 GOAL_BONUS = 1  # a skill linked to an active shared goal of the team
 MAX_LEVEL = 5
@@ -155,6 +154,8 @@ def plan_round(people: list[Person], recent: set[frozenset[int]] = frozenset(),
         a, b = tuple(pair) if len(pair) == 2 else (None, None)
         if a in index and b in index:
             value[index[a], index[b]] = value[index[b], index[a]] = 0
+    from scipy.optimize import linear_sum_assignment  # imported when a round runs, not at start
+
     slots = [i for i, p in enumerate(present) for _ in range(max(0, p.capacity))]
     pairs: list[Pair] = []
     if slots:

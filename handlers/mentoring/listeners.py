@@ -15,7 +15,7 @@ from handlers.kit.payload import int_id, read_interaction, submission_key
 from handlers.kit.replies import tell
 from handlers.kit.router import CommandRequest
 from handlers.mentoring import blocks as ui
-from handlers.mentoring import heatmap, jobs, service
+from handlers.mentoring import jobs, service
 from storage.engine import session_scope
 from storage.queries.members import first_submission
 from storage.queries.teams import team_for_channel
@@ -79,6 +79,8 @@ def skills_team_later(req: CommandRequest) -> None:
         found = service.team_matrix(session, req.team_id, req.channel_id, req.user_id)
     if isinstance(found, str):
         return
+    from handlers.mentoring import heatmap  # matplotlib loads only when a heatmap is drawn
+
     png = heatmap.render(found.skills, found.people, found.cells)
     dm = req.client.conversations_open(users=req.user_id)["channel"]["id"]
     req.client.files_upload_v2(channel=dm, content=png, filename="skill-matrix.png",

@@ -306,6 +306,7 @@ def skip_pair(session: Session, workspace_id: str, user_id: str, pair_id: int | 
         return refusals.MENTOR_NOT_IN_PAIR
     pair.skipped = True
     session.add(pair)
+    mq.skip_followups(session, pair.id)
     return "Skipped for this round; you'll be matched again next round."
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sqlalchemy import func, update
 from sqlmodel import Session, delete, select
 
 from storage.models import (
@@ -15,6 +16,7 @@ from storage.models import (
     MentorSettings,
     MentorUnpaired,
     Objective,
+    OutboxMessage,
     Pdp,
     SkillProfile,
     TeamMembership,
@@ -170,19 +172,25 @@ def answer_counts(session: Session, team_id: int) -> dict[str, int]:
 
 def current_pairs_of(session: Session, member_id: int) -> list[tuple[MentorPair, MentorRound]]:
     """The member's pairs in the latest round of each of their teams."""
-    latest = (select(MentorRound.team_id, MentorRound.id)
-              .order_by(MentorRound.id.desc()))
-    seen: set[int] = set()
-    rounds = []
-    for team_id, round_id in session.exec(latest):
-        if team_id not in seen:
-            seen.add(team_id)
-            rounds.append(round_id)
-    if not rounds:
+    teams = select(TeamMembership.team_id).where(TeamMembership.member_id == member_id)
+    latest = list(session.exec(select(func.max(MentorRound.id))
+                               .where(MentorRound.team_id.in_(teams))
+                               .group_by(MentorRound.team_id)))
+    if not latest:
         return []
     rows = session.exec(select(MentorPair, MentorRound)
                         .join(MentorRound, MentorRound.id == MentorPair.round_id)
-                        .where(MentorPair.round_id.in_(rounds),
+                        .where(MentorPair.round_id.in_(latest),
                                (MentorPair.mentor_id == member_id)
-                               | (MentorPair.mentee_id == member_id)))
+                               | (MentorPair.mentee_id == member_id))
+                        .order_by(MentorPair.id))
     return [(p, r) for p, r in rows]
+
+
+def skip_followups(session: Session, pair_id: int) -> int:
+    """A pair skipped the round: its pending "Did you meet?" DMs are not sent."""
+    return session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.idempotency_key.like(f"mentor_followup:{pair_id}:%"),
+               OutboxMessage.status == "pending")
+        .values(status="skipped", last_error="the pair skipped this round")).rowcount
