@@ -8,4 +8,5 @@ BOT_SCOPES = {
     "channels:read": "a public team channel's members and whether it was archived",
     "groups:read": "the same for private team channels",
     "files:write": "sending a person the export of their development plan",
+    "mpim:write": "the group DM introducing a mentor and their mentees",
 }

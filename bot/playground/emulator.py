@@ -62,6 +62,7 @@ DEFAULT_SCOPES = (
     "channels:read",
     "groups:read",
     "files:write",
+    "mpim:write",
 )
 
 MESSAGE_MAX_BLOCKS = 50

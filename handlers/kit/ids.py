@@ -65,3 +65,14 @@ LAB_SWAP_ACCEPT = "lab_swap_accept"
 LAB_SWAP_DECLINE = "lab_swap_decline"
 LAB_SETUP_CALLBACK = "lab_setup"
 LAB_SWAP_CALLBACK = "lab_swap"
+
+# Skills and mentoring (handled in handlers/mentoring/). The profile form and its fields (each
+# field's block id is also its action id); buttons carry the mentor pair id.
+SKILLS_CALLBACK = "skills_profile"
+SKILLS_LINES = "skills"
+SKILLS_VISIBILITY = "skills_visibility"
+SKILLS_CAPACITY = "skills_capacity"
+MENTOR_MET = "mentor_met"  # + "_yes" / "_not_yet" / "_no"; value: "<pair id>:<answer>"
+MENTOR_SKIP = "mentor_skip"
+MENTOR_BOOK = "mentor_book"  # opens the booking modal
+MENTOR_BOOK_CALLBACK = "mentor_book"

@@ -192,3 +192,17 @@ def not_people(slack_ids: list[str]) -> str:
     """People picked in a form who are not active humans of this workspace."""
     shown = ", ".join(mention(u) for u in slack_ids[:5])
     return f"Pick people of this workspace: {shown} is not an active member (or is an app)."
+# Skills and mentoring.
+MENTOR_NO_TEAM = ("This channel has no team yet. Run `/pact mentor round` in the team's "
+                  "channel, or ask a lead to set it up with `/pact team setup`.")
+MENTOR_LEADS_ONLY = "Only the team's leads can run or change mentor rounds."
+MENTOR_MEMBERS_ONLY = "Only the team's members and leads can see its skill matrix."
+MENTOR_NOT_IN_PAIR = "Only the two people of this pair can answer for it."
+MENTOR_PAUSE_USAGE = "Try `/pact mentor pause` or `/pact mentor pause until 2027-03-01`."
+SKILLS_TOO_MANY = "Up to 30 skills, please."
+
+
+def skills_bad_line(line: str) -> str:
+    """`line`: what the person typed, escaped by the caller."""
+    return (f"Could not read “{line}”. Write one skill a line: name, level 1–5, and "
+            "`mentor` and/or `learn`, e.g. `SQL 4 mentor`.")

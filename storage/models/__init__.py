@@ -8,6 +8,18 @@ from storage.models.installations import (
     WorkspaceInstall,
 )
 from storage.models.lab import LAB_SESSION_STATUSES, Lab, LabSeat, LabSession
+from storage.models.mentoring import (
+    MEETING_ANSWERS,
+    PROFILE_VISIBILITIES,
+    MemberSkill,
+    MentorExclusion,
+    MentorFollowup,
+    MentorPair,
+    MentorRound,
+    MentorSettings,
+    MentorUnpaired,
+    SkillProfile,
+)
 from storage.models.outbox import OUTBOX_STATUSES, OutboxMessage
 from storage.models.pdp import (
     OBJECTIVE_STATUSES,
@@ -28,4 +40,7 @@ __all__ = [
     "LAB_SESSION_STATUSES", "Lab", "LabSeat", "LabSession",
     "NudgeSent", "NudgeSnooze", "Schedule", "Submission",
     "WORKSPACE_STATES", "HandledEvent", "WorkspaceInstall",
+    "MEETING_ANSWERS", "PROFILE_VISIBILITIES", "MemberSkill", "MentorExclusion",
+    "MentorFollowup", "MentorPair", "MentorRound", "MentorSettings", "MentorUnpaired",
+    "SkillProfile",
 ]

@@ -1,0 +1,52 @@
+"""'Your mentoring' on the Home tab: the current pairs, and whether rounds include you."""
+
+from __future__ import annotations
+
+from sqlmodel import Session
+
+from handlers.kit.blocks import escape, slack_date
+from handlers.mentoring import blocks as ui
+from storage.models import Member, Team
+from storage.queries import mentoring as mq
+from storage.queries import schedules as sq
+from storage.queries import teams as tq
+from storage.types import utcnow
+
+
+def section(session: Session, member: Member, budget: int) -> list[dict]:
+    prof = mq.profile(session, member.id)
+    if prof is None:
+        return []
+    lines = []
+    for pair, rnd in mq.current_pairs_of(session, member.id):
+        team = session.get(Team, rnd.team_id)
+        other_id = pair.mentee_id if pair.mentor_id == member.id else pair.mentor_id
+        other = session.get(Member, other_id)
+        role = "you mentor" if pair.mentor_id == member.id else "your mentor is"
+        lines.append(f"*{escape(team.name if team else '')}*: {role} <@{other.slack_user_id}>"
+                     f" on {escape(pair.skill)}" + (" (skipped)" if pair.skipped else ""))
+    now = utcnow()
+    if prof.opted_out:
+        state = "You are out of mentor rounds: `/pact mentor opt-in` to come back."
+    elif prof.paused_until and prof.paused_until > now:
+        state = ("Paused until " + slack_date(prof.paused_until) + "."
+                 if prof.paused_until.year < now.year + 5 else
+                 "Paused until you type `/pact mentor opt-in`.")
+    elif prof.visibility != "team":
+        state = "Your profile is only for you and your manager, so rounds leave you out."
+    else:
+        state = _next_round(session, member)
+    return ui.home_section(lines, state)[:budget]
+
+
+def _next_round(session: Session, member: Member) -> str:
+    """When the next scheduled round of one of the member's teams runs, if any is set."""
+    upcoming = []
+    for team in tq.teams_of_member(session, member.id):
+        row = sq.get(session, "mentor_round", team.id)
+        if row is not None and row.status == "active" and row.next_run_at:
+            upcoming.append((row.next_run_at, team.name))
+    if not upcoming:
+        return ""
+    when, name = min(upcoming)
+    return f"Next mentor round ({escape(name)}): {slack_date(when)}."

@@ -1,0 +1,79 @@
+"""Mentor rounds on schedule (every two weeks or monthly, a schedule row per team) and the
+kinds of message mentoring sends: intros, reasons for the unpaired, follow-ups."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Session
+
+from handlers.kit import refusals
+from handlers.mentoring import service
+from handlers.rhythm.jobs import hold_nudges
+from scheduling.kinds import Kind, Outcome, Run
+from storage.models import Team
+from storage.queries import mentoring as mq
+from storage.queries import schedules as sq
+from storage.queries import teams as tq
+from storage.queries.members import get_or_create_member
+
+CADENCES = {"biweekly": "every 2 weeks mon 10:00", "monthly": "every 4 weeks mon 10:00"}
+
+
+def prepare(session: Session, runs: list[Run]) -> None:
+    return None
+
+
+def run_round(session: Session, job: Run, ctx, services=None) -> Outcome:
+    """A scheduled round. Jobs never call Slack, so instead of a group DM (which needs
+    conversations.open) each person of a group gets the intro in their own DM with Pact."""
+    team = session.get(Team, job.subject_id)
+    if team is None:
+        return Outcome(done=True)
+    if team.paused_reason:
+        return Outcome()
+    done = service.run_round(session, team, "", job.now)
+    ids = list(done.outbox_ids)
+    for mentor, mentees, pair_ids in done.intros:
+        for user in (mentor, *mentees):
+            ids += service.introduce(session, team, pair_ids, user, job.now,
+                                     key_suffix=user, channel_is_group=False)
+    return Outcome(outbox_ids=ids)
+
+
+def set_schedule(session: Session, workspace_id: str, channel_id: str, user_id: str,
+                 args: list[str], now: datetime) -> str:
+    """`/pact mentor schedule biweekly|monthly|off`, for leads."""
+    team = tq.team_for_channel(session, workspace_id, channel_id)
+    if team is None:
+        return refusals.MENTOR_NO_TEAM
+    if not tq.is_lead(session, team.id, get_or_create_member(session, workspace_id,
+                                                             user_id).id):
+        return refusals.MENTOR_LEADS_ONLY
+    choice = args[0].lower() if args else ""
+    settings = mq.settings_of(session, team.id)
+    if choice == "off":
+        settings.cadence = ""
+        session.add(settings)
+        sq.end(session, "mentor_round", [team.id], now)
+        return "Scheduled mentor rounds are off; `/pact mentor round` still runs one."
+    if choice not in CADENCES:
+        return "Try `/pact mentor schedule biweekly`, `monthly` or `off`."
+    settings.cadence = CADENCES[choice]
+    session.add(settings)
+    row = sq.ensure(session, workspace_id=workspace_id, team_id=team.id, kind="mentor_round",
+                    subject_id=team.id, rule=CADENCES[choice], tz=team.tz, now=now)
+    return (f"A mentor round runs {choice} on Mondays at 10:00 ({team.tz}); the first on "
+            f"{row.next_run_at:%Y-%m-%d}.")
+
+
+KINDS = [
+    Kind("mentor_round", time_bound=False, prepare=prepare, run=run_round),
+    Kind("mentor_intro", time_bound=False),
+    Kind("mentor_booked", time_bound=False),
+    Kind("mentor_unpaired", time_bound=False, hold=hold_nudges),
+    # Ten days on, in each person's working hours (held again if it is late and off-hours).
+    Kind("mentor_followup", time_bound=False, hold=hold_nudges),
+]
+
+

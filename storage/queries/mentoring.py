@@ -1,0 +1,196 @@
+"""Skill profiles and mentor rounds: named reads and writes."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, update
+from sqlmodel import Session, delete, select
+
+from storage.models import (
+    Goal,
+    Member,
+    MemberSkill,
+    MentorExclusion,
+    MentorFollowup,
+    MentorPair,
+    MentorRound,
+    MentorSettings,
+    MentorUnpaired,
+    Objective,
+    OutboxMessage,
+    Pdp,
+    SkillProfile,
+    TeamMembership,
+)
+
+
+def profile(session: Session, member_id: int) -> SkillProfile | None:
+    return session.get(SkillProfile, member_id)
+
+
+def ensure_profile(session: Session, member_id: int) -> SkillProfile:
+    found = session.get(SkillProfile, member_id)
+    if found is None:
+        found = SkillProfile(member_id=member_id)
+        session.add(found)
+        session.flush()
+    return found
+
+
+def skills_of(session: Session, member_id: int) -> list[MemberSkill]:
+    return list(session.exec(select(MemberSkill).where(MemberSkill.member_id == member_id)
+                             .order_by(MemberSkill.name)))
+
+
+def replace_skills(session: Session, member_id: int, skills: list[MemberSkill]) -> None:
+    session.exec(delete(MemberSkill).where(MemberSkill.member_id == member_id))
+    session.flush()
+    for skill in skills:
+        skill.member_id = member_id
+        session.add(skill)
+    session.flush()
+
+
+def plan_skill_names(session: Session, member_id: int) -> list[str]:
+    """The owner's own plan: skill gaps (one per line or comma) and open objectives' skills."""
+    pdp = session.exec(select(Pdp).where(Pdp.owner_id == member_id)).first()
+    if pdp is None:
+        return []
+    names = [p for line in pdp.skill_gaps.splitlines() for p in line.split(",")]
+    names += list(session.exec(select(Objective.skill).where(
+        Objective.pdp_id == pdp.id, Objective.status.in_(("not_started", "in_progress")))))
+    return [n.strip() for n in names if n and n.strip()]
+
+
+def team_spellings(session: Session, team_ids: list[int]) -> dict[str, str]:
+    """key -> the spelling teammates already use (the most common one)."""
+    if not team_ids:
+        return {}
+    rows = session.exec(
+        select(MemberSkill.key, MemberSkill.name)
+        .join(TeamMembership, TeamMembership.member_id == MemberSkill.member_id)
+        .where(TeamMembership.team_id.in_(team_ids)))
+    counts: dict[str, dict[str, int]] = {}
+    for key, name in rows:
+        counts.setdefault(key, {}).setdefault(name, 0)
+        counts[key][name] += 1
+    return {k: max(v, key=lambda n: (v[n], n)) for k, v in counts.items()}
+
+
+def settings_of(session: Session, team_id: int) -> MentorSettings:
+    found = session.get(MentorSettings, team_id)
+    if found is None:
+        found = MentorSettings(team_id=team_id)
+        session.add(found)
+        session.flush()
+    return found
+
+
+def team_people(session: Session, team_id: int
+                ) -> list[tuple[Member, SkillProfile | None, list[MemberSkill]]]:
+    """Everyone in the team with their profile and skills."""
+    members = list(session.exec(
+        select(Member).join(TeamMembership, TeamMembership.member_id == Member.id)
+        .where(TeamMembership.team_id == team_id).order_by(Member.id)))
+    ids = [m.id for m in members]
+    profiles = {p.member_id: p for p in session.exec(
+        select(SkillProfile).where(SkillProfile.member_id.in_(ids)))} if ids else {}
+    skills: dict[int, list[MemberSkill]] = {}
+    if ids:
+        for s in session.exec(select(MemberSkill).where(MemberSkill.member_id.in_(ids))
+                              .order_by(MemberSkill.name)):
+            skills.setdefault(s.member_id, []).append(s)
+    return [(m, profiles.get(m.id), skills.get(m.id, [])) for m in members]
+
+
+def excluded(session: Session, team_id: int) -> set[int]:
+    return set(session.exec(select(MentorExclusion.member_id)
+                            .where(MentorExclusion.team_id == team_id)))
+
+
+def set_excluded(session: Session, team_id: int, member_id: int, on: bool) -> None:
+    found = session.get(MentorExclusion, (team_id, member_id))
+    if on and found is None:
+        session.add(MentorExclusion(team_id=team_id, member_id=member_id))
+    elif not on and found is not None:
+        session.delete(found)
+    session.flush()
+
+
+def clear_exclusions(session: Session, team_id: int) -> None:
+    session.exec(delete(MentorExclusion).where(MentorExclusion.team_id == team_id))
+
+
+def recent_rounds(session: Session, team_id: int, count: int) -> list[MentorRound]:
+    return list(session.exec(select(MentorRound).where(MentorRound.team_id == team_id)
+                             .order_by(MentorRound.id.desc()).limit(max(count, 0))))
+
+
+def pairs_of_rounds(session: Session, round_ids: list[int]) -> list[MentorPair]:
+    if not round_ids:
+        return []
+    return list(session.exec(select(MentorPair).where(MentorPair.round_id.in_(round_ids))
+                             .order_by(MentorPair.id)))
+
+
+def unpaired_of(session: Session, round_id: int) -> dict[int, str]:
+    return {u.member_id: u.reason for u in session.exec(
+        select(MentorUnpaired).where(MentorUnpaired.round_id == round_id))}
+
+
+def active_goal_titles(session: Session, team_id: int) -> list[str]:
+    return list(session.exec(select(Goal.title).where(Goal.team_id == team_id,
+                                                      Goal.status == "active")))
+
+
+def pair_for(session: Session, pair_id: int) -> tuple[MentorPair | None, MentorRound | None]:
+    pair = session.get(MentorPair, pair_id)
+    return pair, (session.get(MentorRound, pair.round_id) if pair else None)
+
+
+def record_answer(session: Session, pair_id: int, member_id: int, answer: str, now) -> None:
+    found = session.get(MentorFollowup, (pair_id, member_id))
+    if found is None:
+        session.add(MentorFollowup(pair_id=pair_id, member_id=member_id, answer=answer,
+                                   answered_at=now))
+    else:
+        found.answer, found.answered_at = answer, now
+        session.add(found)
+    session.flush()
+
+
+def answer_counts(session: Session, team_id: int) -> dict[str, int]:
+    rows = session.exec(
+        select(MentorFollowup.answer)
+        .join(MentorPair, MentorPair.id == MentorFollowup.pair_id)
+        .join(MentorRound, MentorRound.id == MentorPair.round_id)
+        .where(MentorRound.team_id == team_id))
+    counts: dict[str, int] = {}
+    for answer in rows:
+        counts[answer] = counts.get(answer, 0) + 1
+    return counts
+
+
+def current_pairs_of(session: Session, member_id: int) -> list[tuple[MentorPair, MentorRound]]:
+    """The member's pairs in the latest round of each of their teams."""
+    teams = select(TeamMembership.team_id).where(TeamMembership.member_id == member_id)
+    latest = list(session.exec(select(func.max(MentorRound.id))
+                               .where(MentorRound.team_id.in_(teams))
+                               .group_by(MentorRound.team_id)))
+    if not latest:
+        return []
+    rows = session.exec(select(MentorPair, MentorRound)
+                        .join(MentorRound, MentorRound.id == MentorPair.round_id)
+                        .where(MentorPair.round_id.in_(latest),
+                               (MentorPair.mentor_id == member_id)
+                               | (MentorPair.mentee_id == member_id))
+                        .order_by(MentorPair.id))
+    return [(p, r) for p, r in rows]
+
+
+def skip_followups(session: Session, pair_id: int) -> int:
+    """A pair skipped the round: its pending "Did you meet?" DMs are not sent."""
+    return session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.idempotency_key.like(f"mentor_followup:{pair_id}:%"),
+               OutboxMessage.status == "pending")
+        .values(status="skipped", last_error="the pair skipped this round")).rowcount
