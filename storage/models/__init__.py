@@ -4,6 +4,7 @@ from storage.models.base import metadata
 from storage.models.goal import GOAL_STATUSES, Goal, GoalParticipant, Milestone, ProgressUpdate
 from storage.models.lab import LAB_SESSION_STATUSES, Lab, LabSeat, LabSession
 from storage.models.outbox import OUTBOX_STATUSES, OutboxMessage
+from storage.models.pacts import CADENCES, Kudos, Pact, PactCheckin
 from storage.models.pdp import (
     OBJECTIVE_STATUSES,
     VISIBILITIES,
@@ -22,4 +23,5 @@ __all__ = [
     "PdpReview", "ProgressUpdate", "Team", "TeamMembership", "Workspace", "metadata",
     "LAB_SESSION_STATUSES", "Lab", "LabSeat", "LabSession",
     "NudgeSent", "NudgeSnooze", "Schedule", "Submission",
+    "CADENCES", "Kudos", "Pact", "PactCheckin",
 ]
