@@ -65,3 +65,19 @@ LAB_SWAP_ACCEPT = "lab_swap_accept"
 LAB_SWAP_DECLINE = "lab_swap_decline"
 LAB_SETUP_CALLBACK = "lab_setup"
 LAB_SWAP_CALLBACK = "lab_swap"
+
+# Pacts: supporting a teammate's objective (or pledging to a shared goal), and kudos.
+PACT_HELP = "pact_help"  # value: "o:<objective id>" or "g:<goal id>"; opens the offer modal
+PACT_OFFER_FORM = "pact_offer"
+PACT_ACCEPT = "pact_accept"  # value: pact id (the side asked to agree accepts)
+PACT_DECLINE = "pact_decline"  # value: pact id (Decline / Not now)
+PACT_END = "pact_end"  # value: pact id (behind a confirm dialog)
+PACT_ASK = "pact_ask"  # value: objective id; opens the ask modal
+PACT_ASK_FORM = "pact_ask_form"
+PACT_CHECKIN_MET = "pact_checkin_met"  # value: pact id
+PACT_CHECKIN_NOT_YET = "pact_checkin_not_yet"  # value: pact id
+PACT_STUCK = "pact_stuck"  # value: objective id; opens the stuck modal
+PACT_STUCK_FORM = "pact_stuck_form"
+KUDOS_SHORTCUT = "give_kudos"  # the message shortcut's callback id (manifest.yml)
+KUDOS_BUTTON = "kudos_open"  # value: Slack user id to thank
+KUDOS_FORM = "kudos_form"

@@ -43,7 +43,9 @@ class Pact(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     accepted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     ended_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
-    last_progress_dm_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # The next day (each side's own calendar) a check-in DM is due; None without a cadence.
+    owner_checkin_on: date | None = None
+    supporter_checkin_on: date | None = None
 
 
 class PactCheckin(SQLModel, table=True):
