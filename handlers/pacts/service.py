@@ -350,6 +350,11 @@ def recheck_plan(session: Session, pdp: Pdp, now: datetime, *, deleting: bool = 
     ids = []
     for pact in q.open_pacts_on_objectives(session, objective_ids):
         facts = None if deleting else supporter_sees(session, pact)
+        if facts is not None and facts.status == "done":
+            q.set_status(session, pact.id, q.OPEN, now, status="ended", ended_at=now,
+                         ended_reason="done")
+            _withdraw_waiting(session, pact.id, now)
+            continue
         if facts is not None:
             _rerender_waiting(session, pact, now)
             continue
@@ -361,6 +366,12 @@ def recheck_plan(session: Session, pdp: Pdp, now: datetime, *, deleting: bool = 
         log.info("pact %s ended: its objective is %s", pact.id,
                  "deleted" if deleting else "no longer shared with the supporter")
     return ids
+
+
+def waiting_ids(session: Session, owner_id: int) -> list[int]:
+    """Pact messages about this owner's objectives waiting in the outbox (to send right after
+    the owner changed their plan)."""
+    return q.pending_ids_for_owner(session, owner_id)
 
 
 def _rerender_waiting(session: Session, pact: Pact, now: datetime) -> None:

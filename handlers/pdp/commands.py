@@ -17,6 +17,7 @@ from handlers.kit import refusals
 from handlers.kit.payload import read_interaction
 from handlers.kit.replies import tell
 from handlers.kit.router import CommandRequest
+from handlers.pacts import service as pacts
 from handlers.pdp import posts, service, surfaces
 from handlers.pdp.export import export_json, export_markdown
 from handlers.pdp.listeners import open_plan, refresh_lab_posts
@@ -144,16 +145,19 @@ def delete_confirmed(body, client, services) -> None:
         if i.value_id is None:
             tell(client, body, refusals.STALE)
             return
+        waiting: list[int] = []
         with session_scope(services.engine) as session:
             result = service.delete_plan(session, i.workspace_id, i.user_id, i.value_id,
                                          utcnow())
             if result.pdp is not None:
                 services.emit("pdp_deleted", session, result.pdp)
+                waiting = pacts.waiting_ids(session, result.pdp.owner_id)
         if result.refused or result.gone:
             tell(client, body, refusals.PLAN_NOT_YOURS if result.refused
                  else refusals.PLAN_ALREADY_DELETED)
             return
         refresh_lab_posts(services, client, result.lab_posts)  # their topic was withdrawn
+        services.send_now(client, waiting)  # supporters: "a pact you were part of ended"
         for channel, ts in result.unsend:
             try:
                 client.chat_delete(channel=channel, ts=ts)

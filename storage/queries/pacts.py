@@ -87,6 +87,15 @@ def pending_pact_messages(session: Session, pact_id: int, now: datetime) -> list
         .order_by(OutboxMessage.id)))
 
 
+def pending_ids_for_owner(session: Session, owner_id: int) -> list[int]:
+    pact_ids = list(session.exec(select(Pact.id).where(Pact.owner_id == owner_id)))
+    if not pact_ids:
+        return []
+    return list(session.exec(select(OutboxMessage.id).where(
+        OutboxMessage.status == "pending",
+        or_(*[col(OutboxMessage.idempotency_key).startswith(f"pact:{i}:") for i in pact_ids]))))
+
+
 def members_by_id(session: Session, ids) -> dict[int, Member]:
     ids = [i for i in set(ids) if i is not None]
     if not ids:
