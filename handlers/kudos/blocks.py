@@ -56,3 +56,11 @@ def home_line(count: int) -> list[dict]:
     noun = "kudos" if count != 1 else "kudo"
     return [context(f":clap: {count} {noun} received this month. `/pact kudos @someone for …` "
                     "passes it on.")]
+
+
+def kudos_button_on(message: dict | None, user_id: str) -> dict | None:
+    """A celebration with a Kudos button for the person celebrated."""
+    if message is None or not user_id:
+        return message
+    return {**message, "blocks": [*message["blocks"], {"type": "actions", "elements": [
+        kudos_button(user_id)]}]}

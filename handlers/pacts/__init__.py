@@ -3,6 +3,7 @@ keep a check-in rhythm, and are thanked when it is done."""
 
 from __future__ import annotations
 
+import re
 from functools import partial
 
 from handlers.kit import ids
@@ -19,7 +20,8 @@ def register(app, services) -> None:
                           examples=("pacts",))(listeners.pacts_command)
     services.add_home_section(30, "pacts", listeners.home_pacts)
     services.add_home_section(130, "pacts_teammates", listeners.home_teammates)
-    app.action(ids.PACT_HELP)(bind(listeners.open_offer))
+    services.goal_sections.append(listeners.goal_pledges)
+    app.action(re.compile(rf"^{ids.PACT_HELP}(_\d+)?$"))(bind(listeners.open_offer))
     app.view(ids.PACT_OFFER_FORM)(ack=bind(listeners.save_offer), lazy=finish)
     app.action(ids.PACT_ACCEPT)(ack=bind(listeners.accept), lazy=finish)
     app.action(ids.PACT_DECLINE)(ack=bind(listeners.decline), lazy=finish)

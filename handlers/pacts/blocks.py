@@ -175,9 +175,9 @@ def end_button(pact_id: int) -> dict:
         "End this pact?", "The other side is told the pact ended, nothing more.", "End pact"))
 
 
-def help_button(target: str, text: str = "I'll help") -> dict:
-    """`target`: "o:<objective id>" or "g:<goal id>"."""
-    return button(text, ids.PACT_HELP, target)
+def help_button(target: str, text: str = "I'll help", n: int = 0) -> dict:
+    """`target`: "o:<objective id>" or "g:<goal id>"; `n` keeps action ids unique in a block."""
+    return button(text, f"{ids.PACT_HELP}_{n}" if n else ids.PACT_HELP, target)
 
 
 def pact_rows(rows: list[tuple[int, str, str, str]], heading: str) -> list[dict]:
@@ -208,4 +208,32 @@ def teammates_section(items: list[tuple[str, str, str]]) -> list[dict]:
     blocks = [section("*Your teammates are working on*")]
     for owner, title, target in items[:8]:
         blocks.append(section(f"<@{owner}>: {escape(title)}", accessory=help_button(target)))
+    return blocks
+
+
+def credit_supporters(message: dict | None, supporters: list[str]) -> dict | None:
+    """A celebration that thanks the supporters by name (they also get a DM)."""
+    if message is None or not supporters:
+        return message
+    names = ", ".join(f"<@{u}>" for u in supporters[:20])
+    line = f":handshake: With the support of {names}. Thank you!"
+    return {**message, "text": f"{message['text']} {line}",
+            "blocks": [*message["blocks"], context(line)]}
+
+
+def help_buttons(objectives: list) -> list[dict]:
+    """One I'll help button per open objective the reader may see (at most five)."""
+    open_ones = [o for o in objectives if o.status not in ("done", "dropped")][:5]
+    elements = [help_button(f"o:{o.id}", clip(f"I'll help: {o.title}", 75), n)
+                for n, o in enumerate(open_ones)]
+    return [{"type": "actions", "elements": elements}] if elements else []
+
+
+def pledge_section(goal_id: int, supporters: list[str], may_pledge: bool) -> list[dict]:
+    blocks = []
+    if supporters:
+        blocks.append(context("Pledged support: " + ", ".join(f"<@{u}>" for u in supporters[:20])))
+    if may_pledge:
+        blocks.append({"type": "actions", "elements": [
+            help_button(f"g:{goal_id}", "Pledge support")]})
     return blocks

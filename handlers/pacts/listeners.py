@@ -221,3 +221,8 @@ def home_pacts(session, member, budget) -> list[dict]:
 
 def home_teammates(session, member, budget) -> list[dict]:
     return ui.teammates_section(service.teammates_objectives(session, member))[:budget]
+
+
+def goal_pledges(session, goal, viewer) -> list[dict]:
+    """The goal's details: who pledged support, and a Pledge support button for its team."""
+    return ui.pledge_section(*service.pledges(session, goal, viewer))

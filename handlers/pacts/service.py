@@ -520,3 +520,12 @@ def teammates_objectives(session: Session, member: Member, limit: int = 8
             if len(found) >= limit:
                 return found
     return found
+
+
+def pledges(session: Session, goal: Goal, viewer: Member | None) -> tuple[int, list[str], bool]:
+    """(goal id, Slack ids of who pledged support, whether the viewer may pledge now)."""
+    supporters = [slack_id(session, p.supporter_id) for p in q.active_pledges(session, goal.id)]
+    may = viewer is not None and goal.status == "active" \
+        and is_member(session, goal.team_id, viewer.id) \
+        and q.open_pact(session, viewer.id, goal_id=goal.id) is None
+    return goal.id, [u for u in supporters if u], may
