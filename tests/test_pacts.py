@@ -220,3 +220,39 @@ def test_narrowing_visibility_ends_the_pact_and_withdraws_waiting_dms(pact, worl
             OutboxMessage.idempotency_key == f"pact:{pid}:progress:2026-01-01")).one()
         assert waiting.status == "skipped"
     assert "No pacts yet" in listing(pact, world.teammate)
+
+
+def test_export_lists_pacts_and_kudos_and_delete_ends_them_quietly(pact, world):
+    import json
+
+    from storage.models import Kudos, PactCheckin
+    _, pid = made_pact(pact, world)
+    pact.slack.command(f"kudos <@{world.teammate}> for the pairing", user=world.owner,
+                       channel=world.channel)
+    pact.wait_idle()
+    pact.slack.command("pdp export", user=world.owner)
+    pact.wait_idle()
+    by_name = {f["filename"].rsplit(".", 1)[1]: f for f in pact.emulator.uploaded_files()}
+    data = json.loads(by_name["json"]["content"])
+    [exported] = data["pacts"]
+    assert exported["role"] == "supported by" and exported["with"] == world.teammate
+    assert exported["about"] == "Run a sprint <review>" and exported["status"] == "active"
+    assert data["kudos"][0]["reason"] == "the pairing" and data["kudos"][0]["given"]
+    markdown = by_name["md"]["content"]
+    markdown = markdown.decode() if isinstance(markdown, bytes) else markdown
+    assert "## Pacts" in markdown and "supported by teammate" in markdown
+    with session_scope(pact.engine) as s:
+        from storage.models import Pdp
+        pdp_id = s.exec(select(Pdp.id)).one()
+    pact.slack.block_action(user=world.owner, action_id=ids.PDP_DELETE_CONFIRMED,
+                            value=str(pdp_id), channel="C0NOWHERE01")
+    pact.wait_idle()
+    [gone] = pacts(pact.engine)
+    assert (gone.status, gone.owner_id, gone.objective_id, gone.offer_text) == \
+        ("ended", None, None, "")
+    assert gone.supporter_id == world.members["teammate"]  # the other side keeps that it ended
+    assert pact.emulator.dms(world.teammate)[-1]["text"].startswith(
+        "A pact you were part of has ended.")
+    with session_scope(pact.engine) as s:
+        assert list(s.exec(select(Kudos))) == [] and list(s.exec(select(PactCheckin))) == []
+    assert "No pacts yet" in listing(pact, world.teammate)

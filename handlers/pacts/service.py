@@ -529,3 +529,38 @@ def pledges(session: Session, goal: Goal, viewer: Member | None) -> tuple[int, l
         and is_member(session, goal.team_id, viewer.id) \
         and q.open_pact(session, viewer.id, goal_id=goal.id) is None
     return goal.id, [u for u in supporters if u], may
+
+
+# ---- a person's data ---------------------------------------------------------------------------
+
+
+def export_of(session: Session, member: Member) -> dict:
+    """The person's pacts (each titled as they may see it) and kudos, for their export."""
+    out = []
+    for pact in q.pacts_of(session, member.id, statuses=("proposed", "active", "declined",
+                                                         "ended")):
+        supporting = pact.supporter_id == member.id
+        out.append({"role": "supporting" if supporting else "supported by",
+                    "with": slack_id(session, pact.owner_id if supporting
+                                     else pact.supporter_id),
+                    "about": pact_subject(session, pact) if supporting
+                    else owner_title(session, pact),
+                    "offer": pact.offer_kind, "note": pact.offer_text, "cadence": pact.cadence,
+                    "status": pact.status, "since": pact.created_at, "ended_at": pact.ended_at,
+                    "checkins": [{"at": c.created_at, "answer": c.answer,
+                                  "mine": c.member_id == member.id}
+                                 for c in q.checkins(session, pact.id)]})
+    kudos = [{"at": k.created_at, "given": k.giver_id == member.id,
+              "with": slack_id(session, k.receiver_id if k.giver_id == member.id
+                               else k.giver_id),
+              "reason": k.reason, "private": k.private, "link": k.message_link}
+             for k in q.kudos_of(session, member.id)]
+    return {"pacts": out, "kudos": kudos}
+
+
+def forget(session: Session, member_id: int, now: datetime) -> dict[str, int]:
+    """With their plan, the person's pacts and kudos go; the other side of a pact keeps only
+    that one existed and ended."""
+    for pact in q.pacts_of(session, member_id, statuses=q.OPEN):
+        _withdraw_waiting(session, pact.id, now)
+    return q.forget_member(session, member_id, now)

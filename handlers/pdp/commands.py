@@ -105,6 +105,8 @@ def export_later(req: CommandRequest) -> None:
         people |= {r.reviewer_user for r in view.reviews}
         people |= {c.actor_user for c in view.history}
         people |= {m for c in view.history for m in MENTIONED.findall(c.what)}
+        social = pacts.export_of(session, member)
+        people |= {p["with"] for p in social["pacts"]} | {k["with"] for k in social["kudos"]}
         names = service.export_names(session, req.team_id, people)
     stamp = now.strftime("%Y-%m-%d")
     dm = req.client.conversations_open(users=req.user_id)["channel"]["id"]
@@ -113,9 +115,10 @@ def export_later(req: CommandRequest) -> None:
         initial_comment="Here is your development plan with its whole history: JSON for "
                         "other tools, Markdown to read.",
         file_uploads=[
-            {"content": export_json(view, exported_at=now, workspace=req.team_id),
+            {"content": export_json(view, exported_at=now, workspace=req.team_id,
+                                    social=social),
              "filename": f"development-plan-{stamp}.json", "title": "Development plan (JSON)"},
-            {"content": export_markdown(view, exported_at=now, names=names),
+            {"content": export_markdown(view, exported_at=now, names=names, social=social),
              "filename": f"development-plan-{stamp}.md",
              "title": "Development plan (Markdown)"}])
     log.info("plan %s exported to its owner's DM", view.pdp_id)
@@ -145,19 +148,17 @@ def delete_confirmed(body, client, services) -> None:
         if i.value_id is None:
             tell(client, body, refusals.STALE)
             return
-        waiting: list[int] = []
         with session_scope(services.engine) as session:
             result = service.delete_plan(session, i.workspace_id, i.user_id, i.value_id,
                                          utcnow())
             if result.pdp is not None:
                 services.emit("pdp_deleted", session, result.pdp)
-                waiting = pacts.waiting_ids(session, result.pdp.owner_id)
         if result.refused or result.gone:
             tell(client, body, refusals.PLAN_NOT_YOURS if result.refused
                  else refusals.PLAN_ALREADY_DELETED)
             return
         refresh_lab_posts(services, client, result.lab_posts)  # their topic was withdrawn
-        services.send_now(client, waiting)  # supporters: "a pact you were part of ended"
+        services.send_now(client, result.pact_messages)  # "a pact you were part of ended"
         for channel, ts in result.unsend:
             try:
                 client.chat_delete(channel=channel, ts=ts)

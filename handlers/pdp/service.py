@@ -385,6 +385,7 @@ class PlanDeleted:
     counts: dict = field(default_factory=dict)
     unsend: list[tuple[str, str]] = field(default_factory=list)  # posts to take back
     lab_posts: list[int] = field(default_factory=list)  # lab posts whose topic was withdrawn
+    pact_messages: list[int] = field(default_factory=list)  # supporters told a pact ended
 
 
 def delete_plan(session: Session, team_id: str, user_id: str, pdp_id: int | None,
@@ -397,11 +398,13 @@ def delete_plan(session: Session, team_id: str, user_id: str, pdp_id: int | None
             log.warning("refused deleting plan %s for %s: not theirs", pdp_id, user_id)
         return PlanDeleted(refused=not gone, gone=gone)
     lab_sessions = q.lab_sessions_of(session, pdp.id)
-    pacts.recheck_plan(session, pdp, now, deleting=True)  # supporters learn only it ended
+    told = pacts.recheck_plan(session, pdp, now, deleting=True)  # supporters: only "it ended"
     counts, unsend = q.delete_plan(session, pdp)
+    counts.update(pacts.forget(session, pdp.owner_id, now))  # their pacts and kudos
     lab_posts = notices.retopic_lab_announcements(session, lab_sessions, now)
     log.info("plan %s deleted: %s", pdp.id, counts)
-    return PlanDeleted(pdp=pdp, counts=counts, unsend=unsend, lab_posts=lab_posts)
+    return PlanDeleted(pdp=pdp, counts=counts, unsend=unsend, lab_posts=lab_posts,
+                       pact_messages=told)
 
 
 def delete_counts(session: Session, pdp: Pdp) -> dict[str, int]:
