@@ -104,3 +104,33 @@ def test_progress_batched_stuck_then_done_celebrates_the_supporter(pact, world):
     assert any("with your support" in m["text"] for m in pact.emulator.dms(world.teammate))
     assert pacts(pact.engine)[0].status == "ended"
     assert pact.emulator.violations == []
+
+
+def test_a_waiting_check_in_loses_a_pact_the_supporter_may_no_longer_see(pact, world):
+    from handlers.pacts import jobs
+    from tests.test_pdp import objective_values, open_summary
+    oid, pid = made_pact(pact, world)
+    with session_scope(pact.engine) as s:  # the check-in is due, and waits in the outbox
+        teammate = s.get(Member, world.members["teammate"])
+        from storage.models import Pact
+        row = s.get(Pact, pid)
+        row.supporter_checkin_on = utcnow().date() - timedelta(days=1)
+        s.add(row)
+        s.flush()
+        items = jobs.service.checkin_items(s, teammate.id, [pid])
+        from storage.queries import outbox
+        message = jobs.ui.checkin_dm(items)
+        outbox.enqueue(s, workspace_id="T0PACT", key=f"pactcheckin:{teammate.id}:2026-01-05",
+                       channel=world.teammate, text=message["text"], blocks=message["blocks"],
+                       kind="pact_checkin", not_before=utcnow() + timedelta(hours=5))
+    summary = open_summary(pact, world.owner)
+    pact.slack.block_action(user=world.owner, action_id=ids.PDP_EDIT_OBJECTIVE, value=str(oid),
+                            view=summary)
+    edit = opened(pact, "views.push")
+    pact.slack.view_submission(user=world.owner, view=edit, values=objective_values(
+        title="Now secret", visibility="manager"))
+    pact.wait_idle()
+    with session_scope(pact.engine) as s:
+        waiting = s.exec(select(OutboxMessage).where(
+            OutboxMessage.idempotency_key.startswith("pactcheckin:"))).one()
+        assert waiting.status == "skipped" and "Now secret" not in waiting.text

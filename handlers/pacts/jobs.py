@@ -67,14 +67,8 @@ def run_checkins(session: Session, job: Run, ctx, services=None) -> Outcome:
     if not may_nudge(job.now, member.tz) or nudged_today(session, member, job.now):
         # Outside their working hours, or Pact already sent them a DM today: next working day.
         return Outcome(next_run_at=next_nudge_at(job.now, member.tz))
-    items = []
-    for pact in due_checkins(session, member, job.now):
-        mine = pact.supporter_id == member.id
-        title = service.pact_subject(session, pact) if mine \
-            else service.owner_title(session, pact)
-        other = service.slack_id(session, pact.owner_id if mine else pact.supporter_id)
-        if title:
-            items.append((pact.id, other, title))
+    items = service.checkin_items(session, member.id,
+                                  [p.id for p in due_checkins(session, member, job.now)])
     if not items:
         return Outcome()
     message = ui.checkin_dm(items)

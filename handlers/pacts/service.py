@@ -18,6 +18,7 @@ from sqlmodel import Session
 
 from bot.rules.nudges import NUDGE_RULE
 from bot.rules.visibility import ObjectiveFacts, relation, visible_objective
+from handlers.kit import ids as action_ids
 from handlers.kit import refusals
 from handlers.pacts import blocks as ui
 from storage.models import Goal, Member, Objective, Pact, Pdp
@@ -363,6 +364,7 @@ def recheck_plan(session: Session, pdp: Pdp, now: datetime, *, deleting: bool = 
         _withdraw_waiting(session, pact.id, now)
         ids += _dm(session, pact, f"pact:{pact.id}:ended", slack_id(session, pact.supporter_id),
                    ui.ended_quietly_dm(), "pact_ended")
+        recheck_checkins(session, pact.supporter_id, now)
         log.info("pact %s ended: its objective is %s", pact.id,
                  "deleted" if deleting else "no longer shared with the supporter")
     return ids
@@ -372,6 +374,33 @@ def waiting_ids(session: Session, owner_id: int) -> list[int]:
     """Pact messages about this owner's objectives waiting in the outbox (to send right after
     the owner changed their plan)."""
     return q.pending_ids_for_owner(session, owner_id)
+
+
+def checkin_items(session: Session, member_id: int, pact_ids: list[int]) -> list:
+    """(pact id, other side, title as this member may see it) of their still-active pacts."""
+    items = []
+    for pact_id in pact_ids:
+        pact = q.get_pact(session, pact_id)
+        if pact is None or pact.status != "active":
+            continue
+        mine = pact.supporter_id == member_id
+        title = pact_subject(session, pact) if mine else owner_title(session, pact)
+        if title:
+            items.append((pact.id, slack_id(session, pact.owner_id if mine
+                                            else pact.supporter_id), title))
+    return items
+
+
+def recheck_checkins(session: Session, member_id: int | None, now: datetime) -> None:
+    """A check-in DM still waiting for the member's working hours is rendered again with only
+    the pacts that are still on (and titles as they may see them now), or withdrawn."""
+    if member_id is None:
+        return
+    for row in q.pending_checkins(session, member_id, now):
+        pact_ids = [int(e["value"]) for b in row.blocks or [] if b.get("type") == "actions"
+                    for e in b.get("elements", []) if e.get("action_id") == action_ids.PACT_CHECKIN_MET]
+        items = checkin_items(session, member_id, pact_ids)
+        pq.rewrite_pending(session, row.id, ui.checkin_dm(items) if items else None, now)
 
 
 def _rerender_waiting(session: Session, pact: Pact, now: datetime) -> None:

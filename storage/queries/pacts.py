@@ -96,6 +96,13 @@ def pending_ids_for_owner(session: Session, owner_id: int) -> list[int]:
         or_(*[col(OutboxMessage.idempotency_key).startswith(f"pact:{i}:") for i in pact_ids]))))
 
 
+def pending_checkins(session: Session, member_id: int, now: datetime) -> list[OutboxMessage]:
+    return list(session.exec(select(OutboxMessage).where(
+        col(OutboxMessage.idempotency_key).startswith(f"pactcheckin:{member_id}:"),
+        OutboxMessage.status == "pending",
+        or_(col(OutboxMessage.claimed_until).is_(None), OutboxMessage.claimed_until < now))))
+
+
 def members_by_id(session: Session, ids) -> dict[int, Member]:
     ids = [i for i in set(ids) if i is not None]
     if not ids:
