@@ -282,3 +282,70 @@ def test_nothing_private_reaches_the_logs(pact, caplog):
         assert secret not in logged
     with session_scope(pact.engine) as s:
         assert s.exec(select(Objective)).one().status == "done"
+
+
+# ---- pacts, asks and their DMs (handlers/pacts) -------------------------------------------------
+
+
+def _clear_pacts(engine) -> None:
+    from storage.models import Pact, PactCheckin
+    with session_scope(engine) as s:
+        s.execute(delete(PactCheckin))
+        s.execute(delete(Pact))
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                 HealthCheck.too_slow])
+@given(plan=plans())
+def test_pacts_never_show_a_supporter_more_than_the_policy_allows(engine, stored_world, plan):
+    """Whatever pacts exist on a plan (made while it was shared, then narrowed), a recheck ends
+    those on objectives the supporter may not see; an offer is possible exactly on what they
+    may see; nothing a supporter receives or lists carries a token beyond their reach."""
+    from handlers.pacts import blocks as pact_blocks
+    from handlers.pacts import service as pacts
+    from storage.models import Pact
+    _clear_pacts(engine)
+    clear_plans(engine)
+    pdp_id = store_plan(engine, stored_world, plan)
+    now = utcnow()
+    supporters = ("manager", "teammate", "stranger", "admin")
+    with session_scope(engine) as s:
+        for o in q.objectives_of(s, pdp_id):
+            for role in supporters:
+                member = s.get(Member, stored_world.members[role])
+                title, refusal = pacts.offer_target(s, "T0PACT", member.slack_user_id,
+                                                    f"o:{o.id}")
+                reach = REACH[role] if role != "manager" or plan["has_manager"] else set()
+                visible = o.visibility in reach
+                assert (refusal is None) == (visible and o.status not in ("done", "dropped"))
+                s.add(Pact(workspace_id="T0PACT", owner_id=stored_world.members["owner"],
+                           supporter_id=member.id, objective_id=o.id, origin="offer",
+                           status="active", cadence="weekly", created_at=now))
+                s.flush()
+                pacts.progress_changed(s, o.id, now)
+        pacts.recheck_plan(s, s.get(Pdp, pdp_id), now)
+        s.flush()
+        for role in supporters:
+            member = s.get(Member, stored_world.members[role])
+            reach = REACH[role] if role != "manager" or plan["has_manager"] else set()
+            for pact in s.exec(select(Pact).where(Pact.supporter_id == member.id)):
+                o = s.get(Objective, pact.objective_id)
+                if pact.status == "active":
+                    assert o.visibility in reach and o.status != "done"
+            rendered = {
+                "/pact pacts": pact_blocks.pacts_message(*pacts.listing(s, member)),
+                "teammates on home": pact_blocks.teammates_section(
+                    pacts.teammates_objectives(s, member)),
+                "their DMs": [m.text + json.dumps(m.blocks) for m in s.exec(select(
+                    OutboxMessage).where(OutboxMessage.channel == member.slack_user_id,
+                                         OutboxMessage.status == "pending"))],
+                "export": pacts.export_of(s, member),
+            }
+            forbidden = forbidden_tokens(plan, role)
+            for name, thing in rendered.items():
+                text = json.dumps(thing, ensure_ascii=False, default=str)
+                for secret, why in forbidden.items():
+                    assert secret not in text, f"{role} sees {why} in {name}"
+    _clear_pacts(engine)
+    clear_plans(engine)

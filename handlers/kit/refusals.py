@@ -206,3 +206,29 @@ def skills_bad_line(line: str) -> str:
     """`line`: what the person typed, escaped by the caller."""
     return (f"Could not read “{line}”. Write one skill a line: name, level 1–5, and "
             "`mentor` and/or `learn`, e.g. `SQL 4 mentor`.")
+# Pacts and kudos.
+PACT_NOT_VISIBLE = "You can't support that: it isn't shared with you."
+PACT_OWN_OBJECTIVE = "That's your own objective: ask a teammate for support instead."
+PACT_ALREADY = "You already support this (see `/pact pacts`)."
+PACT_NOT_YOURS = "This isn't yours to answer."
+PACT_CLOSED = "This pact is no longer open."
+PACT_GOAL_NOT_YOURS = "You can pledge support only to a goal of your own team."
+PACT_PICK_SOMEONE = "Pick at least one teammate."
+PACT_UNTIL_PAST = "Pick a date in the future, or leave it empty."
+PACT_NO_SUPPORTERS = "Nobody supports this objective yet: ask a teammate with Ask for support."
+KUDOS_USAGE = ("Say whom and why: `/pact kudos @someone for the great review` "
+               "(add `privately` first to send it only to them).")
+KUDOS_SELF = "Kudos go to someone else."
+KUDOS_LIMIT = "That's 10 kudos today already: the rest can wait until tomorrow."
+KUDOS_REASON = "Say what for (up to 300 characters)."
+
+
+def pact_cannot_see(slack_ids: list[str]) -> str:
+    """Teammates asked for support who may not see the objective."""
+    return ("Can't see this objective: " + ", ".join(f"<@{u}>" for u in slack_ids[:5])
+            + ". Share it with your team (or your manager) first.")
+
+
+def kudos_not_people(slack_ids: list[str]) -> str:
+    return ("Kudos go to active people of this workspace, not to "
+            + ", ".join(f"<@{u}>" for u in slack_ids[:5]) + ".")

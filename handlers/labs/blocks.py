@@ -18,6 +18,7 @@ from handlers.kit.blocks import (
     user,
 )
 from handlers.kit.ids import (
+    KUDOS_BUTTON,
     LAB_DONE,
     LAB_SETUP_CALLBACK,
     LAB_SKIP,
@@ -25,6 +26,7 @@ from handlers.kit.ids import (
     LAB_SWAP_ACCEPT,
     LAB_SWAP_CALLBACK,
     LAB_SWAP_DECLINE,
+    PACT_HELP,
 )
 
 TBA = "topic to be announced"
@@ -35,8 +37,10 @@ def _topic(topic: str) -> str:
 
 
 def announcement(session_id: int, team_name: str, starts_at: datetime, duration: int,
-                 presenter: str | None, topic: str, status: str = "scheduled"
-                 ) -> tuple[str, list[dict]]:
+                 presenter: str | None, topic: str, status: str = "scheduled",
+                 objective_id: int | None = None) -> tuple[str, list[dict]]:
+    """`objective_id`: the presenter's objective the topic is drawn from (an I'll help button;
+    the click is checked against the visibility policy)."""
     who = user(presenter) if presenter else "_nobody yet_"
     when = slack_datetime(starts_at)
     lines = [f"*When:* {when} ({duration} min)", f"*Presenter:* {who}",
@@ -44,6 +48,9 @@ def announcement(session_id: int, team_name: str, starts_at: datetime, duration:
     blocks = [header(f"Learning lab · {clip(team_name, 100)}"), section("\n".join(lines))]
     if status == "done":
         blocks.append(context(":white_check_mark: Held. Thank you for sharing!"))
+        if presenter:
+            blocks.append({"type": "actions", "block_id": f"lab_thanks_{session_id}",
+                           "elements": [button("Kudos", KUDOS_BUTTON, presenter)]})
     else:
         blocks.append({"type": "actions", "block_id": f"lab_{session_id}", "elements": [
             button("Skip me this time", LAB_SKIP, str(session_id), confirm=confirm_dialog(
@@ -51,6 +58,9 @@ def announcement(session_id: int, team_name: str, starts_at: datetime, duration:
                 "for the following session.", "Skip me")),
             button("Swap with…", LAB_SWAP, str(session_id)),
             button("Done", LAB_DONE, str(session_id), style="primary"),
+            *([button("I'll help", PACT_HELP, f"o:{objective_id}")]
+              if objective_id and topic else []),
+            *([button("Kudos", KUDOS_BUTTON, presenter)] if presenter else []),
         ]})
         blocks.append(context("Only the presenter can skip or swap. Press *Done* after the "
                               "session to record it on the presenter's plan."))

@@ -17,6 +17,7 @@ from handlers.kit import refusals
 from handlers.kit.payload import read_interaction
 from handlers.kit.replies import tell
 from handlers.kit.router import CommandRequest
+from handlers.pacts import service as pacts
 from handlers.pdp import posts, service, surfaces
 from handlers.pdp.export import export_json, export_markdown
 from handlers.pdp.listeners import open_plan, refresh_lab_posts
@@ -104,6 +105,8 @@ def export_later(req: CommandRequest) -> None:
         people |= {r.reviewer_user for r in view.reviews}
         people |= {c.actor_user for c in view.history}
         people |= {m for c in view.history for m in MENTIONED.findall(c.what)}
+        social = pacts.export_of(session, member)
+        people |= {p["with"] for p in social["pacts"]} | {k["with"] for k in social["kudos"]}
         names = service.export_names(session, req.team_id, people)
     stamp = now.strftime("%Y-%m-%d")
     dm = req.client.conversations_open(users=req.user_id)["channel"]["id"]
@@ -112,9 +115,10 @@ def export_later(req: CommandRequest) -> None:
         initial_comment="Here is your development plan with its whole history: JSON for "
                         "other tools, Markdown to read.",
         file_uploads=[
-            {"content": export_json(view, exported_at=now, workspace=req.team_id),
+            {"content": export_json(view, exported_at=now, workspace=req.team_id,
+                                    social=social),
              "filename": f"development-plan-{stamp}.json", "title": "Development plan (JSON)"},
-            {"content": export_markdown(view, exported_at=now, names=names),
+            {"content": export_markdown(view, exported_at=now, names=names, social=social),
              "filename": f"development-plan-{stamp}.md",
              "title": "Development plan (Markdown)"}])
     log.info("plan %s exported to its owner's DM", view.pdp_id)
@@ -154,6 +158,7 @@ def delete_confirmed(body, client, services) -> None:
                  else refusals.PLAN_ALREADY_DELETED)
             return
         refresh_lab_posts(services, client, result.lab_posts)  # their topic was withdrawn
+        services.send_now(client, result.pact_messages)  # "a pact you were part of ended"
         for channel, ts in result.unsend:
             try:
                 client.chat_delete(channel=channel, ts=ts)

@@ -20,7 +20,8 @@ def _iso(value):
     raise TypeError(f"cannot export {type(value).__name__}")
 
 
-def export_json(view: PlanView, *, exported_at: datetime, workspace: str) -> str:
+def export_json(view: PlanView, *, exported_at: datetime, workspace: str,
+                social: dict | None = None) -> str:
     """Everything the owner's view holds; the caller passes the owner's own view."""
     if not view.viewer.is_owner:
         raise PermissionError("only the owner exports a plan")
@@ -38,6 +39,7 @@ def export_json(view: PlanView, *, exported_at: datetime, workspace: str) -> str
         "objectives": [asdict(o) for o in view.objectives],
         "reviews": [asdict(r) for r in view.reviews],
         "history": [asdict(c) for c in view.history],
+        **(social or {}),  # the person's pacts and kudos
     }
     return json.dumps(data, default=_iso, indent=2, ensure_ascii=False)
 
@@ -46,7 +48,8 @@ def _md(text: str) -> str:
     return (text or "").strip() or "_(empty)_"
 
 
-def export_markdown(view: PlanView, *, exported_at: datetime, names: dict[str, str]) -> str:
+def export_markdown(view: PlanView, *, exported_at: datetime, names: dict[str, str],
+                    social: dict | None = None) -> str:
     """A readable version. `names` maps Slack user ids to display names."""
     if not view.viewer.is_owner:
         raise PermissionError("only the owner exports a plan")
@@ -95,4 +98,11 @@ def export_markdown(view: PlanView, *, exported_at: datetime, names: dict[str, s
     out += ["", "## History", ""]
     out += [f"- {c.at:%Y-%m-%d %H:%M}: {who(c.actor_user)} — {readable(c.what)}" for c in view.history] \
         or ["_Nothing yet._"]
+    social = social or {}
+    out += ["", "## Pacts", ""]
+    out += [f"- {p['role']} {who(p['with'])}: {p['about'] or '—'} ({p['status']})"
+            for p in social.get("pacts", [])] or ["_None._"]
+    out += ["", "## Kudos", ""]
+    out += [f"- {k['at']:%Y-%m-%d}: {'to' if k['given'] else 'from'} {who(k['with'])} — "
+            f"{k['reason']}" for k in social.get("kudos", [])] or ["_None._"]
     return "\n".join(out) + "\n"

@@ -20,6 +20,7 @@ from handlers.kit.metadata import attach, metadata_key, read_metadata
 from handlers.kit.once import Repeated, once
 from handlers.kit.payload import Interaction, int_id, read_interaction
 from handlers.kit.replies import open_modal
+from handlers.pacts import service as pacts
 from handlers.pdp import forms, notices, service, surfaces, views
 from storage.engine import session_scope
 from storage.queries import pdp as q
@@ -87,6 +88,8 @@ def after_change(services, client, team_id: str, user_ids: list[str], pdp_id: in
         with session_scope(services.engine) as session:
             ids = q.pending_ids(session, pdp_id)
             pdp, owner = service.plan_and_owner(session, pdp_id)
+            if pdp is not None:
+                ids += pacts.waiting_ids(session, pdp.owner_id)
             if summary_view_id and owner is not None and owner.slack_user_id == owner_user:
                 view = summary(services, session, pdp, owner)
     if ids:

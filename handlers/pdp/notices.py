@@ -10,14 +10,18 @@ from datetime import datetime
 
 from sqlmodel import Session
 
+from handlers.kudos.blocks import kudos_button_on
 from handlers.labs.blocks import announcement
 from handlers.labs.service import shareable_topic
+from handlers.pacts import blocks as pacts_ui
+from handlers.pacts import service as pacts
 from handlers.pdp import surfaces
 from storage.models import Goal, Member, Objective, Pdp
 from storage.queries import labs as lab_queries
 from storage.queries import outbox
 from storage.queries import pdp as q
 from storage.queries.teams import teams_of_member
+from storage.types import utcnow
 
 log = logging.getLogger("pact.pdp")
 
@@ -29,6 +33,9 @@ def celebrate(session: Session, pdp: Pdp, objective_id: int, owner: Member) -> N
     teams). Private or manager-only, or no team channel: a congratulation by DM.
     """
     message = surfaces.celebration_post(session, pdp, objective_id)
+    supporters, _ = pacts.objective_done(session, objective_id, utcnow())
+    message = kudos_button_on(pacts_ui.credit_supporters(message, supporters),
+                              owner.slack_user_id)
     teams = []
     if message is not None:
         objective = session.get(Objective, objective_id)
@@ -45,7 +52,8 @@ def celebrate(session: Session, pdp: Pdp, objective_id: int, owner: Member) -> N
         log.info("objective %s done: celebrating in %d team channel(s)", objective_id,
                  len(teams))
         return
-    message = surfaces.congratulation(session, pdp, objective_id)
+    message = pacts_ui.credit_supporters(surfaces.congratulation(session, pdp, objective_id),
+                                         supporters)
     outbox.enqueue(session, workspace_id=owner.workspace_id,
                    key=f"congrats:objective:{objective_id}", channel=owner.slack_user_id,
                    text=message["text"], blocks=message["blocks"], kind="objective_congrats")
@@ -110,7 +118,8 @@ def lab_announcement(session: Session, lab_session_id: int
     text, blocks = announcement(lab_session.id, team.name, lab_session.starts_at,
                                 lab.duration_minutes,
                                 lab_queries.slack_id(session, lab_session.presenter_id),
-                                shareable_topic(session, lab_session), lab_session.status)
+                                shareable_topic(session, lab_session), lab_session.status,
+                                objective_id=lab_session.objective_id)
     return team.channel_id, lab_session.channel_ts or "", text, blocks
 
 

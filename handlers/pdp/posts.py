@@ -22,6 +22,7 @@ from handlers.kit.blocks import (
     progress_bar,
     section,
 )
+from handlers.pacts.blocks import help_buttons
 from handlers.pdp.views import dates_text, day, person, plan_blocks
 
 
@@ -42,6 +43,7 @@ def plan_message(view: PlanView, now: datetime) -> dict:
         return {"text": text, "blocks": [section(text)]}
     blocks = [section(f"*{who}'s development plan*, as you may see it.")]
     blocks += plan_blocks(view, now, max_blocks=47)
+    blocks += help_buttons([o for o in view.objectives if not view.viewer.is_owner])
     return {"text": f"{who}'s development plan", "blocks": blocks}
 
 
@@ -190,8 +192,15 @@ def manager_home_section(pending: list[tuple[str, datetime, int]], budget: int) 
     return blocks[:budget]
 
 
-def goal_section(linked_members: int, visible: list[tuple[str, ObjectiveFacts]]) -> list[dict]:
-    """A goal's details: how many members link objectives to it; the team-visible ones."""
+def goal_section(linked_members: int, visible: list[tuple[str, ObjectiveFacts]],
+                 viewer_user: str = "") -> list[dict]:
+    """A goal's details: how many members link objectives to it; the team-visible ones (with
+    I'll help on those that are not the viewer's own)."""
+    return _goal_section(linked_members, visible) + help_buttons(
+        [o for u, o in visible if u != viewer_user])
+
+
+def _goal_section(linked_members: int, visible: list[tuple[str, ObjectiveFacts]]) -> list[dict]:
     if not linked_members:
         return [context("No development plan objective is linked to this goal yet. "
                         "Link one from `/pact pdp`.")]

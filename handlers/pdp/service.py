@@ -17,6 +17,7 @@ from bot.rules import pdp as rules
 from bot.rules.visibility import LEVEL_LABELS, ObjectiveFacts
 from handlers.kit import refusals
 from handlers.kit.blocks import mention
+from handlers.pacts import service as pacts
 from handlers.pdp import notices
 from scheduling.kinds import Kind
 from storage.models import Member, Objective, Pdp, ProgressUpdate
@@ -174,6 +175,7 @@ def save_plan(session: Session, team_id: str, user_id: str, new: rules.PlanInput
     if manager is not None and manager_changed:
         notices.notify_manager(session, pdp, "chosen", change.id, now)
     notices.recheck_pending(session, pdp, now)
+    pacts.recheck_plan(session, pdp, now)  # a supporter who may no longer see it: pact ends
     log.info("plan %s %s by its owner", pdp.id, "created" if creating else "saved")
     return PlanSaved(pdp=pdp, member=member, created=creating, changed=change is not None)
 
@@ -282,6 +284,7 @@ def save_objective(session: Session, team_id: str, user_id: str, objective_id: i
     status, progress = rules.after_progress(new.status, new.progress) \
         if objective is not None else ("not_started", 0)
     became_done = status == "done" and objective is not None and objective.status != "done"
+    progress_moved = objective is not None and objective.progress != progress
     if objective is None:
         objective = q.add_objective(session, pdp.id, new, now)
         what = f"Added objective “{new.title}” ({LEVEL_LABELS[new.visibility]})"
@@ -301,6 +304,9 @@ def save_objective(session: Session, team_id: str, user_id: str, objective_id: i
     session.add(pdp)
     session.flush()
     notices.recheck_pending(session, pdp, now)
+    pacts.recheck_plan(session, pdp, now)
+    if progress_moved and objective.status != "done":
+        pacts.progress_changed(session, objective.id, now)
     # A lab announcement showing an objective now private (or renamed) is put right, whether
     # still waiting to go out or posted (the caller updates that post in Slack).
     lab_posts = notices.retopic_lab_announcements(
@@ -361,6 +367,8 @@ def log_progress(session: Session, team_id: str, user_id: str, objective_id: int
         q.record_change(session, pdp, member.id, f"Completed “{objective.title}”",
                         objective_id=objective.id, now=now)
         notices.celebrate(session, pdp, objective.id, member)
+    elif progress != before:
+        pacts.progress_changed(session, objective.id, now)
     pdp.updated_at = now
     session.add(pdp)
     log.info("progress logged on objective %s", objective.id)
@@ -378,6 +386,7 @@ class PlanDeleted:
     counts: dict = field(default_factory=dict)
     unsend: list[tuple[str, str]] = field(default_factory=list)  # posts to take back
     lab_posts: list[int] = field(default_factory=list)  # lab posts whose topic was withdrawn
+    pact_messages: list[int] = field(default_factory=list)  # supporters told a pact ended
 
 
 def delete_plan(session: Session, team_id: str, user_id: str, pdp_id: int | None,
@@ -390,10 +399,13 @@ def delete_plan(session: Session, team_id: str, user_id: str, pdp_id: int | None
             log.warning("refused deleting plan %s for %s: not theirs", pdp_id, user_id)
         return PlanDeleted(refused=not gone, gone=gone)
     lab_sessions = q.lab_sessions_of(session, pdp.id)
+    told = pacts.recheck_plan(session, pdp, now, deleting=True)  # supporters: only "it ended"
     counts, unsend = q.delete_plan(session, pdp)
+    counts.update(pacts.forget(session, pdp.owner_id, now))  # their pacts and kudos
     lab_posts = notices.retopic_lab_announcements(session, lab_sessions, now)
     log.info("plan %s deleted: %s", pdp.id, counts)
-    return PlanDeleted(pdp=pdp, counts=counts, unsend=unsend, lab_posts=lab_posts)
+    return PlanDeleted(pdp=pdp, counts=counts, unsend=unsend, lab_posts=lab_posts,
+                       pact_messages=told)
 
 
 def delete_counts(session: Session, pdp: Pdp) -> dict[str, int]:

@@ -113,7 +113,8 @@ def manager_home_section(session: Session, member: Member, budget: int) -> list[
 
 def goal_section(session: Session, goal: Goal, viewer: Member | None) -> list[dict]:
     """How many members link objectives to `goal`; the team-visible ones `viewer` may see."""
-    return posts.goal_section(*goal_rollup(session, goal, viewer))
+    return posts.goal_section(*goal_rollup(session, goal, viewer),
+                              viewer.slack_user_id if viewer is not None else "")
 
 
 def goals_home_section(session: Session, member: Member, budget: int) -> list[dict]:

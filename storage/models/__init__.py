@@ -21,6 +21,7 @@ from storage.models.mentoring import (
     SkillProfile,
 )
 from storage.models.outbox import OUTBOX_STATUSES, OutboxMessage
+from storage.models.pacts import CADENCES, Kudos, Pact, PactCheckin
 from storage.models.pdp import (
     OBJECTIVE_STATUSES,
     VISIBILITIES,
@@ -43,4 +44,5 @@ __all__ = [
     "MEETING_ANSWERS", "PROFILE_VISIBILITIES", "MemberSkill", "MentorExclusion",
     "MentorFollowup", "MentorPair", "MentorRound", "MentorSettings", "MentorUnpaired",
     "SkillProfile",
+    "CADENCES", "Kudos", "Pact", "PactCheckin",
 ]

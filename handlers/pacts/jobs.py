@@ -1,0 +1,94 @@
+"""Pact check-ins: at most one DM a working day per person, at 10:00 in their own timezone,
+listing every pact whose cadence is due that day; and the kinds of every pact message."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from sqlmodel import Session
+
+from bot.rules.nudges import may_nudge, next_nudge_at
+from handlers.pacts import blocks as ui
+from handlers.pacts import service
+from scheduling.kinds import Kind, Outcome, Run
+from storage.models import Member
+from storage.queries import outbox
+from storage.queries import pacts as q
+from storage.queries.rhythm import member_zones, nudged_today
+
+log = logging.getLogger("pact.pacts")
+
+
+def hold_in_working_hours(session: Session, messages: list, now: datetime
+                          ) -> dict[int, datetime]:
+    """Personal pact DMs wait for the recipient's working hours (their next 10:00)."""
+    zones = member_zones(session, {m.channel for m in messages})
+    held = {}
+    for message in messages:
+        tz = zones.get((message.workspace_id, message.channel))
+        if tz and not may_nudge(now, tz):
+            held[message.id] = next_nudge_at(now, tz)
+    return held
+
+
+def no_context(session: Session, runs: list[Run]) -> None:
+    return None
+
+
+def due_checkins(session: Session, member: Member, now: datetime) -> list:
+    """The member's active pacts with a check-in due today (their calendar), moved on a step."""
+    today = service.local_today(member, now)
+    due = []
+    for pact in q.pacts_of(session, member.id):
+        if pact.cadence not in service.CADENCE_DAYS:
+            continue
+        if pact.until is not None and pact.until < today:
+            q.set_status(session, pact.id, ("active",), now, status="ended", ended_at=now,
+                         ended_reason="until")
+            continue
+        mine = "owner_checkin_on" if pact.owner_id == member.id else "supporter_checkin_on"
+        on = getattr(pact, mine)
+        if on is None or on > today:
+            continue
+        setattr(pact, mine, today + timedelta(days=service.CADENCE_DAYS[pact.cadence]))
+        session.add(pact)
+        due.append(pact)
+    session.flush()
+    return due
+
+
+def run_checkins(session: Session, job: Run, ctx, services=None) -> Outcome:
+    member = session.get(Member, job.subject_id)
+    if member is None:
+        return Outcome(done=True)
+    if member.is_deleted:
+        return Outcome()
+    if not may_nudge(job.now, member.tz) or nudged_today(session, member, job.now):
+        # Outside their working hours, or Pact already sent them a DM today: next working day.
+        return Outcome(next_run_at=next_nudge_at(job.now, member.tz))
+    items = service.checkin_items(session, member.id,
+                                  [p.id for p in due_checkins(session, member, job.now)])
+    if not items:
+        return Outcome()
+    message = ui.checkin_dm(items)
+    day = service.local_today(member, job.now).isoformat()
+    mid = outbox.enqueue(session, workspace_id=member.workspace_id,
+                         key=f"pactcheckin:{member.id}:{day}", channel=member.slack_user_id,
+                         text=message["text"], blocks=message["blocks"], kind="pact_checkin",
+                         not_before=job.now)
+    log.info("pact check-in for member %s: %d pact(s)", member.id, len(items))
+    return Outcome(outbox_ids=[mid] if mid else [])
+
+
+def _dm(name: str) -> Kind:
+    return Kind(name, time_bound=False, hold=hold_in_working_hours)
+
+
+KINDS = [
+    Kind(service.CHECKIN_KIND, time_bound=False, prepare=no_context, run=run_checkins),
+    Kind("pact_offer", time_bound=False), Kind("pact_ask", time_bound=False),
+    Kind("pact_agreed", time_bound=False), Kind("pact_ended", time_bound=False),
+    Kind("pact_thanks", time_bound=False), Kind("pact_stuck", time_bound=False),
+    _dm("pact_checkin"), _dm("pact_progress"),
+]

@@ -1,0 +1,228 @@
+"""Pacts at Slack's edge: the I'll help / Ask / I'm stuck modals, the Accept / Decline / End
+buttons and check-in answers, `/pact pacts` and the Home sections.
+
+Each ack listener runs the use case and keeps its result in the context; the lazy part sends
+what was queued, answers and refreshes Home tabs.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from bot.directory import not_people
+from bot.errors import reported
+from handlers.kit import refusals
+from handlers.kit.forms import Form
+from handlers.kit.metadata import attach, metadata_key, read_metadata
+from handlers.kit.payload import int_id, read_interaction, submission_key
+from handlers.kit.replies import open_modal, tell
+from handlers.kit.router import CommandRequest
+from handlers.pacts import blocks as ui
+from handlers.pacts import service
+from storage.engine import session_scope
+from storage.queries import pdp as pq
+from storage.queries.members import get_member, get_or_create_member
+from storage.types import utcnow
+
+log = logging.getLogger("pact.pacts")
+RESULT = "pact_result"
+
+
+def ack_only(ack) -> None:
+    ack()
+
+
+def _key(services) -> bytes:
+    return metadata_key(services.settings)
+
+
+def finish(body, client, context, services) -> None:
+    """The lazy part of every pact change: send, answer, refresh both sides' Home."""
+    done: service.Result | None = context.get(RESULT)
+    who = read_interaction(body)
+    if done is None or who is None:
+        return
+
+    def work():
+        if done.refusal:
+            tell(client, body, done.refusal)
+            return
+        services.send_now(client, done.outbox_ids)
+        if done.text and body.get("type") != "view_submission":
+            tell(client, body, done.text)
+        elif done.text:
+            client.chat_postMessage(channel=who.user_id, text=done.text)
+        if services.refresh_home is not None:
+            for user in dict.fromkeys(u for u in done.refresh if u):
+                services.refresh_home(client, who.workspace_id, user)
+    reported(work, body, client)
+
+
+# ---- I'll help ---------------------------------------------------------------------------------
+
+
+def open_offer(ack, body, client, services) -> None:
+    ack()
+    who = read_interaction(body)
+    if who is None:
+        return
+    with session_scope(services.engine) as session:
+        get_or_create_member(session, who.workspace_id, who.user_id)
+        title, refusal = service.offer_target(session, who.workspace_id, who.user_id, who.value)
+    if refusal:
+        tell(client, body, refusal)
+        return
+    view = ui.offer_modal(title, pledge=who.value.startswith("g:"))
+    open_modal(client, body, attach(view, {"target": who.value}, _key(services)))
+
+
+def save_offer(ack, body, view, context, services) -> None:
+    who = read_interaction(body)
+    meta = read_metadata(view, _key(services)) or {}
+    target = meta.get("target")
+    if who is None or not isinstance(target, str):
+        return ack(response_action="errors", errors={"kind": refusals.STALE})
+    form = Form(view)
+    new = service.OfferInput(form.choice("kind") or "", form.text("text", multiline=True),
+                             form.choice("cadence") or "", form.date("until"))
+    with session_scope(services.engine) as session:
+        done = service.make_offer(session, who.workspace_id, who.user_id, target, new,
+                                  submission_key(body), utcnow())
+    if done.errors:
+        return ack(response_action="errors", errors=done.errors)
+    ack()
+    context[RESULT] = done
+
+
+# ---- accept, decline, end, check-in answers ----------------------------------------------------
+
+
+def _click(body, context, services, use_case, **options) -> None:
+    who = read_interaction(body)
+    if who is None or who.value_id is None:
+        context[RESULT] = service.Result(refusal=refusals.STALE)
+        return
+    with session_scope(services.engine) as session:
+        context[RESULT] = use_case(session, who.workspace_id, who.user_id, who.value_id,
+                                   now=utcnow(), **options)
+
+
+def accept(ack, body, context, services) -> None:
+    ack()
+    _click(body, context, services, service.decide, accept=True)
+
+
+def decline(ack, body, context, services) -> None:
+    ack()
+    _click(body, context, services, service.decide, accept=False)
+
+
+def end(ack, body, context, services) -> None:
+    ack()
+    _click(body, context, services, service.end)
+
+
+def checkin_met(ack, body, context, services) -> None:
+    ack()
+    _click(body, context, services, service.checkin_answer, answer="met")
+
+
+def checkin_not_yet(ack, body, context, services) -> None:
+    ack()
+    _click(body, context, services, service.checkin_answer, answer="not_yet")
+
+
+# ---- ask for support, I'm stuck (the owner, from their objective) ------------------------------
+
+
+def _own_title(services, who, objective_id) -> str | None:
+    with session_scope(services.engine) as session:
+        member = get_member(session, who.workspace_id, who.user_id)
+        found = pq.get_objective(session, objective_id) if objective_id else None
+        if member is None or found is None or found[1].owner_id != member.id:
+            return None
+        return found[0].title
+
+
+def _open_own(body, client, services, builder) -> None:
+    who = read_interaction(body)
+    if who is None:
+        return
+    title = _own_title(services, who, who.value_id)
+    if title is None:
+        tell(client, body, refusals.PLAN_NOT_YOURS)
+        return
+    open_modal(client, body, attach(builder(title), {"objective": who.value_id}, _key(services)))
+
+
+def open_ask(ack, body, client, services) -> None:
+    ack()
+    _open_own(body, client, services, ui.ask_modal)
+
+
+def open_stuck(ack, body, client, services) -> None:
+    ack()
+    _open_own(body, client, services, ui.stuck_modal)
+
+
+def _submitted_objective(body, view, services):
+    who = read_interaction(body)
+    meta = read_metadata(view, _key(services)) or {}
+    return who, int_id(meta.get("objective"))
+
+
+def save_ask(ack, body, client, view, context, services) -> None:
+    who, objective_id = _submitted_objective(body, view, services)
+    if who is None or objective_id is None:
+        return ack(response_action="errors", errors={"who": refusals.STALE})
+    form = Form(view)
+    picked = form.users("who")
+    bad = not_people(services.engine, client, who.workspace_id, picked)
+    if bad:
+        return ack(response_action="errors", errors={"who": refusals.kudos_not_people(bad)})
+    with session_scope(services.engine) as session:
+        done = service.ask(session, who.workspace_id, who.user_id, objective_id, picked,
+                           form.text("note", multiline=True), submission_key(body), utcnow())
+    if done.errors:
+        return ack(response_action="errors", errors=done.errors)
+    ack()
+    context[RESULT] = done
+
+
+def save_stuck(ack, body, view, context, services) -> None:
+    who, objective_id = _submitted_objective(body, view, services)
+    if who is None or objective_id is None:
+        return ack(response_action="errors", errors={"note": refusals.STALE})
+    with session_scope(services.engine) as session:
+        done = service.stuck(session, who.workspace_id, who.user_id, objective_id,
+                             Form(view).text("note", multiline=True), submission_key(body),
+                             utcnow())
+    if done.errors:
+        return ack(response_action="errors", errors=done.errors)
+    ack()
+    context[RESULT] = done
+
+
+# ---- /pact pacts and Home ----------------------------------------------------------------------
+
+
+def pacts_command(req: CommandRequest) -> None:
+    with session_scope(req.services.engine) as session:
+        member = get_or_create_member(session, req.team_id, req.user_id)
+        message = ui.pacts_message(*service.listing(session, member))
+    req.ack(response_type="ephemeral", **message)
+
+
+def home_pacts(session, member, budget) -> list[dict]:
+    supporting, supported = service.listing(session, member)
+    return (ui.pact_rows(supporting, "I support") + ui.pact_rows(supported, "Supporting me")
+            )[:budget]
+
+
+def home_teammates(session, member, budget) -> list[dict]:
+    return ui.teammates_section(service.teammates_objectives(session, member))[:budget]
+
+
+def goal_pledges(session, goal, viewer) -> list[dict]:
+    """The goal's details: who pledged support, and a Pledge support button for its team."""
+    return ui.pledge_section(*service.pledges(session, goal, viewer))
