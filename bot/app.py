@@ -18,10 +18,11 @@ from scheduling.kinds import Kind, Kinds
 
 def schedule_kinds() -> Kinds:
     """Every kind of schedule row and outbox message, and who hears of channel trouble."""
-    from handlers import goals, labs, pdp, rhythm, teams
+    from handlers import goals, impact, labs, pdp, rhythm, teams
 
     kinds: list[Kind] = [
         *goals.KINDS, *pdp.KINDS, *labs.KINDS, *rhythm.KINDS, *teams.KINDS,
+        *impact.KINDS,
     ]
     return Kinds.of(kinds, channel_trouble=rhythm.channel_trouble)
 

@@ -65,3 +65,9 @@ LAB_SWAP_ACCEPT = "lab_swap_accept"
 LAB_SWAP_DECLINE = "lab_swap_decline"
 LAB_SETUP_CALLBACK = "lab_setup"
 LAB_SWAP_CALLBACK = "lab_swap"
+
+# Impact: pulse surveys (handled in handlers/impact/). Value of PULSE_ANSWER: the survey id.
+PULSE_SETUP_CALLBACK = "pulse_setup"
+PULSE_ANSWER = "pulse_answer"  # opens the answer modal from the invitation DM
+PULSE_ANSWER_CALLBACK = "pulse_answer"
+REPORT_CSV = "report_csv"  # value: unused; the CSV of the asker's report goes to their DM

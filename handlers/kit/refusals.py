@@ -179,3 +179,20 @@ def lab_not_in_team(slack_ids: list[str]) -> str:
 def lab_not_started(when: str) -> str:
     """`when`: the session's start as Slack renders a date."""
     return f"Press Done once the session has started ({when})."
+
+
+# ---- impact: pulse surveys and reports -------------------------------------------------------
+
+PULSE_LEADS_ONLY = "Only the team's leads or a workspace admin can set up its pulse survey."
+PULSE_NO_TEAM = ("This channel has no team yet. Run `/pact team setup` here first, then "
+                 "`/pact pulse setup`.")
+PULSE_NOT_INVITED = "This survey was not sent to you, so there is nothing to answer."
+PULSE_ALREADY_ANSWERED = ("You already answered this survey. Thank you! One answer per person "
+                          "keeps the results fair.")
+PULSE_CLOSED = "This survey has closed, so answers are no longer taken."
+PULSE_PICK_QUESTION = "Pick at least one question."
+PULSE_MIN_RESPONSES = "Use a whole number of 3 or more: results never show a smaller group."
+PULSE_OPEN_DAYS = "Use a whole number of working days from 1 to 10."
+REPORT_NOT_ALLOWED = ("Reports are for team leads (their teams) and workspace admins (every "
+                      "team). Ask a lead of your team to share theirs.")
+REPORT_NO_TEAMS = "There is no team to report on yet: `/pact team setup` binds one to a channel."

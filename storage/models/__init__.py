@@ -2,6 +2,15 @@
 
 from storage.models.base import metadata
 from storage.models.goal import GOAL_STATUSES, Goal, GoalParticipant, Milestone, ProgressUpdate
+from storage.models.impact import (
+    MIN_RESPONSES_FLOOR,
+    PULSE_CADENCES,
+    ImpactSettings,
+    PulseAnswer,
+    PulseInvite,
+    PulseSeries,
+    PulseSurvey,
+)
 from storage.models.lab import LAB_SESSION_STATUSES, Lab, LabSeat, LabSession
 from storage.models.outbox import OUTBOX_STATUSES, OutboxMessage
 from storage.models.pdp import (
@@ -22,4 +31,6 @@ __all__ = [
     "PdpReview", "ProgressUpdate", "Team", "TeamMembership", "Workspace", "metadata",
     "LAB_SESSION_STATUSES", "Lab", "LabSeat", "LabSession",
     "NudgeSent", "NudgeSnooze", "Schedule", "Submission",
+    "MIN_RESPONSES_FLOOR", "PULSE_CADENCES", "ImpactSettings", "PulseAnswer", "PulseInvite",
+    "PulseSeries", "PulseSurvey",
 ]

@@ -1,0 +1,20 @@
+"""Impact you can see: anonymous pulse surveys and the participation report."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from handlers.impact import pulse_listeners
+from handlers.impact.jobs import KINDS
+from handlers.kit import ids
+
+__all__ = ["KINDS", "register"]
+
+
+def register(app, services) -> None:
+    services.commands.add("pulse setup", "Set up the team's anonymous pulse survey (leads).",
+                          examples=("pulse setup",))(pulse_listeners.pulse_setup)
+    app.view(ids.PULSE_SETUP_CALLBACK)(partial(pulse_listeners.save_setup, services=services))
+    app.action(ids.PULSE_ANSWER)(partial(pulse_listeners.open_answer, services=services))
+    app.view(ids.PULSE_ANSWER_CALLBACK)(partial(pulse_listeners.save_answer,
+                                                services=services))

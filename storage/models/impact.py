@@ -1,0 +1,93 @@
+"""Impact: pulse surveys whose answers cannot be traced to a person, and the team's settings
+for showing results.
+
+Anonymity is a property of these tables: `pulse_invites` says who was asked and whether they
+answered; `pulse_answers` says what was answered. Nothing links the two: an answer row has no
+member, no timestamp, and a random id, and a survey's answers are rewritten in a shuffled order
+with fresh random ids on every submission, so neither ids, physical order nor transaction ids
+tell which answer came when.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, CheckConstraint, Column
+from sqlmodel import Field, SQLModel
+
+from storage.types import UTCDateTime, utcnow
+
+PULSE_CADENCES = ("once", "biweekly", "monthly")
+MIN_RESPONSES_FLOOR = 3  # no result, chart or export is ever shown for fewer answers
+
+
+class ImpactSettings(SQLModel, table=True):
+    """A team's rule for results: at least `min_responses` answers (never below 3)."""
+
+    __tablename__ = "impact_settings"
+    __table_args__ = (CheckConstraint("min_responses >= 3", name="min_responses"),)
+    team_id: int = Field(foreign_key="teams.id", ondelete="CASCADE", primary_key=True)
+    min_responses: int = 3
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class PulseSeries(SQLModel, table=True):
+    """A lead's recurring pulse: which questions, how often, how long each stays open."""
+
+    __tablename__ = "pulse_series"
+    __table_args__ = (CheckConstraint("cadence IN ('once','biweekly','monthly')",
+                                      name="cadence"),)
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: str = Field(foreign_key="workspaces.id", ondelete="CASCADE", max_length=32)
+    team_id: int = Field(foreign_key="teams.id", ondelete="CASCADE", index=True)
+    questions: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    with_enps: bool = False
+    with_comment: bool = True
+    cadence: str = Field(default="once", max_length=10)
+    open_days: int = 3  # working days
+    share_in_channel: bool = False
+    active: bool = True
+    created_by: str = Field(default="", max_length=32)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class PulseSurvey(SQLModel, table=True):
+    """One round of a series: open from `opens_at` until `closes_at`."""
+
+    __tablename__ = "pulse_surveys"
+    __table_args__ = (CheckConstraint("status IN ('open','closed')", name="status"),)
+    id: int | None = Field(default=None, primary_key=True)
+    series_id: int = Field(foreign_key="pulse_series.id", ondelete="CASCADE", index=True)
+    team_id: int = Field(foreign_key="teams.id", ondelete="CASCADE", index=True)
+    workspace_id: str = Field(foreign_key="workspaces.id", ondelete="CASCADE", max_length=32)
+    questions: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    with_enps: bool = False
+    with_comment: bool = True
+    opens_at: datetime = Field(sa_type=UTCDateTime)
+    closes_at: datetime = Field(sa_type=UTCDateTime)
+    status: str = Field(default="open", max_length=8)
+    invited: int = 0
+    responses: int = 0  # counted when it closes
+
+
+class PulseInvite(SQLModel, table=True):
+    """Who was asked, and whether they answered: never what, never when."""
+
+    __tablename__ = "pulse_invites"
+    survey_id: int = Field(foreign_key="pulse_surveys.id", ondelete="CASCADE",
+                           primary_key=True)
+    member_id: int = Field(foreign_key="members.id", ondelete="CASCADE", primary_key=True)
+    answered: bool = False
+    dm_sent: bool = False  # the invitation went out
+    reminded: bool = False
+
+
+class PulseAnswer(SQLModel, table=True):
+    """What was answered, by nobody in particular: a random id, no member, no time."""
+
+    __tablename__ = "pulse_answers"
+    id: str = Field(primary_key=True, max_length=32)
+    survey_id: int = Field(foreign_key="pulse_surveys.id", ondelete="CASCADE", index=True)
+    scores: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    enps: int | None = None
+    comment: str | None = Field(default=None, max_length=2000)
