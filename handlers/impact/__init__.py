@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import partial
 
-from handlers.impact import pulse_listeners
+from handlers.impact import pulse_listeners, report_listeners
 from handlers.impact.jobs import KINDS
 from handlers.kit import ids
 
@@ -18,3 +18,9 @@ def register(app, services) -> None:
     app.action(ids.PULSE_ANSWER)(partial(pulse_listeners.open_answer, services=services))
     app.view(ids.PULSE_ANSWER_CALLBACK)(partial(pulse_listeners.save_answer,
                                                 services=services))
+    services.commands.add("report", "Participation and impact per team and month (leads, "
+                          "admins): in your DM, with a chart and a CSV.",
+                          later=report_listeners.report_later,
+                          examples=("report",))(report_listeners.report_command)
+    app.action(ids.REPORT_CSV)(ack=report_listeners.ack_only,
+                               lazy=[partial(report_listeners.send_csv, services=services)])

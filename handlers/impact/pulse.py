@@ -193,6 +193,10 @@ def close(session: Session, survey: PulseSurvey, team: Team) -> list[int]:
     series = session.get(PulseSeries, survey.series_id)
     result = next(r for s, r in history(session, team.id, iq.min_responses(session, team.id))
                   if s.id == survey.id)
+    if result.shown:
+        survey.summary = {"means": {q.key: q.mean for q in result.questions},
+                          "enps": result.enps}
+        session.add(survey)
     text, blocks = ui.results_message(team.name, result)
     ids = []
     for lead in tq.team_leads(session, team.id):

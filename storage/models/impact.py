@@ -68,6 +68,9 @@ class PulseSurvey(SQLModel, table=True):
     status: str = Field(default="open", max_length=8)
     invited: int = 0
     responses: int = 0  # counted when it closes
+    # Aggregates kept when it closed at or above the threshold (never otherwise), for reports:
+    # {"means": {question: mean}, "enps": int | None}
+    summary: dict | None = Field(default=None, sa_column=Column(JSON, nullable=True))
 
 
 class PulseInvite(SQLModel, table=True):

@@ -61,6 +61,7 @@ def upgrade() -> None:
     sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=8), nullable=False),
     sa.Column('invited', sa.Integer(), nullable=False),
     sa.Column('responses', sa.Integer(), nullable=False),
+    sa.Column('summary', sa.JSON(), nullable=True),
     sa.CheckConstraint("status IN ('open','closed')", name=op.f('ck_pulse_surveys_status')),
     sa.ForeignKeyConstraint(['series_id'], ['pulse_series.id'], name=op.f('fk_pulse_surveys_series_id_pulse_series'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['team_id'], ['teams.id'], name=op.f('fk_pulse_surveys_team_id_teams'), ondelete='CASCADE'),
