@@ -8,7 +8,9 @@ import logging
 from bot.errors import reported
 from handlers.impact import report as service
 from handlers.impact import report_out as out
+from handlers.kit import refusals
 from handlers.kit.payload import read_interaction
+from handlers.kit.replies import tell
 from handlers.kit.router import CommandRequest
 from storage.engine import session_scope
 from storage.types import utcnow
@@ -28,10 +30,11 @@ def report_command(req: CommandRequest) -> None:
 def report_later(req: CommandRequest) -> None:
     with session_scope(req.services.engine) as session:
         report = service.build(session, req.team_id, req.user_id, utcnow())
-    dm = req.client.conversations_open(users=req.user_id)["channel"]["id"]
     if isinstance(report, str):
-        req.client.chat_postMessage(channel=dm, text=report)
-        return
+        if report == refusals.REPORT_NO_TEAMS:  # allowed, but nothing to report on yet
+            req.client.chat_postMessage(channel=req.user_id, text=report)
+        return  # a refusal was said in the ack
+    dm = req.client.conversations_open(users=req.user_id)["channel"]["id"]
     text, blocks = out.report_message(report)
     req.client.chat_postMessage(channel=dm, text=text, blocks=blocks)
     png, alt = out.chart_png(report)
@@ -51,10 +54,9 @@ def send_csv(body, client, services) -> None:
             return
         with session_scope(services.engine) as session:
             report = service.build(session, who.workspace_id, who.user_id, utcnow())
-        dm = client.conversations_open(users=who.user_id)["channel"]["id"]
         if isinstance(report, str):
-            client.chat_postMessage(channel=dm, text=report)
-            return
+            return tell(client, body, report, title="Report")
+        dm = client.conversations_open(users=who.user_id)["channel"]["id"]
         client.files_upload_v2(channel=dm, file_uploads=[{
             "content": out.csv_text(report), "filename": f"impact-{report.months[-1]}.csv",
             "title": "Participation and impact (CSV)"}])
