@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from functools import lru_cache
 
 from sqlmodel import Session
 
@@ -62,6 +63,7 @@ def _bounds(months: list[str]) -> tuple[datetime, datetime]:
     return first, datetime(year, month, 1, tzinfo=UTC)
 
 
+@lru_cache(maxsize=512)
 def checkins_in(month: str, weekday: str) -> int:
     year, m = map(int, month.split("-"))
     day, count, wanted = date(year, m, 1), 0, WEEKDAYS.index(weekday)
@@ -107,11 +109,15 @@ def build(session: Session, workspace_id: str, user_id: str, now: datetime
     pulse: dict[tuple[int, str], list] = {}
     for survey in rq.pulse_rounds(session, ids, since, until):
         if survey.summary and survey.summary.get("means"):  # reached its threshold
-            key = (survey.team_id, survey.closes_at.astimezone(UTC).strftime("%Y-%m"))
+            key = (survey.team_id, survey.closes_at.strftime("%Y-%m"))
             pulse.setdefault(key, []).append(survey)
     report = Report(months, [(t.id, t.name, members.get(t.id, 0)) for t in teams], admin=admin)
+    plans_before: dict[int, int] = {}
+    for (tid, m), n in plans.items():
+        if m < months[0]:
+            plans_before[tid] = plans_before.get(tid, 0) + n
     for team in teams:
-        with_plan = sum(n for (tid, m), n in plans.items() if tid == team.id and m < months[0])
+        with_plan = plans_before.get(team.id, 0)
         for month in months:
             key = (team.id, month)
             with_plan += plans.get(key, 0)

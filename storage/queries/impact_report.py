@@ -140,8 +140,11 @@ def labs(session: Session, team_ids: list[int], since: datetime,
 
 
 def pulse_rounds(session: Session, team_ids: list[int], since: datetime,
-                 until: datetime) -> list[PulseSurvey]:
-    """Closed surveys (their aggregates exist only when they reached the threshold)."""
-    return list(session.exec(select(PulseSurvey).where(
-        PulseSurvey.team_id.in_(team_ids), PulseSurvey.status == "closed",
-        PulseSurvey.closes_at >= since, PulseSurvey.closes_at < until)))
+                 until: datetime) -> list:
+    """Closed surveys: (team_id, closes_at, invited, responses, summary); the summary exists
+    only when the survey reached its threshold."""
+    t = PulseSurvey.__table__
+    return list(session.execute(
+        select(t.c.team_id, t.c.closes_at, t.c.invited, t.c.responses, t.c.summary)
+        .where(t.c.team_id.in_(team_ids), t.c.status == "closed", t.c.closes_at >= since,
+               t.c.closes_at < until)))
