@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import partial
 
-from handlers.impact import pulse_listeners, report_listeners
+from handlers.impact import feedback_listeners, pulse_listeners, report_listeners
 from handlers.impact.jobs import KINDS
 from handlers.kit import ids
 
@@ -24,3 +24,11 @@ def register(app, services) -> None:
                           examples=("report",))(report_listeners.report_command)
     app.action(ids.REPORT_CSV)(ack=report_listeners.ack_only,
                                lazy=[partial(report_listeners.send_csv, services=services)])
+    app.action(ids.FEEDBACK_ASK)(partial(feedback_listeners.open_ask, services=services))
+    app.view(ids.FEEDBACK_ASK_CALLBACK)(
+        ack=partial(feedback_listeners.save_ask, services=services),
+        lazy=[partial(feedback_listeners.send_feedback_dms, services=services)])
+    app.action(ids.FEEDBACK_GIVE)(partial(feedback_listeners.open_give, services=services))
+    app.view(ids.FEEDBACK_GIVE_CALLBACK)(
+        ack=partial(feedback_listeners.save_give, services=services),
+        lazy=[partial(feedback_listeners.send_feedback_dms, services=services)])

@@ -58,4 +58,6 @@ KINDS = [
     Kind("pulse_invite", time_bound=False, hold=hold_dms),
     Kind("pulse_reminder", time_bound=True, hold=hold_dms),
     Kind("pulse_results", time_bound=False),
+    Kind("feedback_ask", time_bound=False),
+    Kind("feedback_new", time_bound=False),
 ]

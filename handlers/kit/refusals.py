@@ -196,3 +196,8 @@ PULSE_OPEN_DAYS = "Use a whole number of working days from 1 to 10."
 REPORT_NOT_ALLOWED = ("Reports are for team leads (their teams) and workspace admins (every "
                       "team). Ask a lead of your team to share theirs.")
 REPORT_NO_TEAMS = "There is no team to report on yet: `/pact team setup` binds one to a channel."
+FEEDBACK_OWNER_ONLY = "Only the objective's owner can ask for feedback on it."
+FEEDBACK_PICK_TEAMMATES = "Pick one to ten teammates (people in one of your teams), not yourself."
+FEEDBACK_NOT_ASKED = "This feedback request was not sent to you."
+FEEDBACK_ALREADY_GIVEN = "You already gave feedback on this. Thank you!"
+FEEDBACK_SAY_SOMETHING = "Write what went well or one thing to try next."

@@ -5,6 +5,9 @@ from storage.models.goal import GOAL_STATUSES, Goal, GoalParticipant, Milestone,
 from storage.models.impact import (
     MIN_RESPONSES_FLOOR,
     PULSE_CADENCES,
+    FeedbackAnswer,
+    FeedbackAsk,
+    FeedbackRequest,
     ImpactSettings,
     PulseAnswer,
     PulseInvite,
@@ -32,5 +35,5 @@ __all__ = [
     "LAB_SESSION_STATUSES", "Lab", "LabSeat", "LabSession",
     "NudgeSent", "NudgeSnooze", "Schedule", "Submission",
     "MIN_RESPONSES_FLOOR", "PULSE_CADENCES", "ImpactSettings", "PulseAnswer", "PulseInvite",
-    "PulseSeries", "PulseSurvey",
+    "PulseSeries", "PulseSurvey", "FeedbackAnswer", "FeedbackAsk", "FeedbackRequest",
 ]

@@ -94,3 +94,40 @@ class PulseAnswer(SQLModel, table=True):
     scores: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     enps: int | None = None
     comment: str | None = Field(default=None, max_length=2000)
+
+
+class FeedbackRequest(SQLModel, table=True):
+    """An objective's owner asked chosen teammates for feedback (360)."""
+
+    __tablename__ = "feedback_requests"
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: str = Field(foreign_key="workspaces.id", ondelete="CASCADE", max_length=32)
+    objective_id: int = Field(foreign_key="objectives.id", ondelete="CASCADE", index=True)
+    owner_id: int = Field(foreign_key="members.id", ondelete="CASCADE")
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class FeedbackAsk(SQLModel, table=True):
+    """Who was asked, and whether they answered (never how, nor when)."""
+
+    __tablename__ = "feedback_asks"
+    request_id: int = Field(foreign_key="feedback_requests.id", ondelete="CASCADE",
+                            primary_key=True)
+    giver_id: int = Field(foreign_key="members.id", ondelete="CASCADE", primary_key=True)
+    answered: bool = False
+
+
+class FeedbackAnswer(SQLModel, table=True):
+    """One giver's feedback. `giver_id` is set only when they chose to be named; anonymous
+    answers have a random id, no time, and are rewritten shuffled like pulse answers, and
+    reach the owner only once at least 3 anonymous answers are in (`released`)."""
+
+    __tablename__ = "feedback_answers"
+    id: str = Field(primary_key=True, max_length=32)
+    request_id: int = Field(foreign_key="feedback_requests.id", ondelete="CASCADE", index=True)
+    giver_id: int | None = Field(default=None, foreign_key="members.id", ondelete="SET NULL")
+    went_well: str = Field(default="", max_length=1000)
+    try_next: str = Field(default="", max_length=1000)
+    knowledge_sharing: int | None = None
+    mentoring: int | None = None
+    released: bool = False

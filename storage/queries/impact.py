@@ -11,8 +11,14 @@ from sqlmodel import Session, select
 
 from storage.models import (
     MIN_RESPONSES_FLOOR,
+    FeedbackAnswer,
+    FeedbackAsk,
+    FeedbackRequest,
     ImpactSettings,
     Member,
+    Objective,
+    OutboxMessage,
+    Pdp,
     PulseAnswer,
     PulseInvite,
     PulseSeries,
@@ -145,3 +151,83 @@ def answers_of(session: Session, survey_ids: list[int]) -> dict[int, list[PulseA
         for a in session.exec(select(PulseAnswer).where(PulseAnswer.survey_id.in_(survey_ids))):
             out[a.survey_id].append(a)
     return out
+
+
+# ---- peer feedback (360) ----------------------------------------------------------------------
+
+def objective_owner(session: Session, objective_id: int) -> tuple[Objective | None, Pdp | None]:
+    row = session.exec(select(Objective, Pdp).join(Pdp, Pdp.id == Objective.pdp_id)
+                       .where(Objective.id == objective_id)).first()
+    return (row[0], row[1]) if row else (None, None)
+
+
+def create_feedback_request(session: Session, workspace_id: str, objective_id: int,
+                            owner_id: int, giver_ids: list[int], now: datetime
+                            ) -> FeedbackRequest:
+    request = FeedbackRequest(workspace_id=workspace_id, objective_id=objective_id,
+                              owner_id=owner_id, created_at=now)
+    session.add(request)
+    session.flush()
+    for giver_id in giver_ids:
+        session.add(FeedbackAsk(request_id=request.id, giver_id=giver_id))
+    session.flush()
+    return request
+
+
+def feedback_ask(session: Session, request_id: int, giver_id: int) -> FeedbackAsk | None:
+    return session.exec(select(FeedbackAsk).where(FeedbackAsk.request_id == request_id,
+                                                  FeedbackAsk.giver_id == giver_id)).first()
+
+
+def mark_feedback_given(session: Session, request_id: int, giver_id: int) -> bool:
+    return session.execute(update(FeedbackAsk).where(
+        FeedbackAsk.request_id == request_id, FeedbackAsk.giver_id == giver_id,
+        ~FeedbackAsk.answered).values(answered=True)).rowcount == 1
+
+
+def add_named_feedback(session: Session, request_id: int, giver_id: int, values: dict) -> None:
+    session.execute(insert(FeedbackAnswer.__table__).values(
+        id=secrets.token_hex(16), request_id=request_id, giver_id=giver_id, released=True,
+        **values))
+
+
+def add_anonymous_feedback(session: Session, request_id: int, values: dict) -> None:
+    """Like pulse answers: the request's anonymous answers are rewritten in a random order with
+    new random ids, so nothing tells which one is new."""
+    table = FeedbackAnswer.__table__
+    session.exec(select(FeedbackRequest).where(FeedbackRequest.id == request_id)
+                 .with_for_update()).one()
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(text("PRAGMA secure_delete = ON"))
+    cols = (table.c.went_well, table.c.try_next, table.c.knowledge_sharing, table.c.mentoring,
+            table.c.released)
+    anonymous = (table.c.request_id == request_id) & table.c.giver_id.is_(None)
+    rows = [dict(r._mapping) for r in session.execute(select(*cols).where(anonymous))]
+    rows.append({**values, "released": False})
+    _shuffle(rows)
+    session.execute(delete(table).where(anonymous))
+    session.execute(insert(table), [{**r, "id": secrets.token_hex(16), "request_id": request_id,
+                                     "giver_id": None} for r in rows])
+
+
+def release_anonymous(session: Session, request_id: int) -> list[FeedbackAnswer]:
+    """The anonymous answers not yet shown to the owner, now marked shown."""
+    rows = list(session.exec(select(FeedbackAnswer).where(
+        FeedbackAnswer.request_id == request_id, FeedbackAnswer.giver_id.is_(None),
+        ~FeedbackAnswer.released)))
+    for row in rows:
+        row.released = True
+        session.add(row)
+    return rows
+
+
+def count_anonymous(session: Session, request_id: int) -> int:
+    return session.exec(select(func.count()).select_from(FeedbackAnswer).where(
+        FeedbackAnswer.request_id == request_id, FeedbackAnswer.giver_id.is_(None))).one()
+
+
+def pending_feedback_messages(session: Session, workspace_id: str) -> list[int]:
+    """Feedback DMs of this workspace still waiting in the outbox (sent right after a form)."""
+    return list(session.exec(select(OutboxMessage.id).where(
+        OutboxMessage.workspace_id == workspace_id, OutboxMessage.status == "pending",
+        OutboxMessage.kind.in_(("feedback_ask", "feedback_new")))))

@@ -1,4 +1,4 @@
-"""pulse surveys: who answered apart from what was answered
+"""impact: pulse surveys (who answered apart from what was answered) and peer feedback
 
 Revision ID: 0103
 Revises: 0003
@@ -94,9 +94,56 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['survey_id'], ['pulse_surveys.id'], name=op.f('fk_pulse_invites_survey_id_pulse_surveys'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('survey_id', 'member_id', name=op.f('pk_pulse_invites'))
     )
+    op.create_table('feedback_requests',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('workspace_id', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+    sa.Column('objective_id', sa.Integer(), nullable=False),
+    sa.Column('owner_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', storage.types.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['objective_id'], ['objectives.id'], name=op.f('fk_feedback_requests_objective_id_objectives'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['owner_id'], ['members.id'], name=op.f('fk_feedback_requests_owner_id_members'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['workspace_id'], ['workspaces.id'], name=op.f('fk_feedback_requests_workspace_id_workspaces'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_feedback_requests'))
+    )
+    with op.batch_alter_table('feedback_requests', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_feedback_requests_objective_id'), ['objective_id'], unique=False)
+
+    op.create_table('feedback_answers',
+    sa.Column('id', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+    sa.Column('request_id', sa.Integer(), nullable=False),
+    sa.Column('giver_id', sa.Integer(), nullable=True),
+    sa.Column('went_well', sqlmodel.sql.sqltypes.AutoString(length=1000), nullable=False),
+    sa.Column('try_next', sqlmodel.sql.sqltypes.AutoString(length=1000), nullable=False),
+    sa.Column('knowledge_sharing', sa.Integer(), nullable=True),
+    sa.Column('mentoring', sa.Integer(), nullable=True),
+    sa.Column('released', sa.Boolean(), nullable=False),
+    sa.ForeignKeyConstraint(['giver_id'], ['members.id'], name=op.f('fk_feedback_answers_giver_id_members'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['request_id'], ['feedback_requests.id'], name=op.f('fk_feedback_answers_request_id_feedback_requests'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_feedback_answers'))
+    )
+    with op.batch_alter_table('feedback_answers', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_feedback_answers_request_id'), ['request_id'], unique=False)
+
+    op.create_table('feedback_asks',
+    sa.Column('request_id', sa.Integer(), nullable=False),
+    sa.Column('giver_id', sa.Integer(), nullable=False),
+    sa.Column('answered', sa.Boolean(), nullable=False),
+    sa.ForeignKeyConstraint(['giver_id'], ['members.id'], name=op.f('fk_feedback_asks_giver_id_members'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['request_id'], ['feedback_requests.id'], name=op.f('fk_feedback_asks_request_id_feedback_requests'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('request_id', 'giver_id', name=op.f('pk_feedback_asks'))
+    )
 
 
 def downgrade() -> None:
+    op.drop_table('feedback_asks')
+    with op.batch_alter_table('feedback_answers', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_feedback_answers_request_id'))
+
+    op.drop_table('feedback_answers')
+    with op.batch_alter_table('feedback_requests', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_feedback_requests_objective_id'))
+
+    op.drop_table('feedback_requests')
     op.drop_table('pulse_invites')
     with op.batch_alter_table('pulse_answers', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_pulse_answers_survey_id'))
