@@ -14,6 +14,10 @@ __all__ = ["KINDS", "register"]
 def register(app, services) -> None:
     services.commands.add("pulse setup", "Set up the team's anonymous pulse survey (leads).",
                           examples=("pulse setup",))(pulse_listeners.pulse_setup)
+    services.commands.add("digest", "Turn the team's weekly digest on or off (leads).",
+                          takes_args=True, usage="digest on [weekday] [HH:MM] | digest off",
+                          examples=("digest on fri 16:00", "digest off")
+                          )(pulse_listeners.digest_command)
     app.view(ids.PULSE_SETUP_CALLBACK)(partial(pulse_listeners.save_setup, services=services))
     app.action(ids.PULSE_ANSWER)(partial(pulse_listeners.open_answer, services=services))
     app.view(ids.PULSE_ANSWER_CALLBACK)(partial(pulse_listeners.save_answer,

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlmodel import Session
 
 from bot.rules.nudges import may_nudge, next_nudge_at
-from handlers.impact import pulse
+from handlers.impact import digest, pulse
 from scheduling.kinds import Kind, Outcome, Run
 from storage.models import PulseSeries, PulseSurvey, Team
 from storage.queries import rhythm as rq
@@ -60,4 +60,6 @@ KINDS = [
     Kind("pulse_results", time_bound=False),
     Kind("feedback_ask", time_bound=False),
     Kind("feedback_new", time_bound=False),
+    Kind("digest", time_bound=True, prepare=no_context, run=digest.run,
+         after_send=digest.store_post),
 ]

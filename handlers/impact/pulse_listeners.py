@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handlers.impact import pulse
+from handlers.impact import digest, pulse
 from handlers.impact import pulse_blocks as ui
 from handlers.kit import refusals
 from handlers.kit.blocks import notice_modal
@@ -104,3 +104,18 @@ def save_answer(ack, body, view, services) -> None:
     ack(response_action="update", view=notice_modal(
         "Thank you", "Your answer is in, stored apart from your name. Results appear when the "
         "survey closes, only if enough people answered."))
+
+
+def digest_command(req: CommandRequest) -> None:
+    """`/pact digest on [weekday] [HH:MM]` / `/pact digest off`, in the team's channel."""
+    parsed = digest.parse(req.args)
+    if isinstance(parsed, str):
+        return req.ack(text=parsed, response_type="ephemeral")
+    with session_scope(req.services.engine) as session:
+        team = tq.team_for_channel(session, req.team_id, req.channel_id)
+        if team is None:
+            return req.ack(text=refusals.PULSE_NO_TEAM, response_type="ephemeral")
+        if not pulse.may_lead(session, team, get_member(session, req.team_id, req.user_id)):
+            return req.ack(text=refusals.DIGEST_LEADS_ONLY, response_type="ephemeral")
+        said = digest.save(session, team, *parsed, utcnow())
+    req.ack(text=said, response_type="ephemeral")

@@ -201,3 +201,6 @@ FEEDBACK_PICK_TEAMMATES = "Pick one to ten teammates (people in one of your team
 FEEDBACK_NOT_ASKED = "This feedback request was not sent to you."
 FEEDBACK_ALREADY_GIVEN = "You already gave feedback on this. Thank you!"
 FEEDBACK_SAY_SOMETHING = "Write what went well or one thing to try next."
+DIGEST_LEADS_ONLY = "Only the team's leads or a workspace admin can change its weekly digest."
+DIGEST_USAGE = ("Write `/pact digest on` (Fridays 16:00), `/pact digest on mon 09:30`, or "
+                "`/pact digest off`.")

@@ -28,6 +28,13 @@ class ImpactSettings(SQLModel, table=True):
     __table_args__ = (CheckConstraint("min_responses >= 3", name="min_responses"),)
     team_id: int = Field(foreign_key="teams.id", ondelete="CASCADE", primary_key=True)
     min_responses: int = 3
+    # The weekly digest in the team channel (off by default), at this weekday and time (team
+    # time); the week it last covered and its post, edited when the same week is re-rendered.
+    digest_enabled: bool = False
+    digest_weekday: str = Field(default="fri", max_length=3)
+    digest_time: str = Field(default="16:00", max_length=5)
+    digest_week: str | None = Field(default=None, max_length=10)
+    digest_ts: str | None = Field(default=None, max_length=32)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
