@@ -20,11 +20,11 @@ from scheduling.kinds import Kind, Kinds
 
 def schedule_kinds() -> Kinds:
     """Every kind of schedule row and outbox message, and who hears of channel trouble."""
-    from handlers import goals, kudos, labs, mentoring, pacts, pdp, rhythm, teams, workspaces
+    from handlers import goals, impact, kudos, labs, mentoring, pacts, pdp, rhythm, teams, workspaces
 
     kinds: list[Kind] = [
         *goals.KINDS, *pdp.KINDS, *labs.KINDS, *rhythm.KINDS, *teams.KINDS, *workspaces.KINDS,
-        *mentoring.KINDS, *pacts.KINDS, *kudos.KINDS,
+        *mentoring.KINDS, *pacts.KINDS, *kudos.KINDS, *impact.KINDS,
     ]
     return Kinds.of(kinds, channel_trouble=rhythm.channel_trouble)
 

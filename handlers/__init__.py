@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from handlers import goals, help, home, kudos, labs, members, mentoring, pacts, pdp, rhythm, teams, workspaces
+from handlers import goals, help, home, impact, kudos, labs, members, mentoring, pacts, pdp, rhythm, teams, workspaces
 from handlers.kit import router
 
 # Order matters only for `/pact help`: subcommands are listed as their modules register them.
-FEATURES = [help, members, home, teams, goals, pdp, rhythm, labs, workspaces, mentoring, pacts, kudos]
+FEATURES = [help, members, home, teams, goals, pdp, rhythm, labs, workspaces, mentoring, pacts, kudos, impact]
 
 
 def register_all(app, services) -> None:

@@ -91,3 +91,13 @@ PACT_STUCK_FORM = "pact_stuck_form"
 KUDOS_SHORTCUT = "give_kudos"  # the message shortcut's callback id (manifest.yml)
 KUDOS_BUTTON = "kudos_open"  # value: Slack user id to thank
 KUDOS_FORM = "kudos_form"
+# Impact: pulse surveys (handled in handlers/impact/). Value of PULSE_ANSWER: the survey id.
+PULSE_SETUP_CALLBACK = "pulse_setup"
+PULSE_ANSWER = "pulse_answer"  # opens the answer modal from the invitation DM
+PULSE_ANSWER_CALLBACK = "pulse_answer"
+REPORT_CSV = "report_csv"  # value: unused; the CSV of the asker's report goes to their DM
+# Peer feedback (360), handled in handlers/impact/.
+FEEDBACK_ASK = "feedback_ask"  # value: objective id; in the owner's plan
+FEEDBACK_ASK_CALLBACK = "feedback_ask"
+FEEDBACK_GIVE = "feedback_give"  # value: feedback request id; in the giver's DM
+FEEDBACK_GIVE_CALLBACK = "feedback_give"

@@ -232,3 +232,26 @@ def pact_cannot_see(slack_ids: list[str]) -> str:
 def kudos_not_people(slack_ids: list[str]) -> str:
     return ("Kudos go to active people of this workspace, not to "
             + ", ".join(f"<@{u}>" for u in slack_ids[:5]) + ".")
+# ---- impact: pulse surveys and reports -------------------------------------------------------
+
+PULSE_LEADS_ONLY = "Only the team's leads or a workspace admin can set up its pulse survey."
+PULSE_NO_TEAM = ("This channel has no team yet. Run `/pact team setup` here first, then "
+                 "`/pact pulse setup`.")
+PULSE_NOT_INVITED = "This survey was not sent to you, so there is nothing to answer."
+PULSE_ALREADY_ANSWERED = ("You already answered this survey. Thank you! One answer per person "
+                          "keeps the results fair.")
+PULSE_CLOSED = "This survey has closed, so answers are no longer taken."
+PULSE_PICK_QUESTION = "Pick at least one question."
+PULSE_MIN_RESPONSES = "Use a whole number of 3 or more: results never show a smaller group."
+PULSE_OPEN_DAYS = "Use a whole number of working days from 1 to 10."
+REPORT_NOT_ALLOWED = ("Reports are for team leads (their teams) and workspace admins (every "
+                      "team). Ask a lead of your team to share theirs.")
+REPORT_NO_TEAMS = "There is no team to report on yet: `/pact team setup` binds one to a channel."
+FEEDBACK_OWNER_ONLY = "Only the objective's owner can ask for feedback on it."
+FEEDBACK_PICK_TEAMMATES = "Pick one to ten teammates (people in one of your teams), not yourself."
+FEEDBACK_NOT_ASKED = "This feedback request was not sent to you."
+FEEDBACK_ALREADY_GIVEN = "You already gave feedback on this. Thank you!"
+FEEDBACK_SAY_SOMETHING = "Write what went well or one thing to try next."
+DIGEST_LEADS_ONLY = "Only the team's leads or a workspace admin can change its weekly digest."
+DIGEST_USAGE = ("Write `/pact digest on` (Fridays 16:00), `/pact digest on mon 09:30`, or "
+                "`/pact digest off`.")

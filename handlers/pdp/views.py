@@ -154,7 +154,8 @@ def plan_blocks(view: PlanView, now: datetime, *, owner_buttons: bool = False,
                 button("Log progress", ids.PDP_LOG_PROGRESS, str(o.id)),
                 button("Edit", ids.PDP_EDIT_OBJECTIVE, str(o.id)),
                 button("Ask for support", ids.PACT_ASK, str(o.id)),
-                button("I'm stuck", ids.PACT_STUCK, str(o.id))]})
+                button("I'm stuck", ids.PACT_STUCK, str(o.id)),
+                button("Ask for feedback", ids.FEEDBACK_ASK, str(o.id))]})
     if len(open_ones) > room:
         blocks.append(context(f"…and {len(open_ones) - room} more open objectives."))
     blocks += _closed_and_reviews(view, closed)

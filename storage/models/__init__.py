@@ -6,6 +6,17 @@ from storage.models.installations import (
     WORKSPACE_STATES,
     HandledEvent,
     WorkspaceInstall,
+from storage.models.impact import (
+    MIN_RESPONSES_FLOOR,
+    PULSE_CADENCES,
+    FeedbackAnswer,
+    FeedbackAsk,
+    FeedbackRequest,
+    ImpactSettings,
+    PulseAnswer,
+    PulseInvite,
+    PulseSeries,
+    PulseSurvey,
 )
 from storage.models.lab import LAB_SESSION_STATUSES, Lab, LabSeat, LabSession
 from storage.models.mentoring import (
@@ -45,4 +56,6 @@ __all__ = [
     "MentorFollowup", "MentorPair", "MentorRound", "MentorSettings", "MentorUnpaired",
     "SkillProfile",
     "CADENCES", "Kudos", "Pact", "PactCheckin",
+    "MIN_RESPONSES_FLOOR", "PULSE_CADENCES", "ImpactSettings", "PulseAnswer", "PulseInvite",
+    "PulseSeries", "PulseSurvey", "FeedbackAnswer", "FeedbackAsk", "FeedbackRequest",
 ]

@@ -1,0 +1,103 @@
+"""Peer feedback at Slack's edge: Ask for feedback (from the owner's plan), the giver's DM
+button and form."""
+
+from __future__ import annotations
+
+from bot.errors import reported
+from handlers.impact import feedback
+from handlers.impact import feedback_blocks as ui
+from handlers.kit import refusals
+from handlers.kit.blocks import notice_modal
+from handlers.kit.forms import Form
+from handlers.kit.metadata import attach, metadata_key, read_metadata
+from handlers.kit.payload import int_id, read_interaction
+from handlers.kit.replies import open_modal, tell
+from storage.engine import session_scope
+from storage.models import Member
+from storage.queries import impact as iq
+from storage.types import utcnow
+
+
+def open_ask(ack, body, client, services) -> None:
+    ack()
+    who = read_interaction(body)
+    if who is None:
+        return
+    with session_scope(services.engine) as session:
+        owned = feedback.owned_objective(session, who.workspace_id, who.user_id, who.value_id)
+        title = owned[1].title if owned else ""
+    if owned is None:
+        return tell(client, body, refusals.FEEDBACK_OWNER_ONLY, title="Feedback")
+    open_modal(client, body, attach(ui.ask_modal(title), {"objective": who.value_id},
+                                    metadata_key(services.settings)))
+
+
+def save_ask(ack, body, view, services) -> None:
+    who = read_interaction(body)
+    objective_id = int_id((read_metadata(view, metadata_key(services.settings)) or {})
+                          .get("objective"))
+    if who is None or objective_id is None:
+        return ack(response_action="errors", errors={"givers": refusals.STALE})
+    with session_scope(services.engine) as session:
+        result = feedback.ask(session, who.workspace_id, who.user_id, objective_id,
+                              Form(view).users("givers"), utcnow())
+        if isinstance(result, dict):
+            return ack(response_action="errors", errors=result)
+    ack(response_action="update", view=notice_modal(
+        "Ask for feedback", f"Asked {result.count} teammate(s). Their feedback appears in your "
+        "plan's history."))
+
+
+def send_feedback_dms(body, client, services) -> None:
+    """After a form was saved: the DMs it decided on leave the outbox now, not at the tick."""
+    def work():
+        who = read_interaction(body)
+        if who is None:
+            return
+        with session_scope(services.engine) as session:
+            ids = iq.pending_feedback_messages(session, who.workspace_id)
+        if ids:
+            services.send_now(client, ids)
+    reported(work, body, client)
+
+
+def open_give(ack, body, client, services) -> None:
+    ack()
+    who = read_interaction(body)
+    if who is None:
+        return
+    with session_scope(services.engine) as session:
+        request, _giver, refusal = feedback.askable(session, who.workspace_id, who.user_id,
+                                                    who.value_id)
+        if request is not None:
+            owner = session.get(Member, request.owner_id)
+            objective, _pdp = iq.objective_owner(session, request.objective_id)
+            view = ui.give_modal(owner.display_name or "your teammate",
+                                 objective.title if objective else "an objective")
+    if refusal:
+        return tell(client, body, refusal, title="Feedback")
+    client.views_open(trigger_id=body.get("trigger_id"), view=attach(
+        view, {"request": request.id}, metadata_key(services.settings)))
+
+
+def save_give(ack, body, view, services) -> None:
+    who = read_interaction(body)
+    request_id = int_id((read_metadata(view, metadata_key(services.settings)) or {})
+                        .get("request"))
+    if who is None or request_id is None:
+        return ack(response_action="update", view=notice_modal("Feedback", refusals.STALE))
+    form = Form(view)
+    data = feedback.FeedbackInput(form.text("went_well", multiline=True, limit=300),
+                                  form.text("try_next", multiline=True, limit=300),
+                                  int_id(form.choice("knowledge")),
+                                  int_id(form.choice("mentoring")),
+                                  form.choice("named") == "named")
+    if not data.went_well and not data.try_next:
+        return ack(response_action="errors", errors={"went_well":
+                                                     refusals.FEEDBACK_SAY_SOMETHING})
+    with session_scope(services.engine) as session:
+        result = feedback.give(session, who.workspace_id, who.user_id, request_id, data,
+                               utcnow())
+    if isinstance(result, str):
+        return ack(response_action="update", view=notice_modal("Feedback", result))
+    ack(response_action="update", view=notice_modal("Thank you", "Your feedback is in."))

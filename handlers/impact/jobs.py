@@ -1,0 +1,65 @@
+"""Pulse surveys on schedule: a series opens a round; a round's sweep invites each member at
+their 10:00, reminds non-responders once, and closes it with its results."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Session
+
+from bot.rules.nudges import may_nudge, next_nudge_at
+from handlers.impact import digest, pulse
+from scheduling.kinds import Kind, Outcome, Run
+from storage.models import PulseSeries, PulseSurvey, Team
+from storage.queries import rhythm as rq
+
+
+def no_context(session: Session, runs: list[Run]) -> None:
+    return None
+
+
+def run_round(session: Session, job: Run, ctx, services=None) -> Outcome:
+    series = session.get(PulseSeries, job.subject_id)
+    team = session.get(Team, series.team_id) if series else None
+    if series is None or team is None or not series.active:
+        return Outcome(done=True)
+    if team.paused_reason:
+        return Outcome()
+    pulse.open_round(session, series, team, job.now)
+    nxt = pulse.next_round(job.occurrence, series.cadence)
+    return Outcome(done=nxt is None, next_run_at=nxt)
+
+
+def run_sweep(session: Session, job: Run, ctx, services=None) -> Outcome:
+    survey = session.get(PulseSurvey, job.subject_id)
+    team = session.get(Team, survey.team_id) if survey else None
+    if survey is None or team is None or survey.status != "open":
+        return Outcome(done=True)
+    result = pulse.sweep(session, survey, team, job.now)
+    return Outcome(outbox_ids=result.outbox_ids, done=result.next_at is None,
+                   next_run_at=result.next_at)
+
+
+def hold_dms(session: Session, messages: list, now: datetime) -> dict[int, datetime]:
+    """An invitation or reminder left behind (downtime, retries) never arrives outside the
+    recipient's working hours: it waits for their next 10:00."""
+    zones = rq.member_zones(session, {m.channel for m in messages})
+    held = {}
+    for message in messages:
+        tz = zones.get((message.workspace_id, message.channel))
+        if tz and not may_nudge(now, tz):
+            held[message.id] = next_nudge_at(now, tz)
+    return held
+
+
+KINDS = [
+    Kind("pulse_round", time_bound=False, prepare=no_context, run=run_round),
+    Kind("pulse_sweep", time_bound=False, prepare=no_context, run=run_sweep),
+    Kind("pulse_invite", time_bound=False, hold=hold_dms),
+    Kind("pulse_reminder", time_bound=True, hold=hold_dms),
+    Kind("pulse_results", time_bound=False),
+    Kind("feedback_ask", time_bound=False),
+    Kind("feedback_new", time_bound=False),
+    Kind("digest", time_bound=True, prepare=no_context, run=digest.run,
+         after_send=digest.store_post),
+]
