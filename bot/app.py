@@ -20,7 +20,18 @@ from scheduling.kinds import Kind, Kinds
 
 def schedule_kinds() -> Kinds:
     """Every kind of schedule row and outbox message, and who hears of channel trouble."""
-    from handlers import goals, impact, kudos, labs, mentoring, pacts, pdp, rhythm, teams, workspaces
+    from handlers import (
+        goals,
+        impact,
+        kudos,
+        labs,
+        mentoring,
+        pacts,
+        pdp,
+        rhythm,
+        teams,
+        workspaces,
+    )
 
     kinds: list[Kind] = [
         *goals.KINDS, *pdp.KINDS, *labs.KINDS, *rhythm.KINDS, *teams.KINDS, *workspaces.KINDS,

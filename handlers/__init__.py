@@ -2,7 +2,21 @@
 
 from __future__ import annotations
 
-from handlers import goals, help, home, impact, kudos, labs, members, mentoring, pacts, pdp, rhythm, teams, workspaces
+from handlers import (
+    goals,
+    help,
+    home,
+    impact,
+    kudos,
+    labs,
+    members,
+    mentoring,
+    pacts,
+    pdp,
+    rhythm,
+    teams,
+    workspaces,
+)
 from handlers.kit import router
 
 # Order matters only for `/pact help`: subcommands are listed as their modules register them.

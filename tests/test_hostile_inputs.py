@@ -19,12 +19,12 @@ import pytest
 from sqlalchemy import text
 
 from bot.errors import SORRY
+from bot.playground.emulator import SlackEmulator
 from handlers.kit import ids
 from storage.engine import make_engine
 from storage.migrate import upgrade
 from storage.models import metadata
 from tests.harness import start_pact
-from bot.playground.emulator import SlackEmulator
 from tests.test_goals_steps import create_goal
 from tests.test_teams import set_up_team
 

@@ -2,10 +2,6 @@
 
 from storage.models.base import metadata
 from storage.models.goal import GOAL_STATUSES, Goal, GoalParticipant, Milestone, ProgressUpdate
-from storage.models.installations import (
-    WORKSPACE_STATES,
-    HandledEvent,
-    WorkspaceInstall,
 from storage.models.impact import (
     MIN_RESPONSES_FLOOR,
     PULSE_CADENCES,
@@ -17,6 +13,11 @@ from storage.models.impact import (
     PulseInvite,
     PulseSeries,
     PulseSurvey,
+)
+from storage.models.installations import (
+    WORKSPACE_STATES,
+    HandledEvent,
+    WorkspaceInstall,
 )
 from storage.models.lab import LAB_SESSION_STATUSES, Lab, LabSeat, LabSession
 from storage.models.mentoring import (
