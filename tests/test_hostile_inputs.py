@@ -28,8 +28,9 @@ from tests.harness import start_pact
 from tests.test_goals_steps import create_goal
 from tests.test_teams import set_up_team
 
-# Rows Pact writes the first time it meets someone, whatever they do.
-FIRST_MEETING = {"members", "workspaces"}
+# Rows Pact writes the first time it meets someone, whatever they do (and the ids of events
+# it handled, so a retried event is handled once).
+FIRST_MEETING = {"members", "workspaces", "handled_events"}
 HUGE = "99999999999999999999"
 
 
@@ -173,7 +174,8 @@ def _cases():
 
 
 EVENT_CASES = ("app_home_opened never seen", "app_home_opened odd", "user_change odd",
-               "user_change string")
+               "user_change string", "tokens_revoked odd", "tokens_revoked someone else's",
+               "app_uninstalled another workspace")
 EVENTS_COVERED = {c.split()[0] for c in EVENT_CASES}
 
 
@@ -222,6 +224,15 @@ def _send(w, kind: str, ident: str, variant: str):
             event = {"type": "app_home_opened", "user": {"id": mallory}, "tab": 7}
         elif variant == "user_change odd":
             event = {"type": "user_change", "user": {"id": None, "deleted": "yes"}}
+        elif variant == "tokens_revoked odd":
+            event = {"type": "tokens_revoked", "tokens": "all of them"}
+        elif variant == "tokens_revoked someone else's":
+            event = {"type": "tokens_revoked", "tokens": {"oauth": [mallory], "bot": []}}
+        elif variant == "app_uninstalled another workspace":
+            return slack.post(json.dumps({
+                "type": "event_callback", "team_id": "T0OTHERWS", "api_app_id": "A0PACTAPP01",
+                "event": {"type": "app_uninstalled"}, "event_id": "Ev0OTHER",
+                "event_time": 1}).encode(), "application/json")
         else:
             event = {"type": "user_change", "user": "U0STRING"}
         return slack.event(event)
