@@ -27,6 +27,7 @@ log = logging.getLogger("pact.pdp")
 KINDS = [
     Kind("pdp_review", time_bound=False),
     Kind("pdp_manager", time_bound=False),
+    Kind("pdp_manager_handled", time_bound=False),
     Kind("objective_congrats", time_bound=False),
     Kind("objective_celebration", time_bound=False),
 ]

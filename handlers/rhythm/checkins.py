@@ -17,6 +17,7 @@ from handlers.kit.blocks import (
     section,
     slack_date,
     user,
+    with_state_line,
 )
 from handlers.kit.ids import CHECKIN_STUCK, GOAL_LOG_PROGRESS, MILESTONE_MARK_DONE
 from handlers.rhythm.blocks import GoalFacts, MilestoneFacts, fraction
@@ -118,8 +119,7 @@ def team_checkin(team_name: str, items: list[GoalCheckin], today: date
 
 def superseded(blocks: list[dict], state: str) -> list[dict]:
     """An earlier post with its buttons replaced by one short state line."""
-    kept = [b for b in (blocks or []) if b.get("type") != "actions"]
-    return [*kept[:48], context(f":white_check_mark: {state}")]
+    return with_state_line(blocks, f":white_check_mark: {state}")
 
 
 def weekday_name(day: date) -> str:

@@ -23,3 +23,12 @@ def latest_checkin_post(session: Session, workspace_id: str, team_id: int,
     if before_key:
         query = query.where(OutboxMessage.idempotency_key != before_key)
     return session.exec(query).first()
+
+
+def sent_posts(session: Session, key_prefix: str) -> list[OutboxMessage]:
+    """Posts and DMs that went out under keys starting with `key_prefix` (edits excluded)."""
+    return list(session.exec(
+        select(OutboxMessage)
+        .where(OutboxMessage.idempotency_key.startswith(key_prefix),
+               OutboxMessage.sent_ts.is_not(None), OutboxMessage.update_ts.is_(None))
+        .order_by(OutboxMessage.id)))
