@@ -11,11 +11,11 @@ from sqlmodel import Session
 
 from bot.rules import pdp as rules
 from handlers.kit import refusals
+from handlers.kit.blocks import slack_date, with_state_line
 from handlers.pdp import posts
 from handlers.pdp.notices import notify_manager
 from handlers.pdp.service import managed_plan, owned_plan, slack_user
 from storage.models import Member, Pdp
-from handlers.kit.blocks import slack_date, with_state_line
 from storage.queries import checkins, outbox
 from storage.queries import pdp as q
 
