@@ -21,6 +21,7 @@ from handlers.kit.blocks import (
     context,
     escape,
     header,
+    plural,
     progress_bar,
     section,
     slack_date,
@@ -83,8 +84,8 @@ def project_text(project: str) -> str:
 
 
 def progress_line(card: GoalCard) -> str:
-    return (f"`{progress_bar(card.fraction)}`  *{format_number(card.current)}* of "
-            f"{format_number(card.target)}{_unit(card)} (from {format_number(card.baseline)})")
+    return (f"*{format_number(card.current)}* of {format_number(card.target)}{_unit(card)} "
+            f"(from {format_number(card.baseline)})  {progress_bar(card.fraction)}")
 
 
 def outcome_line(card: GoalCard) -> str:
@@ -231,7 +232,7 @@ def goal_list_message(team_name: str, channel_id: str, cards: list[GoalCard]) ->
             button("Details", GOAL_DETAILS, str(card.id))]})
     if len(cards) > len(shown):
         blocks.append(context(f"…and {len(cards) - len(shown)} more active goals."))
-    text = f"{len(cards)} active goal(s) in {escape(team_name)}: " + "; ".join(
+    text = f"{plural(len(cards), 'active goal')} in {escape(team_name)}: " + "; ".join(
         f"{escape(c.title)} {int(c.fraction * 100 + 1e-9)}%" for c in cards[:15])
     return {"response_type": "ephemeral", "text": clip(text, 3000), "blocks": blocks[:50]}
 

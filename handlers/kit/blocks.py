@@ -111,3 +111,8 @@ def with_state_line(blocks: list[dict] | None, state: str) -> list[dict]:
     saying what happened ("Approved by … on …", "Superseded by Monday's check-in.")."""
     kept = [b for b in (blocks or []) if b.get("type") != "actions"]
     return [*kept[:49], context(state)]
+
+
+def plural(count: int, one: str, many: str | None = None) -> str:
+    """ "1 milestone", "3 milestones": the word agrees with its number, never "milestone(s)"."""
+    return f"{count} {one if count == 1 else (many or one + 's')}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from handlers.kit.blocks import (
     button,
@@ -34,8 +35,8 @@ def _topic(topic: str) -> str:
 
 
 def announcement(session_id: int, team_name: str, starts_at: datetime, duration: int,
-                 presenter: str | None, topic: str, status: str = "scheduled"
-                 ) -> tuple[str, list[dict]]:
+                 presenter: str | None, topic: str, status: str = "scheduled",
+                 tz: str = "UTC") -> tuple[str, list[dict]]:
     who = user(presenter) if presenter else "_nobody yet_"
     when = slack_datetime(starts_at)
     lines = [f"*When:* {when} ({duration} min)", f"*Presenter:* {who}",
@@ -53,16 +54,19 @@ def announcement(session_id: int, team_name: str, starts_at: datetime, duration:
         ]})
         blocks.append(context("Only the presenter can skip or swap. Press *Done* after the "
                               "session to record it on the presenter's plan."))
-    text = (f"Learning lab {starts_at:%Y-%m-%d %H:%M} UTC: "
+    # The fallback (notifications) in the team's time, without the year: "Thu 3 Dec, 15:00".
+    local = starts_at.astimezone(ZoneInfo(tz or "UTC"))
+    text = (f"Learning lab {local:%a} {local.day} {local:%b, %H:%M}: "
             f"{'<@' + presenter + '>' if presenter else 'presenter to be decided'} on "
-            f"{topic or TBA}")
+            f"{escape(topic) if topic else TBA}")
     return text, blocks
 
 
 def pick_topic_dm(team_name: str, starts_at: datetime) -> tuple[str, list[dict]]:
-    text = (f"You present at the *{escape(team_name)}* learning lab on "
-            f"{slack_datetime(starts_at)}, and the topic is still open.")
-    blocks = [section(text + "\nPick one: type `/pact lab topic <what you'll present>` in the "
+    text = (f"You present at the next {escape(team_name)} learning lab, and its topic is "
+            f"still open.")
+    blocks = [section(f"You present at the *{escape(team_name)}* learning lab on "
+                      f"{slack_datetime(starts_at)}, and the topic is still open.\nPick one: type `/pact lab topic <what you'll present>` in the "
                       "team channel, or share an objective you are working on with your team "
                       "(visibility *Team*, status *In progress*) and it becomes the topic."),
               context("Anything in your plan stays as private as you set it.")]
@@ -71,7 +75,7 @@ def pick_topic_dm(team_name: str, starts_at: datetime) -> tuple[str, list[dict]]
 
 def reminder_dm(team_name: str, starts_at: datetime, topic: str, session_id: int
                 ) -> tuple[str, list[dict]]:
-    text = f"Reminder: you present at the {team_name} learning lab tomorrow."
+    text = f"Reminder: you present at the {escape(team_name)} learning lab tomorrow."
     blocks = [section(f":mortar_board: Tomorrow you present at the *{escape(team_name)}* "
                       f"learning lab, {slack_datetime(starts_at)}.\nTopic: {_topic(topic)}"),
               {"type": "actions", "block_id": f"lab_dm_{session_id}", "elements": [
@@ -82,7 +86,7 @@ def reminder_dm(team_name: str, starts_at: datetime, topic: str, session_id: int
 
 
 def followup_dm(team_name: str, topic: str, session_id: int) -> tuple[str, list[dict]]:
-    text = f"How did the {team_name} learning lab go? Press Done to record it."
+    text = f"How did the {escape(team_name)} learning lab go? Press Done to record it."
     blocks = [section(f"How did your *{escape(team_name)}* learning lab go? Press *Done* to "
                       f"record it on your plan{' (' + _topic(topic) + ')' if topic else ''}."),
               {"type": "actions", "block_id": f"lab_followup_{session_id}", "elements": [

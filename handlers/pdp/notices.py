@@ -110,7 +110,8 @@ def lab_announcement(session: Session, lab_session_id: int
     text, blocks = announcement(lab_session.id, team.name, lab_session.starts_at,
                                 lab.duration_minutes,
                                 lab_queries.slack_id(session, lab_session.presenter_id),
-                                shareable_topic(session, lab_session), lab_session.status)
+                                shareable_topic(session, lab_session), lab_session.status,
+                                tz=team.tz)
     return team.channel_id, lab_session.channel_ts or "", text, blocks
 
 

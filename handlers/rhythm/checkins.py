@@ -13,6 +13,7 @@ from handlers.kit.blocks import (
     context,
     escape,
     plain,
+    plural,
     progress_bar,
     section,
     slack_date,
@@ -32,11 +33,6 @@ class GoalCheckin:
     goal: GoalFacts
     milestones: list[MilestoneFacts]
     contributors: list[str]  # Slack user ids who logged progress since the last check-in
-
-
-def plural(count: int, one: str, many: str | None = None) -> str:
-    """ "1 milestone", "3 milestones": the word agrees with the number."""
-    return f"{count} {one if count == 1 else (many or one + 's')}"
 
 
 def _num(value: float) -> str:
