@@ -452,7 +452,8 @@ def test_manager_review_round_trip(pact, world):
     pact.slack.event({"type": "app_home_opened", "user": world.manager, "tab": "home"})
     pact.wait_idle()
     home = pact.emulator.home_view(world.manager)
-    assert "Reviews waiting for you" in text_of(home) and check_view(home) == []
+    assert "Your reports" in text_of(home) and check_view(home) == []
+    assert "1 review waiting for you" in text_of(home) and "review requested" in text_of(home)
     assert "Mentor a junior" not in text_of(home)
 
     # Comment: a modal, stored, DMed to the owner
