@@ -44,6 +44,20 @@ def make_services(settings: Settings, engine) -> Services:
     return Services(settings=settings, engine=engine, kinds=schedule_kinds())
 
 
+class _TokenFromClient(logging.Filter):
+    """Bolt reads SLACK_BOT_TOKEN from the environment even when handed a client, then warns
+    that the token is unused: Pact's client carries the token, so that notice says nothing."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "`token` will be unused" not in record.getMessage()
+
+
+def _quiet_token_notice() -> None:
+    bolt = logging.getLogger("pact.bolt")
+    if not any(isinstance(f, _TokenFromClient) for f in bolt.filters):
+        bolt.addFilter(_TokenFromClient())
+
+
 def create_app(services: Services, client: WebClient,
                executor: ListenerExecutor | None = None) -> App:
     """A Bolt app with every Pact listener.
@@ -63,6 +77,7 @@ def create_app(services: Services, client: WebClient,
         from bot.installations import oauth_settings
 
         oauth = oauth_settings(settings, services.engine)
+    _quiet_token_notice()
     app = App(
         client=client,
         signing_secret=settings.signing_secret or None,

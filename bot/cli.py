@@ -53,6 +53,46 @@ def _sending_client(services, client):
     return WorkspaceClients(services.settings, services.engine)
 
 
+# What a refused bot token means, said as what to do.
+_TOKEN_REFUSED = {
+    "invalid_auth": "Slack does not know this token: copy the Bot User OAuth Token again from "
+                    "Slack app settings > OAuth & Permissions",
+    "not_authed": "the token is empty: set SLACK_BOT_TOKEN",
+    "token_revoked": "the token was revoked: reinstall the app (Slack app settings > Install "
+                     "App) and copy the new Bot User OAuth Token",
+    "account_inactive": "the app was uninstalled: reinstall it from Slack app settings > "
+                        "Install App",
+}
+
+
+def _check_token(client) -> None:
+    """`auth.test` before anything starts: a token Slack refuses (a placeholder, a revoked one)
+    stops Pact with one clear line; Slack out of reach is only a warning (it may come back)."""
+    if not getattr(client, "token", None):
+        return  # OAuth mode: each installed workspace's token is checked by `pact doctor`
+    try:
+        who = client.auth_test()
+    except SlackApiError as err:
+        error = err.response.get("error") or f"HTTP {err.response.status_code}"
+        if error in _TOKEN_REFUSED:
+            print(f"pact: SLACK_BOT_TOKEN is not valid ({error}): {_TOKEN_REFUSED[error]}.",
+                  file=sys.stderr)
+            raise SystemExit(2) from None
+        log.warning("could not check SLACK_BOT_TOKEN with Slack (%s); starting anyway", error)
+        return
+    except Exception as err:  # noqa: BLE001 - Slack out of reach: said in one line
+        log.warning("could not reach Slack to check SLACK_BOT_TOKEN (%s); starting anyway",
+                    _one_line(err))
+        return
+    log.info("Slack accepts the token: bot %s in workspace %s", who.get("user"),
+             who.get("team"))
+
+
+def _one_line(err: BaseException) -> str:
+    reason = getattr(err, "reason", None) or err
+    return f"{type(err).__name__}: {reason}".splitlines()[0][:200]
+
+
 def _wait_for_signal() -> threading.Event:
     stop = threading.Event()
 
@@ -86,6 +126,11 @@ def _listen(settings: Settings, services, client) -> None:
                 f"({err.response.get('error')}). Check SLACK_APP_TOKEN: an app-level token "
                 "with the connections:write scope, from Slack app settings > Basic "
                 "Information > App-Level Tokens, with Socket Mode turned on.") from None
+        except Exception as err:  # noqa: BLE001 - the network: one line, not a traceback
+            raise SystemExit(
+                f"pact: could not open the Socket Mode connection to Slack ({_one_line(err)})."
+                f" Check the network, a proxy or firewall in the way, and SLACK_API_URL "
+                f"({settings.api_url}).") from None
         log.info("connected to Slack in Socket Mode")
         stop.wait()
         handler.close()
@@ -117,6 +162,7 @@ def cmd_run(_args) -> int:
     upgrade(settings.database_url)
     log.info("database migrated")
     services, client = _services(settings)
+    _check_token(client)
     scheduler = make_scheduler(services, _sending_client(services, client))
     scheduler.start()
     log.info("scheduler started (tick every %ss)", settings.tick_seconds)
@@ -132,6 +178,7 @@ def cmd_web(_args) -> int:
     settings = _settings(need_listener=True)
     setup_logging(settings.log_level, settings.log_format)
     services, client = _services(settings)
+    _check_token(client)
     _warn_if_behind(services)
     _listen(settings, services, client)
     log.info("stopped")
@@ -144,6 +191,7 @@ def cmd_worker(_args) -> int:
     from scheduling.runner import make_scheduler
 
     services, client = _services(settings)
+    _check_token(client)
     _warn_if_behind(services)
     stop = _wait_for_signal()
     scheduler = make_scheduler(services, _sending_client(services, client))

@@ -35,6 +35,15 @@ _WHERE = {
 }
 
 _SIGNING_SECRET = re.compile(r"^[0-9a-f]{32,64}$")
+# What a value copied from a template looks like: "xoxb-your-token", "xapp-...", "<token>".
+_PLACEHOLDER = re.compile(r"your|xxxx|\.\.\.|…|<|>|placeholder|changeme|replace", re.I)
+
+
+def _placeholder(name: str, value: str) -> str | None:
+    if _PLACEHOLDER.search(value.split("-", 1)[-1]):
+        return _problem(name, "is still a placeholder, not a real token: paste the token Slack "
+                              "shows")
+    return None
 
 
 class ConfigError(Exception):
@@ -112,11 +121,15 @@ def load_settings(env: Mapping[str, str], *, need_slack: bool = True,
             problems.append(_problem(
                 "SLACK_BOT_TOKEN", "is not a bot token (it must start with xoxb-; "
                 "a token starting with xoxp- or xapp- is a different kind)"))
+        elif _placeholder("SLACK_BOT_TOKEN", bot_token):
+            problems.append(_placeholder("SLACK_BOT_TOKEN", bot_token))
 
     app_token = get("SLACK_APP_TOKEN")
     if app_token and not app_token.startswith("xapp-"):
         problems.append(_problem("SLACK_APP_TOKEN",
                                  "is not an app-level token (it must start with xapp-)"))
+    elif app_token and _placeholder("SLACK_APP_TOKEN", app_token):
+        problems.append(_placeholder("SLACK_APP_TOKEN", app_token))
 
     if oauth and app_token:
         problems.append("SLACK_APP_TOKEN is set together with SLACK_CLIENT_ID: OAuth mode "
@@ -127,10 +140,12 @@ def load_settings(env: Mapping[str, str], *, need_slack: bool = True,
     # OAuth mode serves its install pages over HTTP, so it always needs the signing secret.
     if need_listener and (oauth or not app_token):
         if not signing_secret:
+            # The shortest path first: Socket Mode needs just the two tokens.
             problems.append(_problem(
-                "SLACK_SIGNING_SECRET",
-                "is not set (HTTP mode needs it to check that requests come from Slack; "
-                "or set SLACK_APP_TOKEN to use Socket Mode)"))
+                "SLACK_APP_TOKEN",
+                "is not set: Socket Mode, the quickest way to run Pact, needs only "
+                "SLACK_BOT_TOKEN and SLACK_APP_TOKEN (to receive Slack's requests over HTTP "
+                "instead, set SLACK_SIGNING_SECRET)"))
         elif not _SIGNING_SECRET.match(signing_secret):
             problems.append(_problem("SLACK_SIGNING_SECRET",
                                      "does not look like a signing secret (32 hex characters)"))

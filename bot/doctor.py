@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TextIO
 
@@ -44,9 +46,11 @@ def run_checks(env: Mapping[str, str]) -> list[Check]:
         checks.append(Check("configuration", True, f"complete ({mode})"))
     except ConfigError as err:
         for problem in err.problems:
-            checks.append(Check("configuration", False, problem.split(". Find it")[0],
-                                fix=problem if ". Find it" in problem else
-                                "Set it in the environment or .env (see .env.example)."))
+            detail, found, where = problem.partition(". Find it")
+            checks.append(Check("configuration", False, detail.rstrip("."),
+                                fix=f"Find it{where} Set it in the environment or .env."
+                                if found else "Set it in the environment or .env "
+                                "(see .env.example)."))
 
     database_url = settings.database_url if settings else (
         env.get("DATABASE_URL") or DEFAULT_DATABASE_URL)
@@ -86,9 +90,10 @@ def _database_checks(database_url: str) -> list[Check]:
 
             checks.extend(install_state_checks(engine, Check))
         else:
+            where = (f"database at {', '.join(sorted(current))}" if current
+                     else "the database has no tables yet")
             checks.append(Check("migrations", False,
-                                f"database at {', '.join(sorted(current)) or 'nothing'}, "
-                                f"code at {', '.join(sorted(heads))}",
+                                f"{where}, code at {', '.join(sorted(heads))}",
                                 "Run `pact db upgrade` (or `pact run`, which migrates first)."))
         return checks
     finally:
@@ -202,8 +207,25 @@ def _slack_checks(settings, env: Mapping[str, str]) -> list[Check]:
     return checks
 
 
+@contextmanager
+def _quiet_libraries():
+    """The checks say what failed, once: the libraries' own log lines (Slack's client retrying,
+    Alembic's INFO) would repeat it in another form."""
+    loggers = [logging.getLogger(name) for name in ("slack_sdk", "slack_sdk.web.base_client",
+                                                    "alembic", "sqlalchemy")]
+    levels = [lg.level for lg in loggers]
+    for lg in loggers:
+        lg.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        for lg, level in zip(loggers, levels, strict=True):
+            lg.setLevel(level)
+
+
 def run_doctor(env: Mapping[str, str], out: TextIO) -> int:
-    checks = run_checks(env)
+    with _quiet_libraries():
+        checks = run_checks(env)
     for check in checks:
         mark = "ok  " if check.ok else "FAIL"
         print(f"{mark} {check.name}: {check.detail}", file=out)

@@ -42,10 +42,25 @@ def test_user_token_is_not_a_bot_token():
     assert "SECRETVALUE" not in problem
 
 
-def test_http_mode_needs_a_signing_secret():
+def test_without_a_way_to_receive_requests_socket_mode_is_the_first_path_offered():
     (problem,) = _problems({"SLACK_BOT_TOKEN": GOOD["SLACK_BOT_TOKEN"]}, need_listener=True)
-    assert "SLACK_SIGNING_SECRET is not set" in problem
-    assert "Basic Information > App Credentials" in problem
+    assert problem.startswith("SLACK_APP_TOKEN is not set: Socket Mode")
+    assert "needs only SLACK_BOT_TOKEN and SLACK_APP_TOKEN" in problem
+    assert "set SLACK_SIGNING_SECRET" in problem and "App-Level Tokens" in problem
+
+
+def test_nothing_set_leads_with_the_two_tokens_of_socket_mode():
+    problems = _problems({}, need_listener=True)
+    assert [p.split(" ")[0] for p in problems] == ["SLACK_BOT_TOKEN", "SLACK_APP_TOKEN"]
+
+
+@pytest.mark.parametrize("name,value", [
+    ("SLACK_BOT_TOKEN", "xoxb-your-token"), ("SLACK_BOT_TOKEN", "xoxb-..."),
+    ("SLACK_APP_TOKEN", "xapp-your-app-token"), ("SLACK_BOT_TOKEN", "xoxb-<token>"),
+])
+def test_a_placeholder_token_is_refused_clearly(name, value):
+    (problem,) = _problems({**GOOD, name: value}, need_listener=True)
+    assert problem.startswith(f"{name} is still a placeholder, not a real token")
 
 
 def test_malformed_signing_secret():
@@ -82,7 +97,7 @@ def test_every_problem_is_reported_at_once():
     problems = _problems({"SLACK_BOT_TOKEN": "nope", "PORT": "x", "DATABASE_URL": "::"},
                          need_listener=True)
     assert len(problems) == 4
-    assert any(p.startswith("SLACK_SIGNING_SECRET") for p in problems)
+    assert any(p.startswith("SLACK_APP_TOKEN is not set: Socket Mode") for p in problems)
 
 
 def test_api_url_gets_a_trailing_slash():

@@ -37,13 +37,20 @@ def test_unknown_subcommand_gets_help_and_did_you_mean(pact):
     text = _texts(answer)
     assert "I don't know `/pact hepl`" in text
     assert "Did you mean `/pact help`?" in text
-    assert "/pact help" in text
+    assert len(answer["blocks"]) == 1 and "\n" not in answer["text"]  # one line, no wall
+
+
+def test_a_typo_in_a_longer_subcommand_suggests_it_in_one_line(pact):
+    answer = pact.slack.command("goal nwe", user=USER).json()
+    assert answer["text"] == ("I don't know `/pact goal nwe`. Did you mean `/pact goal new`? "
+                              "(`/pact help` lists everything.)")
 
 
 def test_unrelated_text_gets_help_without_a_wild_guess(pact):
     text = _texts(pact.slack.command("make me a sandwich", user=USER).json())
     assert "I don't know" in text
     assert "Did you mean" not in text
+    assert "Type `/pact help` to see everything" in text
 
 
 def test_unknown_text_is_escaped_in_the_answer(pact):

@@ -458,7 +458,8 @@ def test_manager_review_round_trip(pact, world):
     pact.slack.event({"type": "app_home_opened", "user": world.manager, "tab": "home"})
     pact.wait_idle()
     home = pact.emulator.home_view(world.manager)
-    assert "Reviews waiting for you" in text_of(home) and check_view(home) == []
+    assert "Your reports" in text_of(home) and check_view(home) == []
+    assert "1 review waiting for you" in text_of(home) and "review requested" in text_of(home)
     assert "Mentor a junior" not in text_of(home)
 
     # Comment: a modal, stored, DMed to the owner
@@ -598,7 +599,9 @@ def test_im_in_offers_an_objective_prefilled_from_the_goal(pact, world):
     form = opened(pact)
     assert form["callback_id"] == shared.PDP_OBJECTIVE_FORM and check_view(form) == []
     title = next(b for b in form["blocks"] if b["block_id"] == "title")
-    assert title["element"]["initial_value"] == "Scrum certified team"
+    assert title["element"]["initial_value"] == "My part in Scrum certified team"
+    shown = next(b for b in form["blocks"] if b["block_id"] == "visibility")
+    assert shown["element"]["initial_option"]["value"] == "team"  # the goal is the team's
     goal = next(b for b in form["blocks"] if b["block_id"] == "goal")
     assert goal["element"]["initial_option"]["value"] == str(world.goal_id)
     answer = pact.slack.view_submission(user=world.owner, view=form, values=objective_values(

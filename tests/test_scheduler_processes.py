@@ -107,7 +107,7 @@ def test_racing_tick_processes_post_each_checkin_exactly_once(shared_db, emulato
     assert all("Traceback" not in o for o in outs), outs
     for team in teams:
         posts = emulator.messages(team.channel)
-        assert len(posts) == 3, (team.channel, len(posts))
+        assert len(posts) == 1, (team.channel, len(posts))  # one post per team
     texts = Counter((c.args["channel"], c.args["text"])
                     for c in emulator.calls_to("chat.postMessage"))
     assert max(texts.values()) == 1  # no message was even attempted twice
@@ -126,7 +126,7 @@ def test_two_pact_workers_share_the_work_without_duplicates(shared_db, emulator,
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
-            if sum(len(emulator.messages(t.channel)) for t in teams) >= 16:
+            if sum(len(emulator.messages(t.channel)) for t in teams) >= 8:
                 break
             time.sleep(0.2)
         time.sleep(2.5)  # a couple more ticks in both processes: still nothing doubles
@@ -135,7 +135,7 @@ def test_two_pact_workers_share_the_work_without_duplicates(shared_db, emulator,
             p.send_signal(signal.SIGTERM)
         outs = [p.communicate(timeout=30)[0] for p in procs]
     assert all(p.returncode == 0 for p in procs), outs
-    assert [len(emulator.messages(t.channel)) for t in teams] == [2] * 8
+    assert [len(emulator.messages(t.channel)) for t in teams] == [1] * 8
     engine.dispose()
 
 

@@ -164,15 +164,15 @@ def test_private_channel_without_pact_says_how_to_invite(pact):
     assert emu.views() == {}
 
 
-def test_public_channel_without_pact_gets_the_invite_hint_by_dm(pact):
+def test_public_channel_without_pact_says_how_to_invite_before_the_form(pact):
     emu = pact.emulator
     lead = emu.add_user(name="lena")
     channel = emu.add_channel(name="open", members=[lead], bot_is_member=False)
-    set_up_team(pact, lead=lead, members=[], channel=channel)
-    dms = emu.dms(lead)
-    assert dms and "/invite @Pact" in dms[-1]["text"]
+    answer = pact.slack.command("team setup", user=lead, channel=channel).json()
+    assert "/invite @Pact" in answer["text"]
+    assert emu.views() == {}  # no form to fill in for nothing
     with session_scope(pact.engine) as s:
-        assert tq.team_for_channel(s, emu.team_id, channel) is not None  # the team is kept
+        assert tq.team_for_channel(s, emu.team_id, channel) is None
 
 
 def test_setup_in_a_dm_is_refused(pact):

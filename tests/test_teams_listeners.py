@@ -44,6 +44,9 @@ class FakeClient:
         return {"user": {"id": user, "team_id": WS, "name": user.lower(), "tz": "Asia/Tokyo",
                          "is_bot": user in self.bots, "deleted": False, "profile": {}}}
 
+    def conversations_info(self, channel):
+        return {"channel": {"id": channel, "is_member": True}}
+
     def conversations_members(self, channel, limit, cursor=None):
         return {"members": self.channel_members, "response_metadata": {"next_cursor": ""}}
 

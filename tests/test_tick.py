@@ -100,7 +100,8 @@ def at(text: str) -> datetime:
 MONDAY_10_BERLIN = at("2026-11-23T10:00:00+01:00")
 
 
-def test_checkin_posts_once_per_active_goal_at_the_teams_local_time(engine, emulator):
+def test_checkin_is_one_post_with_every_active_goal_at_the_teams_local_time(engine,
+                                                                          emulator):
     team = make_team(engine, emulator, goals=2, milestones=[date(2026, 12, 4)])
     services, client = services_for(engine, emulator), client_for(emulator)
     tick(MONDAY_10_BERLIN - timedelta(days=3), services, client)  # creates the schedule
@@ -110,15 +111,17 @@ def test_checkin_posts_once_per_active_goal_at_the_teams_local_time(engine, emul
     tick(MONDAY_10_BERLIN, services, client)
     tick(MONDAY_10_BERLIN + timedelta(seconds=30), services, client)
     posts = emulator.messages(team.channel)
-    assert len(posts) == 2
+    assert len(posts) == 1
     first = posts[0]
-    assert "Check-in: Goal 0" in first["text"]
+    assert first["text"] == "Check-in for Growth: Goal 0 &lt;b&gt; 30%, Goal 1 &lt;b&gt; 30%"
     body = str(first["blocks"])
-    assert "Goal 0 &lt;b&gt;" in body and "▰▰▰" in body and "Step 0" in body
+    assert "Goal 0 &lt;b&gt;" in body and "Goal 1 &lt;b&gt;" in body and "▰▰▰" in body
     assert "<!date^" in body
-    actions = [e["action_id"] for b in first["blocks"] if b["type"] == "actions"
-               for e in b["elements"]]
-    assert actions == ["goal_log_progress", "milestone_mark_done", "checkin_stuck"]
+    per_goal = [[(e["action_id"], e["value"]) for e in b["elements"]]
+                for b in first["blocks"] if b["type"] == "actions"]
+    assert [[a for a, _ in row] for row in per_goal] == [
+        ["goal_log_progress", "milestone_mark_done", "checkin_stuck"]] * 2
+    assert [row[0][1] for row in per_goal] == [str(g) for g in team.goal_ids]
     assert schedule(engine, "checkin", team.id).next_run_at == MONDAY_10_BERLIN + \
         timedelta(days=7)
     assert emulator.violations == []
@@ -194,13 +197,19 @@ def test_reconciliation_follows_team_changes_made_without_a_hook(engine, emulato
 
 
 def test_milestone_reminders_two_days_before_and_on_the_day(engine, emulator):
+    """On the check-in day the check-in lists the milestone (no second post in the same
+    minute); other days the reminder is a reply in the thread, not a new post."""
     wednesday = date(2026, 11, 25)
-    team = make_team(engine, emulator, goals=1, milestones=[wednesday, date(2026, 11, 27)])
+    team = make_team(engine, emulator, goals=1, milestones=[wednesday, date(2026, 11, 27)],
+                     weekday="sat")
     services, client = services_for(engine, emulator), client_for(emulator)
     tick(MONDAY_10_BERLIN - timedelta(days=3), services, client)  # creates the schedules
+    tick(MONDAY_10_BERLIN - timedelta(days=2), services, client)
+    (checkin,) = emulator.messages(team.channel)  # Saturday's check-in
     tick(MONDAY_10_BERLIN, services, client)
     reminders = [m for m in emulator.messages(team.channel) if "Milestone" in m["text"]]
     assert [m["text"] for m in reminders] == ["Milestone “Step 0” is due in 2 days"]
+    assert reminders[0]["thread_ts"] == checkin["ts"]
     assert "<!date^" in str(reminders[0]["blocks"])
     with session_scope(engine) as s:  # Step 1 is done before its reminders are due
         s.exec(select(Milestone).where(Milestone.title == "Step 1")).one().done_at = \
@@ -232,14 +241,15 @@ def test_the_scheduler_is_one_coalesced_utc_interval_job(engine, emulator):
 
 def test_a_checkin_left_unsent_goes_out_late_within_grace_and_is_skipped_after(engine,
                                                                                emulator):
-    team = make_team(engine, emulator, goals=2)
+    team = make_team(engine, emulator)
+    other = make_team(engine, emulator, name="Other")
     services, client = services_for(engine, emulator), client_for(emulator)
     tick(MONDAY_10_BERLIN - timedelta(days=3), services, client)
     # Decided at 10:00, but Slack fails and then Pact is down (the same as a crash after the
     # decision was committed): both check-ins wait in the outbox.
     emulator.fail_next("chat.postMessage", status=500, times=2)
     tick(MONDAY_10_BERLIN, services, client)
-    assert emulator.messages(team.channel) == []
+    assert emulator.messages(team.channel) == emulator.messages(other.channel) == []
     assert {m.status for m in outbox(engine, "checkin")} == {"pending"}
     with session_scope(engine) as s:  # one goes out 2 hours late; the other waits longer
         first, second = s.exec(select(OutboxMessage).order_by(OutboxMessage.id)).all()[:2]
@@ -250,6 +260,7 @@ def test_a_checkin_left_unsent_goes_out_late_within_grace_and_is_skipped_after(e
     # Back two days later: that week's check-in is no longer sent; the row says why.
     tick(MONDAY_10_BERLIN + timedelta(days=2), services, client)
     assert len(emulator.messages(team.channel)) == 1
+    assert emulator.messages(other.channel) == []
     rows = outbox(engine, "checkin")
     assert [r.status for r in rows] == ["sent", "skipped"]
     assert rows[1].last_error.startswith("missed")

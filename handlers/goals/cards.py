@@ -14,6 +14,7 @@ from handlers.goals.posts import GoalCard
 from handlers.kit import refusals
 from handlers.kit.blocks import escape, mention
 from storage.models import Goal, Member, Milestone, Team
+from storage.queries import achieved
 from storage.queries import goals as gq
 from storage.queries import teams as tq
 from storage.queries.members import get_member, get_or_create_member
@@ -173,6 +174,10 @@ def home_section(session, member: Member, budget: int) -> list[dict]:
     for team in teams[budget:]:
         shaped.append((team.name, team.channel_id, []))
     return posts.home_goals_section(shaped, budget, not_loaded=not_loaded)
+
+
+def recently_achieved(session, team: Team, now: datetime) -> list[tuple[str, datetime]]:
+    return [(g.title, g.achieved_at) for g in achieved.recently_achieved(session, team.id, now)]
 
 
 def goal_list(session, workspace: str, channel_id: str) -> tuple[Team, list[GoalCard]] | None:

@@ -95,11 +95,12 @@ def refresh_caller(req: CommandRequest, services) -> None:
 def goal_list(req: CommandRequest, services) -> None:
     with session_scope(services.engine) as session:
         found = cards.goal_list(session, req.team_id, req.channel_id)
+        done = cards.recently_achieved(session, found[0], utcnow()) if found else []
     if found is None:
         req.ack(**no_team_message(req.channel_id))
         return
     team, goal_cards = found
-    req.ack(**posts.goal_list_message(team.name, team.channel_id, goal_cards))
+    req.ack(**posts.goal_list_message(team.name, team.channel_id, goal_cards, done))
 
 
 def goal_update(req: CommandRequest, services) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from bot.rules.goals import (
     MILESTONE_TITLE_MAX,
@@ -23,6 +23,7 @@ from handlers.kit.blocks import (
     escape,
     header,
     mention,
+    plural,
     progress_bar,
     section,
     slack_date,
@@ -86,8 +87,8 @@ def project_text(project: str) -> str:
 
 
 def progress_line(card: GoalCard) -> str:
-    return (f"`{progress_bar(card.fraction)}`  *{format_number(card.current)}* of "
-            f"{format_number(card.target)}{_unit(card)} (from {format_number(card.baseline)})")
+    return (f"*{format_number(card.current)}* of {format_number(card.target)}{_unit(card)} "
+            f"(from {format_number(card.baseline)})  {progress_bar(card.fraction)}")
 
 
 def outcome_line(card: GoalCard) -> str:
@@ -216,11 +217,19 @@ def not_in_channel_dm(card: GoalCard, error: str) -> tuple[str, list[dict]]:
 
 # ---- list and Home ---------------------------------------------------------------------------
 
-def goal_list_message(team_name: str, channel_id: str, cards: list[GoalCard]) -> dict:
+def achieved_section(achieved: list[tuple[str, datetime]]) -> dict:
+    lines = [f"🎉 {escape(clip(title, 150))} — {slack_date(at)}" for title, at in achieved[:5]]
+    return section("*Recently achieved*\n" + "\n".join(lines))
+
+
+def goal_list_message(team_name: str, channel_id: str, cards: list[GoalCard],
+                      achieved: list[tuple[str, datetime]] = ()) -> dict:
+    """The team's active goals, and for a while those it just achieved."""
     if not cards:
         text = (f"{escape(team_name)} has no active goals. A lead starts one with "
                 "`/pact goal new`.")
-        return {"response_type": "ephemeral", "text": text, "blocks": [section(text)]}
+        blocks = [section(text)] + ([achieved_section(achieved)] if achieved else [])
+        return {"response_type": "ephemeral", "text": text, "blocks": blocks}
     blocks = [header(f"Active goals of {clip(team_name, 100)}")]
     shown = cards[:15]
     for card in shown:
@@ -234,7 +243,9 @@ def goal_list_message(team_name: str, channel_id: str, cards: list[GoalCard]) ->
             button("Details", GOAL_DETAILS, str(card.id))]})
     if len(cards) > len(shown):
         blocks.append(context(f"…and {len(cards) - len(shown)} more active goals."))
-    text = f"{len(cards)} active goal(s) in {escape(team_name)}: " + "; ".join(
+    if achieved:
+        blocks = blocks[:48] + [achieved_section(achieved)]
+    text = f"{plural(len(cards), 'active goal')} in {escape(team_name)}: " + "; ".join(
         f"{escape(c.title)} {int(c.fraction * 100 + 1e-9)}%" for c in cards[:15])
     return {"response_type": "ephemeral", "text": clip(text, 3000), "blocks": blocks[:50]}
 

@@ -128,3 +128,15 @@ def notice_modal(title: str, text: str) -> dict:
     """A small read-only modal with one message (e.g. a refusal over the modal clicked in)."""
     return {"type": "modal", "callback_id": NOTICE_CALLBACK, "title": plain(title, 24),
             "close": plain("OK", 24), "blocks": [section(text)]}
+
+
+def with_state_line(blocks: list[dict] | None, state: str) -> list[dict]:
+    """An earlier message whose moment has passed: its buttons give way to one short line
+    saying what happened ("Approved by … on …", "Superseded by Monday's check-in.")."""
+    kept = [b for b in (blocks or []) if b.get("type") != "actions"]
+    return [*kept[:49], context(state)]
+
+
+def plural(count: int, one: str, many: str | None = None) -> str:
+    """ "1 milestone", "3 milestones": the word agrees with its number, never "milestone(s)"."""
+    return f"{count} {one if count == 1 else (many or one + 's')}"

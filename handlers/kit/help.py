@@ -8,12 +8,14 @@ from handlers.kit.blocks import clip, context, escape, section
 def help_message(entries: list[tuple[str, str, tuple[str, ...]]], *, unknown: str | None = None,
                  suggestion: str | None = None) -> dict:
     """Every subcommand with one line each; for unknown text, say so and suggest the nearest."""
+    if unknown:
+        # A typo deserves one line, not the whole list: the nearest subcommand, and help.
+        line = f"I don't know `/pact {escape(clip(unknown, 100))}`."
+        line += (f" Did you mean `/pact {escape(suggestion)}`? (`/pact help` lists everything.)"
+                 if suggestion else " Type `/pact help` to see everything Pact does.")
+        return {"response_type": "ephemeral", "text": line, "blocks": [section(line)]}
     blocks = []
     intro = "*Pact* helps your team grow together: shared goals, development plans, a rhythm."
-    if unknown:
-        intro = f"I don't know `/pact {escape(clip(unknown, 100))}`."
-        if suggestion:
-            intro += f" Did you mean `/pact {suggestion}`?"
     blocks.append(section(intro))
     lines = [f"`/pact {escape(usage)}` — {escape(summary)}"
              + "".join(f"  _e.g._ `/pact {escape(e)}`" for e in examples[:2])

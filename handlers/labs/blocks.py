@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from handlers.kit.blocks import (
     button,
@@ -38,7 +39,7 @@ def _topic(topic: str) -> str:
 
 def announcement(session_id: int, team_name: str, starts_at: datetime, duration: int,
                  presenter: str | None, topic: str, status: str = "scheduled",
-                 objective_id: int | None = None) -> tuple[str, list[dict]]:
+                 objective_id: int | None = None, tz: str = "UTC") -> tuple[str, list[dict]]:
     """`objective_id`: the presenter's objective the topic is drawn from (an I'll help button;
     the click is checked against the visibility policy)."""
     who = user(presenter) if presenter else "_nobody yet_"
@@ -64,16 +65,19 @@ def announcement(session_id: int, team_name: str, starts_at: datetime, duration:
         ]})
         blocks.append(context("Only the presenter can skip or swap. Press *Done* after the "
                               "session to record it on the presenter's plan."))
-    text = (f"Learning lab {starts_at:%Y-%m-%d %H:%M} UTC: "
+    # The fallback (notifications) in the team's time, without the year: "Thu 3 Dec, 15:00".
+    local = starts_at.astimezone(ZoneInfo(tz or "UTC"))
+    text = (f"Learning lab {local:%a} {local.day} {local:%b, %H:%M}: "
             f"{mention(presenter) if presenter else 'presenter to be decided'} on "
-            f"{escape(clip(topic, 300)) or TBA}")
+            f"{escape(clip(topic, 300)) if topic else TBA}")
     return text, blocks
 
 
 def pick_topic_dm(team_name: str, starts_at: datetime) -> tuple[str, list[dict]]:
-    text = (f"You present at the *{escape(team_name)}* learning lab on "
-            f"{slack_datetime(starts_at)}, and the topic is still open.")
-    blocks = [section(text + "\nPick one: type `/pact lab topic &lt;what you'll present&gt;` in the "
+    text = (f"You present at the next {escape(team_name)} learning lab, and its topic is "
+            f"still open.")
+    blocks = [section(f"You present at the *{escape(team_name)}* learning lab on "
+                      f"{slack_datetime(starts_at)}, and the topic is still open.\nPick one: type `/pact lab topic &lt;what you'll present&gt;` in the "
                       "team channel, or share an objective you are working on with your team "
                       "(visibility *Team*, status *In progress*) and it becomes the topic."),
               context("Anything in your plan stays as private as you set it.")]

@@ -14,7 +14,7 @@ from sqlmodel import Session
 from bot.rules import rotation
 from bot.rules.recurrence import RuleError, describe, next_after, occurrence_of, parse_rule
 from handlers.kit import refusals
-from handlers.kit.blocks import escape, mention, slack_datetime
+from handlers.kit.blocks import escape, mention, plural, slack_datetime
 from handlers.labs import schedules
 from handlers.labs.blocks import swap_request_dm
 from handlers.labs.sessions import (
@@ -185,7 +185,7 @@ def setup_done(session: Session, workspace_id: str, team_id: int,
     keys = [f"lab_announce:{s.id}" for s in lq.pending_sessions(session, lab.id, now)]
     rows = projected(session, lab, team, now, count=1)
     summary = (f"Learning lab set: {describe(parse_rule(lab.rule))} ({team.tz}), "
-               f"{lab.duration_minutes} min, announced {lab.announce_days} day(s) ahead.")
+               f"{lab.duration_minutes} min, announced {plural(lab.announce_days, 'day')} ahead.")
     ids = [*lq.pending_message_ids(session, keys=keys),
            *lq.pending_message_ids(session, key_like="lab_topic:%")]
     return SetupDone(team.channel_id, summary, rows[0][0] if rows else None,

@@ -148,7 +148,7 @@ def announcement_of(session: Session, lab: Lab, team: Team,
     return ui.announcement(lab_session.id, team.name, lab_session.starts_at,
                            lab.duration_minutes, lq.slack_id(session, lab_session.presenter_id),
                            shareable_topic(session, lab_session), lab_session.status,
-                           objective_id=lab_session.objective_id)
+                           objective_id=lab_session.objective_id, tz=team.tz)
 
 
 def update_post(session: Session, lab: Lab, team: Team, lab_session: LabSession,
@@ -171,7 +171,7 @@ def announce(session: Session, lab: Lab, team: Team, lab_session: LabSession,
     topic = shareable_topic(session, lab_session)
     text, blocks = ui.announcement(lab_session.id, team.name, lab_session.starts_at,
                                    lab.duration_minutes, presenter, topic,
-                                   objective_id=lab_session.objective_id)
+                                   objective_id=lab_session.objective_id, tz=team.tz)
     ids = [enqueue(session, workspace_id=team.workspace_id,
                    key=f"lab_announce:{lab_session.id}", channel=team.channel_id, text=text,
                    blocks=blocks, kind="lab_announce", after_send=f"lab_post:{lab_session.id}",

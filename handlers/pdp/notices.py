@@ -119,7 +119,7 @@ def lab_announcement(session: Session, lab_session_id: int
                                 lab.duration_minutes,
                                 lab_queries.slack_id(session, lab_session.presenter_id),
                                 shareable_topic(session, lab_session), lab_session.status,
-                                objective_id=lab_session.objective_id)
+                                objective_id=lab_session.objective_id, tz=team.tz)
     return team.channel_id, lab_session.channel_ts or "", text, blocks
 
 

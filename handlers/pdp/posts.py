@@ -19,6 +19,7 @@ from handlers.kit.blocks import (
     context,
     escape,
     header,
+    plural,
     progress_bar,
     section,
 )
@@ -188,6 +189,32 @@ def manager_home_section(pending: list[tuple[str, datetime, int]], budget: int) 
         blocks.append(section(f"{person(owner_user)} asked for a review {day(requested_at)}.",
                               accessory=button("Open", ids.PDP_VIEW_REPORT, str(pdp_id))))
     if len(pending) > budget - 2:
+        blocks.append(context("`/pact pdp reports` lists them all."))
+    return blocks[:budget]
+
+
+def reports_home_section(views_: list[PlanView], now: datetime, budget: int) -> list[dict]:
+    """"Your reports": each report with what their plan shares, the next review and whether
+    they asked for one, and a button to open it."""
+    if not views_ or budget < 2:
+        return []
+    waiting = sum(1 for v in views_ if v.dates is not None and v.dates.review_requested_at)
+    blocks = [header("Your reports")]
+    if waiting:
+        blocks.append(context(f":inbox_tray: {plural(waiting, 'review')} waiting for you"))
+    room = max(budget - len(blocks) - 1, 0)
+    for view in views_[:room]:
+        n = len(view.objectives)
+        line = f"{person(view.owner_user)} · {plural(n, 'objective')} shared with you"
+        dates = dates_text(view, now)
+        if dates:
+            line += f"\n{dates}"
+        label = "Review" if view.dates is not None and view.dates.review_requested_at \
+            else "Open"
+        blocks.append(section(clip(line, 3000), accessory=button(
+            label, ids.PDP_VIEW_REPORT, str(view.pdp_id),
+            style="primary" if label == "Review" else None)))
+    if len(views_) > room:
         blocks.append(context("`/pact pdp reports` lists them all."))
     return blocks[:budget]
 

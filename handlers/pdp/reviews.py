@@ -11,12 +11,12 @@ from sqlmodel import Session
 
 from bot.rules import pdp as rules
 from handlers.kit import refusals
-from handlers.kit.blocks import mention
+from handlers.kit.blocks import mention, slack_date, with_state_line
 from handlers.pdp import posts
 from handlers.pdp.notices import notify_manager
 from handlers.pdp.service import managed_plan, owned_plan, slack_user
 from storage.models import Member, Pdp
-from storage.queries import outbox
+from storage.queries import checkins, outbox
 from storage.queries import pdp as q
 
 log = logging.getLogger("pact.pdp")
@@ -84,7 +84,24 @@ def _record_review(session: Session, manager: Member, pdp: Pdp, outcome: str, co
     outbox.enqueue(session, workspace_id=owner.workspace_id,
                    key=f"pdp:{pdp.id}:owner:review:{review.id}", channel=owner.slack_user_id,
                    text=message["text"], blocks=message["blocks"], kind="pdp_review")
+    if outcome == "approved":
+        mark_review_dms_handled(session, pdp, manager, now)
     log.info("plan %s reviewed (%s)", pdp.id, outcome)
+
+
+def mark_review_dms_handled(session: Session, pdp: Pdp, manager: Member,
+                            now: datetime) -> None:
+    """Review DMs sent to the manager about this plan lose their buttons once the review is
+    done (from any of them, Home or the plan): a line says who approved it, and when."""
+    state = f":white_check_mark: Approved by <@{manager.slack_user_id}> {slack_date(now)}."
+    for sent in checkins.sent_posts(session, f"pdp:{pdp.id}:mgr:review:"):
+        if not any(b.get("type") == "actions" for b in sent.blocks or []):
+            continue
+        outbox.enqueue(session, workspace_id=sent.workspace_id,
+                       key=f"pdp:{pdp.id}:handled:{sent.id}",
+                       channel=sent.sent_channel or sent.channel, update_ts=sent.sent_ts,
+                       text=sent.text, blocks=with_state_line(sent.blocks, state),
+                       kind="pdp_manager_handled")
 
 
 def validate_comment(comment: str) -> dict[str, str]:

@@ -29,6 +29,7 @@ log = logging.getLogger("pact.pdp")
 KINDS = [
     Kind("pdp_review", time_bound=False),
     Kind("pdp_manager", time_bound=False),
+    Kind("pdp_manager_handled", time_bound=False),
     Kind("objective_congrats", time_bound=False),
     Kind("objective_celebration", time_bound=False),
 ]
@@ -316,8 +317,10 @@ def save_objective(session: Session, team_id: str, user_id: str, objective_id: i
 
 
 def objective_prefill(goal, today: date) -> dict:
-    """A new objective's fields drawn from a shared goal ("I'm in")."""
-    return {"title": goal.title[:rules.TITLE_MAX], "goal_id": goal.id,
+    """A new objective's fields drawn from a shared goal ("I'm in", "Add to my plan"): phrased
+    as the person's own part, linked to the goal, and visible to the team working on it."""
+    return {"title": f"My part in {goal.title}"[:rules.TITLE_MAX], "goal_id": goal.id,
+            "visibility": "team",
             "skill": goal.metric[:rules.SKILL_MAX],
             "actions": (f"My part in the team goal: {goal.metric} from {goal.baseline:g} to "
                         f"{goal.target:g} {goal.unit}").strip()[:rules.ACTIONS_MAX],

@@ -25,6 +25,7 @@ from storage.models import Goal, Member, Pdp
 from storage.queries import pdp as q
 from storage.queries.members import get_or_create_member
 from storage.queries.teams import teammate_ids
+from storage.types import utcnow
 
 
 def viewer_of(session: Session, owner_id: int, manager_id: int | None,
@@ -102,13 +103,11 @@ def home_section(session: Session, member: Member, budget: int, now: datetime) -
 
 
 def manager_home_section(session: Session, member: Member, budget: int) -> list[dict]:
-    """"Reviews waiting for you": who asked, when; no plan content."""
-    pending = []
-    for pdp in q.pending_reviews_for(session, member.id):
-        owner = session.get(Member, pdp.owner_id)
-        if owner is not None and manager_view(session, pdp).dates is not None:
-            pending.append((owner.slack_user_id, pdp.review_requested_at, pdp.id))
-    return posts.manager_home_section(pending, budget)
+    """"Your reports" for a manager: each report's plan as shared with them, its next review,
+    a review waiting first; nothing for someone nobody chose as manager."""
+    views_ = [manager_view(session, pdp) for pdp in q.plans_managed_by(session, member.id)]
+    views_.sort(key=lambda v: (v.dates is None or v.dates.review_requested_at is None))
+    return posts.reports_home_section(views_, utcnow(), budget)
 
 
 def goal_section(session: Session, goal: Goal, viewer: Member | None) -> list[dict]:

@@ -14,6 +14,7 @@ from handlers.kit.blocks import (
     clip,
     context,
     escape,
+    plural,
     progress_bar,
     section,
     slack_date,
@@ -99,17 +100,18 @@ def checkin_message(goal: GoalFacts, milestones: list[MilestoneFacts], contribut
     blocks.append({"type": "actions", "block_id": f"checkin_{goal.id}", "elements": buttons})
     text = f"Check-in: {escape(clip(goal.title, 150))} ({int(fraction(goal) * 100 + 1e-9)}%)"
     if overdue:
-        text += f", {len(overdue)} milestone(s) overdue"
+        text += f", {plural(len(overdue), 'milestone')} overdue"
     return text, blocks
 
 
 def milestone_reminder(goal_title: str, milestone: MilestoneFacts, days_left: int,
                        tz: str = "UTC") -> tuple[str, list[dict]]:
-    when = "today" if days_left <= 0 else f"in {days_left} days"
+    # "today" and "tomorrow" once: Slack's date token would say the same word again.
+    when = {0: "today", 1: "tomorrow"}.get(max(days_left, 0), f"in {plural(days_left, 'day')}")
+    on = f" ({slack_date(milestone.due_date, tz=tz)})" if days_left > 1 else ""
     title, goal = escape(clip(milestone.title, 150)), escape(clip(goal_title, 150))
     text = f"Milestone “{title}” is due {when}"
-    blocks = [section(f":round_pushpin: Milestone *{title}* of *{goal}* is due {when} "
-                      f"({slack_date(milestone.due_date, tz=tz)})."),
+    blocks = [section(f":round_pushpin: Milestone *{title}* of *{goal}* is due {when}{on}."),
               {"type": "actions", "block_id": f"milestone_{milestone.id}", "elements": [
                   button("Mark milestone done", MILESTONE_MARK_DONE, str(milestone.id),
                          style="primary")]}]
@@ -175,7 +177,7 @@ def nudge_message(items: list[Item]) -> tuple[str, list[dict]]:
     blocks.append({"type": "actions", "block_id": "nudge", "elements": [
         button("Snooze a week", NUDGE_SNOOZE, subjects[:2000])]})
     blocks.append(context("At most one of these a day, on working days."))
-    text = f"{len(items)} thing(s) in your development plans could use a moment today"
+    text = f"{plural(len(items), 'thing')} in your development plans could use a moment today"
     return text, blocks
 
 

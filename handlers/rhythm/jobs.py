@@ -24,19 +24,20 @@ from handlers.rhythm import schedules
 from handlers.rhythm.blocks import (
     GoalFacts,
     MilestoneFacts,
-    checkin_message,
     milestone_reminder,
     nudge_message,
 )
+from handlers.rhythm.checkins import GoalCheckin, superseded, team_checkin, weekday_name
 from scheduling.kinds import Kind, Outcome, Run
 from storage.models import Goal, Member, Milestone, Team
+from storage.queries import checkins as cq
 from storage.queries import rhythm as q
 from storage.queries.outbox import enqueue
 
 log = logging.getLogger("pact.rhythm")
 
 
-# ---- the weekly check-in: one post per active goal in the team channel ----------------------
+# ---- the weekly check-in: one post per team per moment, every active goal in it ------------
 
 def prepare_checkins(session: Session, runs: list[Run]) -> q.CheckinBatch:
     """Everything the batch's check-ins need, in a handful of queries."""
@@ -45,28 +46,45 @@ def prepare_checkins(session: Session, runs: list[Run]) -> q.CheckinBatch:
 
 
 def run_checkin(session: Session, job: Run, batch: q.CheckinBatch, services=None) -> Outcome:
+    """One post for the team with all its goals and the milestones due this week; nothing when
+    the team has no active goal. The previous check-in loses its buttons."""
     team = batch.teams.get(job.subject_id)
     if team is None:
         return Outcome(done=True)
     if team.paused_reason:
         return Outcome()
+    goals = batch.goals.get(team.id, [])
+    if not goals:
+        return Outcome()  # nothing to say
     since = job.last_run_at or job.occurrence - timedelta(days=7)
     today = job.occurrence.astimezone(ZoneInfo(team.tz)).date()
-    stamp = job.occurrence.strftime("%Y%m%dT%H%M")
-    out = Outcome()
-    for goal in batch.goals.get(team.id, []):
+    items = []
+    for goal in goals:
         who = list(dict.fromkeys(u for at, u in batch.contributors.get(goal.id, [])
                                  if since <= at <= job.now))
         facts = GoalFacts(goal.id, goal.title, goal.metric, goal.baseline, goal.target,
                           goal.current_value, goal.unit, goal.due_date, team.tz)
         milestones = [MilestoneFacts(m.id, m.title, m.due_date, m.done_at is not None)
                       for m in batch.milestones.get(goal.id, [])]
-        text, blocks = checkin_message(facts, milestones, who, today)
-        mid = enqueue(session, workspace_id=team.workspace_id, key=f"checkin:{goal.id}:{stamp}",
-                      channel=team.channel_id, text=text, blocks=blocks, kind="checkin",
+        items.append(GoalCheckin(facts, milestones, who))
+    text, blocks = team_checkin(team.name, items, today)
+    key = cq.checkin_key(team.id, job.occurrence.strftime("%Y%m%dT%H%M"))
+    out = Outcome()
+    mid = enqueue(session, workspace_id=team.workspace_id, key=key, channel=team.channel_id,
+                  text=text, blocks=blocks, kind="checkin", not_before=job.now)
+    if mid is None:
+        return out
+    out.outbox_ids.append(mid)
+    previous = cq.latest_checkin_post(session, team.workspace_id, team.id, before_key=key)
+    if previous is not None:
+        state = f"Superseded by {weekday_name(today)}'s check-in."
+        uid = enqueue(session, workspace_id=team.workspace_id, key=f"superseded:{previous.id}",
+                      channel=previous.sent_channel or previous.channel,
+                      update_ts=previous.sent_ts, text=previous.text,
+                      blocks=superseded(previous.blocks, state), kind="checkin_superseded",
                       not_before=job.now)
-        if mid is not None:
-            out.outbox_ids.append(mid)
+        if uid is not None:
+            out.outbox_ids.append(uid)
     return out
 
 
@@ -76,7 +94,12 @@ def no_context(session: Session, runs: list[Run]) -> None:
     return None
 
 
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
 def run_milestone(session: Session, job: Run, ctx, services=None) -> Outcome:
+    """On the team's check-in day the check-in shows the milestone: no second post. On other
+    days the reminder is a reply in the goal's thread, not a new post in the channel."""
     milestone = session.get(Milestone, job.subject_id)
     goal = session.get(Goal, milestone.goal_id) if milestone else None
     team = session.get(Team, goal.team_id) if goal else None
@@ -86,13 +109,19 @@ def run_milestone(session: Session, job: Run, ctx, services=None) -> Outcome:
     if team.paused_reason:
         return Outcome()
     today = job.occurrence.astimezone(ZoneInfo(team.tz)).date()
+    if WEEKDAYS[today.weekday()] == team.checkin_weekday:
+        return Outcome()  # the check-in of this moment lists it
     days_left = (milestone.due_date - today).days
     text, blocks = milestone_reminder(goal.title, MilestoneFacts(
         milestone.id, milestone.title, milestone.due_date, False), days_left, team.tz)
+    thread = goal.channel_ts
+    if not thread:
+        latest = cq.latest_checkin_post(session, team.workspace_id, team.id)
+        thread = latest.sent_ts if latest else None
     mid = enqueue(session, workspace_id=team.workspace_id,
                   key=f"{job.kind}:{milestone.id}:{milestone.due_date.isoformat()}",
                   channel=team.channel_id, text=text, blocks=blocks, kind=job.kind,
-                  not_before=job.now)
+                  thread_ts=thread, not_before=job.now)
     return Outcome(outbox_ids=[mid] if mid else [])
 
 
@@ -150,6 +179,7 @@ KINDS = [
     Kind("milestone_soon", time_bound=True, prepare=no_context, run=run_milestone,
          reconcile=schedules.reconcile_milestones),
     Kind("milestone_due", time_bound=True, prepare=no_context, run=run_milestone),
+    Kind("checkin_superseded", time_bound=False),
     Kind("nudge", time_bound=False, prepare=no_context, run=run_nudge, hold=hold_nudges,
          reconcile=schedules.reconcile_nudges),
     Kind("stuck", time_bound=False),

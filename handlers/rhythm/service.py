@@ -32,7 +32,8 @@ class Asked:
 
 def ask_for_help(engine, workspace: str, user: str, goal_id: int | None,
                  thread_ts: str) -> Asked:
-    """ "I'm stuck": a reply in the check-in's thread that mentions the team's leads, once."""
+    """ "I'm stuck": a reply in the goal's thread (the check-in's when the goal has no post)
+    that mentions the team's leads, once per check-in."""
     with session_scope(engine) as session:
         goal = session.get(Goal, goal_id) if goal_id else None
         team = session.get(Team, goal.team_id) if goal else None
@@ -44,7 +45,8 @@ def ask_for_help(engine, workspace: str, user: str, goal_id: int | None,
         leads = [m.slack_user_id for m in tq.team_leads(session, team.id) if not m.is_deleted]
         mid = enqueue(session, workspace_id=workspace,
                       key=f"stuck:{goal.id}:{user}:{thread_ts}", channel=team.channel_id,
-                      text=stuck_message(user, goal.title, leads), thread_ts=thread_ts,
+                      text=stuck_message(user, goal.title, leads),
+                      thread_ts=goal.channel_ts or thread_ts,
                       kind="stuck")
     if mid is None:
         return Asked(refusal="You already asked for help on this check-in; the leads were "

@@ -14,6 +14,7 @@ from handlers.kit.blocks import (
     header,
     mention,
     plain,
+    plural,
     section,
     slack_datetime,
 )
@@ -119,8 +120,8 @@ def team_summary(*, name: str, channel_id: str, leads: list[str], members: list[
     else:
         blocks.append(section("No active goals yet. A lead starts one with `/pact goal new`."))
     blocks.append(context("Leads and workspace admins change this with `/pact team setup`."))
-    text = (f"{escape(name)}: {len(leads)} lead(s), {len(members)} member(s), "
-            f"{len(goals)} active goal(s)")
+    text = (f"{escape(name)}: {plural(len(leads), 'lead')}, "
+            f"{plural(len(members), 'member')}, {plural(len(goals), 'active goal')}")
     return {"response_type": "ephemeral", "text": text, "blocks": blocks}
 
 
@@ -135,7 +136,9 @@ def team_saved_message(*, name: str, channel_id: str, leads: list[str], members:
                        next_checkin: datetime | None = None) -> tuple[str, list]:
     """The channel post after setup: who is in and when the team meets Pact each week."""
     verb = "is set up" if created else "was updated"
-    text = f"Team {escape(name)} {verb} in this channel."
+    # "Team Alpha is set up", never "Team Team Alpha".
+    named = name if name.lower().startswith("team") else f"Team {name}"
+    text = f"{escape(named)} {verb} in this channel."
     blocks = [
         section(f"👥 *{escape(name)}* {verb} in {channel_ref(channel_id)}.\n*Leads:* {_people(leads)}\n"
                 f"*Members:* {_people(members)}\n"

@@ -90,6 +90,16 @@ def channel_humans(engine, client, team_id: str, channel_id: str) -> list[str]:
     return humans
 
 
+def _pact_is_in(client, channel_id: str) -> bool:
+    """Whether Pact can post in the channel, asked before the form: a team set up where Pact
+    is not would fail only after the form was filled. Unknown (Slack unsure) counts as yes."""
+    try:
+        channel = client.conversations_info(channel=channel_id).get("channel") or {}
+    except SlackApiError as err:
+        return err.response.get("error") not in CANNOT_POST
+    return channel.get("is_member", True) is not False or channel.get("is_im", False)
+
+
 def team_setup(req: CommandRequest) -> None:
     """Open the setup form (new or edit). Slack is asked who is in the channel before the
     answer, since the form opens with the command's trigger."""
@@ -103,6 +113,9 @@ def team_setup(req: CommandRequest) -> None:
         form = service.setup_form(session, req.team_id, caller, req.channel_id)
     if form.refusal:
         req.ack(text=form.refusal, response_type="ephemeral")
+        return
+    if not _pact_is_in(req.client, req.channel_id):
+        req.ack(text=refusals.INVITE_HINT, response_type="ephemeral")
         return
     if not form.editing:
         try:
