@@ -18,12 +18,14 @@ from scheduling.kinds import Kind, Kinds
 
 def schedule_kinds() -> Kinds:
     """Every kind of schedule row and outbox message, and who hears of channel trouble."""
-    from handlers import goals, labs, pdp, rhythm, teams
+    from handlers import absences, goals, labs, pdp, rhythm, teams
 
     kinds: list[Kind] = [
         *goals.KINDS, *pdp.KINDS, *labs.KINDS, *rhythm.KINDS, *teams.KINDS,
+        *absences.KINDS,
     ]
-    return Kinds.of(kinds, channel_trouble=rhythm.channel_trouble)
+    return Kinds.of(kinds, channel_trouble=rhythm.channel_trouble,
+                    look_up=absences.read_statuses)
 
 
 def make_services(settings: Settings, engine) -> Services:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from handlers import goals, help, home, labs, members, pdp, rhythm, teams
+from handlers import absences, goals, help, home, labs, members, pdp, rhythm, teams
 from handlers.kit import router
 
 # Order matters only for `/pact help`: subcommands are listed as their modules register them.
-FEATURES = [help, members, home, teams, goals, pdp, rhythm, labs]
+FEATURES = [help, members, home, teams, goals, pdp, rhythm, labs, absences]
 
 
 def register_all(app, services) -> None:

@@ -65,3 +65,7 @@ LAB_SWAP_ACCEPT = "lab_swap_accept"
 LAB_SWAP_DECLINE = "lab_swap_decline"
 LAB_SETUP_CALLBACK = "lab_setup"
 LAB_SWAP_CALLBACK = "lab_swap"
+
+# Absences (handled in handlers/absences/). On the Home tab: pick the last day away, or be back.
+ABSENCE_PICK_UNTIL = "absence_pick_until"  # a datepicker; its selected date
+ABSENCE_BACK = "absence_back"  # value unused

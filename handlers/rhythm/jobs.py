@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
+from bot.rules.absence import first_working_moment_back
 from bot.rules.nudges import (
     ObjectiveFacts,
     PlanFacts,
@@ -20,6 +21,7 @@ from bot.rules.nudges import (
     may_nudge,
     next_nudge_at,
 )
+from handlers.absences.holds import while_away
 from handlers.rhythm import schedules
 from handlers.rhythm.blocks import (
     GoalFacts,
@@ -30,6 +32,7 @@ from handlers.rhythm.blocks import (
 )
 from scheduling.kinds import Kind, Outcome, Run
 from storage.models import Goal, Member, Milestone, Team
+from storage.queries import absences as aq
 from storage.queries import rhythm as q
 from storage.queries.outbox import enqueue
 
@@ -117,6 +120,10 @@ def run_nudge(session: Session, job: Run, ctx, services=None) -> Outcome:
     if member.is_deleted:
         log.info("nudges for member %s skipped: deactivated in Slack", member.id)
         return Outcome()
+    away = aq.away_of(session, member, job.now)
+    if away is not None:  # held, not dropped: what still matters goes on their first day back
+        return Outcome(next_run_at=first_working_moment_back(away, job.now, member.tz))
+    aq.drop_stale_held(session, member.workspace_id, member.slack_user_id, job.now)
     if not may_nudge(job.now, member.tz):
         # Late (after downtime) and now outside 09:00-18:00 or on a weekend: next working day.
         return Outcome(next_run_at=next_nudge_at(job.now, member.tz))
@@ -150,7 +157,7 @@ KINDS = [
     Kind("milestone_soon", time_bound=True, prepare=no_context, run=run_milestone,
          reconcile=schedules.reconcile_milestones),
     Kind("milestone_due", time_bound=True, prepare=no_context, run=run_milestone),
-    Kind("nudge", time_bound=False, prepare=no_context, run=run_nudge, hold=hold_nudges,
+    Kind("nudge", time_bound=False, prepare=no_context, run=run_nudge, hold=while_away(hold_nudges),
          reconcile=schedules.reconcile_nudges),
     Kind("stuck", time_bound=False),
     Kind("channel_trouble", time_bound=False),

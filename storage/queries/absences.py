@@ -1,0 +1,135 @@
+"""Absences: set and clear someone's own, record their Slack status, and who is away now."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import func, update
+from sqlmodel import Session, select
+
+from bot.rules.absence import STALE_AFTER_HOLD, STATUS_FRESH, Away, away_now
+from storage.models import Absence, Member, OutboxMessage
+
+DROPPED_AFTER_ABSENCE = "dropped: held while away, no longer timely"
+HELD_WHILE_AWAY = "held while its recipient is away"
+
+
+def _row(session: Session, member: Member) -> Absence:
+    row = session.get(Absence, member.id)
+    if row is None:
+        row = Absence(member_id=member.id, workspace_id=member.workspace_id)
+        session.add(row)
+    return row
+
+
+def set_away(session: Session, member: Member, until: date | None, note: str,
+             now: datetime) -> Absence:
+    """Their own absence through `until` (None: they are back)."""
+    row = _row(session, member)
+    row.until, row.note, row.set_at = until, (note if until else ""), now
+    session.flush()
+    return row
+
+
+def record_status(session: Session, member: Member, away: bool, label: str,
+                  until: datetime | None, now: datetime) -> None:
+    """What their Slack status says, as read now."""
+    row = _row(session, member)
+    row.status_away, row.status_label = away, label[:120]
+    row.status_until, row.status_checked_at = until, now
+    session.flush()
+
+
+def away_of(session: Session, member: Member, now: datetime) -> Away | None:
+    row = session.get(Absence, member.id)
+    return _away(row, member.tz, now) if row else None
+
+
+def _away(row: Absence, tz: str, now: datetime) -> Away | None:
+    return away_now(now, tz, row.until, row.status_away, row.status_until, row.status_label,
+                    row.note)
+
+
+def away_members(session: Session, member_ids: list[int], now: datetime) -> dict[int, Away]:
+    """Those of `member_ids` away at `now`."""
+    if not member_ids:
+        return {}
+    rows = session.exec(select(Absence, Member.tz).join(Member, Member.id == Absence.member_id)
+                        .where(Absence.member_id.in_(member_ids))).all()
+    out = {}
+    for row, tz in rows:
+        away = _away(row, tz, now)
+        if away is not None:
+            out[row.member_id] = away
+    return out
+
+
+def away_recipients(session: Session, recipients: set[tuple[str, str]],
+                    now: datetime) -> dict[tuple[str, str], tuple[Away, str]]:
+    """{(workspace, Slack user id): (absence, their timezone)} for those of `recipients`
+    (DM channels are user ids) who are away at `now`."""
+    users = {u for _, u in recipients}
+    if not users:
+        return {}
+    rows = session.exec(select(Absence, Member).join(Member, Member.id == Absence.member_id)
+                        .where(Member.slack_user_id.in_(users))).all()
+    out = {}
+    for row, member in rows:
+        key = (member.workspace_id, member.slack_user_id)
+        away = _away(row, member.tz, now) if key in recipients else None
+        if away is not None:
+            out[key] = (away, member.tz)
+    return out
+
+
+def stale_statuses(session: Session, recipients: set[tuple[str, str]],
+                   now: datetime) -> list[tuple[str, str]]:
+    """Recipients whose Slack status Pact has not read within `STATUS_FRESH`."""
+    users = {u for _, u in recipients}
+    if not users:
+        return []
+    rows = session.exec(select(Member.workspace_id, Member.slack_user_id,
+                               Absence.status_checked_at)
+                        .join(Absence, Absence.member_id == Member.id, isouter=True)
+                        .where(Member.slack_user_id.in_(users))).all()
+    return [(ws, uid) for ws, uid, checked in rows if (ws, uid) in recipients
+            and (checked is None or now - checked >= STATUS_FRESH)]
+
+
+def dropped_count(session: Session, workspace_id: str | None = None,
+                  channels: list[str] | None = None) -> int:
+    """How many DMs were dropped because they were held through an absence until too late."""
+    query = select(func.count()).select_from(OutboxMessage).where(
+        OutboxMessage.status == "skipped", OutboxMessage.last_error == DROPPED_AFTER_ABSENCE)
+    if workspace_id is not None:
+        query = query.where(OutboxMessage.workspace_id == workspace_id)
+    if channels is not None:
+        query = query.where(OutboxMessage.channel.in_(channels or [""]))
+    return session.exec(query).one()
+
+
+def held_count(session: Session, workspace_id: str | None = None,
+               channels: list[str] | None = None) -> int:
+    """How many DMs are waiting for someone to be back."""
+    query = select(func.count()).select_from(OutboxMessage).where(
+        OutboxMessage.status == "pending", OutboxMessage.last_error == HELD_WHILE_AWAY)
+    if workspace_id is not None:
+        query = query.where(OutboxMessage.workspace_id == workspace_id)
+    if channels is not None:
+        query = query.where(OutboxMessage.channel.in_(channels or [""]))
+    return session.exec(query).one()
+
+
+
+def drop_stale_held(session: Session, workspace_id: str, channel: str,
+                    now: datetime) -> int:
+    """DMs to `channel` held through an absence for so long they no longer matter: skipped
+    (and counted), so what matters now is decided afresh."""
+    result = session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.workspace_id == workspace_id, OutboxMessage.channel == channel,
+               OutboxMessage.status == "pending",
+               OutboxMessage.last_error == HELD_WHILE_AWAY,
+               OutboxMessage.created_at < now - STALE_AFTER_HOLD)
+        .values(status="skipped", last_error=DROPPED_AFTER_ABSENCE))
+    return result.rowcount or 0
