@@ -22,15 +22,16 @@ def _is_dm(channel: str) -> bool:
     return channel[:1] in ("U", "W")
 
 
-def while_away(inner: Hold | None = None) -> Hold:
+def while_away(inner: Hold | None = None, on_drop=None) -> Hold:
     """A hold that keeps DMs to someone away until 10:00 on their first working day back,
-    drops those held so long they no longer matter (counted), then applies `inner`."""
+    drops those held so long they no longer matter (counted; `on_drop(session, messages)`
+    lets their content be decided afresh), then applies `inner`."""
 
     def hold(session: Session, messages: list, now: datetime) -> dict:
         recipients = {(m.workspace_id, m.channel) for m in messages if _is_dm(m.channel)}
         away = aq.away_recipients(session, recipients, now)
         answers: dict = {}
-        rest = []
+        rest, dropped = [], []
         for message in messages:
             found = away.get((message.workspace_id, message.channel))
             if found is not None:
@@ -40,8 +41,11 @@ def while_away(inner: Hold | None = None) -> Hold:
             elif message.last_error == aq.HELD_WHILE_AWAY and held_too_long(
                     message.created_at, now):
                 answers[message.id] = Held(None, aq.DROPPED_AFTER_ABSENCE)
+                dropped.append(message)
             else:
                 rest.append(message)
+        if dropped and on_drop is not None:
+            on_drop(session, dropped)
         if inner is not None and rest:
             answers.update(inner(session, rest, now))
         return answers

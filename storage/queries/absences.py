@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import func, update
+from sqlalchemy import delete, func, update
 from sqlmodel import Session, select
 
 from bot.rules.absence import STALE_AFTER_HOLD, STATUS_FRESH, Away, away_now
-from storage.models import Absence, Member, OutboxMessage
+from storage.models import Absence, Member, NudgeSent, OutboxMessage
 
 DROPPED_AFTER_ABSENCE = "dropped: held while away, no longer timely"
 HELD_WHILE_AWAY = "held while its recipient is away"
@@ -124,12 +124,26 @@ def held_count(session: Session, workspace_id: str | None = None,
 def drop_stale_held(session: Session, workspace_id: str, channel: str,
                     now: datetime) -> int:
     """DMs to `channel` held through an absence for so long they no longer matter: skipped
-    (and counted), so what matters now is decided afresh."""
-    result = session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.workspace_id == workspace_id, OutboxMessage.channel == channel,
-               OutboxMessage.status == "pending",
-               OutboxMessage.last_error == HELD_WHILE_AWAY,
-               OutboxMessage.created_at < now - STALE_AFTER_HOLD)
-        .values(status="skipped", last_error=DROPPED_AFTER_ABSENCE))
-    return result.rowcount or 0
+    (and counted), and their nudge items forgotten, so what matters now is decided afresh."""
+    stale = list(session.exec(select(OutboxMessage).where(
+        OutboxMessage.workspace_id == workspace_id, OutboxMessage.channel == channel,
+        OutboxMessage.status == "pending", OutboxMessage.last_error == HELD_WHILE_AWAY,
+        OutboxMessage.created_at < now - STALE_AFTER_HOLD)))
+    if not stale:
+        return 0
+    session.execute(update(OutboxMessage).where(OutboxMessage.id.in_([m.id for m in stale]))
+                    .values(status="skipped", last_error=DROPPED_AFTER_ABSENCE))
+    forget_nudge_items(session, stale)
+    return len(stale)
+
+
+def forget_nudge_items(session: Session, messages: list) -> None:
+    """The nudge items these dropped DMs carried count as never sent (decided at the DM's
+    `created_at`), so those that still matter come in the next nudge."""
+    for message in messages:
+        member = session.exec(select(Member).where(
+            Member.workspace_id == message.workspace_id,
+            Member.slack_user_id == message.channel)).first()
+        if member is not None and message.created_at is not None:
+            session.execute(delete(NudgeSent).where(NudgeSent.member_id == member.id,
+                                                    NudgeSent.sent_at == message.created_at))
