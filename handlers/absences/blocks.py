@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from bot.rules.absence import Away
 from handlers.kit import ids
-from handlers.kit.blocks import button, context, escape, section, slack_date
+from handlers.kit.blocks import button, context, escape, section, slack_date, user
+
+
+def last_moment(away: Away) -> datetime:
+    """The last moment of an absence (it ends at midnight after its last day)."""
+    return away.until - timedelta(seconds=1)
 
 
 def until_words(away: Away, tz: str) -> str:
     """"until Dec 28" (Slack renders it), or "while your Slack status says so"."""
     if away.until is None:
         return "for as long as the Slack status says so"
-    return f"until {slack_date(away.until)}"
+    return f"until {slack_date(last_moment(away))}"
 
 
 def away_set(until: date, tz: str, note: str) -> str:
@@ -58,3 +63,17 @@ def home_section(away: Away | None, tz: str, held: int, today: date) -> list[dic
                     accessory={"type": "datepicker", "action_id": ids.ABSENCE_PICK_UNTIL,
                                "initial_date": today.isoformat(),
                                "placeholder": {"type": "plain_text", "text": "Last day away"}})]
+
+
+def lab_note(away: list[tuple[str | None, Away]], presenter: str | None) -> str:
+    """"<@Bob> is away until Dec 28; <@Carol> presents instead" under a lab session."""
+    parts = []
+    for slack_id, absence in away:
+        if slack_id:
+            when = (f"until {slack_date(last_moment(absence))}" if absence.until
+                    else "(Slack status)")
+            parts.append(f"{user(slack_id)} is away {when}")
+    if not parts:
+        return ""
+    tail = f"; {user(presenter)} presents instead" if presenter else "; nobody else can present"
+    return ", ".join(parts) + tail + "."

@@ -80,9 +80,9 @@ def plan_session(session: Session, lab: Lab, starts_at: datetime,
     current = sync_rotation(session, lab)
     # Someone away at the session keeps their place in line and presents after their return.
     away = aq.away_members(session, [s.member_id for s in current], starts_at)
-    presenter = rotation.pick(current, exclude=away)
+    presenter, after = rotation.pick_around(current, away)
     if presenter is not None:
-        lq.save_seats(session, lab.id, rotation.presented(current, presenter))
+        lq.save_seats(session, lab.id, after)
     set_presenter(session, lab_session, presenter, now)
     session.flush()
     return lab_session
