@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from bot.rules.nudges import next_nudge_at
@@ -104,3 +105,85 @@ def first_working_moment_back(away: Away, now: datetime, tz: str) -> datetime:
 
 def held_too_long(created_at: datetime | None, now: datetime) -> bool:
     return created_at is not None and now - created_at > STALE_AFTER_HOLD
+
+
+# ---- team holidays: a country's public holidays (the `holidays` package) plus own days ------
+
+HOLIDAY_MODES = ("move", "skip")  # on a holiday: move to the next working day, or skip
+
+
+@dataclass(frozen=True)
+class Calendar:
+    """A team's holiday calendar."""
+
+    country: str = ""  # ISO 3166 code, "" for none
+    subdivision: str = ""
+    own: tuple[tuple[date, str], ...] = ()  # (day, what it is): a company day off, a shutdown
+    mode: str = "move"
+
+
+def countries() -> dict[str, tuple[str, ...]]:
+    """Supported country codes and their subdivisions."""
+    import holidays
+
+    return {code: tuple(subs) for code, subs in holidays.list_supported_countries().items()}
+
+
+def country_name(code: str) -> str:
+    from holidays import registry
+
+    for name, (_cls, alpha2, *_rest) in registry.COUNTRIES.items():
+        if alpha2 == code:
+            return name.replace("_", " ").title()
+    return code
+
+
+def calendar_error(country: str, subdivision: str) -> str | None:
+    """What is wrong with a country and subdivision, or None."""
+    known = countries()
+    if country not in known:
+        return f"I do not know the country code {country[:8]!r}: use two letters, e.g. DE, GB, US."
+    if subdivision and subdivision not in known[country]:
+        some = ", ".join(known[country][:12])
+        return f"{country} has no subdivision {subdivision[:8]!r}" + (
+            f" (some: {some})." if some else ".")
+    return None
+
+
+def holiday_of(day: date, calendar: Calendar) -> str | None:
+    """What makes `day` a holiday for the team ("Christmas Day", "Company day off"), or None."""
+    for own_day, what in calendar.own:
+        if own_day == day:
+            return what or "a team day off"
+    if not calendar.country:
+        return None
+    found = _public_holidays(calendar.country, calendar.subdivision, day.year).get(day)
+    return found.split(";")[0] if found else None
+
+
+@lru_cache(maxsize=256)
+def _public_holidays(country: str, subdivision: str, year: int) -> dict[date, str]:
+    import holidays
+
+    return dict(holidays.country_holidays(country, subdiv=subdivision or None, years=year))
+
+
+def is_working_day(day: date, calendar: Calendar) -> bool:
+    return day.weekday() < 5 and holiday_of(day, calendar) is None
+
+
+def next_working_day(day: date, calendar: Calendar) -> date:
+    """The first working day after `day` (a shutdown of a few weeks is fine)."""
+    for offset in range(1, 60):
+        candidate = day + timedelta(days=offset)
+        if is_working_day(candidate, calendar):
+            return candidate
+    return day + timedelta(days=1)
+
+
+def why_moved(day: date, calendar: Calendar) -> str:
+    """"Monday, Dec 28 was a public holiday in Germany (Boxing Day)"-style reason."""
+    what = holiday_of(day, calendar) or "a holiday"
+    own = any(d == day for d, _ in calendar.own)
+    where = "a team day off" if own else f"a public holiday in {country_name(calendar.country)}"
+    return f"{day.strftime('%A, %b')} {day.day} was {where} ({what})"

@@ -23,8 +23,13 @@ def register(app, services) -> None:
     services.commands.add("away", "Say you are away (or back): Pact holds your reminders.",
                           takes_args=True, usage="away until YYYY-MM-DD [note] | away off",
                           later=listeners.away_later,
-                          examples=("away until 2026-12-28 Skiing in the Alps", "away off",
-                                    "away"))(listeners.away)
+                          examples=("away until 2026-12-28 Skiing in the Alps", "away off")
+                          )(listeners.away)
+    services.commands.add("holidays", "The team's holiday calendar: a country's public "
+                          "holidays, its own days off, move or skip posts on them.",
+                          takes_args=True, usage="holidays [DE [BY] | add DATE | remove DATE"
+                          " | move | skip | none]",
+                          examples=("holidays", "holidays DE BY"))(listeners.holidays)
     services.add_home_section(10, "absence", _home_section)
     app.action(ids.ABSENCE_PICK_UNTIL)(ack=listeners.ack_only,
                                        lazy=[partial(listeners.picked_on_home,

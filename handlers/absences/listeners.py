@@ -6,7 +6,7 @@ import logging
 
 from slack_sdk.errors import SlackApiError
 
-from handlers.absences import service
+from handlers.absences import calendar, service
 from handlers.kit.payload import read_interaction
 from handlers.kit.replies import tell
 from handlers.kit.router import CommandRequest
@@ -19,6 +19,13 @@ log = logging.getLogger("pact.absences")
 def away(req: CommandRequest) -> None:
     with session_scope(req.services.engine) as session:
         answer = service.away_command(session, req.team_id, req.user_id, req.args, utcnow())
+    req.ack(text=answer, response_type="ephemeral")
+
+
+def holidays(req: CommandRequest) -> None:
+    with session_scope(req.services.engine) as session:
+        answer = calendar.holidays_command(session, req.team_id, req.channel_id, req.user_id,
+                                           req.args, utcnow())
     req.ack(text=answer, response_type="ephemeral")
 
 

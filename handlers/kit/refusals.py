@@ -179,3 +179,7 @@ def lab_not_in_team(slack_ids: list[str]) -> str:
 def lab_not_started(when: str) -> str:
     """`when`: the session's start as Slack renders a date."""
     return f"Press Done once the session has started ({when})."
+
+# ---- absences and holidays ------------------------------------------------------------------
+HOLIDAYS_LEADS_ONLY = ("Only the team's leads (or a workspace admin) change its holiday "
+                       "calendar. `/pact holidays` shows it.")

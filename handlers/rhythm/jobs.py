@@ -21,7 +21,9 @@ from bot.rules.nudges import (
     may_nudge,
     next_nudge_at,
 )
+from handlers.absences.calendar import WEEKDAY_NUMBERS, team_post_day
 from handlers.absences.holds import while_away
+from handlers.kit.blocks import context, escape
 from handlers.rhythm import schedules
 from handlers.rhythm.blocks import (
     GoalFacts,
@@ -57,6 +59,18 @@ def run_checkin(session: Session, job: Run, batch: q.CheckinBatch, services=None
     today = job.occurrence.astimezone(ZoneInfo(team.tz)).date()
     stamp = job.occurrence.strftime("%Y%m%dT%H%M")
     out = Outcome()
+    holiday = team_post_day(session, team, job.occurrence, team.checkin_weekday)
+    if holiday is not None and holiday.next_run_at is not None:
+        return Outcome(next_run_at=holiday.next_run_at)  # the post says so when it runs
+    if holiday is not None and holiday.skipped:
+        text = f"{holiday.note}: no check-in this week. The next one comes as usual."
+        mid = enqueue(session, workspace_id=team.workspace_id, key=f"checkin:{team.id}:"
+                      f"{stamp}:holiday", channel=team.channel_id, text=text,
+                      blocks=[context(escape(text))], kind="checkin", not_before=job.now)
+        return Outcome(outbox_ids=[mid] if mid else [])
+    if holiday is not None:  # moved here from a holiday: the week since the one before
+        since = min(since, job.occurrence - timedelta(days=7 + (today.weekday() - WEEKDAY_NUMBERS[
+            team.checkin_weekday]) % 7))
     for goal in batch.goals.get(team.id, []):
         who = list(dict.fromkeys(u for at, u in batch.contributors.get(goal.id, [])
                                  if since <= at <= job.now))
@@ -65,6 +79,9 @@ def run_checkin(session: Session, job: Run, batch: q.CheckinBatch, services=None
         milestones = [MilestoneFacts(m.id, m.title, m.due_date, m.done_at is not None)
                       for m in batch.milestones.get(goal.id, [])]
         text, blocks = checkin_message(facts, milestones, who, today)
+        if holiday is not None:
+            why = f"{holiday.note}; here is last week's check-in."
+            text, blocks = f"{why} {text}", [context(escape(why)), *blocks]
         mid = enqueue(session, workspace_id=team.workspace_id, key=f"checkin:{goal.id}:{stamp}",
                       channel=team.channel_id, text=text, blocks=blocks, kind="checkin",
                       not_before=job.now)
@@ -87,6 +104,11 @@ def run_milestone(session: Session, job: Run, ctx, services=None) -> Outcome:
             or goal.status != "active":
         return Outcome(done=True)
     if team.paused_reason:
+        return Outcome()
+    holiday = team_post_day(session, team, job.occurrence)
+    if holiday is not None and holiday.next_run_at is not None:
+        return Outcome(next_run_at=holiday.next_run_at)
+    if holiday is not None and holiday.skipped:
         return Outcome()
     today = job.occurrence.astimezone(ZoneInfo(team.tz)).date()
     days_left = (milestone.due_date - today).days

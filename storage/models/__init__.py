@@ -1,6 +1,6 @@
 """Every table Pact stores, imported here so metadata and migrations see them all."""
 
-from storage.models.absences import Absence
+from storage.models.absences import Absence, TeamHolidays
 from storage.models.base import metadata
 from storage.models.goal import GOAL_STATUSES, Goal, GoalParticipant, Milestone, ProgressUpdate
 from storage.models.lab import LAB_SESSION_STATUSES, Lab, LabSeat, LabSession
@@ -23,5 +23,5 @@ __all__ = [
     "PdpReview", "ProgressUpdate", "Team", "TeamMembership", "Workspace", "metadata",
     "LAB_SESSION_STATUSES", "Lab", "LabSeat", "LabSession",
     "NudgeSent", "NudgeSnooze", "Schedule", "Submission",
-    "Absence",
+    "Absence", "TeamHolidays",
 ]

@@ -1,4 +1,5 @@
-"""Absences: set and clear someone's own, record their Slack status, and who is away now."""
+"""Absences: set and clear someone's own, record their Slack status, who is away now; team
+holiday calendars."""
 
 from __future__ import annotations
 
@@ -7,8 +8,8 @@ from datetime import date, datetime
 from sqlalchemy import delete, func, update
 from sqlmodel import Session, select
 
-from bot.rules.absence import STALE_AFTER_HOLD, STATUS_FRESH, Away, away_now
-from storage.models import Absence, Member, NudgeSent, OutboxMessage
+from bot.rules.absence import STALE_AFTER_HOLD, STATUS_FRESH, Away, Calendar, away_now
+from storage.models import Absence, Member, NudgeSent, OutboxMessage, TeamHolidays
 
 DROPPED_AFTER_ABSENCE = "dropped: held while away, no longer timely"
 HELD_WHILE_AWAY = "held while its recipient is away"
@@ -147,3 +148,41 @@ def forget_nudge_items(session: Session, messages: list) -> None:
         if member is not None and message.created_at is not None:
             session.execute(delete(NudgeSent).where(NudgeSent.member_id == member.id,
                                                     NudgeSent.sent_at == message.created_at))
+
+
+# ---- team holiday calendars -----------------------------------------------------------------
+
+def holidays_row(session: Session, team_id: int) -> TeamHolidays:
+    row = session.get(TeamHolidays, team_id)
+    if row is None:
+        row = TeamHolidays(team_id=team_id, own_days=[])
+        session.add(row)
+        session.flush()
+    return row
+
+
+def calendar_of(session: Session, team_id: int) -> Calendar:
+    """The team's holiday calendar (an empty one when it has none)."""
+    row = session.get(TeamHolidays, team_id)
+    if row is None:
+        return Calendar()
+    own = tuple((date.fromisoformat(d), what) for d, what in (row.own_days or []))
+    return Calendar(row.country, row.subdivision, own, row.mode)
+
+
+def count_holiday(session: Session, team_id: int, *, moved: bool) -> None:
+    """One post moved (or skipped) for a holiday, for the team view and `pact doctor`."""
+    row = holidays_row(session, team_id)
+    if moved:
+        row.moved += 1
+    else:
+        row.skipped += 1
+    session.add(row)
+
+
+def holiday_counts(session: Session) -> tuple[int, int]:
+    """(moved, skipped) posts over every team."""
+    moved, skipped = session.exec(select(func.coalesce(func.sum(TeamHolidays.moved), 0),
+                                         func.coalesce(func.sum(TeamHolidays.skipped), 0))
+                                  ).one()
+    return int(moved), int(skipped)

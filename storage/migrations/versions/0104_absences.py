@@ -1,4 +1,4 @@
-"""absences: someone's own "away until" and what their Slack status last said
+"""absences: someone's own "away until", what their Slack status last said; team holidays
 
 Revision ID: 0104
 Revises: 0003
@@ -37,8 +37,22 @@ def upgrade() -> None:
                                 ondelete='CASCADE'),
         sa.PrimaryKeyConstraint('member_id', name=op.f('pk_absences')))
     op.create_index(op.f('ix_absences_workspace_id'), 'absences', ['workspace_id'])
+    op.create_table(
+        'team_holidays',
+        sa.Column('team_id', sa.Integer(), nullable=False),
+        sa.Column('country', sqlmodel.sql.sqltypes.AutoString(length=8), nullable=False),
+        sa.Column('subdivision', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+        sa.Column('own_days', sa.JSON(), nullable=False),
+        sa.Column('mode', sqlmodel.sql.sqltypes.AutoString(length=4), nullable=False),
+        sa.Column('moved', sa.Integer(), nullable=False),
+        sa.Column('skipped', sa.Integer(), nullable=False),
+        sa.CheckConstraint("mode IN ('move','skip')", name=op.f('ck_team_holidays_mode')),
+        sa.ForeignKeyConstraint(['team_id'], ['teams.id'],
+                                name=op.f('fk_team_holidays_team_id_teams'), ondelete='CASCADE'),
+        sa.PrimaryKeyConstraint('team_id', name=op.f('pk_team_holidays')))
 
 
 def downgrade() -> None:
+    op.drop_table('team_holidays')
     op.drop_index(op.f('ix_absences_workspace_id'), table_name='absences')
     op.drop_table('absences')
