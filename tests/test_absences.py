@@ -189,3 +189,19 @@ def test_away_from_the_home_tab_and_back(pact):
         row = s.exec(select(Absence)).one()
         assert row.until is None and row.set_at <= utcnow()
     assert pact.emulator.violations == []
+
+
+def test_the_team_view_and_doctor_say_who_is_away_and_what_was_held(pact):
+    from bot.doctor import _absence_checks
+    from tests.test_tick import make_team
+
+    team = make_team(pact.engine, pact.emulator)
+    bob = team.members[0]
+    view = pact.slack.command("team", user=team.lead, channel=team.channel).json()
+    assert "away this week" not in str(view["blocks"])
+    until = (_today() + timedelta(days=3)).isoformat()
+    pact.slack.command(f"away until {until}", user=bob)
+    view = pact.slack.command("team", user=team.lead, channel=team.channel).json()
+    assert f"1 member(s) away this week (<@{bob}>)" in str(view["blocks"])
+    (check,) = _absence_checks(pact.engine)
+    assert check.ok and "0 DM(s) held" in check.detail and "0 team post(s) moved" in check.detail

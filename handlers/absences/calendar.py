@@ -74,7 +74,7 @@ def holidays_command(session: Session, workspace_id: str, channel_id: str, user_
 def describe(session: Session, team: Team, now: datetime, days: int = 60) -> str:
     """The calendar, the holidays of the next `days` days and what happens on them."""
     calendar = aq.calendar_of(session, team.id)
-    row = aq.holidays_row(session, team.id)
+    moved, skipped = aq.team_holiday_counts(session, team.id)
     where = (f"public holidays of {country_name(calendar.country)}"
              + (f" ({calendar.subdivision})" if calendar.subdivision else "")
              if calendar.country else "no public holidays")
@@ -87,7 +87,7 @@ def describe(session: Session, team: Team, now: datetime, days: int = 60) -> str
     lines = [f"*{escape(team.name)}* follows {where}"
              + (f" and {len(calendar.own)} day(s) of its own" if calendar.own else "")
              + f"; on a holiday its check-ins and milestone reminders {mode}.",
-             f"So far {row.moved} post(s) moved and {row.skipped} skipped for a holiday."]
+             f"So far {moved} post(s) moved and {skipped} skipped for a holiday."]
     lines.append("Coming up:\n" + "\n".join(coming[:15]) if coming
                  else f"No holidays in the next {days} days.")
     return "\n".join(lines) + "\n" + USAGE

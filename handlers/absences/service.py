@@ -3,7 +3,7 @@ what the Home tab shows."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
@@ -69,3 +69,26 @@ def home_section(session: Session, member: Member, budget: int, now: datetime) -
     held = aq.held_count(session, member.workspace_id, [member.slack_user_id]) if away else 0
     return ui.home_section(away, member.tz, held, today_of(member, now))
 
+
+
+def team_line(session: Session, team_id: int, members: list[Member], now: datetime) -> str:
+    """For the team view: who is away this week, DMs held or dropped for an absence, posts
+    moved or skipped for a holiday; "" when there is nothing to say."""
+    week = now + timedelta(days=7)
+    away_now = aq.away_members(session, [m.id for m in members], now)
+    away_soon = aq.away_members(session, [m.id for m in members], week)
+    away_ids = list(dict.fromkeys([*away_now, *away_soon]))
+    channels = [m.slack_user_id for m in members]
+    workspace = members[0].workspace_id if members else None
+    held = aq.held_count(session, workspace, channels)
+    dropped = aq.dropped_count(session, workspace, channels)
+    moved, skipped = aq.team_holiday_counts(session, team_id)
+    parts = []
+    if away_ids:
+        names = ", ".join(f"<@{m.slack_user_id}>" for m in members if m.id in away_ids)
+        parts.append(f"{len(away_ids)} member(s) away this week ({names})")
+    if held or dropped:
+        parts.append(f"{held} reminder(s) held for an absence, {dropped} dropped as stale")
+    if moved or skipped:
+        parts.append(f"{moved} post(s) moved and {skipped} skipped for holidays")
+    return "🌴 " + " · ".join(parts) if parts else ""

@@ -186,3 +186,9 @@ def holiday_counts(session: Session) -> tuple[int, int]:
                                          func.coalesce(func.sum(TeamHolidays.skipped), 0))
                                   ).one()
     return int(moved), int(skipped)
+
+
+def team_holiday_counts(session: Session, team_id: int) -> tuple[int, int]:
+    """(moved, skipped) posts of one team."""
+    row = session.get(TeamHolidays, team_id)
+    return (row.moved, row.skipped) if row else (0, 0)
