@@ -120,3 +120,34 @@ def test_a_dm_held_through_a_long_absence_is_dropped_and_counted_and_what_matter
     (fresh,) = [r for r in rows.values() if r.status == "sent"]
     local = fresh.next_attempt_at.astimezone(BERLIN)
     assert (local.date(), local.hour) == (date(2026, 11, 30), 10)
+
+
+def test_stop_these_on_a_nudge_stops_them_until_turned_back_on_from_home(pact):
+    from handlers.kit import ids
+
+    engine, emulator = pact.engine, pact.emulator
+    people = _people(engine, emulator, zones=["Europe/Berlin"])
+    owner = list(people)[0]
+    services, client = services_for(engine, emulator), client_for(emulator)
+    _run(services, client, THURSDAY, THURSDAY + timedelta(hours=11))
+    (dm,) = emulator.dms(owner)
+    assert "The next one would come" in str(dm["blocks"])
+    stop = next(e for b in dm["blocks"] if b["type"] == "actions" for e in b["elements"]
+                if e["action_id"] == ids.REMINDERS_STOP)
+    assert "confirm" in stop
+    pact.slack.block_action(user=owner, action_id=stop["action_id"], value=stop["value"],
+                            channel=emulator.dm_channel(owner), message_ts=dm["ts"])
+    pact.wait_idle()
+    assert "Stopped" in emulator.dms(owner)[0]["text"]  # the DM says so, in place
+    assert "Turn back on" in str(emulator.home_view(owner)["blocks"])
+    _run(services, client, THURSDAY + timedelta(days=5, hours=9),
+         THURSDAY + timedelta(days=5, hours=11))  # Tuesday: the review is overdue by now
+    assert len(emulator.dms(owner)) == 1
+    pact.slack.block_action(user=owner, action_id=ids.REMINDERS_RESUME, value="nudge",
+                            view={"id": "VHOME", "type": "home"})
+    pact.wait_idle()
+    assert "Turn back on" not in str(emulator.home_view(owner)["blocks"])
+    _run(services, client, THURSDAY + timedelta(days=6, hours=9),
+         THURSDAY + timedelta(days=6, hours=11))
+    assert len(emulator.dms(owner)) == 2 and "was due" in str(emulator.dms(owner)[1]["blocks"])
+    assert emulator.violations == []

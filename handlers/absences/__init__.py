@@ -36,3 +36,8 @@ def register(app, services) -> None:
                                                      services=services)])
     app.action(ids.ABSENCE_BACK)(ack=listeners.ack_only,
                                  lazy=[partial(listeners.back_on_home, services=services)])
+    app.action(ids.REMINDERS_STOP)(ack=listeners.ack_only,
+                                   lazy=[partial(listeners.stop_clicked, services=services)])
+    app.action(ids.REMINDERS_RESUME)(ack=listeners.ack_only,
+                                     lazy=[partial(listeners.resume_clicked,
+                                                   services=services)])

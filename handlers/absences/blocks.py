@@ -44,8 +44,17 @@ def away_shown(away: Away | None, tz: str) -> str:
             "`/pact away off` when you are back.")
 
 
-def home_section(away: Away | None, tz: str, held: int, today: date) -> list[dict]:
-    """"You are away until … — reminders are held", with a way back; or a date to pick."""
+def home_section(away: Away | None, tz: str, held: int, today: date,
+                 stopped: bool = False) -> list[dict]:
+    """"You are away until … — reminders are held", with a way back; or a date to pick;
+    and, after "Stop these" on a reminder, a way to turn reminders back on."""
+    extra = [section("Reminders about your development plans are *stopped*.",
+                     accessory=button("Turn back on", ids.REMINDERS_RESUME, "nudge"))
+             ] if stopped else []
+    return _away_blocks(away, tz, held, today) + extra
+
+
+def _away_blocks(away: Away | None, tz: str, held: int, today: date) -> list[dict]:
     if away is not None:
         lines = f":palm_tree: *You are away {until_words(away, tz)}* — reminders are held"
         if held:

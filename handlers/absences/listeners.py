@@ -63,3 +63,32 @@ def _from_home(body, client, services, *, back: bool) -> None:
                                         utcnow())
     _refresh_home(services, client, who.workspace_id, who.user_id)
     tell(client, body, answer, title="Away")
+
+
+def stop_clicked(body, client, services) -> None:
+    """"Stop these" on a reminder DM: stored, then the DM says so in place."""
+    click = read_interaction(body)
+    if click is None:
+        return
+    with session_scope(services.engine) as session:
+        answer = service.stop_reminders(session, click.workspace_id, click.user_id,
+                                        str(click.action.get("value") or ""), utcnow())
+    if click.channel_id and click.message_ts:
+        try:
+            client.chat_update(channel=click.channel_id, ts=click.message_ts, text=answer,
+                               blocks=[{"type": "section",
+                                        "text": {"type": "mrkdwn", "text": answer}}])
+        except SlackApiError as err:
+            log.info("could not update the reminder in place: %s", err.response.get("error"))
+            tell(client, body, answer, title="Reminders")
+    _refresh_home(services, client, click.workspace_id, click.user_id)
+
+
+def resume_clicked(body, client, services) -> None:
+    click = read_interaction(body)
+    if click is None:
+        return
+    with session_scope(services.engine) as session:
+        service.resume_reminders(session, click.workspace_id, click.user_id,
+                                 str(click.action.get("value") or ""), utcnow())
+    _refresh_home(services, client, click.workspace_id, click.user_id)

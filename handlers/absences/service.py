@@ -12,7 +12,33 @@ from bot.rules.absence import AwayRequest, parse_away, status_end, status_means_
 from handlers.absences import blocks as ui
 from storage.models import Member
 from storage.queries import absences as aq
+from storage.queries import rhythm as rq
 from storage.queries.members import get_or_create_member
+
+STOPPED_NUDGES = "stop:nudge"  # a snooze subject: no review nudges at all until resumed
+FOREVER = timedelta(days=365 * 50)
+
+
+def stop_reminders(session: Session, workspace_id: str, user_id: str, kind: str,
+                   now: datetime) -> str:
+    """"Stop these" on a reminder DM; only the kinds Pact knows."""
+    if kind != "nudge":
+        return "Those reminders cannot be stopped from here."
+    member = get_or_create_member(session, workspace_id, user_id)
+    rq.snooze_subjects(session, member.id, [STOPPED_NUDGES], now + FOREVER)
+    return ("Stopped: no more reminders about your development plans. Turn them back on "
+            "from the Home tab.")
+
+
+def resume_reminders(session: Session, workspace_id: str, user_id: str, kind: str,
+                     now: datetime) -> str:
+    member = get_or_create_member(session, workspace_id, user_id)
+    aq.unsnooze(session, member.id, STOPPED_NUDGES)
+    return "Reminders about your development plans are on again."
+
+
+def reminders_stopped(session: Session, member: Member, now: datetime) -> bool:
+    return aq.snoozed(session, member.id, STOPPED_NUDGES, now)
 
 
 def today_of(member: Member, now: datetime) -> date:
@@ -67,7 +93,8 @@ def record_status(session: Session, workspace_id: str, user: dict, now: datetime
 def home_section(session: Session, member: Member, budget: int, now: datetime) -> list[dict]:
     away = aq.away_of(session, member, now)
     held = aq.held_count(session, member.workspace_id, [member.slack_user_id]) if away else 0
-    return ui.home_section(away, member.tz, held, today_of(member, now))
+    return ui.home_section(away, member.tz, held, today_of(member, now),
+                           stopped=reminders_stopped(session, member, now))
 
 
 

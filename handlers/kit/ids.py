@@ -69,3 +69,6 @@ LAB_SWAP_CALLBACK = "lab_swap"
 # Absences (handled in handlers/absences/). On the Home tab: pick the last day away, or be back.
 ABSENCE_PICK_UNTIL = "absence_pick_until"  # a datepicker; its selected date
 ABSENCE_BACK = "absence_back"  # value unused
+# On every reminder DM (handled in handlers/absences/): no more reminders of this kind.
+REMINDERS_STOP = "reminders_stop"  # value: the kind, e.g. "nudge"
+REMINDERS_RESUME = "reminders_resume"  # on the Home tab; value: the kind

@@ -23,6 +23,7 @@ from bot.rules.nudges import (
 )
 from handlers.absences.calendar import WEEKDAY_NUMBERS, team_post_day
 from handlers.absences.holds import while_away
+from handlers.absences.service import STOPPED_NUDGES
 from handlers.kit.blocks import context, escape
 from handlers.rhythm import schedules
 from handlers.rhythm.blocks import (
@@ -150,6 +151,8 @@ def run_nudge(session: Session, job: Run, ctx, services=None) -> Outcome:
         # Late (after downtime) and now outside 09:00-18:00 or on a weekend: next working day.
         return Outcome(next_run_at=next_nudge_at(job.now, member.tz))
     facts = q.nudge_facts(session, member, job.now)
+    if STOPPED_NUDGES in facts.snoozed:
+        return Outcome()  # "Stop these": until turned back on from the Home tab
     owners = facts.owners
     plans = [PlanFacts(p.id, p.owner_id, p.manager_id,
                        (owners.get(p.owner_id).display_name if owners.get(p.owner_id) else ""),
@@ -162,7 +165,7 @@ def run_nudge(session: Session, job: Run, ctx, services=None) -> Outcome:
         return Outcome()
     if q.nudged_today(session, member, job.now):
         return Outcome()  # one nudge DM a day at most: these wait for the next one
-    text, blocks = nudge_message(items)
+    text, blocks = nudge_message(items, next_nudge_at(job.now, member.tz))
     day = local_day(job.now, member.tz)
     mid = enqueue(session, workspace_id=member.workspace_id, key=f"nudge:{member.id}:{day}",
                   channel=member.slack_user_id, text=text, blocks=blocks, kind="nudge",

@@ -9,7 +9,14 @@ from sqlalchemy import delete, func, update
 from sqlmodel import Session, select
 
 from bot.rules.absence import STALE_AFTER_HOLD, STATUS_FRESH, Away, Calendar, away_now
-from storage.models import Absence, Member, NudgeSent, OutboxMessage, TeamHolidays
+from storage.models import (
+    Absence,
+    Member,
+    NudgeSent,
+    NudgeSnooze,
+    OutboxMessage,
+    TeamHolidays,
+)
 
 DROPPED_AFTER_ABSENCE = "dropped: held while away, no longer timely"
 HELD_WHILE_AWAY = "held while its recipient is away"
@@ -192,3 +199,14 @@ def team_holiday_counts(session: Session, team_id: int) -> tuple[int, int]:
     """(moved, skipped) posts of one team."""
     row = session.get(TeamHolidays, team_id)
     return (row.moved, row.skipped) if row else (0, 0)
+
+
+def snoozed(session: Session, member_id: int, subject: str, now: datetime) -> bool:
+    """`subject` (e.g. "stop:nudge") is snoozed or stopped for the member at `now`."""
+    row = session.get(NudgeSnooze, (member_id, subject[:60]))
+    return row is not None and row.until > now
+
+
+def unsnooze(session: Session, member_id: int, subject: str) -> None:
+    session.execute(delete(NudgeSnooze).where(NudgeSnooze.member_id == member_id,
+                                              NudgeSnooze.subject == subject[:60]))
