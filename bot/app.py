@@ -21,6 +21,7 @@ from scheduling.kinds import Kind, Kinds
 def schedule_kinds() -> Kinds:
     """Every kind of schedule row and outbox message, and who hears of channel trouble."""
     from handlers import (
+        absences,
         goals,
         impact,
         kudos,
@@ -35,9 +36,10 @@ def schedule_kinds() -> Kinds:
 
     kinds: list[Kind] = [
         *goals.KINDS, *pdp.KINDS, *labs.KINDS, *rhythm.KINDS, *teams.KINDS, *workspaces.KINDS,
-        *mentoring.KINDS, *pacts.KINDS, *kudos.KINDS, *impact.KINDS,
+        *mentoring.KINDS, *pacts.KINDS, *kudos.KINDS, *impact.KINDS, *absences.KINDS,
     ]
-    return Kinds.of(kinds, channel_trouble=rhythm.channel_trouble)
+    return Kinds.of(kinds, channel_trouble=rhythm.channel_trouble,
+                    look_up=absences.read_statuses)
 
 
 def make_services(settings: Settings, engine) -> Services:

@@ -89,6 +89,7 @@ def _database_checks(database_url: str) -> list[Check]:
             from bot.doctor_workspaces import install_state_checks
 
             checks.extend(install_state_checks(engine, Check))
+            checks.extend(_absence_checks(engine))
         else:
             where = (f"database at {', '.join(sorted(current))}" if current
                      else "the database has no tables yet")
@@ -171,6 +172,19 @@ def _schedule_checks(engine) -> list[Check]:
                             "Resume in the DM Pact sent; or move the team with "
                             "`/pact team setup` in another channel."))
     return checks
+
+
+def _absence_checks(engine) -> list[Check]:
+    """What absences and holidays changed: DMs held or dropped, posts moved or skipped."""
+    from storage.engine import session_scope
+    from storage.queries import absences as aq
+
+    with session_scope(engine) as session:
+        held, dropped = aq.held_count(session), aq.dropped_count(session)
+        moved, skipped = aq.holiday_counts(session)
+    return [Check("absences", True, f"{held} DM(s) held while someone is away, {dropped} "
+                  f"dropped as stale; {moved} team post(s) moved and {skipped} skipped for "
+                  "holidays")]
 
 
 def _slack_checks(settings, env: Mapping[str, str]) -> list[Check]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from handlers import (
+    absences,
     goals,
     help,
     home,
@@ -20,7 +21,8 @@ from handlers import (
 from handlers.kit import router
 
 # Order matters only for `/pact help`: subcommands are listed as their modules register them.
-FEATURES = [help, members, home, teams, goals, pdp, rhythm, labs, workspaces, mentoring, pacts, kudos, impact]
+FEATURES = [help, members, home, teams, goals, pdp, rhythm, labs, pacts, kudos, mentoring, impact,
+            absences, workspaces]
 
 
 def register_all(app, services) -> None:

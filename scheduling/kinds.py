@@ -27,14 +27,25 @@ from bot.rules.recurrence import Rule
 Prepare = Callable[[Session, list], Any]
 # (session, run, context, services) -> Outcome: decide and enqueue, inside the tick's transaction
 RunJob = Callable[[Session, Any, Any, Any], Any]
-# (session, messages of this kind, now) -> {message id: when it may go out instead}
-Hold = Callable[[Session, list, datetime], dict[int, datetime]]
+# (session, messages of this kind, now) -> {message id: when it may go out instead, or Held}
+Hold = Callable[[Session, list, datetime], dict[int, Any]]
 # (session, ref, channel, ts): a message of this kind was posted; ref is its after_send ref
 AfterSend = Callable[[Session, str, str, str], None]
 # (session, now, limit) -> how many subjects were brought in step
 Reconcile = Callable[[Session, datetime, int], int]
 # (engine, workspace_id, channel, error, now) -> outbox ids to send (tell whoever can fix it)
 ChannelTrouble = Callable[[Engine, str, str, str, datetime], list[int]]
+# (engine, client, messages about to be held or sent, now): read what holds decide on (e.g.
+# recipients' Slack statuses), outside any transaction; never raises
+LookUp = Callable[[Engine, Any, list, datetime], None]
+
+
+@dataclass(frozen=True)
+class Held:
+    """A hold's answer with its reason: wait `until`, or (None) drop: no longer worth sending."""
+
+    until: datetime | None
+    reason: str
 
 
 @dataclass
@@ -104,16 +115,17 @@ class Kinds:
 
     by_name: dict[str, Kind] = field(default_factory=dict)
     channel_trouble: ChannelTrouble | None = None
+    look_up: LookUp | None = None
 
     @classmethod
-    def of(cls, kinds: Iterable[Kind], *, channel_trouble: ChannelTrouble | None = None
-           ) -> Kinds:
+    def of(cls, kinds: Iterable[Kind], *, channel_trouble: ChannelTrouble | None = None,
+           look_up: LookUp | None = None) -> Kinds:
         by_name: dict[str, Kind] = {}
         for kind in kinds:
             if kind.name in by_name:
                 raise KindError(f"kind {kind.name} is declared twice")
             by_name[kind.name] = kind
-        return cls(by_name, channel_trouble)
+        return cls(by_name, channel_trouble, look_up)
 
     def get(self, name: str) -> Kind | None:
         return self.by_name.get(name)

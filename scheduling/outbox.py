@@ -43,7 +43,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 from sqlalchemy.engine import Engine
 
 from bot.rules.delivery import CHANNEL_GONE, NOT_IN_CHANNEL, PERMANENT, SKIP
-from scheduling.kinds import Kind, Kinds
+from scheduling.kinds import Held, Kind, Kinds
 from storage.engine import session_scope
 from storage.models import OutboxMessage
 from storage.queries import outbox as q
@@ -161,7 +161,7 @@ def deliver(engine: Engine, client, now: datetime, *, kinds: Kinds,
     expired = 0
     if grace is not None:
         messages, expired = _expire(engine, kinds, messages, now, grace)
-    messages = _hold_back(engine, kinds, messages, now)
+    messages = _hold_back(engine, kinds, messages, now, client)
     if not messages:
         return Delivery(failed=expired)
     result, troubled = _Pass(engine, kinds, sending_client(client), messages, now).run()
@@ -199,23 +199,36 @@ def _expire(engine: Engine, kinds: Kinds, messages: list[OutboxMessage], now: da
 
 
 def _hold_back(engine: Engine, kinds: Kinds, messages: list[OutboxMessage],
-               now: datetime) -> list[OutboxMessage]:
-    """Messages that may not go out now (a nudge at night: the kind's `hold` says) are
-    released until they may, using no attempt."""
+               now: datetime, client=None) -> list[OutboxMessage]:
+    """Messages that may not go out now (a nudge at night, a DM to someone away: the kind's
+    `hold` says) are released until they may, using no attempt; those a hold drops (no longer
+    worth sending) are recorded as skipped with the hold's reason."""
     holding = {m.kind for m in messages if (kinds.get(m.kind) or _NO_RULES).hold is not None}
     if not holding:
         return messages
-    held: dict[int, datetime] = {}
+    if kinds.look_up is not None and client is not None:
+        try:
+            kinds.look_up(engine, client, [m for m in messages if m.kind in holding], now)
+        except Exception:  # noqa: BLE001 - a look-up never stops delivery
+            log.exception("outbox: looking up what holds need failed")
+    held: dict[int, Held] = {}
     with session_scope(engine) as session:
         for name in holding:
             hold = kinds.get(name).hold
-            held.update(hold(session, [m for m in messages if m.kind == name], now))
-        if held:
-            q.record_retry(session, [dict(b_id=m.id, b_tok=m.claim_token,
-                                          b_err="held until it may go out", b_at=held[m.id],
-                                          b_refund=1) for m in messages if m.id in held])
+            for mid, answer in hold(session, [m for m in messages if m.kind == name],
+                                    now).items():
+                held[mid] = answer if isinstance(answer, Held) else Held(
+                    answer, "held until it may go out")
+        waiting = [m for m in messages if m.id in held and held[m.id].until is not None]
+        dropped = [m for m in messages if m.id in held and held[m.id].until is None]
+        q.record_retry(session, [dict(b_id=m.id, b_tok=m.claim_token,
+                                      b_err=held[m.id].reason[:500], b_at=held[m.id].until,
+                                      b_refund=1) for m in waiting])
+        q.record_failed(session, [dict(b_id=m.id, b_tok=m.claim_token, b_status="skipped",
+                                       b_err=held[m.id].reason[:500]) for m in dropped])
     if held:
-        log.info("outbox: %s message(s) held until their recipients' local hours", len(held))
+        log.info("outbox: %s message(s) held, %s dropped as no longer timely",
+                 len(held) - len(dropped), len(dropped))
     return [m for m in messages if m.id not in held]
 
 

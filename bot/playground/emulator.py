@@ -509,6 +509,13 @@ class SlackEmulator(OAuthEmulation):
                                     is_bot=is_bot)
             return uid
 
+    def set_status(self, user_id: str, emoji: str = "", text: str = "",
+                   expiration: int = 0) -> None:
+        """The person's Slack status, as `users.info` shows it in `profile`."""
+        with self._lock:
+            self._users[user_id]["status"] = dict(status_emoji=emoji, status_text=text,
+                                                  status_expiration=expiration)
+
     def deactivate_user(self, user_id: str) -> None:
         with self._lock:
             self._users[user_id]["deleted"] = True
@@ -863,7 +870,9 @@ class SlackEmulator(OAuthEmulation):
             tz_fields.update(tz_label=now.tzname(), tz_offset=int(now.utcoffset().total_seconds()))
         profile = {"real_name": u["real_name"], "display_name": u["name"],
                    "real_name_normalized": u["real_name"], "display_name_normalized": u["name"],
-                   "team": self.team_id}
+                   "team": self.team_id,
+                   **(u.get("status") or dict(status_emoji="", status_text="",
+                                               status_expiration=0))}
         if u["is_bot"] and u["id"] == self.bot_user_id:
             profile["bot_id"] = self.bot_id
         return {"id": u["id"], "team_id": self.team_id, "name": u["name"],

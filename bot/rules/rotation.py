@@ -81,3 +81,27 @@ def upcoming(seats: Iterable[Seat], count: int) -> list[int]:
         out.append(member_id)
         seats = presented(seats, member_id)
     return out
+
+
+def excuse(seats: Iterable[Seat], away: Iterable[int], presenter: int | None) -> list[Seat]:
+    """Those `away` when `presenter` took a turn keep their place and owe nothing: a seat that
+    had presented less is raised to the presenter's count (its place in line unchanged), so
+    on return its owner presents at the first session and then rejoins the normal round,
+    instead of presenting several times in a row to catch up."""
+    seats = list(seats)
+    by_id = {s.member_id: s for s in seats}
+    if presenter is None or presenter not in by_id:
+        return in_line(seats)
+    bar = by_id[presenter].presented
+    excused = set(away)
+    return in_line(replace(s, presented=bar) if s.member_id in excused and s.presented < bar
+                   else s for s in seats)
+
+
+def pick_around(seats: Iterable[Seat], away: Iterable[int]) -> tuple[int | None, list[Seat]]:
+    """The next presenter among those not `away`, and the seats after their turn."""
+    seats, away = list(seats), set(away)
+    presenter = pick(seats, exclude=away)
+    if presenter is None:
+        return None, in_line(seats)
+    return presenter, presented(excuse(seats, away, presenter), presenter)

@@ -101,3 +101,9 @@ FEEDBACK_ASK = "feedback_ask"  # value: objective id; in the owner's plan
 FEEDBACK_ASK_CALLBACK = "feedback_ask"
 FEEDBACK_GIVE = "feedback_give"  # value: feedback request id; in the giver's DM
 FEEDBACK_GIVE_CALLBACK = "feedback_give"
+# Absences (handled in handlers/absences/). On the Home tab: pick the last day away, or be back.
+ABSENCE_PICK_UNTIL = "absence_pick_until"  # a datepicker; its selected date
+ABSENCE_BACK = "absence_back"  # value unused
+# On every reminder DM (handled in handlers/absences/): no more reminders of this kind.
+REMINDERS_STOP = "reminders_stop"  # value: the kind, e.g. "nudge"
+REMINDERS_RESUME = "reminders_resume"  # on the Home tab; value: the kind

@@ -225,13 +225,13 @@ KUDOS_REASON = "Say what for (up to 300 characters)."
 
 def pact_cannot_see(slack_ids: list[str]) -> str:
     """Teammates asked for support who may not see the objective."""
-    return ("Can't see this objective: " + ", ".join(f"<@{u}>" for u in slack_ids[:5])
+    return ("Can't see this objective: " + ", ".join(mention(u) for u in slack_ids[:5])
             + ". Share it with your team (or your manager) first.")
 
 
 def kudos_not_people(slack_ids: list[str]) -> str:
     return ("Kudos go to active people of this workspace, not to "
-            + ", ".join(f"<@{u}>" for u in slack_ids[:5]) + ".")
+            + ", ".join(mention(u) for u in slack_ids[:5]) + ".")
 # ---- impact: pulse surveys and reports -------------------------------------------------------
 
 PULSE_LEADS_ONLY = "Only the team's leads or a workspace admin can set up its pulse survey."
@@ -255,3 +255,6 @@ FEEDBACK_SAY_SOMETHING = "Write what went well or one thing to try next."
 DIGEST_LEADS_ONLY = "Only the team's leads or a workspace admin can change its weekly digest."
 DIGEST_USAGE = ("Write `/pact digest on` (Fridays 16:00), `/pact digest on mon 09:30`, or "
                 "`/pact digest off`.")
+# ---- absences and holidays ------------------------------------------------------------------
+HOLIDAYS_LEADS_ONLY = ("Only the team's leads (or a workspace admin) change its holiday "
+                       "calendar. `/pact holidays` shows it.")

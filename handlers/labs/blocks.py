@@ -117,13 +117,16 @@ def swap_request_dm(asker: str, team_name: str, starts_at: datetime, session_id:
 
 
 def upcoming_message(team_name: str, rule_text: str, rows: list[tuple[datetime, str | None,
-                                                                       str]]) -> list[dict]:
+                                                                       str]],
+                     notes: dict | None = None) -> list[dict]:
     blocks = [section(f"*Learning lab · {escape(team_name)}*: {escape(rule_text)}")]
     if not rows:
         blocks.append(section("No sessions planned."))
     for when, presenter, topic in rows:
         who = user(presenter) if presenter else "_to be decided_"
         blocks.append(section(f"{slack_datetime(when)} · {who} · {_topic(topic)}"))
+        if (notes or {}).get(when):
+            blocks.append(context(notes[when]))
     blocks.append(context("Sessions further ahead follow the rotation: everyone presents once "
                           "before anyone presents twice."))
     return blocks

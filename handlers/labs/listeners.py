@@ -131,7 +131,8 @@ def lab_show(req: CommandRequest) -> None:
     if isinstance(found, str):
         return req.ack(text=found, response_type="ephemeral")
     req.ack(text=f"Next learning-lab sessions of {escape(found.team_name)}",
-            blocks=ui.upcoming_message(found.team_name, found.rule_text, found.rows),
+            blocks=ui.upcoming_message(found.team_name, found.rule_text, found.rows,
+                                       found.notes),
             response_type="ephemeral")
 
 

@@ -13,6 +13,7 @@ from sqlmodel import Session
 
 from bot.rules import rotation
 from bot.rules.recurrence import RuleError, describe, next_after, occurrence_of, parse_rule
+from handlers.absences import blocks as absence_ui
 from handlers.kit import refusals
 from handlers.kit.blocks import escape, mention, plural, slack_datetime
 from handlers.labs import schedules
@@ -30,6 +31,7 @@ from handlers.labs.sessions import (
     update_post,
 )
 from storage.models import Lab, LabSession, Member, Objective, Pdp, Team
+from storage.queries import absences as aq
 from storage.queries import labs as lq
 from storage.queries import teams as tq
 from storage.queries.members import get_member, get_or_create_member
@@ -196,10 +198,11 @@ def setup_done(session: Session, workspace_id: str, team_id: int,
 
 def projected(session: Session, lab: Lab, team: Team, now: datetime,
               count: int = 4) -> list[tuple[datetime, int | None, LabSession | None]]:
-    """The next `count` sessions: planned ones as stored, later ones with who is next in line."""
+    """The next `count` sessions: planned ones as stored, later ones with who is next in line
+    (someone away then keeps their place and presents after their return)."""
     rule = parse_rule(lab.rule)
     planned = {s.starts_at: s for s in lq.pending_sessions(session, lab.id, now)}
-    line = rotation.upcoming(lq.seats(session, lab.id), count)
+    seats = lq.seats(session, lab.id)
     out = []
     cursor = now
     while len(out) < count:
@@ -210,9 +213,26 @@ def projected(session: Session, lab: Lab, team: Team, now: datetime,
         stored = planned.get(when)
         if stored is not None:
             out.append((when, stored.presenter_id, stored))
-        else:
-            out.append((when, line.pop(0) if line else None, None))
+            continue
+        away = aq.away_members(session, [s.member_id for s in seats], when)
+        presenter, seats = rotation.pick_around(seats, away)
+        out.append((when, presenter, None))
     return out
+
+
+def away_notes(session: Session, lab: Lab, team: Team,
+               rows: list[tuple[datetime, int | None, LabSession | None]]) -> dict:
+    """{session time: "Bob is away until Dec 28; Carol presents instead"} for sessions that
+    fall in someone's absence."""
+    ids = [s.member_id for s in lq.seats(session, lab.id)]
+    notes = {}
+    for when, presenter, _stored in rows:
+        away = {m: a for m, a in aq.away_members(session, ids, when).items() if m != presenter}
+        if away:
+            notes[when] = absence_ui.lab_note(
+                [(lq.slack_id(session, m), a) for m, a in away.items()],
+                lq.slack_id(session, presenter) if presenter else None)
+    return notes
 
 
 @dataclass
@@ -220,6 +240,7 @@ class Upcoming:
     team_name: str
     rule_text: str
     rows: list[tuple[datetime, str | None, str]]  # when, presenter's Slack id, topic
+    notes: dict = field(default_factory=dict)  # session time: why its presenter changed
 
 
 def upcoming(session: Session, workspace_id: str, channel_id: str,
@@ -232,10 +253,12 @@ def upcoming(session: Session, workspace_id: str, channel_id: str,
     if lab is None:
         return refusals.LAB_NONE_YET
     sync_rotation(session, lab)  # people deactivated or gone drop out of the line
+    ahead = projected(session, lab, team, now)
     rows = [(when, lq.slack_id(session, who),
              shareable_topic(session, stored) if stored else "")
-            for when, who, stored in projected(session, lab, team, now)]
-    return Upcoming(team.name, describe(parse_rule(lab.rule)), rows)
+            for when, who, stored in ahead]
+    return Upcoming(team.name, describe(parse_rule(lab.rule)), rows,
+                    away_notes(session, lab, team, ahead))
 
 
 def set_topic(session: Session, workspace_id: str, channel_id: str, user_id: str, topic: str,

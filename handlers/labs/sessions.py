@@ -17,6 +17,7 @@ from bot.rules.visibility import TEAM, TEAM_AUDIENCE, may_see
 from handlers.labs import blocks as ui
 from handlers.labs import schedules
 from storage.models import Lab, LabSession, Member, Objective, Team
+from storage.queries import absences as aq
 from storage.queries import labs as lq
 from storage.queries.outbox import enqueue
 
@@ -77,9 +78,11 @@ def plan_session(session: Session, lab: Lab, starts_at: datetime,
     if lab_session is None:
         return None
     current = sync_rotation(session, lab)
-    presenter = rotation.pick(current)
+    # Someone away at the session keeps their place in line and presents after their return.
+    away = aq.away_members(session, [s.member_id for s in current], starts_at)
+    presenter, after = rotation.pick_around(current, away)
     if presenter is not None:
-        lq.save_seats(session, lab.id, rotation.presented(current, presenter))
+        lq.save_seats(session, lab.id, after)
     set_presenter(session, lab_session, presenter, now)
     session.flush()
     return lab_session

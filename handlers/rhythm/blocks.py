@@ -4,7 +4,7 @@ DMs and the daily nudge DM (pure builders)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from bot.rules.goals import progress_fraction
 from bot.rules.nudges import Item
@@ -12,6 +12,7 @@ from handlers.kit.blocks import (
     button,
     channel_ref,
     clip,
+    confirm_dialog,
     context,
     escape,
     plural,
@@ -27,6 +28,7 @@ from handlers.kit.ids import (
     NUDGE_SNOOZE,
     PDP_LOG_PROGRESS,
     PDP_OPEN,
+    REMINDERS_STOP,
     RHYTHM_RESUME,
 )
 
@@ -162,7 +164,8 @@ def _line(item: Item) -> str:
     }[item.kind]
 
 
-def nudge_message(items: list[Item]) -> tuple[str, list[dict]]:
+def nudge_message(items: list[Item], next_at: datetime | None = None
+                  ) -> tuple[str, list[dict]]:
     blocks: list[dict] = [section("A few things in your development plans could use a "
                                   "moment today:")]
     for item in items[:20]:
@@ -175,8 +178,14 @@ def nudge_message(items: list[Item]) -> tuple[str, list[dict]]:
         blocks.append(context(f"…and {len(items) - 20} more in your plan."))
     subjects = ",".join(sorted({i.subject for i in items}))
     blocks.append({"type": "actions", "block_id": "nudge", "elements": [
-        button("Snooze a week", NUDGE_SNOOZE, subjects[:2000])]})
-    blocks.append(context("At most one of these a day, on working days."))
+        button("Snooze a week", NUDGE_SNOOZE, subjects[:2000]),
+        {**button("Stop these", REMINDERS_STOP, "nudge"),
+         "confirm": confirm_dialog("Stop these reminders?", "No more reminders about your "
+                                   "development plans. Turn them back on from the Home tab.",
+                                   "Stop them")}]})
+    later = f" The next one would come {slack_date(next_at)} at the earliest." if next_at \
+        else ""
+    blocks.append(context("At most one of these a day, on working days." + later))
     text = f"{plural(len(items), 'thing')} in your development plans could use a moment today"
     return text, blocks
 

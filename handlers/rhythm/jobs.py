@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
+from bot.rules.absence import first_working_moment_back
 from bot.rules.nudges import (
     ObjectiveFacts,
     PlanFacts,
@@ -20,6 +21,10 @@ from bot.rules.nudges import (
     may_nudge,
     next_nudge_at,
 )
+from handlers.absences.calendar import WEEKDAY_NUMBERS, team_post_day
+from handlers.absences.holds import while_away
+from handlers.absences.service import STOPPED_NUDGES
+from handlers.kit.blocks import context, escape
 from handlers.rhythm import schedules
 from handlers.rhythm.blocks import (
     GoalFacts,
@@ -30,6 +35,7 @@ from handlers.rhythm.blocks import (
 from handlers.rhythm.checkins import GoalCheckin, superseded, team_checkin, weekday_name
 from scheduling.kinds import Kind, Outcome, Run
 from storage.models import Goal, Member, Milestone, Team
+from storage.queries import absences as aq
 from storage.queries import checkins as cq
 from storage.queries import rhythm as q
 from storage.queries.outbox import enqueue
@@ -58,6 +64,20 @@ def run_checkin(session: Session, job: Run, batch: q.CheckinBatch, services=None
         return Outcome()  # nothing to say
     since = job.last_run_at or job.occurrence - timedelta(days=7)
     today = job.occurrence.astimezone(ZoneInfo(team.tz)).date()
+    stamp = job.occurrence.strftime("%Y%m%dT%H%M")
+    holiday = team_post_day(session, team, job.occurrence, team.checkin_weekday)
+    if holiday is not None and holiday.next_run_at is not None:
+        return Outcome(next_run_at=holiday.next_run_at)  # the post says so when it runs
+    if holiday is not None and holiday.skipped:
+        text = f"{holiday.note}: no check-in this week. The next one comes as usual."
+        mid = enqueue(session, workspace_id=team.workspace_id,
+                      key=f"{cq.checkin_key(team.id, stamp)}:holiday", channel=team.channel_id,
+                      text=text, blocks=[context(escape(text))], kind="checkin",
+                      not_before=job.now)
+        return Outcome(outbox_ids=[mid] if mid else [])
+    if holiday is not None:  # moved here from a holiday: the week since the one before
+        since = min(since, job.occurrence - timedelta(
+            days=7 + (today.weekday() - WEEKDAY_NUMBERS[team.checkin_weekday]) % 7))
     items = []
     for goal in goals:
         who = list(dict.fromkeys(u for at, u in batch.contributors.get(goal.id, [])
@@ -68,7 +88,10 @@ def run_checkin(session: Session, job: Run, batch: q.CheckinBatch, services=None
                       for m in batch.milestones.get(goal.id, [])]
         items.append(GoalCheckin(facts, milestones, who))
     text, blocks = team_checkin(team.name, items, today)
-    key = cq.checkin_key(team.id, job.occurrence.strftime("%Y%m%dT%H%M"))
+    if holiday is not None:
+        why = f"{holiday.note}; here is last week's check-in."
+        text, blocks = f"{why} {text}", [context(escape(why)), *blocks]
+    key = cq.checkin_key(team.id, stamp)
     out = Outcome()
     mid = enqueue(session, workspace_id=team.workspace_id, key=key, channel=team.channel_id,
                   text=text, blocks=blocks, kind="checkin", not_before=job.now)
@@ -108,6 +131,11 @@ def run_milestone(session: Session, job: Run, ctx, services=None) -> Outcome:
         return Outcome(done=True)
     if team.paused_reason:
         return Outcome()
+    holiday = team_post_day(session, team, job.occurrence)
+    if holiday is not None and holiday.next_run_at is not None:
+        return Outcome(next_run_at=holiday.next_run_at)
+    if holiday is not None and holiday.skipped:
+        return Outcome()
     today = job.occurrence.astimezone(ZoneInfo(team.tz)).date()
     if WEEKDAYS[today.weekday()] == team.checkin_weekday:
         return Outcome()  # the check-in of this moment lists it
@@ -146,10 +174,16 @@ def run_nudge(session: Session, job: Run, ctx, services=None) -> Outcome:
     if member.is_deleted:
         log.info("nudges for member %s skipped: deactivated in Slack", member.id)
         return Outcome()
+    away = aq.away_of(session, member, job.now)
+    if away is not None:  # held, not dropped: what still matters goes on their first day back
+        return Outcome(next_run_at=first_working_moment_back(away, job.now, member.tz))
+    aq.drop_stale_held(session, member.workspace_id, member.slack_user_id, job.now)
     if not may_nudge(job.now, member.tz):
         # Late (after downtime) and now outside 09:00-18:00 or on a weekend: next working day.
         return Outcome(next_run_at=next_nudge_at(job.now, member.tz))
     facts = q.nudge_facts(session, member, job.now)
+    if STOPPED_NUDGES in facts.snoozed:
+        return Outcome()  # "Stop these": until turned back on from the Home tab
     owners = facts.owners
     plans = [PlanFacts(p.id, p.owner_id, p.manager_id,
                        (owners.get(p.owner_id).display_name if owners.get(p.owner_id) else ""),
@@ -162,7 +196,7 @@ def run_nudge(session: Session, job: Run, ctx, services=None) -> Outcome:
         return Outcome()
     if q.nudged_today(session, member, job.now):
         return Outcome()  # one nudge DM a day at most: these wait for the next one
-    text, blocks = nudge_message(items)
+    text, blocks = nudge_message(items, next_nudge_at(job.now, member.tz))
     day = local_day(job.now, member.tz)
     mid = enqueue(session, workspace_id=member.workspace_id, key=f"nudge:{member.id}:{day}",
                   channel=member.slack_user_id, text=text, blocks=blocks, kind="nudge",
@@ -180,7 +214,8 @@ KINDS = [
          reconcile=schedules.reconcile_milestones),
     Kind("milestone_due", time_bound=True, prepare=no_context, run=run_milestone),
     Kind("checkin_superseded", time_bound=False),
-    Kind("nudge", time_bound=False, prepare=no_context, run=run_nudge, hold=hold_nudges,
+    Kind("nudge", time_bound=False, prepare=no_context, run=run_nudge,
+         hold=while_away(hold_nudges, on_drop=aq.forget_nudge_items),
          reconcile=schedules.reconcile_nudges),
     Kind("stuck", time_bound=False),
     Kind("channel_trouble", time_bound=False),

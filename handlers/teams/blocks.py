@@ -101,9 +101,10 @@ def checkin_line(weekday: str, time: str, tz: str, next_at: datetime | None) -> 
 
 def team_summary(*, name: str, channel_id: str, leads: list[str], members: list[str], tz: str,
                  weekday: str, time: str, goals: list[tuple[str, int]],
-                 paused_reason: str | None = None, next_checkin: datetime | None = None
-                 ) -> dict:
-    """The `/pact team` answer (ephemeral). `goals`: (title, percent) of active goals."""
+                 paused_reason: str | None = None, next_checkin: datetime | None = None,
+                 absences: str = "") -> dict:
+    """The `/pact team` answer (ephemeral). `goals`: (title, percent) of active goals;
+    `absences`: who is away, what is held or moved (already safe mrkdwn)."""
     blocks = [
         header(f"👥 {name}"),
         section(f"*Channel:* {channel_ref(channel_id)}\n*Leads:* {_people(leads)}\n"
@@ -112,6 +113,8 @@ def team_summary(*, name: str, channel_id: str, leads: list[str], members: list[
     ]
     if paused_reason:
         blocks.append(section(f"⏸️ Paused: {escape(paused_reason)}"))
+    if absences:
+        blocks.append(context(absences))
     if goals:
         lines = [f"• {escape(clip(t, 150))} — {p}%" for t, p in goals[:20]]
         if len(goals) > 20:

@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from bot.rules.goals import TeamInput, percent
 from bot.rules.permissions import Actor, can_set_up_team
 from bot.rules.recurrence import RuleError, next_after, parse_rule
+from handlers.absences import service as absence_service
 from handlers.kit import refusals
 from handlers.kit.blocks import mention
 from handlers.teams.blocks import MAX_PREFILL, team_saved_message, team_summary
@@ -130,7 +131,9 @@ def team_overview(session, workspace_id: str, channel_id: str,
         leads=[m.slack_user_id for m, r in rows if r == "lead"],
         members=[m.slack_user_id for m, r in rows if r != "lead"],
         tz=team.tz, weekday=team.checkin_weekday, time=team.checkin_time,
-        goals=goals, paused_reason=team.paused_reason, next_checkin=next_checkin(team, now))
+        goals=goals, paused_reason=team.paused_reason, next_checkin=next_checkin(team, now),
+        absences=absence_service.team_line(session, team.id, [m for m, _ in rows],
+                                           now or utcnow()))
 
 
 def save_team(session, workspace_id: str, user_id: str, channel_id: str, form: TeamInput,

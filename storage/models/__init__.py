@@ -1,5 +1,6 @@
 """Every table Pact stores, imported here so metadata and migrations see them all."""
 
+from storage.models.absences import Absence, TeamHolidays
 from storage.models.base import metadata
 from storage.models.goal import GOAL_STATUSES, Goal, GoalParticipant, Milestone, ProgressUpdate
 from storage.models.impact import (
@@ -59,4 +60,5 @@ __all__ = [
     "CADENCES", "Kudos", "Pact", "PactCheckin",
     "MIN_RESPONSES_FLOOR", "PULSE_CADENCES", "ImpactSettings", "PulseAnswer", "PulseInvite",
     "PulseSeries", "PulseSurvey", "FeedbackAnswer", "FeedbackAsk", "FeedbackRequest",
+    "Absence", "TeamHolidays",
 ]

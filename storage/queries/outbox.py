@@ -157,13 +157,15 @@ def claim_many(session: Session, ids: list[int], now: datetime,
             .values(claimed_until=now + lease, claim_token=token, attempts=T.c.attempts + 1)
             .returning(T.c.id, T.c.workspace_id, T.c.kind, T.c.channel, T.c.text, T.c.blocks,
                        T.c.thread_ts, T.c.after_send, T.c.update_ts, T.c.attempts,
-                       T.c.claim_token, T.c.idempotency_key, T.c.created_at)).all()
+                       T.c.claim_token, T.c.idempotency_key, T.c.created_at,
+                       T.c.last_error)).all()
         claimed.extend(OutboxMessage(id=r.id, workspace_id=r.workspace_id, kind=r.kind,
                                      channel=r.channel, text=r.text, blocks=r.blocks,
                                      thread_ts=r.thread_ts, after_send=r.after_send,
                                      update_ts=r.update_ts, attempts=r.attempts, claim_token=r.claim_token,
                                      idempotency_key=r.idempotency_key,
-                                     created_at=r.created_at) for r in rows)
+                                     created_at=r.created_at, last_error=r.last_error)
+                        for r in rows)
     claimed.sort(key=lambda m: m.id)
     return claimed
 

@@ -45,7 +45,7 @@ def checkin_batch(session: Session, team_ids: list[int], since: datetime) -> Che
     batch = CheckinBatch()
     batch.teams = {row.id: row for row in session.execute(
         select(TM.c.id, TM.c.channel_id, TM.c.name, TM.c.tz, TM.c.paused_reason,
-               TM.c.workspace_id).where(TM.c.id.in_(team_ids)))}
+               TM.c.workspace_id, TM.c.checkin_weekday).where(TM.c.id.in_(team_ids)))}
     for row in session.execute(
             select(G.c.id, G.c.team_id, G.c.title, G.c.metric, G.c.baseline, G.c.target,
                    G.c.current_value, G.c.unit, G.c.due_date)

@@ -1,0 +1,88 @@
+"""What Pact says about absences: the answer to `/pact away`, the Home section (pure)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from bot.rules.absence import Away
+from handlers.kit import ids
+from handlers.kit.blocks import button, context, escape, section, slack_date, user
+
+
+def last_moment(away: Away) -> datetime:
+    """The last moment of an absence (it ends at midnight after its last day)."""
+    return away.until - timedelta(seconds=1)
+
+
+def until_words(away: Away, tz: str) -> str:
+    """"until Dec 28" (Slack renders it), or "while your Slack status says so"."""
+    if away.until is None:
+        return "for as long as the Slack status says so"
+    return f"until {slack_date(last_moment(away))}"
+
+
+def away_set(until: date, tz: str, note: str) -> str:
+    text = (f"You are away through {slack_date(until, tz=tz)}. Reminders are held and come on "
+            "your first working day back; your lab turn waits for you. "
+            "`/pact away off` when you are back early.")
+    return text + (f"\nNote: {escape(note)}" if note else "")
+
+
+def away_cleared(still: Away | None) -> str:
+    if still is not None:
+        return ("Welcome back. Your Slack status still says you are away "
+                f"({escape(still.reason)}): reminders stay held until it changes.")
+    return "Welcome back: reminders and lab turns are on again."
+
+
+def away_shown(away: Away | None, tz: str) -> str:
+    if away is None:
+        return ("You are not away. `/pact away until YYYY-MM-DD [note]` holds reminders and "
+                "your lab turn while you are off.")
+    why = "you said so" if away.reason == "away" else f"your Slack status: {escape(away.reason)}"
+    return (f"You are away {until_words(away, tz)} ({why}). Reminders are held. "
+            "`/pact away off` when you are back.")
+
+
+def home_section(away: Away | None, tz: str, held: int, today: date,
+                 stopped: bool = False) -> list[dict]:
+    """"You are away until … — reminders are held", with a way back; or a date to pick;
+    and, after "Stop these" on a reminder, a way to turn reminders back on."""
+    extra = [section("Reminders about your development plans are *stopped*.",
+                     accessory=button("Turn back on", ids.REMINDERS_RESUME, "nudge"))
+             ] if stopped else []
+    return _away_blocks(away, tz, held, today) + extra
+
+
+def _away_blocks(away: Away | None, tz: str, held: int, today: date) -> list[dict]:
+    if away is not None:
+        lines = f":palm_tree: *You are away {until_words(away, tz)}* — reminders are held"
+        if held:
+            lines += f" ({held} waiting for your return)"
+        blocks = [section(lines + ".")]
+        if away.reason == "away":
+            blocks.append({"type": "actions", "block_id": "absence_home",
+                           "elements": [button("I'm back", ids.ABSENCE_BACK, "back")]})
+        else:
+            blocks.append(context(f"From your Slack status ({escape(away.reason)}); it ends "
+                                  "when the status does."))
+        return blocks
+    return [section("*Going away?* Pick your last day off: Pact holds reminders and your lab "
+                    "turn until you are back.",
+                    accessory={"type": "datepicker", "action_id": ids.ABSENCE_PICK_UNTIL,
+                               "initial_date": today.isoformat(),
+                               "placeholder": {"type": "plain_text", "text": "Last day away"}})]
+
+
+def lab_note(away: list[tuple[str | None, Away]], presenter: str | None) -> str:
+    """"<@Bob> is away until Dec 28; <@Carol> presents instead" under a lab session."""
+    parts = []
+    for slack_id, absence in away:
+        if slack_id:
+            when = (f"until {slack_date(last_moment(absence))}" if absence.until
+                    else "(Slack status)")
+            parts.append(f"{user(slack_id)} is away {when}")
+    if not parts:
+        return ""
+    tail = f"; {user(presenter)} presents instead" if presenter else "; nobody else can present"
+    return ", ".join(parts) + tail + "."

@@ -1,0 +1,94 @@
+"""Absences at Slack's edge: `/pact away …`, and the Home tab's date picker and "I'm back"."""
+
+from __future__ import annotations
+
+import logging
+
+from slack_sdk.errors import SlackApiError
+
+from handlers.absences import calendar, service
+from handlers.kit.payload import read_interaction
+from handlers.kit.replies import tell
+from handlers.kit.router import CommandRequest
+from storage.engine import session_scope
+from storage.types import utcnow
+
+log = logging.getLogger("pact.absences")
+
+
+def away(req: CommandRequest) -> None:
+    with session_scope(req.services.engine) as session:
+        answer = service.away_command(session, req.team_id, req.user_id, req.args, utcnow())
+    req.ack(text=answer, response_type="ephemeral")
+
+
+def holidays(req: CommandRequest) -> None:
+    with session_scope(req.services.engine) as session:
+        answer = calendar.holidays_command(session, req.team_id, req.channel_id, req.user_id,
+                                           req.args, utcnow())
+    req.ack(text=answer, response_type="ephemeral")
+
+
+def away_later(req: CommandRequest) -> None:
+    _refresh_home(req.services, req.client, req.team_id, req.user_id)
+
+
+def _refresh_home(services, client, team_id: str, user_id: str) -> None:
+    """Show the change on their Home tab; Slack refusing (an unknown user) changes nothing."""
+    try:
+        services.refresh_home(client, team_id, user_id)
+    except SlackApiError as err:
+        log.info("Home of %s not refreshed: %s", user_id, err.response.get("error"))
+
+
+def ack_only(ack) -> None:
+    ack()
+
+
+def picked_on_home(body, client, services) -> None:
+    _from_home(body, client, services, back=False)
+
+
+def back_on_home(body, client, services) -> None:
+    _from_home(body, client, services, back=True)
+
+
+def _from_home(body, client, services, *, back: bool) -> None:
+    who = read_interaction(body)
+    if who is None:
+        return
+    picked = None if back else (who.action.get("selected_date") or "")
+    with session_scope(services.engine) as session:
+        answer = service.away_from_home(session, who.workspace_id, who.user_id, picked,
+                                        utcnow())
+    _refresh_home(services, client, who.workspace_id, who.user_id)
+    tell(client, body, answer, title="Away")
+
+
+def stop_clicked(body, client, services) -> None:
+    """"Stop these" on a reminder DM: stored, then the DM says so in place."""
+    click = read_interaction(body)
+    if click is None:
+        return
+    with session_scope(services.engine) as session:
+        answer = service.stop_reminders(session, click.workspace_id, click.user_id,
+                                        str(click.action.get("value") or ""), utcnow())
+    if click.channel_id and click.message_ts:
+        try:
+            client.chat_update(channel=click.channel_id, ts=click.message_ts, text=answer,
+                               blocks=[{"type": "section",
+                                        "text": {"type": "mrkdwn", "text": answer}}])
+        except SlackApiError as err:
+            log.info("could not update the reminder in place: %s", err.response.get("error"))
+            tell(client, body, answer, title="Reminders")
+    _refresh_home(services, client, click.workspace_id, click.user_id)
+
+
+def resume_clicked(body, client, services) -> None:
+    click = read_interaction(body)
+    if click is None:
+        return
+    with session_scope(services.engine) as session:
+        service.resume_reminders(session, click.workspace_id, click.user_id,
+                                 str(click.action.get("value") or ""), utcnow())
+    _refresh_home(services, client, click.workspace_id, click.user_id)

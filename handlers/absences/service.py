@@ -1,0 +1,121 @@
+"""Absences as use cases (no Slack): say you are away or back, record a Slack status, and
+what the Home tab shows."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session
+
+from bot.rules.absence import AwayRequest, parse_away, status_end, status_means_absence
+from handlers.absences import blocks as ui
+from storage.models import Member
+from storage.queries import absences as aq
+from storage.queries import rhythm as rq
+from storage.queries.members import get_or_create_member
+
+STOPPED_NUDGES = "stop:nudge"  # a snooze subject: no review nudges at all until resumed
+FOREVER = timedelta(days=365 * 50)
+
+
+def stop_reminders(session: Session, workspace_id: str, user_id: str, kind: str,
+                   now: datetime) -> str:
+    """"Stop these" on a reminder DM; only the kinds Pact knows."""
+    if kind != "nudge":
+        return "Those reminders cannot be stopped from here."
+    member = get_or_create_member(session, workspace_id, user_id)
+    rq.snooze_subjects(session, member.id, [STOPPED_NUDGES], now + FOREVER)
+    return ("Stopped: no more reminders about your development plans. Turn them back on "
+            "from the Home tab.")
+
+
+def resume_reminders(session: Session, workspace_id: str, user_id: str, kind: str,
+                     now: datetime) -> str:
+    member = get_or_create_member(session, workspace_id, user_id)
+    aq.unsnooze(session, member.id, STOPPED_NUDGES)
+    return "Reminders about your development plans are on again."
+
+
+def reminders_stopped(session: Session, member: Member, now: datetime) -> bool:
+    return aq.snoozed(session, member.id, STOPPED_NUDGES, now)
+
+
+def today_of(member: Member, now: datetime) -> date:
+    return now.astimezone(ZoneInfo(member.tz)).date()
+
+
+def away_command(session: Session, workspace_id: str, user_id: str, args: list[str],
+                 now: datetime) -> str:
+    """`/pact away until DATE [note]`, `/pact away off`, `/pact away`: the answer to show."""
+    member = get_or_create_member(session, workspace_id, user_id)
+    if not args:
+        return ui.away_shown(aq.away_of(session, member, now), member.tz)
+    request = parse_away(args, today_of(member, now))
+    if isinstance(request, str):
+        return request
+    return _apply(session, member, request, now)
+
+
+def _apply(session: Session, member: Member, request: AwayRequest, now: datetime) -> str:
+    aq.set_away(session, member, request.until, request.note, now)
+    if request.until is None:
+        return ui.away_cleared(aq.away_of(session, member, now))
+    return ui.away_set(request.until, member.tz, request.note)
+
+
+def away_from_home(session: Session, workspace_id: str, user_id: str, picked: str | None,
+                   now: datetime) -> str:
+    """A date picked on the Home tab (None: "I'm back"); the same rules as the command."""
+    args = ["off"] if picked is None else ["until", picked]
+    member = get_or_create_member(session, workspace_id, user_id)
+    request = parse_away(args, today_of(member, now))
+    if isinstance(request, str):
+        return request
+    return _apply(session, member, request, now)
+
+
+def status_reading(user: dict) -> tuple[bool, str, datetime | None]:
+    """What a `users.info` user's status says: away?, its label, its own expiration."""
+    profile = user.get("profile") or {}
+    emoji, text = profile.get("status_emoji") or "", profile.get("status_text") or ""
+    away = status_means_absence(emoji, text)
+    label = " ".join(p for p in (emoji, text) if p)[:120] if away else ""
+    return away, label, status_end(profile.get("status_expiration")) if away else None
+
+
+def record_status(session: Session, workspace_id: str, user: dict, now: datetime) -> None:
+    member = get_or_create_member(session, workspace_id, user["id"])
+    away, label, until = status_reading(user)
+    aq.record_status(session, member, away, label, until, now)
+
+
+def home_section(session: Session, member: Member, budget: int, now: datetime) -> list[dict]:
+    away = aq.away_of(session, member, now)
+    held = aq.held_count(session, member.workspace_id, [member.slack_user_id]) if away else 0
+    return ui.home_section(away, member.tz, held, today_of(member, now),
+                           stopped=reminders_stopped(session, member, now))
+
+
+
+def team_line(session: Session, team_id: int, members: list[Member], now: datetime) -> str:
+    """For the team view: who is away this week, DMs held or dropped for an absence, posts
+    moved or skipped for a holiday; "" when there is nothing to say."""
+    week = now + timedelta(days=7)
+    away_now = aq.away_members(session, [m.id for m in members], now)
+    away_soon = aq.away_members(session, [m.id for m in members], week)
+    away_ids = list(dict.fromkeys([*away_now, *away_soon]))
+    channels = [m.slack_user_id for m in members]
+    workspace = members[0].workspace_id if members else None
+    held = aq.held_count(session, workspace, channels)
+    dropped = aq.dropped_count(session, workspace, channels)
+    moved, skipped = aq.team_holiday_counts(session, team_id)
+    parts = []
+    if away_ids:
+        names = ", ".join(f"<@{m.slack_user_id}>" for m in members if m.id in away_ids)
+        parts.append(f"{len(away_ids)} member(s) away this week ({names})")
+    if held or dropped:
+        parts.append(f"{held} reminder(s) held for an absence, {dropped} dropped as stale")
+    if moved or skipped:
+        parts.append(f"{moved} post(s) moved and {skipped} skipped for holidays")
+    return "🌴 " + " · ".join(parts) if parts else ""

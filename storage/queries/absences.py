@@ -1,0 +1,212 @@
+"""Absences: set and clear someone's own, record their Slack status, who is away now; team
+holiday calendars."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import delete, func, update
+from sqlmodel import Session, select
+
+from bot.rules.absence import STALE_AFTER_HOLD, STATUS_FRESH, Away, Calendar, away_now
+from storage.models import (
+    Absence,
+    Member,
+    NudgeSent,
+    NudgeSnooze,
+    OutboxMessage,
+    TeamHolidays,
+)
+
+DROPPED_AFTER_ABSENCE = "dropped: held while away, no longer timely"
+HELD_WHILE_AWAY = "held while its recipient is away"
+
+
+def _row(session: Session, member: Member) -> Absence:
+    row = session.get(Absence, member.id)
+    if row is None:
+        row = Absence(member_id=member.id, workspace_id=member.workspace_id)
+        session.add(row)
+    return row
+
+
+def set_away(session: Session, member: Member, until: date | None, note: str,
+             now: datetime) -> Absence:
+    """Their own absence through `until` (None: they are back)."""
+    row = _row(session, member)
+    row.until, row.note, row.set_at = until, (note if until else ""), now
+    session.flush()
+    return row
+
+
+def record_status(session: Session, member: Member, away: bool, label: str,
+                  until: datetime | None, now: datetime) -> None:
+    """What their Slack status says, as read now."""
+    row = _row(session, member)
+    row.status_away, row.status_label = away, label[:120]
+    row.status_until, row.status_checked_at = until, now
+    session.flush()
+
+
+def away_of(session: Session, member: Member, now: datetime) -> Away | None:
+    row = session.get(Absence, member.id)
+    return _away(row, member.tz, now) if row else None
+
+
+def _away(row: Absence, tz: str, now: datetime) -> Away | None:
+    return away_now(now, tz, row.until, row.status_away, row.status_until, row.status_label,
+                    row.note)
+
+
+def away_members(session: Session, member_ids: list[int], now: datetime) -> dict[int, Away]:
+    """Those of `member_ids` away at `now`."""
+    if not member_ids:
+        return {}
+    rows = session.exec(select(Absence, Member.tz).join(Member, Member.id == Absence.member_id)
+                        .where(Absence.member_id.in_(member_ids))).all()
+    out = {}
+    for row, tz in rows:
+        away = _away(row, tz, now)
+        if away is not None:
+            out[row.member_id] = away
+    return out
+
+
+def away_recipients(session: Session, recipients: set[tuple[str, str]],
+                    now: datetime) -> dict[tuple[str, str], tuple[Away, str]]:
+    """{(workspace, Slack user id): (absence, their timezone)} for those of `recipients`
+    (DM channels are user ids) who are away at `now`."""
+    users = {u for _, u in recipients}
+    if not users:
+        return {}
+    rows = session.exec(select(Absence, Member).join(Member, Member.id == Absence.member_id)
+                        .where(Member.slack_user_id.in_(users))).all()
+    out = {}
+    for row, member in rows:
+        key = (member.workspace_id, member.slack_user_id)
+        away = _away(row, member.tz, now) if key in recipients else None
+        if away is not None:
+            out[key] = (away, member.tz)
+    return out
+
+
+def stale_statuses(session: Session, recipients: set[tuple[str, str]],
+                   now: datetime) -> list[tuple[str, str]]:
+    """Recipients whose Slack status Pact has not read within `STATUS_FRESH`."""
+    users = {u for _, u in recipients}
+    if not users:
+        return []
+    rows = session.exec(select(Member.workspace_id, Member.slack_user_id,
+                               Absence.status_checked_at)
+                        .join(Absence, Absence.member_id == Member.id, isouter=True)
+                        .where(Member.slack_user_id.in_(users))).all()
+    return [(ws, uid) for ws, uid, checked in rows if (ws, uid) in recipients
+            and (checked is None or now - checked >= STATUS_FRESH)]
+
+
+def dropped_count(session: Session, workspace_id: str | None = None,
+                  channels: list[str] | None = None) -> int:
+    """How many DMs were dropped because they were held through an absence until too late."""
+    query = select(func.count()).select_from(OutboxMessage).where(
+        OutboxMessage.status == "skipped", OutboxMessage.last_error == DROPPED_AFTER_ABSENCE)
+    if workspace_id is not None:
+        query = query.where(OutboxMessage.workspace_id == workspace_id)
+    if channels is not None:
+        query = query.where(OutboxMessage.channel.in_(channels or [""]))
+    return session.exec(query).one()
+
+
+def held_count(session: Session, workspace_id: str | None = None,
+               channels: list[str] | None = None) -> int:
+    """How many DMs are waiting for someone to be back."""
+    query = select(func.count()).select_from(OutboxMessage).where(
+        OutboxMessage.status == "pending", OutboxMessage.last_error == HELD_WHILE_AWAY)
+    if workspace_id is not None:
+        query = query.where(OutboxMessage.workspace_id == workspace_id)
+    if channels is not None:
+        query = query.where(OutboxMessage.channel.in_(channels or [""]))
+    return session.exec(query).one()
+
+
+
+def drop_stale_held(session: Session, workspace_id: str, channel: str,
+                    now: datetime) -> int:
+    """DMs to `channel` held through an absence for so long they no longer matter: skipped
+    (and counted), and their nudge items forgotten, so what matters now is decided afresh."""
+    stale = list(session.exec(select(OutboxMessage).where(
+        OutboxMessage.workspace_id == workspace_id, OutboxMessage.channel == channel,
+        OutboxMessage.status == "pending", OutboxMessage.last_error == HELD_WHILE_AWAY,
+        OutboxMessage.created_at < now - STALE_AFTER_HOLD)))
+    if not stale:
+        return 0
+    session.execute(update(OutboxMessage).where(OutboxMessage.id.in_([m.id for m in stale]))
+                    .values(status="skipped", last_error=DROPPED_AFTER_ABSENCE))
+    forget_nudge_items(session, stale)
+    return len(stale)
+
+
+def forget_nudge_items(session: Session, messages: list) -> None:
+    """The nudge items these dropped DMs carried count as never sent (decided at the DM's
+    `created_at`), so those that still matter come in the next nudge."""
+    for message in messages:
+        member = session.exec(select(Member).where(
+            Member.workspace_id == message.workspace_id,
+            Member.slack_user_id == message.channel)).first()
+        if member is not None and message.created_at is not None:
+            session.execute(delete(NudgeSent).where(NudgeSent.member_id == member.id,
+                                                    NudgeSent.sent_at == message.created_at))
+
+
+# ---- team holiday calendars -----------------------------------------------------------------
+
+def holidays_row(session: Session, team_id: int) -> TeamHolidays:
+    row = session.get(TeamHolidays, team_id)
+    if row is None:
+        row = TeamHolidays(team_id=team_id, own_days=[])
+        session.add(row)
+        session.flush()
+    return row
+
+
+def calendar_of(session: Session, team_id: int) -> Calendar:
+    """The team's holiday calendar (an empty one when it has none)."""
+    row = session.get(TeamHolidays, team_id)
+    if row is None:
+        return Calendar()
+    own = tuple((date.fromisoformat(d), what) for d, what in (row.own_days or []))
+    return Calendar(row.country, row.subdivision, own, row.mode)
+
+
+def count_holiday(session: Session, team_id: int, *, moved: bool) -> None:
+    """One post moved (or skipped) for a holiday, for the team view and `pact doctor`."""
+    row = holidays_row(session, team_id)
+    if moved:
+        row.moved += 1
+    else:
+        row.skipped += 1
+    session.add(row)
+
+
+def holiday_counts(session: Session) -> tuple[int, int]:
+    """(moved, skipped) posts over every team."""
+    moved, skipped = session.exec(select(func.coalesce(func.sum(TeamHolidays.moved), 0),
+                                         func.coalesce(func.sum(TeamHolidays.skipped), 0))
+                                  ).one()
+    return int(moved), int(skipped)
+
+
+def team_holiday_counts(session: Session, team_id: int) -> tuple[int, int]:
+    """(moved, skipped) posts of one team."""
+    row = session.get(TeamHolidays, team_id)
+    return (row.moved, row.skipped) if row else (0, 0)
+
+
+def snoozed(session: Session, member_id: int, subject: str, now: datetime) -> bool:
+    """`subject` (e.g. "stop:nudge") is snoozed or stopped for the member at `now`."""
+    row = session.get(NudgeSnooze, (member_id, subject[:60]))
+    return row is not None and row.until > now
+
+
+def unsnooze(session: Session, member_id: int, subject: str) -> None:
+    session.execute(delete(NudgeSnooze).where(NudgeSnooze.member_id == member_id,
+                                              NudgeSnooze.subject == subject[:60]))
