@@ -6,7 +6,8 @@ from __future__ import annotations
 from functools import partial
 
 from handlers.absences import listeners, service
-from handlers.absences.holds import read_statuses, while_away
+from handlers.absences.holds import while_away
+from handlers.absences.statuses import read_statuses
 from handlers.kit import ids
 from storage.types import utcnow
 

@@ -1,24 +1,20 @@
-"""Personal DMs held while their recipient is away (a kind's `hold`), and the look-up of
-recipients' Slack statuses right before (the outbox's `look_up`)."""
+"""Personal DMs held while their recipient is away (a kind's `hold`)."""
 
 from __future__ import annotations
 
 import logging
 from datetime import datetime
 
-from slack_sdk.errors import SlackApiError
 from sqlmodel import Session
 
 from bot.rules.absence import first_working_moment_back, held_too_long
-from handlers.absences import service
 from scheduling.kinds import Held, Hold
-from storage.engine import session_scope
 from storage.queries import absences as aq
 
 log = logging.getLogger("pact.absences")
 
 
-def _is_dm(channel: str) -> bool:
+def is_dm(channel: str) -> bool:
     return channel[:1] in ("U", "W")
 
 
@@ -28,7 +24,7 @@ def while_away(inner: Hold | None = None, on_drop=None) -> Hold:
     lets their content be decided afresh), then applies `inner`."""
 
     def hold(session: Session, messages: list, now: datetime) -> dict:
-        recipients = {(m.workspace_id, m.channel) for m in messages if _is_dm(m.channel)}
+        recipients = {(m.workspace_id, m.channel) for m in messages if is_dm(m.channel)}
         away = aq.away_recipients(session, recipients, now)
         answers: dict = {}
         rest, dropped = [], []
@@ -51,21 +47,3 @@ def while_away(inner: Hold | None = None, on_drop=None) -> Hold:
         return answers
 
     return hold
-
-
-def read_statuses(engine, client, messages: list, now: datetime) -> None:
-    """Read the Slack status of DM recipients whose status Pact has not read lately."""
-    recipients = {(m.workspace_id, m.channel) for m in messages if _is_dm(m.channel)}
-    if not recipients:
-        return
-    with session_scope(engine) as session:
-        stale = aq.stale_statuses(session, recipients, now)
-    for workspace_id, user_id in stale:
-        try:
-            user = client.users_info(user=user_id)["user"]
-        except SlackApiError as err:
-            log.info("users.info %s for its status failed: %s", user_id,
-                     err.response.get("error"))
-            continue
-        with session_scope(engine) as session:
-            service.record_status(session, workspace_id, user, now)
