@@ -51,33 +51,33 @@ def _messages():
                                                 TODAY))
         add(f"nudge x{n}", rhythm.nudge_message(_one(n)))
         add(f"team summary x{n}", team_blocks.team_summary(
-            name="Alpha", channel_id="C1", leads=["U1"] * n, members=["U2"] * n, tz="UTC",
+            name="Alpha", channel_id="C0ALPHA01", leads=[f"U0LEAD{i:04d}" for i in range(n)], members=[f"U0MEMB{i:04d}" for i in range(n)], tz="UTC",
             weekday="mon", time="10:00", goals=[("Certify", 30)] * n))
         add(f"goal list x{n}", goal_posts.goal_list_message("Alpha", "C1", [card()] * n))
-    add("goal check-in", rhythm.checkin_message(GOAL, STEPS, ["U1"], TODAY))
+    add("goal check-in", rhythm.checkin_message(GOAL, STEPS, ["U0ANA0001"], TODAY))
     for days in (0, 1, 2):
         add(f"milestone in {days}", rhythm.milestone_reminder("Certify", STEPS[1], days,
                                                               "Europe/Berlin"))
-    add("stuck", rhythm.stuck_message("U1", "Certify", ["U2"]))
+    add("stuck", rhythm.stuck_message("U0ANA0001", "Certify", ["U0BEN0002"]))
     add("not in channel", rhythm.not_in_channel_dm("C1", "Alpha"))
     add("channel gone", rhythm.channel_gone_dm("C1", "Alpha", "is_archived", 1))
     add("snoozed", rhythm.snoozed_message(WHEN))
     for name in ("Alpha", "Team Alpha"):
         add(f"team saved {name}", team_blocks.team_saved_message(
-            name=name, channel_id="C1", leads=["U1"], members=[], tz="UTC", weekday="mon",
+            name=name, channel_id="C0ALPHA01", leads=["U0ANA0001"], members=[], tz="UTC", weekday="mon",
             time="10:00", created=True))
     add("goal post", goal_posts.goal_post(card(milestones=[])))
-    add("goal celebration", goal_posts.celebration(card(status="achieved"), ["U1", "U2"]))
+    add("goal celebration", goal_posts.celebration(card(status="achieved"), ["U0ANA0001", "U0BEN0002"]))
     add("joined", goal_posts.joined_dm(card()))
-    add("lab announcement", lab_blocks.announcement(1, "Alpha", WHEN, 45, "U1", "Testing",
+    add("lab announcement", lab_blocks.announcement(1, "Alpha", WHEN, 45, "U0ANA0001", "Testing",
                                                     tz="Europe/Berlin"))
     add("lab topic", lab_blocks.pick_topic_dm("Alpha", WHEN))
     add("lab reminder", lab_blocks.reminder_dm("Alpha", WHEN, "Testing", 1))
     add("lab follow-up", lab_blocks.followup_dm("Alpha", "Testing", 1))
-    add("lab swap", lab_blocks.swap_request_dm("U1", "Alpha", WHEN, 1))
-    add("review approved", pdp_posts.review_result_dm("U1", "approved", "", WHEN))
-    add("review comment", pdp_posts.review_result_dm("U1", "commented", "Nice", WHEN))
-    add("objective celebration", pdp_posts.celebration_message("U1", OBJECTIVE))
+    add("lab swap", lab_blocks.swap_request_dm("U0ANA0001", "Alpha", WHEN, 1))
+    add("review approved", pdp_posts.review_result_dm("U0ANA0001", "approved", "", WHEN))
+    add("review comment", pdp_posts.review_result_dm("U0ANA0001", "commented", "Nice", WHEN))
+    add("objective celebration", pdp_posts.celebration_message("U0ANA0001", OBJECTIVE))
     add("objective congrats", pdp_posts.congrats_dm(OBJECTIVE))
     return made
 

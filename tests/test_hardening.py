@@ -8,10 +8,10 @@ from concurrent.futures import ThreadPoolExecutor
 from sqlmodel import func, select
 
 from bot.errors import SORRY
+from bot.playground.slack_requests import number_value, select_value, text_value
 from handlers.kit import ids as shared
 from storage.engine import session_scope
 from storage.models import Goal, Objective, OutboxMessage, ProgressUpdate, Submission, Team
-from tests.slack_requests import number_value, select_value, text_value
 from tests.test_goals_steps import create_goal, goal_values, open_goal_form, team
 from tests.test_pdp import create_plan, objective_values, open_summary, opened, plan_values
 from tests.test_pdp_world import make_world

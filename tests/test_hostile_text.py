@@ -40,6 +40,16 @@ SKIPPED = {
     "handlers.goals.posts.day_text": "a date token",
     "handlers.rhythm.blocks.fraction": "a number",
     "handlers.pdp.views.info_modal": "shows mrkdwn its caller composed from refusals",
+    "handlers.pacts.blocks.pact_rows": "rows carry offer_line's mrkdwn (offer_line is walked "
+                                       "here; the title and person are escaped in pact_rows)",
+    "handlers.kudos.blocks.kudos_button_on": "adds a button to a message Pact built",
+    "handlers.pacts.blocks.credit_supporters": "adds a line to a message Pact built; the "
+                                               "names go through mention",
+    "handlers.pacts.blocks.pacts_message": "lists pact_rows (see there)",
+    "handlers.pacts.blocks.help_buttons": "buttons only: their labels are Pact's words",
+    "handlers.mentoring.blocks.skill_line": "the initial value of a plain-text input",
+    "handlers.mentoring.blocks.home_section": "shows lines handlers/mentoring/home.py composed "
+                                              "with escape and mention",
 }
 
 # Values Pact chooses (stored enums, formats), not text a person typed.
@@ -48,6 +58,8 @@ CHOSEN = {
     "reason": "chosen", "weekday": "mon", "fmt": "{date_short_pretty}", "tz": "Europe/Berlin",
     "aspiration_visibility": "team", "skill_gaps_visibility": "team", "initial": "team",
     "time": "09:30", "notice": "Saved.", "what": "objective_added", "error": "is_archived", "unit": "%",
+    # mrkdwn another builder composed (offer_line) or the caller escaped (the away line)
+    "heading": "I support", "line": "Pairing session, weekly", "absences": "2 away this week",
 }
 NOW = datetime(2026, 11, 30, 9, 30, tzinfo=UTC)
 UNTYPED = {"until": NOW}

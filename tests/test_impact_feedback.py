@@ -7,9 +7,9 @@ from __future__ import annotations
 from sqlalchemy import inspect
 from sqlmodel import select
 
+from bot.playground.slack_requests import select_value, text_value, users_value
 from storage.engine import session_scope
 from storage.models import FeedbackAnswer, Objective, Pdp, PdpChange
-from tests.slack_requests import select_value, text_value, users_value
 from tests.test_tick import make_team
 
 

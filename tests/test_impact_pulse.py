@@ -10,10 +10,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import update
 from sqlmodel import select
 
+from bot.playground.slack_requests import number_value, select_value, text_value
 from scheduling.tick import tick
 from storage.engine import session_scope
 from storage.models import Member, PulseAnswer, PulseInvite, PulseSurvey, Schedule
-from tests.slack_requests import number_value, select_value, text_value
 from tests.test_tick import client_for, make_team, services_for
 
 

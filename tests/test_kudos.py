@@ -6,12 +6,12 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
+from bot.playground.emulator import check_message_blocks, check_view
+from bot.playground.slack_requests import text_value, users_value
 from handlers.kit import ids
 from handlers.kudos.listeners import parse
 from storage.engine import session_scope
 from storage.models import Kudos
-from tests.slack_emulator import check_message_blocks, check_view
-from tests.slack_requests import text_value, users_value
 from tests.test_pdp import opened, text_of
 from tests.test_pdp_world import make_world
 

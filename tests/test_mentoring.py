@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from sqlmodel import select
 
+from bot.playground.slack_requests import select_value, text_value
 from bot.rules.nudges import next_nudge_at
 from scheduling.tick import tick
 from storage.engine import session_scope
@@ -23,7 +24,6 @@ from storage.models import (
     SkillProfile,
 )
 from storage.types import utcnow
-from tests.slack_requests import select_value, text_value
 from tests.test_tick import client_for, make_team, services_for
 
 

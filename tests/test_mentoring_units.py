@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from bot.playground.emulator import check_message_blocks, check_view
 from handlers.mentoring import blocks as ui
 from handlers.mentoring import heatmap
 from handlers.mentoring.service import parse_skills, parse_until
-from tests.slack_emulator import check_message_blocks, check_view
 
 
 def test_skill_lines_are_read_with_one_spelling_and_flags():

@@ -6,11 +6,11 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
+from bot.playground.emulator import check_message_blocks, check_view
+from bot.playground.slack_requests import date_value, select_value, text_value, users_value
 from handlers.kit import ids
 from storage.engine import session_scope
 from storage.models import OutboxMessage, Pact
-from tests.slack_emulator import check_message_blocks, check_view
-from tests.slack_requests import date_value, select_value, text_value, users_value
 from tests.test_pdp import add_objective, create_plan, opened, snapshot, text_of
 from tests.test_pdp_world import make_world
 

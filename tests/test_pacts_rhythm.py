@@ -9,13 +9,13 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlmodel import select
 
+from bot.playground.emulator import check_message_blocks
+from bot.playground.slack_requests import text_value
 from handlers.kit import ids
 from scheduling.tick import tick
 from storage.engine import session_scope
 from storage.models import Member, OutboxMessage, PactCheckin, Schedule
 from storage.types import utcnow
-from tests.slack_emulator import check_message_blocks
-from tests.slack_requests import text_value
 from tests.test_pacts import buttons, click, made_pact, opened, pacts
 from tests.test_pdp import log_progress, text_of
 from tests.test_pdp_world import make_world

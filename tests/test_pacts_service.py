@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from sqlmodel import select
 
+from bot.playground.emulator import check_message_blocks
 from handlers.kit import refusals
 from handlers.pacts import blocks as ui
 from handlers.pacts import service
 from storage.engine import session_scope
 from storage.models import OutboxMessage, Pact
 from storage.types import utcnow
-from tests.slack_emulator import check_message_blocks
 from tests.test_pdp_world import make_world
 
 PLEDGE = service.OfferInput("resources", "Links to the exam guide", "none", None)

@@ -84,7 +84,7 @@ def test_moving_the_clock_runs_the_check_in(pg):
     pg.advance(to=next_monday_10(pg.now(), "Europe/Berlin"))
     assert pg.now() > before
     texts = [m["text"] for m in pg.emulator.messages(TEAM_CHANNEL)]
-    assert any(t.startswith("Check-in: Everyone certified") for t in texts), texts
+    assert any(t.startswith("Check-in for Platform: Everyone certified") for t in texts), texts
     assert "Check-in" in surfaces.conversation(pg, MEMBERS[2], TEAM_CHANNEL)
 
 
@@ -117,7 +117,7 @@ def test_three_weeks_at_once_bring_three_weekly_check_ins(pg):
                     "ms_title_0": "Half of us", "ms_date_0": "2027-03-01"})
     pg.advance(hours=24 * 21)
     check_ins = [m for m in pg.emulator.messages(TEAM_CHANNEL)
-                 if m["text"].startswith("Check-in: Everyone certified")]
+                 if m["text"].startswith("Check-in for Platform: Everyone certified")]
     assert len(check_ins) == 3
 
 

@@ -8,7 +8,7 @@ from slack_sdk.errors import SlackApiError
 
 from handlers.absences import calendar, service
 from handlers.kit.payload import read_interaction
-from handlers.kit.replies import tell
+from handlers.kit.replies import in_own_dm, tell
 from handlers.kit.router import CommandRequest
 from storage.engine import session_scope
 from storage.types import utcnow
@@ -73,7 +73,8 @@ def stop_clicked(body, client, services) -> None:
     with session_scope(services.engine) as session:
         answer = service.stop_reminders(session, click.workspace_id, click.user_id,
                                         str(click.action.get("value") or ""), utcnow())
-    if click.channel_id and click.message_ts:
+    if click.channel_id and click.message_ts and in_own_dm(client, click.user_id,
+                                                           click.channel_id):
         try:
             client.chat_update(channel=click.channel_id, ts=click.message_ts, text=answer,
                                blocks=[{"type": "section",

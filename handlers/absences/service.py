@@ -10,6 +10,7 @@ from sqlmodel import Session
 
 from bot.rules.absence import AwayRequest, parse_away, status_end, status_means_absence
 from handlers.absences import blocks as ui
+from handlers.kit.blocks import mention
 from storage.models import Member
 from storage.queries import absences as aq
 from storage.queries import rhythm as rq
@@ -112,7 +113,7 @@ def team_line(session: Session, team_id: int, members: list[Member], now: dateti
     moved, skipped = aq.team_holiday_counts(session, team_id)
     parts = []
     if away_ids:
-        names = ", ".join(f"<@{m.slack_user_id}>" for m in members if m.id in away_ids)
+        names = ", ".join(f"{mention(m.slack_user_id)}" for m in members if m.id in away_ids)
         parts.append(f"{len(away_ids)} member(s) away this week ({names})")
     if held or dropped:
         parts.append(f"{held} reminder(s) held for an absence, {dropped} dropped as stale")

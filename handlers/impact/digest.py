@@ -16,6 +16,7 @@ from handlers.kit.blocks import (
     context,
     escape,
     header,
+    mention,
     progress_bar,
     section,
     slack_date,
@@ -76,7 +77,7 @@ def digest_message(team: Team, facts: dq.WeekFacts) -> tuple[str, list[dict]] | 
     wins = ([f":white_check_mark: {escape(clip(m, 100))} ({escape(clip(g, 60))})"
              for g, m in facts.milestones_done]
             + [f":trophy: Goal achieved: {escape(clip(g, 100))}" for g in facts.goals_achieved]
-            + [f":tada: <@{u}> finished {escape(clip(t, 100))}"
+            + [f":tada: {mention(u)} finished {escape(clip(t, 100))}"
                for u, t in facts.objectives_done])
     if not (wins or facts.next_lab or facts.upcoming):
         return None
@@ -88,7 +89,7 @@ def digest_message(team: Team, facts: dq.WeekFacts) -> tuple[str, list[dict]] | 
                                                             for g in facts.goals[:8]), 2900)))
     if facts.next_lab:
         starts_at, presenter = facts.next_lab
-        who = f"<@{presenter}> presents" if presenter else "presenter to be decided"
+        who = f"{mention(presenter)} presents" if presenter else "presenter to be decided"
         blocks.append(section(f"*Next learning lab*: {slack_datetime(starts_at)}, {who}."))
     if facts.upcoming:
         lines = [f"{slack_date(d, tz=team.tz)} · {escape(clip(t, 100))} "

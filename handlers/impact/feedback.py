@@ -11,6 +11,7 @@ from sqlmodel import Session
 
 from handlers.impact import feedback_blocks as ui
 from handlers.kit import refusals
+from handlers.kit.blocks import mention
 from storage.models import FeedbackRequest, Member
 from storage.queries import impact as iq
 from storage.queries import teams as tq
@@ -112,7 +113,7 @@ def give(session: Session, workspace_id: str, user_id: str, request_id: int | No
     entries: list[str] = []
     if data.named:
         iq.add_named_feedback(session, request.id, giver.id, values)
-        entries.append(_entry(values, f"from <@{giver.slack_user_id}>"))
+        entries.append(_entry(values, f"from {mention(giver.slack_user_id)}"))
         actor = giver.id
     else:
         iq.add_anonymous_feedback(session, request.id, values)

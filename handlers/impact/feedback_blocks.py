@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handlers.kit.blocks import button, clip, context, escape, plain, section
+from handlers.kit.blocks import button, clip, context, escape, mention, plain, section
 from handlers.kit.ids import FEEDBACK_ASK_CALLBACK, FEEDBACK_GIVE, FEEDBACK_GIVE_CALLBACK
 
 
@@ -21,8 +21,8 @@ def ask_modal(objective_title: str) -> dict:
 
 
 def ask_dm(owner_user: str, objective_title: str, request_id: int) -> tuple[str, list[dict]]:
-    text = f"<@{owner_user}> asks for your feedback on {objective_title}."
-    return text, [section(f"<@{owner_user}> asks for your feedback on "
+    text = f"{mention(owner_user)} asks for your feedback on {objective_title}."
+    return text, [section(f"{mention(owner_user)} asks for your feedback on "
                           f"*{escape(clip(objective_title, 150))}*. Two short questions; you "
                           "choose named or anonymous."),
                   {"type": "actions", "block_id": f"feedback_{request_id}", "elements": [

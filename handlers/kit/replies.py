@@ -110,3 +110,13 @@ def _sent(engine, message_id: int) -> bool:
     with session_scope(engine) as session:
         message = session.get(OutboxMessage, message_id)
         return message is not None and message.status == "sent"
+
+
+def in_own_dm(client, user_id: str, channel_id: str) -> bool:
+    """Is `channel_id` the person's DM with Pact? (A payload's container only selects: a
+    forged one must not let Pact edit its post in someone else's channel.)"""
+    try:
+        dm = client.conversations_open(users=user_id)["channel"]["id"]
+    except (SlackApiError, KeyError, TypeError):
+        return False
+    return dm == channel_id

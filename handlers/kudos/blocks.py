@@ -2,29 +2,32 @@
 
 from __future__ import annotations
 
+import re
+
 from handlers.kit import ids
-from handlers.kit.blocks import button, clip, context, escape, plain, section
+from handlers.kit.blocks import button, clip, context, escape, mention, plain, section
+
+# A message's permalink as Slack gives it; anything else is not shown as a link.
+_PERMALINK = re.compile(r"\Ahttps://[A-Za-z0-9.-]+\.slack\.com/[^\s|<>]+\Z")
+
+
+def _link_line(link: str) -> list[dict]:
+    return [context(f"<{link}|The message>")] if link and _PERMALINK.match(link) else []
 
 
 def _thanks(giver: str, receivers: list[str], reason: str) -> str:
-    people = ", ".join(f"<@{u}>" for u in receivers[:20])
-    return f":clap: <@{giver}> thanks {people} for {escape(clip(reason, 300))}"
+    people = ", ".join(f"{mention(u)}" for u in receivers[:20])
+    return f":clap: {mention(giver)} thanks {people} for {escape(clip(reason, 300))}"
 
 
 def kudos_post(giver: str, receivers: list[str], reason: str, link: str = "") -> dict:
     text = _thanks(giver, receivers, reason)
-    blocks = [section(text)]
-    if link:
-        blocks.append(context(f"<{link}|The message>"))
-    return {"text": text, "blocks": blocks}
+    return {"text": text, "blocks": [section(text), *_link_line(link)]}
 
 
 def kudos_dm(giver: str, reason: str, link: str = "") -> dict:
-    text = f":clap: <@{giver}> sends you kudos for {escape(clip(reason, 300))}"
-    blocks = [section(text)]
-    if link:
-        blocks.append(context(f"<{link}|The message>"))
-    return {"text": text, "blocks": blocks}
+    text = f":clap: {mention(giver)} sends you kudos for {escape(clip(reason, 300))}"
+    return {"text": text, "blocks": [section(text), *_link_line(link)]}
 
 
 def kudos_button(user_id: str) -> dict:

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from handlers.kit import refusals
+from handlers.kit.blocks import channel_ref
 from handlers.kudos import blocks as ui
 from scheduling.kinds import Kind
 from storage.models import Kudos, Member, Team
@@ -96,7 +97,7 @@ def give(session: Session, workspace_id: str, giver_user: str, new: KudosInput,
                              channel=team.channel_id, text=message["text"],
                              blocks=message["blocks"], kind="kudos")
         ids += [got] if got else []
-        where = f"in <#{team.channel_id}>"
+        where = f"in {channel_ref(team.channel_id)}"
     else:
         for user, row in zip(new.receivers, rows, strict=True):
             message = ui.kudos_dm(giver_user, new.reason, new.message_link)

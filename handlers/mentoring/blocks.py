@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handlers.kit.blocks import button, clip, context, escape, header, plain, section
+from handlers.kit.blocks import button, clip, context, escape, header, mention, plain, section
 from handlers.kit.ids import (
     MENTOR_BOOK,
     MENTOR_BOOK_CALLBACK,
@@ -76,13 +76,13 @@ def unpaired_text(team_name: str, reason: str, spelling: dict[str, str]) -> str:
 def intro_message(team_name: str, mentor: str, mentees: list[tuple[str, str, int]]
                   ) -> tuple[str, list[dict]]:
     """The group DM of a mentor and their mentees (slack id, skill, pair id)."""
-    names = ", ".join(f"<@{m}>" for m, _, _ in mentees)
+    names = ", ".join(f"{mention(m)}" for m, _, _ in mentees)
     skills = ", ".join(sorted({escape(s) for _, s, _ in mentees}))
-    text = f"Mentor round of {escape(team_name)}: <@{mentor}> mentors {names} on {skills}."
+    text = f"Mentor round of {escape(team_name)}: {mention(mentor)} mentors {names} on {skills}."
     blocks = [header("Your mentor pair"), section(text)]
     for mentee, skill, pair_id in mentees[:20]:
         blocks += [
-            section(f"*{escape(skill)}*: <@{mentor}> can teach it and <@{mentee}> wants to "
+            section(f"*{escape(skill)}*: {mention(mentor)} can teach it and {mention(mentee)} wants to "
                     "learn it. Suggested first session: 30 minutes where the mentee brings a "
                     "real task and the mentor shows how they would approach it."),
             {"type": "actions", "block_id": f"pair{pair_id}", "elements": [
@@ -107,11 +107,11 @@ def book_modal() -> dict:
 
 
 def booked_text(user_id: str, skill: str, note: str) -> str:
-    return f"<@{user_id}> booked your first session on {escape(skill)}: {escape(note)}"
+    return f"{mention(user_id)} booked your first session on {escape(skill)}: {escape(note)}"
 
 
 def followup_dm(other: str, skill: str, pair_id: int) -> tuple[str, list[dict]]:
-    text = f"Did you meet <@{other}> about {escape(skill)}?"
+    text = f"Did you meet {mention(other)} about {escape(skill)}?"
     return text, [section(text), {"type": "actions", "block_id": f"met{pair_id}", "elements": [
         button("Yes", f"{MENTOR_MET}_yes", f"{pair_id}:yes", style="primary"),
         button("Not yet", f"{MENTOR_MET}_not_yet", f"{pair_id}:not_yet"),
@@ -126,9 +126,9 @@ def matrix_message(team_name: str, skills: list[str], people: list[str],
     if not skills:
         return text, blocks + [section("No team profiles yet: `/pact skills` to add yours.")]
     for skill in skills[:MATRIX_ROWS]:
-        mentors = [f"<@{p}> {cells[(p, skill)][-1]}" for p in people
+        mentors = [f"{mention(p)} {cells[(p, skill)][-1]}" for p in people
                    if "M" in cells.get((p, skill), "")]
-        learners = [f"<@{p}>" for p in people if "L" in cells.get((p, skill), "")]
+        learners = [f"{mention(p)}" for p in people if "L" in cells.get((p, skill), "")]
         blocks.append(section(clip(f"*{escape(skill)}* · mentors: "
                                    f"{', '.join(mentors) or '—'} · learning: "
                                    f"{', '.join(learners) or '—'}", 2900)))

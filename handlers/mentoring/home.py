@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
-from handlers.kit.blocks import escape, slack_date
+from handlers.kit.blocks import escape, mention, slack_date
 from handlers.mentoring import blocks as ui
 from storage.models import Member, Team
 from storage.queries import mentoring as mq
@@ -23,7 +23,7 @@ def section(session: Session, member: Member, budget: int) -> list[dict]:
         other_id = pair.mentee_id if pair.mentor_id == member.id else pair.mentor_id
         other = session.get(Member, other_id)
         role = "you mentor" if pair.mentor_id == member.id else "your mentor is"
-        lines.append(f"*{escape(team.name if team else '')}*: {role} <@{other.slack_user_id}>"
+        lines.append(f"*{escape(team.name if team else '')}*: {role} {mention(other.slack_user_id)}"
                      f" on {escape(pair.skill)}" + (" (skipped)" if pair.skipped else ""))
     now = utcnow()
     if prof.opted_out:

@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 from bot.rules import matching
 from bot.rules.nudges import next_nudge_at
 from handlers.kit import refusals
-from handlers.kit.blocks import escape
+from handlers.kit.blocks import escape, mention
 from handlers.mentoring import blocks as ui
 from storage.models import (
     Goal,
@@ -149,8 +149,8 @@ def exclude(session: Session, workspace_id: str, channel_id: str, user_id: str,
     if not tq.is_member(session, team.id, target.id):
         return "That person is not in this team."
     mq.set_excluded(session, team.id, target.id, on)
-    return (f"<@{target.slack_user_id}> sits out the next round." if on
-            else f"<@{target.slack_user_id}> is back in the next round.")
+    return (f"{mention(target.slack_user_id)} sits out the next round." if on
+            else f"{mention(target.slack_user_id)} is back in the next round.")
 
 
 # ---- rounds ------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from handlers.kit.blocks import (
     context,
     escape,
     header,
+    mention,
     plain,
     progress_bar,
     section,
@@ -94,8 +95,8 @@ def offer_line(kind: str, text: str, cadence: str, until: date | None) -> str:
 
 def offer_dm(pact_id: int, supporter: str, title: str, kind: str, text: str, cadence: str,
              until: date | None) -> dict:
-    head = f"<@{supporter}> offers to help you with *{escape(title)}*"
-    return _message(f"<@{supporter}> offers to help you with {escape(title)}", [
+    head = f"{mention(supporter)} offers to help you with *{escape(title)}*"
+    return _message(f"{mention(supporter)} offers to help you with {escape(title)}", [
         section(head + "\n" + offer_line(kind, text, cadence, until)),
         {"type": "actions", "elements": [
             button("Accept", ids.PACT_ACCEPT, str(pact_id), style="primary"),
@@ -104,10 +105,10 @@ def offer_dm(pact_id: int, supporter: str, title: str, kind: str, text: str, cad
 
 
 def ask_dm(pact_id: int, owner: str, title: str, progress: int, note: str) -> dict:
-    body = f"<@{owner}> asks for your support on *{escape(title)}* ({progress_bar(progress / 100)})"
+    body = f"{mention(owner)} asks for your support on *{escape(title)}* ({progress_bar(progress / 100)})"
     if note:
         body += f"\n>{escape(clip(note, 500))}"
-    return _message(f"<@{owner}> asks for your support on {escape(title)}", [
+    return _message(f"{mention(owner)} asks for your support on {escape(title)}", [
         section(body),
         {"type": "actions", "elements": [
             button("Accept", ids.PACT_ACCEPT, str(pact_id), style="primary"),
@@ -116,20 +117,20 @@ def ask_dm(pact_id: int, owner: str, title: str, progress: int, note: str) -> di
 
 
 def agreed_dm(by: str, title: str) -> dict:
-    text = f"<@{by}> agreed: your pact on *{escape(title)}* is on." if title \
-        else f"<@{by}> agreed: your pact is on."
+    text = f"{mention(by)} agreed: your pact on *{escape(title)}* is on." if title \
+        else f"{mention(by)} agreed: your pact is on."
     return _message(text, [section(text), context("See it on your Home tab or `/pact pacts`.")])
 
 
 def declined_dm(by: str, origin: str) -> dict:
-    text = (f"<@{by}> can't take this on right now. Thanks for offering!" if origin == "offer"
-            else f"<@{by}> can't take this on right now. Maybe another teammate can help.")
+    text = (f"{mention(by)} can't take this on right now. Thanks for offering!" if origin == "offer"
+            else f"{mention(by)} can't take this on right now. Maybe another teammate can help.")
     return _message(text, [section(text)])
 
 
 def ended_dm(by: str, title: str) -> dict:
     about = f" on *{escape(title)}*" if title else ""
-    text = f"<@{by}> closed your pact{about}. Thank you for the part you played."
+    text = f"{mention(by)} closed your pact{about}. Thank you for the part you played."
     return _message(text, [section(text)])
 
 
@@ -140,19 +141,19 @@ def ended_quietly_dm() -> dict:
 
 
 def progress_dm(owner: str, title: str, progress: int) -> dict:
-    text = f"<@{owner}> made progress on *{escape(title)}*: {progress_bar(progress / 100)}"
+    text = f"{mention(owner)} made progress on *{escape(title)}*: {progress_bar(progress / 100)}"
     return _message(text, [section(text)])
 
 
 def thanks_dm(owner: str, title: str) -> dict:
-    who = f"<@{owner}> finished" if owner else "Done:"
+    who = f"{mention(owner)} finished" if owner else "Done:"
     text = f"{who} *{escape(title)}*, with your support. Thank you!"
     return _message(text, [section(text)])
 
 
 def stuck_dm(owner: str, title: str, note: str) -> dict:
-    text = f"<@{owner}> is stuck on *{escape(title)}*:\n>{escape(clip(note, 500))}"
-    return _message(f"<@{owner}> is stuck on {escape(title)}", [
+    text = f"{mention(owner)} is stuck on *{escape(title)}*:\n>{escape(clip(note, 500))}"
+    return _message(f"{mention(owner)} is stuck on {escape(title)}", [
         section(text), context("A message or a short call can make the difference.")])
 
 
@@ -160,7 +161,7 @@ def checkin_dm(items: list[tuple[int, str, str]]) -> dict:
     """One DM a day per person: (pact id, the other side's Slack id, title) per pact due."""
     blocks = [section("Time for a pact check-in.")]
     for pact_id, other, title in items[:15]:
-        blocks.append(section(f"How is your pact with <@{other}> on *{escape(title)}* going?"))
+        blocks.append(section(f"How is your pact with {mention(other)} on *{escape(title)}* going?"))
         blocks.append({"type": "actions", "elements": [
             button("We met / made progress", ids.PACT_CHECKIN_MET, str(pact_id),
                    style="primary"),
@@ -186,7 +187,7 @@ def pact_rows(rows: list[tuple[int, str, str, str]], heading: str) -> list[dict]
         return []
     blocks = [section(f"*{heading}*")]
     for pact_id, other, title, line in rows[:20]:
-        who = f"<@{other}>" if other else "a former teammate"
+        who = f"{mention(other)}" if other else "a former teammate"
         blocks.append(section(f"*{escape(title) or 'A pact'}* · {who}\n{line}",
                               accessory=end_button(pact_id)))
     return blocks
@@ -207,7 +208,7 @@ def teammates_section(items: list[tuple[str, str, str]]) -> list[dict]:
         return []
     blocks = [section("*Your teammates are working on*")]
     for owner, title, target in items[:8]:
-        blocks.append(section(f"<@{owner}>: {escape(title)}", accessory=help_button(target)))
+        blocks.append(section(f"{mention(owner)}: {escape(title)}", accessory=help_button(target)))
     return blocks
 
 
@@ -215,7 +216,7 @@ def credit_supporters(message: dict | None, supporters: list[str]) -> dict | Non
     """A celebration that thanks the supporters by name (they also get a DM)."""
     if message is None or not supporters:
         return message
-    names = ", ".join(f"<@{u}>" for u in supporters[:20])
+    names = ", ".join(f"{mention(u)}" for u in supporters[:20])
     line = f":handshake: With the support of {names}. Thank you!"
     return {**message, "text": f"{message['text']} {line}",
             "blocks": [*message["blocks"], context(line)]}
@@ -232,7 +233,7 @@ def help_buttons(objectives: list) -> list[dict]:
 def pledge_section(goal_id: int, supporters: list[str], may_pledge: bool) -> list[dict]:
     blocks = []
     if supporters:
-        blocks.append(context("Pledged support: " + ", ".join(f"<@{u}>" for u in supporters[:20])))
+        blocks.append(context("Pledged support: " + ", ".join(f"{mention(u)}" for u in supporters[:20])))
     if may_pledge:
         blocks.append({"type": "actions", "elements": [
             help_button(f"g:{goal_id}", "Pledge support")]})

@@ -20,6 +20,7 @@ from bot.rules.nudges import NUDGE_RULE
 from bot.rules.visibility import ObjectiveFacts, relation, visible_objective
 from handlers.kit import ids as action_ids
 from handlers.kit import refusals
+from handlers.kit.blocks import mention
 from handlers.pacts import blocks as ui
 from storage.models import Goal, Member, Objective, Pact, Pdp
 from storage.queries import outbox, schedules
@@ -168,7 +169,7 @@ def make_offer(session: Session, workspace_id: str, user_id: str, target: str,
     ids = _dm(session, pact, f"pact:{pact.id}:offer", owner.slack_user_id, message, "pact_offer")
     log.info("pact %s offered on objective %s", pact.id, objective_id)
     return Result(pact_id=pact.id, outbox_ids=ids,
-                  text=f"Sent: <@{owner.slack_user_id}> will be asked to accept your offer.")
+                  text=f"Sent: {mention(owner.slack_user_id)} will be asked to accept your offer.")
 
 
 def _insert(session, workspace_id, owner_id, supporter_id, objective_id, goal_id, origin,
@@ -231,7 +232,7 @@ def ask(session: Session, workspace_id: str, user_id: str, objective_id: int | N
         ids += _dm(session, pact, f"pact:{pact.id}:ask", member.slack_user_id,
                    _ask_message(session, pact), "pact_ask")
         asked.append(member.slack_user_id)
-    who = ", ".join(f"<@{u}>" for u in asked) or "nobody new (they already support you)"
+    who = ", ".join(f"{mention(u)}" for u in asked) or "nobody new (they already support you)"
     return Result(outbox_ids=ids, text=f"Asked {who} for support.")
 
 
@@ -283,7 +284,7 @@ def decide(session: Session, workspace_id: str, user_id: str, pact_id: int | Non
     _ensure_checkins(session, pact, now)
     log.info("pact %s active", pact.id)
     return Result(pact_id=pact.id, outbox_ids=ids, refresh=[user_id, other_user],
-                  text=f"Pact made with <@{other_user}>. It's on your Home tab.")
+                  text=f"Pact made with {mention(other_user)}. It's on your Home tab.")
 
 
 def local_today(member: Member | None, now: datetime) -> date:

@@ -93,7 +93,7 @@ def mark_review_dms_handled(session: Session, pdp: Pdp, manager: Member,
                             now: datetime) -> None:
     """Review DMs sent to the manager about this plan lose their buttons once the review is
     done (from any of them, Home or the plan): a line says who approved it, and when."""
-    state = f":white_check_mark: Approved by <@{manager.slack_user_id}> {slack_date(now)}."
+    state = f":white_check_mark: Approved by {mention(manager.slack_user_id)} {slack_date(now)}."
     for sent in checkins.sent_posts(session, f"pdp:{pdp.id}:mgr:review:"):
         if not any(b.get("type") == "actions" for b in sent.blocks or []):
             continue

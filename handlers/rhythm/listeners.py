@@ -10,7 +10,7 @@ from slack_sdk.errors import SlackApiError
 from bot.errors import reported
 from handlers.kit.blocks import channel_ref, slack_datetime
 from handlers.kit.payload import read_interaction
-from handlers.kit.replies import tell
+from handlers.kit.replies import in_own_dm, tell
 from handlers.rhythm import service
 from handlers.rhythm.blocks import snoozed_message
 from storage.types import utcnow
@@ -63,13 +63,7 @@ def _snooze(body, client, services) -> None:
 
 
 def _own_dm(client, click) -> bool:
-    """Is the clicked message in the clicker's DM with Pact? (The container only selects: a
-    forged one must not let Pact edit its post in someone else's channel.)"""
-    try:
-        dm = client.conversations_open(users=click.user_id)["channel"]["id"]
-    except (SlackApiError, KeyError, TypeError):
-        return False
-    return dm == click.channel_id
+    return in_own_dm(client, click.user_id, click.channel_id)
 
 
 def resume(body, client, services):

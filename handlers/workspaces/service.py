@@ -58,4 +58,6 @@ def first_delivery(session: Session, event_id: str, workspace_id: str, now: date
 
 def revokes_the_bot(event: dict) -> bool:
     """`tokens_revoked` names the revoked user and bot tokens: only the bot's stops Pact."""
-    return bool(((event or {}).get("tokens") or {}).get("bot"))
+    tokens = event.get("tokens") if isinstance(event, dict) else None
+    return isinstance(tokens, dict) and isinstance(tokens.get("bot"), list) \
+        and bool(tokens["bot"])
