@@ -39,14 +39,16 @@ def test_profile_modal_and_messages_stay_within_slacks_limits():
     modal = ui.profile_modal("SQL 4 mentor", "manager", 2, [f"Skill {i}" for i in range(40)])
     assert check_view(modal) == []
     text, blocks = ui.matrix_message("Growth", [f"Skill {i}" for i in range(120)],
-                                     ["U1", "U2"], {("U1", "Skill 3"): "M4",
-                                                    ("U2", "Skill 3"): "L1"})
+                                     ["U0ANA0001", "U0BEN0002"],
+                                     {("U0ANA0001", "Skill 3"): "M4",
+                                      ("U0BEN0002", "Skill 3"): "L1"})
     assert check_message_blocks(blocks) == [] and "more skills in the heatmap" in str(blocks)
-    assert "<@U1> 4" in str(blocks) and text
-    text, blocks = ui.intro_message("Growth", "U1", [(f"U{i}", "SQL", i) for i in range(2, 7)])
-    assert check_message_blocks(blocks) == [] and "<@U1> mentors" in text
-    text, blocks = ui.followup_dm("U2", "SQL", 7)
-    assert check_message_blocks(blocks) == [] and "Did you meet <@U2>" in text
+    assert "<@U0ANA0001> 4" in str(blocks) and text
+    text, blocks = ui.intro_message("Growth", "U0ANA0001",
+                                    [(f"U0MEE{i:04d}", "SQL", i) for i in range(2, 7)])
+    assert check_message_blocks(blocks) == [] and "<@U0ANA0001> mentors" in text
+    text, blocks = ui.followup_dm("U0BEN0002", "SQL", 7)
+    assert check_message_blocks(blocks) == [] and "Did you meet <@U0BEN0002>" in text
     home = ui.home_section(["*Growth*: you mentor <@U2> on SQL"], "")
     assert check_message_blocks(home) == [] and "Your mentoring" in str(home)
 
