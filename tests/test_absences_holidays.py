@@ -148,3 +148,20 @@ def test_pact_holidays_for_leads_with_its_errors(pact):
     with session_scope(pact.engine) as s:
         calendar = aq.calendar_of(s, team.id)
     assert calendar == Calendar("DE", "BY", ((date(2027, 12, 24), "Office closed"),), "skip")
+
+
+def test_a_day_off_named_with_markup_pings_nobody_in_the_post_or_its_fallback(engine, emulator):
+    """The name of a team's own day is typed by a lead: it reaches the text fallback (which
+    notifications read) escaped, in both modes."""
+    monday = datetime(2027, 5, 24, 10, tzinfo=BERLIN)
+    for mode in ("move", "skip"):
+        team = make_team(engine, emulator, goals=1, name=f"team-{mode}")
+        _calendar(engine, team.id, country="", subdivision="", mode=mode,
+                  own=[(monday.date(), "<!channel> <https://evil.example|party>")])
+        services, client = services_for(engine, emulator), client_for(emulator)
+        for moment in (monday - timedelta(days=3), monday, monday + timedelta(days=1)):
+            tick(moment.astimezone(UTC), services, client)
+        (post,) = emulator.messages(team.channel)
+        shown = post["text"] + str(post.get("blocks"))
+        assert "<!channel>" not in shown and "<https://evil" not in shown, mode
+        assert "&lt;!channel&gt;" in post["text"], mode

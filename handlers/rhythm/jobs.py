@@ -69,10 +69,11 @@ def run_checkin(session: Session, job: Run, batch: q.CheckinBatch, services=None
     if holiday is not None and holiday.next_run_at is not None:
         return Outcome(next_run_at=holiday.next_run_at)  # the post says so when it runs
     if holiday is not None and holiday.skipped:
-        text = f"{holiday.note}: no check-in this week. The next one comes as usual."
+        # The note may name a day the team typed itself: escaped in the fallback too.
+        text = f"{escape(holiday.note)}: no check-in this week. The next one comes as usual."
         mid = enqueue(session, workspace_id=team.workspace_id,
                       key=f"{cq.checkin_key(team.id, stamp)}:holiday", channel=team.channel_id,
-                      text=text, blocks=[context(escape(text))], kind="checkin",
+                      text=text, blocks=[context(text)], kind="checkin",
                       not_before=job.now)
         return Outcome(outbox_ids=[mid] if mid else [])
     if holiday is not None:  # moved here from a holiday: the week since the one before
@@ -89,8 +90,8 @@ def run_checkin(session: Session, job: Run, batch: q.CheckinBatch, services=None
         items.append(GoalCheckin(facts, milestones, who))
     text, blocks = team_checkin(team.name, items, today)
     if holiday is not None:
-        why = f"{holiday.note}; here is last week's check-in."
-        text, blocks = f"{why} {text}", [context(escape(why)), *blocks]
+        why = f"{escape(holiday.note)}; here is last week's check-in."
+        text, blocks = f"{why} {text}", [context(why), *blocks]
     key = cq.checkin_key(team.id, stamp)
     out = Outcome()
     mid = enqueue(session, workspace_id=team.workspace_id, key=key, channel=team.channel_id,
