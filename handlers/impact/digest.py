@@ -17,6 +17,7 @@ from handlers.kit.blocks import (
     escape,
     header,
     mention,
+    plural,
     progress_bar,
     section,
     slack_date,
@@ -96,7 +97,8 @@ def digest_message(team: Team, facts: dq.WeekFacts) -> tuple[str, list[dict]] | 
                  f"({escape(clip(g, 60))})" for g, t, d in facts.upcoming[:8]]
         blocks.append(section("*Coming up*\n" + "\n".join(lines)))
     blocks.append(context("Weekly digest · a lead turns it off with `/pact digest off`."))
-    text = f"This week in {team.name}: {len(wins)} win(s), {len(facts.upcoming)} coming up."
+    text = (f"This week in {escape(team.name)}: {plural(len(wins), 'win')}, "
+            f"{len(facts.upcoming)} coming up.")
     return text, blocks
 
 

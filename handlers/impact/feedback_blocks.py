@@ -21,7 +21,7 @@ def ask_modal(objective_title: str) -> dict:
 
 
 def ask_dm(owner_user: str, objective_title: str, request_id: int) -> tuple[str, list[dict]]:
-    text = f"{mention(owner_user)} asks for your feedback on {objective_title}."
+    text = f"{mention(owner_user)} asks for your feedback on {escape(clip(objective_title, 150))}."
     return text, [section(f"{mention(owner_user)} asks for your feedback on "
                           f"*{escape(clip(objective_title, 150))}*. Two short questions; you "
                           "choose named or anonymous."),
@@ -61,6 +61,6 @@ def give_modal(owner_name: str, objective_title: str) -> dict:
 def new_feedback_dm(objective_title: str, count: int, *, named: bool
                     ) -> tuple[str, list[dict]]:
     what = "New feedback" if named else f"{count} anonymous feedback answers"
-    text = f"{what} on {objective_title}: open your plan's history to read it."
+    text = f"{what} on {escape(clip(objective_title, 150))}: open your plan's history to read it."
     return text, [section(f":speech_balloon: {what} on *{escape(clip(objective_title, 150))}*"
                           ". Read it in your plan's *History* (`/pact pdp`); only you see it.")]

@@ -77,7 +77,7 @@ def setup_modal(*, team_name: str, questions: list[str], with_enps: bool, with_c
 def invitation_dm(team_name: str, survey_id: int, closes_at: datetime,
                   reminder: bool = False) -> tuple[str, list[dict]]:
     lead = "Reminder: the" if reminder else "The"
-    text = (f"{lead} {team_name} pulse survey is open until "
+    text = (f"{lead} {escape(team_name)} pulse survey is open until "
             f"{closes_at:%Y-%m-%d %H:%M} UTC. It takes a minute and is anonymous.")
     blocks = [section(f":bar_chart: {lead} *{escape(team_name)}* pulse survey is open until "
                       f"{slack_datetime(closes_at)}. A minute, four questions, anonymous."),
@@ -127,7 +127,7 @@ def results_message(team_name: str, result: SurveyResult) -> tuple[str, list[dic
     """The results of a closed survey, or only that it closed below the threshold."""
     title = f"Pulse results · {clip(team_name, 100)}"
     if not result.shown:
-        text = (f"The {team_name} pulse survey closed with fewer than {result.needed} answers, "
+        text = (f"The {escape(team_name)} pulse survey closed with fewer than {result.needed} answers, "
                 "so no results are shown (that keeps every answer anonymous).")
         return text, [header(title), section(escape(text))]
     blocks = [header(title),
@@ -141,5 +141,5 @@ def results_message(team_name: str, result: SurveyResult) -> tuple[str, list[dic
     if result.comments:
         lines = "\n".join(f"> {escape(clip(c, 280))}" for c in result.comments[:20])
         blocks.append(section(clip(f"*Comments* (shuffled)\n{lines}", 2900)))
-    text = f"{team_name} pulse: {result.responses} of {result.invited} answered."
+    text = f"{escape(team_name)} pulse: {result.responses} of {result.invited} answered."
     return text, blocks
