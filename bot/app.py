@@ -15,6 +15,7 @@ from bot.executor import ListenerExecutor
 from bot.logs import start_log_ids
 from bot.services import Services
 from handlers import register_all
+from handlers.kit.once import clicks_once
 from scheduling.kinds import Kind, Kinds
 
 
@@ -96,6 +97,8 @@ def create_app(services: Services, client: WebClient,
         # JSON log lines of this request say which workspace it came from.
         start_log_ids(workspace_id=context.team_id, request_id=uuid.uuid4().hex[:12])
         return next()
+
+    app.use(clicks_once(services))
 
     @app.error
     def on_error(error, body, client, respond, request):

@@ -29,8 +29,8 @@ from tests.test_goals_steps import create_goal
 from tests.test_teams import set_up_team
 
 # Rows Pact writes the first time it meets someone, whatever they do (and the ids of events
-# it handled, so a retried event is handled once).
-FIRST_MEETING = {"members", "workspaces", "handled_events"}
+# and the keys of clicks it took, so a retried event or a replayed click is handled once).
+FIRST_MEETING = {"members", "workspaces", "handled_events", "submissions"}
 HUGE = "99999999999999999999"
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from slack_sdk.errors import SlackApiError
 from sqlmodel import select
 
 from bot.config import load_settings
@@ -28,12 +29,21 @@ class Ack:
 
 
 class FakeClient:
-    def __init__(self):
+    """Slack as far as these listeners ask it: opening views, and who is an active human."""
+
+    def __init__(self, people=("ULEAD", "UONE"), deactivated=()):
         self.opened: list[dict] = []
+        self.people, self.deactivated = set(people), set(deactivated)
 
     def views_open(self, trigger_id, view):
         self.opened.append(view)
         return {"ok": True}
+
+    def users_info(self, user):
+        if user not in self.people:
+            raise SlackApiError("user_not_found", {"ok": False, "error": "user_not_found"})
+        return {"ok": True, "user": {"id": user, "deleted": user in self.deactivated,
+                                     "is_bot": False, "tz": "Europe/Berlin"}}
 
 
 @pytest.fixture
@@ -77,12 +87,32 @@ def test_swap_submission_is_refused_inline_when_forged_or_outside_the_rotation(s
     forged = {"callback_id": "lab_swap", "private_metadata": json.dumps({"session": session_id}),
               "state": {"values": values}}
     ack = Ack()
-    listeners.save_swap(ack, _swap_body("ULEAD", forged), forged, services)
+    listeners.save_swap(ack, _swap_body("ULEAD", forged), forged, FakeClient(), services)
     assert ack.calls == [{"response_action": "errors", "errors": {"other": refusals.STALE}}]
     sealed = attach({**forged}, {"session": session_id}, metadata_key(services.settings))
-    ack = Ack()
-    listeners.save_swap(ack, _swap_body("ULEAD", sealed), sealed, services)
+    ack = Ack()  # someone Slack does not know
+    listeners.save_swap(ack, _swap_body("ULEAD", sealed), sealed, FakeClient(), services)
+    assert ack.calls == [{"response_action": "errors",
+                          "errors": {"other": refusals.not_people(["UNOBODY"])}}]
+    outside = json.loads(json.dumps(sealed))
+    outside["state"]["values"]["other"]["value"]["selected_user"] = "UOUT"
+    ack = Ack()  # an active person of the workspace, but not in this lab's rotation
+    listeners.save_swap(ack, _swap_body("ULEAD", outside), outside,
+                        FakeClient(people=("ULEAD", "UONE", "UOUT")), services)
     assert ack.calls == [{"response_action": "errors",
                           "errors": {"other": refusals.LAB_SWAP_PICK_IN_ROTATION}}]
+    seated = json.loads(json.dumps(sealed))
+    seated["state"]["values"]["other"]["value"]["selected_user"] = "UONE"
+    ack = Ack()  # in the rotation, but their account was deactivated in Slack since
+    listeners.save_swap(ack, _swap_body("ULEAD", seated), seated,
+                        FakeClient(deactivated=("UONE",)), services)
+    assert ack.calls == [{"response_action": "errors",
+                          "errors": {"other": refusals.not_people(["UONE"])}}]
     with session_scope(services.engine) as session:
         assert session.exec(select(OutboxMessage)).all() == []  # nobody was asked
+    ack = Ack()  # the same person, active: asked
+    listeners.save_swap(ack, _swap_body("ULEAD", seated), seated, FakeClient(), services)
+    assert ack.calls == [{}]
+    with session_scope(services.engine) as session:
+        (asked,) = session.exec(select(OutboxMessage)).all()
+        assert asked.channel == "UONE"

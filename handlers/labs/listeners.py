@@ -7,6 +7,7 @@ import logging
 
 from slack_sdk.errors import SlackApiError
 
+from bot.directory import not_people
 from bot.errors import reported
 from handlers.kit import refusals
 from handlers.kit.blocks import escape, mention, slack_datetime
@@ -199,21 +200,25 @@ def _swap_session(view, services) -> int | None:
     return int_id((read_metadata(view, metadata_key(services.settings)) or {}).get("session"))
 
 
-def save_swap(ack, body, view, services) -> None:
+def save_swap(ack, body, view, client, services) -> None:
     try:
-        _save_swap(ack, body, view, services)
+        _save_swap(ack, body, view, client, services)
     except Repeated:
         ack()
 
 
-def _save_swap(ack, body, view, services) -> None:
+def _save_swap(ack, body, view, client, services) -> None:
     who = read_interaction(body)
     session_id = _swap_session(view, services)
     if who is None or session_id is None:
         return ack(response_action="errors", errors={"other": refusals.STALE})
+    other = Form(view).user("other")
+    if other and not_people(services.engine, client, who.workspace_id, [other]):
+        # Slack is the word on who is still an active human (the stored seat may be stale).
+        return ack(response_action="errors", errors={"other": refusals.not_people([other])})
     with session_scope(services.engine) as session:
         result = service.request_swap(session, who.workspace_id, who.user_id, session_id,
-                                      Form(view).user("other"), utcnow())
+                                      other, utcnow())
         if result.refusal:
             return ack(response_action="errors", errors={"other": result.refusal})
         once(session, body, who.workspace_id)
