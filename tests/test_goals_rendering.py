@@ -202,10 +202,13 @@ def test_home_tells_about_teams_past_the_budget(pact):
 def test_an_expired_trigger_gets_a_clear_answer(pact):
     lead, (max_, _), channel = team(pact)
     pact.emulator.fail_next("views.open", error="expired_trigger_id")
-    answer = pact.slack.command("goal new", user=lead, channel=channel).json()
-    assert answer["response_type"] == "ephemeral" and "run the command again" in answer["text"]
+    assert pact.slack.command("goal new", user=lead, channel=channel).body == ""
+    pact.wait_idle()
+    (said,) = pact.emulator.responses()
+    assert said["response_type"] == "ephemeral" and "run the command again" in said["text"]
     create_goal(pact, lead, channel)
     pact.emulator.fail_next("views.open", error="exchanged_trigger_id")
-    answer = pact.slack.command("goal update", user=max_, channel=channel).json()
-    assert "run the command again" in answer["text"]
+    assert pact.slack.command("goal update", user=max_, channel=channel).body == ""
+    pact.wait_idle()
+    assert "run the command again" in pact.emulator.responses()[-1]["text"]
     assert pact.emulator.dms(lead) == [] and pact.emulator.dms(max_) == []

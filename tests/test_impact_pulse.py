@@ -38,6 +38,7 @@ def _radio(value):
 def setup_pulse(pact, team, *, min_responses="3", share=False, extras=("comment",)):
     response = pact.slack.command("pulse setup", user=team.lead, channel=team.channel)
     assert response.status == 200
+    pact.wait_idle()  # the form opens right after the answer
     view = [v for v in pact.emulator.views().values() if v["callback_id"] == "pulse_setup"][-1]
     values = {"questions": {"questions": _checkboxes("collab", "support")},
               "extras": {"extras": _checkboxes(*extras)},

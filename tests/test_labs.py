@@ -27,6 +27,7 @@ from tests.test_tick import client_for, make_team, services_for
 def _setup(pact, team, cadence="every second Thursday 15:00", announce="3", users=None):
     response = pact.slack.command("lab setup", user=team.lead, channel=team.channel)
     assert response.status == 200
+    pact.wait_idle()  # the form opens right after the answer
     view = [v for v in pact.emulator.views().values() if v["callback_id"] == "lab_setup"][-1]
     users = users if users is not None else [team.lead, *team.members]
     response = pact.slack.view_submission(user=team.lead, view=view, values={

@@ -63,9 +63,11 @@ def test_setup_command_acks_then_opens_a_form_sealed_for_the_channels_team(servi
         team_id = team.id
     ack, client = Ack(), FakeClient()
     body = {"team_id": WS, "channel_id": "C0LAB", "user_id": "ULEAD", "trigger_id": "1.2"}
-    listeners.lab_setup(CommandRequest(body=body, args=[], ack=ack, respond=None,
-                                       client=client, logger=None, services=services))
-    assert ack.calls == [{}]
+    req = CommandRequest(body=body, args=[], ack=ack, respond=None, client=client,
+                         logger=None, services=services)
+    listeners.lab_setup(req)
+    assert ack.calls == [{}] and client.opened == []  # answered before Slack is called
+    req.then()
     (view,) = client.opened
     assert view["callback_id"] == "lab_setup"
     assert read_metadata(view, metadata_key(services.settings))["team"] == team_id

@@ -28,6 +28,7 @@ from tests.test_tick import client_for, make_team, services_for
 
 
 def _modal(pact):
+    pact.wait_idle()  # the profile opens right after the answer
     return [v for v in pact.emulator.views().values() if v["callback_id"] == "skills_profile"][-1]
 
 

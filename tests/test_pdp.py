@@ -46,6 +46,7 @@ def world(pact):
 
 
 def opened(pact, method="views.open") -> dict:
+    pact.wait_idle()  # modals open right after the answer
     calls = [c for c in pact.emulator.calls_to(method) if c.response.get("ok")]
     assert calls, f"no successful {method}"
     return pact.emulator.views()[calls[-1].response["view"]["id"]]

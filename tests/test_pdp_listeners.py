@@ -11,7 +11,8 @@ from bot.playground.slack_requests import select_value, text_value, user_value
 from bot.rules.pdp import PlanInput
 from handlers.kit import ids, refusals
 from handlers.kit.metadata import metadata_key, read_metadata, seal
-from handlers.pdp import listeners, service
+from handlers.kit.replies import opens_modal
+from handlers.pdp import listeners, openers, service
 from storage.engine import session_scope
 from storage.models import Pdp
 from storage.types import utcnow
@@ -32,7 +33,8 @@ class Recorder:
 
 
 def services_for(engine):
-    settings = SimpleNamespace(signing_secret="test-secret", bot_token="xoxb-test")
+    settings = SimpleNamespace(signing_secret="test-secret", bot_token="xoxb-test",
+                               response_url_hosts=("hooks.slack.com",))
     return SimpleNamespace(settings=settings, engine=engine,
                            emit=lambda name, *args: None)
 
@@ -95,11 +97,10 @@ def test_add_objective_from_the_summary_pushes_the_form_sealed_with_the_summary(
     with session_scope(engine) as s:
         service.save_plan(s, WORKSPACE, world.owner, PlanInput(
             "", "private", "", "private", None, 3), editing=None, now=utcnow())
-    ack, client = Recorder(), Recorder()
+    client = Recorder()
     summary = {"id": "V0SUMMARY01", "type": "modal", "callback_id": ids.PDP_SUMMARY}
-    listeners.on_add_objective(ack, click(world.owner, ids.PDP_ADD_OBJECTIVE, view=summary),
-                               client, services)
-    assert ack.calls == [("ack", {})]
+    opens_modal(openers.add_objective, services)(
+        click(world.owner, ids.PDP_ADD_OBJECTIVE, view=summary), client)
     [(method, call)] = client.calls
     assert method == "views_push" and call["trigger_id"] == "1.2.trigger"
     assert call["view"]["callback_id"] == ids.PDP_OBJECTIVE_FORM
@@ -110,10 +111,9 @@ def test_add_objective_from_the_summary_pushes_the_form_sealed_with_the_summary(
 def test_a_button_with_a_forged_objective_id_opens_the_stale_notice(engine):
     world = make_world(engine)
     services = services_for(engine)
-    ack, client = Recorder(), Recorder()
-    listeners.on_edit_objective(ack, click(world.owner, ids.PDP_EDIT_OBJECTIVE, "1; DROP"),
-                                client, services)
-    assert ack.calls == [("ack", {})]
+    client = Recorder()
+    opens_modal(openers.edit_objective, services)(
+        click(world.owner, ids.PDP_EDIT_OBJECTIVE, "1; DROP"), client)
     [(method, call)] = client.calls
     assert method == "views_open" and call["view"]["callback_id"] == ids.PDP_READONLY
     assert refusals.STALE in json.dumps(call["view"], ensure_ascii=False)

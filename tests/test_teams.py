@@ -13,6 +13,7 @@ from storage.queries import teams as tq
 
 
 def latest_view(pact, callback_id: str) -> dict:
+    pact.wait_idle()  # modals open right after the answer
     views = [v for v in pact.emulator.views().values() if v.get("callback_id") == callback_id]
     assert views, f"no {callback_id} view open"
     return views[-1]

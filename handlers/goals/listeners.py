@@ -52,21 +52,6 @@ def typed_values(form: Form, rows: int) -> dict[str, str | None]:
     return {key: form.raw(key) for key in keys if key in form}
 
 
-def open_form(req: CommandRequest, view: dict) -> None:
-    """Open a modal from a `/pact` command; when Slack's trigger has expired (they last three
-    seconds), say so instead of failing: nothing was typed yet, so trying again loses nothing."""
-    try:
-        req.client.views_open(trigger_id=req.trigger_id, view=view)
-    except SlackApiError as err:
-        if err.response.get("error") not in ("expired_trigger_id", "exchanged_trigger_id"):
-            raise
-        log.warning("a goal form could not open in time: %s", err.response.get("error"))
-        req.ack(text="Slack took too long to answer; please run the command again.",
-                response_type="ephemeral")
-        return
-    req.ack()
-
-
 def _refuse(req: CommandRequest, opening: cards.Opening) -> bool:
     if opening.no_team:
         req.ack(**no_team_message(req.channel_id))
@@ -84,8 +69,8 @@ def goal_new(req: CommandRequest, services) -> None:
     if _refuse(req, opening):
         return
     view = forms.goal_form_modal(channel_id=opening.channel)
-    open_form(req, _sealed(view, {"team": opening.team_id, "goal": None,
-                                  "rows": forms.FIRST_ROWS}, services))
+    req.open_form(_sealed(view, {"team": opening.team_id, "goal": None,
+                                 "rows": forms.FIRST_ROWS}, services))
 
 
 def refresh_caller(req: CommandRequest, services) -> None:
@@ -111,7 +96,7 @@ def goal_update(req: CommandRequest, services) -> None:
         return
     view = forms.progress_modal(opening.card, choices=opening.choices)
     goal_id = opening.card.id if opening.card else None
-    open_form(req, _sealed(view, {"goal": goal_id, "home": False}, services))
+    req.open_form(_sealed(view, {"goal": goal_id, "home": False}, services))
 
 
 # ---- the goal form -------------------------------------------------------------------------

@@ -35,8 +35,7 @@ def pulse_setup(req: CommandRequest) -> None:
         team_id = team.id
     view = attach(ui.setup_modal(**defaults), {"team": team_id},
                   metadata_key(req.services.settings))
-    req.ack()
-    req.client.views_open(trigger_id=req.body.get("trigger_id"), view=view)
+    req.open_form(view)
 
 
 def save_setup(ack, body, view, services) -> None:

@@ -14,6 +14,7 @@ STALE = ("That button or form is out of date, so nothing was changed. Open it ag
          "`/pact help` or the Pact Home tab.")
 NOT_UNDERSTOOD = "Pact could not read that request, so nothing was changed. Please try again."
 ALREADY_DONE = "That was already done, so nothing changed."
+FORM_TOO_SLOW = "Slack took too long to open the form; please run the command again."
 
 # Goals.
 GOAL_NOT_ALLOWED_EDIT = ("Only the goal's owner, the team's leads or a workspace admin can "
@@ -110,7 +111,6 @@ NO_TEAM_IN_DM = ("Team commands work in a team's channel: run this there. A team
 TEAM_SETUP_IN_DM = ("Run `/pact team setup` in your team's channel: the team is bound to the "
                     "channel it is set up in.")
 TEAM_FORM_STALE = "This form is out of date; run `/pact team setup` again."
-TEAM_SETUP_SLOW = "Slack took too long to answer; please run `/pact team setup` again."
 INVITE_HINT = ("Pact is not in this channel yet, so it cannot post your team's goals here. "
                "Type `/invite @Pact` in this channel (or open the channel's details › "
                "Integrations › Add apps), then try again.")

@@ -6,8 +6,10 @@ import logging
 
 from slack_sdk.errors import SlackApiError
 
+from bot.errors import reported
 from handlers.kit import refusals
 from handlers.kit.blocks import notice_modal
+from handlers.kit.payload import Interaction, read_interaction
 from storage.engine import session_scope
 from storage.models import OutboxMessage
 from storage.queries import outbox
@@ -18,6 +20,8 @@ log = logging.getLogger("pact.replies")
 
 # Slack's errors for a channel Pact cannot post in until someone invites it.
 CANNOT_POST = {"not_in_channel", "channel_not_found"}
+# Slack's answers to views.open / views.push when the click's trigger is no longer usable.
+TRIGGER_GONE = ("expired_trigger_id", "exchanged_trigger_id")
 
 
 def clicker(body: dict) -> str:
@@ -36,6 +40,36 @@ def open_modal(client, body: dict, view: dict) -> None:
         client.views_push(trigger_id=body["trigger_id"], view=view)
     else:
         client.views_open(trigger_id=body["trigger_id"], view=view)
+
+
+def ack_only(ack) -> None:
+    """The answer of a click whose work runs after it (Bolt's `lazy`)."""
+    ack()
+
+
+def opens_modal(build, services):
+    """The after-the-answer half of a button that opens a modal (register it with
+    `ack=ack_only, lazy=[opens_modal(build, services)]`): `build(services, who)` makes the view
+    for the verified clicker, which opens over the message or is pushed over the modal.
+
+    A trigger Slack no longer accepts (a second copy of a double click) is ignored: the first
+    copy already opened the modal."""
+
+    def open_it(body, client):
+        def work():
+            who: Interaction | None = read_interaction(body)
+            if who is None:
+                return tell(client, body, refusals.STALE)
+            view = build(services, who)
+            try:
+                open_modal(client, body, view)
+            except SlackApiError as err:
+                if err.response.get("error") not in TRIGGER_GONE:
+                    raise
+                log.info("a modal did not open: %s", err.response.get("error"))
+        reported(work, body, client, response_urls=services.settings.response_url_hosts)
+
+    return open_it
 
 
 def tell(client, body: dict, text: str, *, title: str = "Pact") -> None:

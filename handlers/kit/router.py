@@ -12,8 +12,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from slack_sdk.errors import SlackApiError
+
 from bot.errors import reported
+from handlers.kit import refusals
 from handlers.kit.help import help_message
+from handlers.kit.replies import TRIGGER_GONE
 from handlers.kit.respond import LimitedRespond
 
 
@@ -28,6 +32,27 @@ class CommandRequest:
     client: Any
     logger: Any
     services: Any = None
+    # Work to do as soon as the answer is on its way (before the subcommand's `later`).
+    then: Callable[[], None] | None = None
+
+    def answer_then(self, work: Callable[[], None], **answer) -> None:
+        """Answer now; `work` (which may call Slack) runs right after the answer is sent."""
+        self.ack(**answer)
+        self.then = work
+
+    def open_form(self, view: dict) -> None:
+        """Answer now and open `view` with the command's trigger right after: Slack is never
+        called before the answer. A trigger that expired meanwhile is said plainly."""
+        self.answer_then(lambda: self.open_now(view))
+
+    def open_now(self, view: dict) -> None:
+        """Open `view` with the command's trigger (from `then` or `later` only)."""
+        try:
+            self.client.views_open(trigger_id=self.trigger_id, view=view)
+        except SlackApiError as err:
+            if err.response.get("error") not in TRIGGER_GONE:
+                raise
+            self.respond(text=refusals.FORM_TOO_SLOW, response_type="ephemeral")
 
     @property
     def user_id(self) -> str:
@@ -152,8 +177,9 @@ def register(app, services) -> None:
         req = CommandRequest(body=body, args=args, ack=ack, respond=respond, client=client,
                              logger=logger, services=services)
         sub.handle(req)
-        if sub.later is not None:
-            services.background.submit(reported, lambda: sub.later(req), body, client, respond,
-                                       services.settings.response_url_hosts)
+        work = [w for w in (req.then, sub.later and (lambda: sub.later(req))) if w]
+        if work:
+            services.background.submit(reported, lambda: [w() for w in work], body, client,
+                                       respond, services.settings.response_url_hosts)
 
     app.command("/pact")(handle)

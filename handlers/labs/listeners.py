@@ -64,8 +64,7 @@ def lab_setup(req: CommandRequest) -> None:
                                  announce_days=form.announce_days, members=form.members),
                   {"team": form.team_id, "channel": form.channel_id},
                   metadata_key(req.services.settings))
-    req.ack()
-    req.client.views_open(trigger_id=req.trigger_id, view=view)
+    req.open_form(view)
 
 
 def _setup_input(view) -> service.SetupInput:

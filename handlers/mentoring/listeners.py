@@ -35,8 +35,7 @@ def skills_open(req: CommandRequest) -> None:
         form = service.profile_form(session, req.team_id, req.user_id)
     view = attach(ui.profile_modal(form.lines, form.visibility, form.capacity, form.spellings),
                   {"for": req.user_id}, metadata_key(req.services.settings))
-    req.ack()
-    req.client.views_open(trigger_id=req.trigger_id, view=view)
+    req.open_form(view)
 
 
 def skills_save(ack, body, view, services) -> None:

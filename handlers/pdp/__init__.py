@@ -5,7 +5,8 @@ from __future__ import annotations
 from functools import partial
 
 from handlers.kit import ids
-from handlers.pdp import commands, listeners, review_listeners, surfaces
+from handlers.kit.replies import ack_only, opens_modal
+from handlers.pdp import commands, listeners, openers, review_listeners, surfaces
 from handlers.pdp.service import KINDS
 from storage.types import utcnow
 
@@ -30,14 +31,18 @@ def register(app, services) -> None:
     app.action(ids.PDP_DELETE_CONFIRMED)(
         ack=commands.ack_only, lazy=[partial(commands.delete_confirmed, services=services)])
 
-    app.action(ids.PDP_OPEN)(partial(listeners.on_open, services=services))
-    app.action(ids.PDP_EDIT_PLAN)(partial(listeners.on_edit_plan, services=services))
-    app.action(ids.PDP_HISTORY)(partial(listeners.on_history, services=services))
-    app.action(ids.PDP_ADD_OBJECTIVE)(partial(listeners.on_add_objective, services=services))
-    app.action(ids.PDP_EDIT_OBJECTIVE)(partial(listeners.on_edit_objective, services=services))
-    app.action(ids.PDP_LOG_PROGRESS)(partial(listeners.on_log_progress, services=services))
-    app.action(ids.PDP_OBJECTIVE_FROM_GOAL)(
-        partial(listeners.on_objective_from_goal, services=services))
+    def opens(action_id: str, build) -> None:
+        app.action(action_id)(ack=ack_only, lazy=[opens_modal(build, services)])
+
+    opens(ids.PDP_OPEN, openers.plan_or_report)
+    opens(ids.PDP_EDIT_PLAN, openers.edit_plan)
+    opens(ids.PDP_HISTORY, openers.history)
+    opens(ids.PDP_ADD_OBJECTIVE, openers.add_objective)
+    opens(ids.PDP_EDIT_OBJECTIVE, openers.edit_objective)
+    opens(ids.PDP_LOG_PROGRESS, openers.log_progress)
+    opens(ids.PDP_OBJECTIVE_FROM_GOAL, openers.objective_from_goal)
+    opens(ids.PDP_VIEW_REPORT, openers.view_report)
+    opens(ids.PDP_REVIEW_COMMENT, openers.comment)
     app.view(ids.PDP_PLAN_FORM)(ack=partial(listeners.plan_submit_in_slack, services=services),
                                 lazy=[partial(listeners.plan_after, services=services)])
     app.view(ids.PDP_OBJECTIVE_FORM)(
@@ -49,8 +54,6 @@ def register(app, services) -> None:
 
     app.action(ids.PDP_REQUEST_REVIEW)(
         ack=commands.ack_only, lazy=[partial(review_listeners.request_review, services=services)])
-    app.action(ids.PDP_VIEW_REPORT)(partial(review_listeners.on_view_report, services=services))
-    app.action(ids.PDP_REVIEW_COMMENT)(partial(review_listeners.on_comment, services=services))
     app.view(ids.PDP_COMMENT_FORM)(
         ack=partial(review_listeners.comment_submit, services=services),
         lazy=[partial(review_listeners.comment_after, services=services)])

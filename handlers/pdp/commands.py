@@ -20,7 +20,8 @@ from handlers.kit.router import CommandRequest
 from handlers.pacts import service as pacts
 from handlers.pdp import posts, service, surfaces
 from handlers.pdp.export import export_json, export_markdown
-from handlers.pdp.listeners import open_plan, refresh_lab_posts
+from handlers.pdp.listeners import refresh_lab_posts
+from handlers.pdp.openers import own_plan
 from storage.engine import session_scope
 from storage.queries.members import get_member, get_or_create_member
 from storage.types import utcnow
@@ -48,8 +49,7 @@ def _plan_message(req: CommandRequest, owner_user: str) -> dict:
 def pdp_command(req: CommandRequest) -> None:
     """`/pact pdp`: your own plan; `/pact pdp @someone`: what they share with you."""
     if not req.args:
-        open_plan(req.services, req.client, req.trigger_id, req.team_id, req.user_id)
-        req.ack()
+        req.open_form(own_plan(req.services, req.team_id, req.user_id))
         return
     owner_user = _mentioned(req.args)
     if owner_user is None:

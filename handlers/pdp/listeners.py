@@ -14,41 +14,21 @@ from slack_sdk.errors import SlackApiError
 from bot.directory import not_people
 from bot.errors import reported
 from bot.rules import pdp as rules
-from handlers.kit import ids, refusals
+from handlers.kit import refusals
 from handlers.kit.forms import Form
-from handlers.kit.metadata import attach, metadata_key, read_metadata
 from handlers.kit.once import Repeated, once
 from handlers.kit.payload import Interaction, int_id, read_interaction
-from handlers.kit.replies import open_modal
 from handlers.pacts import service as pacts
-from handlers.pdp import forms, notices, service, surfaces, views
+from handlers.pdp import notices, service, views
+from handlers.pdp.openers import metadata, stale, summary
 from storage.engine import session_scope
 from storage.queries import pdp as q
-from storage.queries.members import get_or_create_member
 from storage.types import utcnow
 
 log = logging.getLogger("pact.pdp")
 
 
 # ---- what every listener shares ------------------------------------------------------------
-
-
-def sealed(services, view: dict, data: dict) -> dict:
-    return attach(view, data, metadata_key(services.settings))
-
-
-def metadata(services, view: dict) -> dict | None:
-    """The sealed metadata of the submitted view, or None when Pact did not write it."""
-    return read_metadata(view, metadata_key(services.settings))
-
-
-def stale(title: str) -> dict:
-    return views.info_modal(title, refusals.STALE)
-
-
-def summary(services, session, pdp, owner, *, notice: str | None = None) -> dict:
-    return sealed(services, views.summary_modal(surfaces.own_view(session, pdp, owner),
-                                                utcnow(), notice=notice), {"pdp": pdp.id})
 
 
 def summary_id(i: Interaction, meta: dict | None) -> str | None:
@@ -102,161 +82,6 @@ def after_change(services, client, team_id: str, user_ids: list[str], pdp_id: in
                      err.response.get("error"))
     for user in dict.fromkeys(u for u in user_ids if u):
         services.refresh_home(client, team_id, user)
-
-
-def open_plan(services, client, trigger_id: str, team_id: str, user_id: str, *,
-              push: bool = False) -> None:
-    """The person's own plan: its summary, or the form that creates it."""
-    with session_scope(services.engine) as session:
-        member = get_or_create_member(session, team_id, user_id)
-        pdp = q.get_plan(session, member.id)
-        if pdp is None:
-            view = sealed(services, forms.plan_form(None), {"mode": "create"})
-        else:
-            view = summary(services, session, pdp, member)
-    if push:
-        client.views_push(trigger_id=trigger_id, view=view)
-    else:
-        client.views_open(trigger_id=trigger_id, view=view)
-
-
-# ---- buttons that open or push modals ------------------------------------------------------
-
-
-def on_open(ack, body, client, services) -> None:
-    """A plan id in the button (a review reminder): the clicker's report's plan opens for its
-    manager; anyone else gets their own plan."""
-    ack()
-    i = read_interaction(body)
-    if i is None:
-        return
-    report = None
-    if i.value_id is not None:
-        with session_scope(services.engine) as session:
-            managed = service.managed_plan(session, i.workspace_id, i.user_id, i.value_id)
-            if managed is not None:
-                report = surfaces.report_modal(session, managed[1], managed[0], utcnow())
-    if report is not None:
-        open_modal(client, body, report)
-        return
-    open_plan(services, client, i.trigger_id, i.workspace_id, i.user_id, push=i.in_modal)
-
-
-def on_edit_plan(ack, body, client, services) -> None:
-    ack()
-    i = read_interaction(body)
-    if i is None:
-        return
-    meta = metadata(services, i.view)
-    pdp_id = int_id((meta or {}).get("pdp"))
-    if pdp_id is None:
-        open_modal(client, body, stale("Development plan"))
-        return
-    with session_scope(services.engine) as session:
-        member, pdp = service.owned_plan(session, i.workspace_id, i.user_id, pdp_id)
-        if pdp is None:
-            view = views.info_modal("Development plan", refusals.PLAN_NOT_YOURS)
-        else:
-            view = sealed(services, forms.plan_form(surfaces.own_view(session, pdp, member)),
-                          {"mode": "edit", "pdp": pdp.id, "summary": i.view_id})
-    open_modal(client, body, view)
-
-
-def on_history(ack, body, client, services) -> None:
-    ack()
-    i = read_interaction(body)
-    if i is None:
-        return
-    with session_scope(services.engine) as session:
-        member, pdp = service.owned_plan(session, i.workspace_id, i.user_id)
-        view = views.history_modal(surfaces.own_view(session, pdp, member)) if pdp \
-            else views.info_modal("Plan history", refusals.PLAN_NOT_YOURS)
-    open_modal(client, body, view)
-
-
-def _objective_metadata(i: Interaction, **extra) -> dict:
-    data = dict(extra)
-    if i.in_modal and i.view.get("callback_id") == ids.PDP_SUMMARY:
-        data["summary"] = i.view_id
-    return data
-
-
-def on_add_objective(ack, body, client, services) -> None:
-    ack()
-    i = read_interaction(body)
-    if i is None:
-        return
-    with session_scope(services.engine) as session:
-        member, pdp = service.owned_plan(session, i.workspace_id, i.user_id)
-        if pdp is None:
-            view = views.info_modal("New objective", refusals.PLAN_NOT_YOURS)
-        elif q.open_objective_count(session, pdp.id) >= rules.MAX_OPEN_OBJECTIVES:
-            view = views.info_modal("New objective",
-                                    refusals.plan_objectives_full(rules.MAX_OPEN_OBJECTIVES))
-        else:
-            view = sealed(services, forms.objective_form(
-                None, service.goal_choices(session, member.id)), _objective_metadata(i))
-    open_modal(client, body, view)
-
-
-def on_edit_objective(ack, body, client, services) -> None:
-    ack()
-    i = read_interaction(body)
-    if i is None:
-        return
-    oid = i.value_id
-    with session_scope(services.engine) as session:
-        owned = service.owned_objective(session, i.workspace_id, i.user_id, oid)
-        if oid is None:
-            view = stale("Edit objective")
-        elif owned is None:
-            log.warning("refused editing objective %s for %s", oid, i.user_id)
-            view = views.info_modal("Edit objective", refusals.PLAN_NOT_YOURS)
-        else:
-            member, pdp, objective = owned
-            view = sealed(services, forms.objective_form(
-                service.objective_facts(session, pdp, objective.id),
-                service.goal_choices(session, member.id)),
-                _objective_metadata(i, objective=oid))
-    open_modal(client, body, view)
-
-
-def on_log_progress(ack, body, client, services) -> None:
-    ack()
-    i = read_interaction(body)
-    if i is None:
-        return
-    oid = i.value_id
-    with session_scope(services.engine) as session:
-        owned = service.owned_objective(session, i.workspace_id, i.user_id, oid)
-        if oid is None:
-            view = stale("Log progress")
-        elif owned is None:
-            log.warning("refused progress on objective %s for %s", oid, i.user_id)
-            view = views.info_modal("Log progress", refusals.PLAN_PROGRESS_OWNER_ONLY)
-        else:
-            _, pdp, objective = owned
-            view = sealed(services, forms.progress_form(
-                service.objective_facts(session, pdp, objective.id)),
-                _objective_metadata(i, objective=oid))
-    open_modal(client, body, view)
-
-
-def on_objective_from_goal(ack, body, client, services) -> None:
-    ack()
-    i = read_interaction(body)
-    if i is None:
-        return
-    with session_scope(services.engine) as session:
-        member = get_or_create_member(session, i.workspace_id, i.user_id)
-        goal = q.linkable_goal(session, i.value_id, member.id) if i.value_id else None
-        if goal is None:
-            view = views.info_modal("New objective", refusals.PLAN_GOAL_NOT_LINKABLE)
-        else:
-            view = sealed(services, forms.objective_form(
-                None, service.goal_choices(session, member.id),
-                prefill=service.objective_prefill(goal, utcnow().date())), {"goal": goal.id})
-    open_modal(client, body, view)
 
 
 # ---- the plan form ---------------------------------------------------------------------------

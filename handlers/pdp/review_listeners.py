@@ -12,9 +12,10 @@ from handlers.kit import refusals
 from handlers.kit.blocks import context, slack_date
 from handlers.kit.forms import Form
 from handlers.kit.payload import int_id, read_interaction
-from handlers.kit.replies import open_modal, tell
-from handlers.pdp import forms, reviews, service, surfaces, views
-from handlers.pdp.listeners import after_change, metadata, saved, sealed, stale, summary
+from handlers.kit.replies import tell
+from handlers.pdp import reviews, service, views
+from handlers.pdp.listeners import after_change, saved
+from handlers.pdp.openers import metadata, stale, summary
 from storage.engine import session_scope
 from storage.types import utcnow
 
@@ -50,35 +51,6 @@ def request_review(body, client, services) -> None:
         after_change(services, client, i.workspace_id, [i.user_id, result.manager_user], pdp_id)
 
     reported(work, body, client)
-
-
-def on_view_report(ack, body, client, services) -> None:
-    ack()
-    i = read_interaction(body)
-    if i is None:
-        return
-    with session_scope(services.engine) as session:
-        view = surfaces.report_for(session, i.workspace_id, i.user_id, i.value_id, utcnow()) \
-            if i.value_id is not None else stale("Development plan")
-    open_modal(client, body, view or views.info_modal("Development plan", refusals.PLAN_GONE))
-
-
-def on_comment(ack, body, client, services) -> None:
-    ack()
-    i = read_interaction(body)
-    if i is None:
-        return
-    with session_scope(services.engine) as session:
-        managed = service.managed_plan(session, i.workspace_id, i.user_id, i.value_id)
-        if i.value_id is None:
-            view = stale("Comment")
-        elif managed is None:
-            log.warning("refused comment on plan %s from %s", i.value_id, i.user_id)
-            view = views.info_modal("Comment", refusals.PLAN_NOT_MANAGER)
-        else:
-            owner_user = service.slack_user(session, managed[1].owner_id)
-            view = sealed(services, forms.comment_form(owner_user), {"pdp": managed[1].id})
-    open_modal(client, body, view)
 
 
 def comment_submit(ack, body, services) -> None:
