@@ -138,6 +138,7 @@ def test_only_leads_and_admins_may_edit_the_team(pact):
 
     admin = pact.emulator.add_user(name="root", is_admin=True)
     assert pact.slack.command("team setup", user=admin, channel=channel).body == ""
+    pact.wait_idle()
     assert len([v for v in pact.emulator.views().values()
                 if v["callback_id"] == "team_setup"]) == 2
 
@@ -160,8 +161,10 @@ def test_private_channel_without_pact_says_how_to_invite(pact):
     emu = pact.emulator
     lead = emu.add_user(name="lena")
     channel = emu.add_channel(name="secret", members=[lead], is_private=True, bot_is_member=False)
-    answer = pact.slack.command("team setup", user=lead, channel=channel).json()
-    assert "/invite @Pact" in answer["text"]
+    assert pact.slack.command("team setup", user=lead, channel=channel).body == ""
+    pact.wait_idle()  # Slack says after the answer that Pact is not in the channel
+    (said,) = emu.responses()
+    assert said["response_type"] == "ephemeral" and "/invite @Pact" in said["text"]
     assert emu.views() == {}
 
 
@@ -169,8 +172,10 @@ def test_public_channel_without_pact_says_how_to_invite_before_the_form(pact):
     emu = pact.emulator
     lead = emu.add_user(name="lena")
     channel = emu.add_channel(name="open", members=[lead], bot_is_member=False)
-    answer = pact.slack.command("team setup", user=lead, channel=channel).json()
-    assert "/invite @Pact" in answer["text"]
+    assert pact.slack.command("team setup", user=lead, channel=channel).body == ""
+    pact.wait_idle()  # Slack says after the answer that Pact is not in the channel
+    (said,) = emu.responses()
+    assert said["response_type"] == "ephemeral" and "/invite @Pact" in said["text"]
     assert emu.views() == {}  # no form to fill in for nothing
     with session_scope(pact.engine) as s:
         assert tq.team_for_channel(s, emu.team_id, channel) is None

@@ -134,7 +134,8 @@ def test_setup_opens_the_form_with_the_channels_humans_and_sealed_metadata(servi
     client = FakeClient(["ULEAD", "UA", "UBOT"], bots=("UBOT",))
     req, ack = _command(services, client)
     listeners.team_setup(req)
-    assert ack.calls == [{}]
+    assert ack.calls == [{}] and client.opened == []  # answered before Slack is asked
+    req.then()
     (view,) = client.opened
     blocks = {b.get("block_id"): b for b in view["blocks"]}
     assert blocks["leads"]["element"]["initial_users"] == ["ULEAD"]

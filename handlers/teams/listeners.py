@@ -4,12 +4,11 @@
 from __future__ import annotations
 
 import logging
-import time
 from concurrent.futures import ThreadPoolExecutor, wait
 
 from slack_sdk.errors import SlackApiError
 
-from bot.directory import not_people, refresh_member
+from bot.directory import MAX_AGE, not_people, refresh_member
 from bot.errors import reported
 from bot.rules.goals import validate_team
 from handlers.kit import ids, refusals
@@ -22,7 +21,12 @@ from handlers.kit.router import CommandRequest
 from handlers.teams import service
 from handlers.teams.blocks import no_team_message, team_setup_modal
 from storage.engine import session_scope
-from storage.queries.members import members_by_slack_ids, upsert_member_from_slack, valid_tz
+from storage.queries.members import (
+    get_member,
+    members_by_slack_ids,
+    upsert_member_from_slack,
+    valid_tz,
+)
 from storage.types import utcnow
 
 log = logging.getLogger("pact.teams")
@@ -101,29 +105,45 @@ def _pact_is_in(client, channel_id: str) -> bool:
 
 
 def team_setup(req: CommandRequest) -> None:
-    """Open the setup form (new or edit). Slack is asked who is in the channel before the
-    answer, since the form opens with the command's trigger."""
-    services = req.services
-    engine, started = services.engine, time.monotonic()
+    """Answer at once; the form opens right after, once Slack has said who is in the channel.
+    A refusal Pact can decide from what it stores is the answer itself."""
     if _is_dm(req.channel_id):
         req.ack(text=refusals.TEAM_SETUP_IN_DM, response_type="ephemeral")
         return
+    with session_scope(req.services.engine) as session:
+        caller = get_member(session, req.team_id, req.user_id)
+        fresh = caller is not None and caller.refreshed_at is not None \
+            and utcnow() - caller.refreshed_at < MAX_AGE
+        form = service.setup_form(session, req.team_id, caller, req.channel_id) \
+            if fresh else None
+    if form is not None and form.refusal:
+        req.ack(text=form.refusal, response_type="ephemeral")
+        return
+    req.answer_then(lambda: open_setup(req))
+
+
+def open_setup(req: CommandRequest) -> None:
+    """After the answer: who the caller is in Slack, whether Pact is in the channel, who else
+    is, then the form (or why not, as an ephemeral reply)."""
+    services = req.services
+    engine = services.engine
+
+    def say(text: str) -> None:
+        req.respond(text=text, response_type="ephemeral")
+
     caller = refresh_member(engine, req.client, req.team_id, req.user_id)
     with session_scope(engine) as session:
         form = service.setup_form(session, req.team_id, caller, req.channel_id)
     if form.refusal:
-        req.ack(text=form.refusal, response_type="ephemeral")
-        return
+        return say(form.refusal)
     if not _pact_is_in(req.client, req.channel_id):
-        req.ack(text=refusals.INVITE_HINT, response_type="ephemeral")
-        return
+        return say(refusals.INVITE_HINT)
     if not form.editing:
         try:
             humans = channel_humans(engine, req.client, req.team_id, req.channel_id)
         except SlackApiError as err:
             if err.response.get("error") in CANNOT_POST:
-                req.ack(text=refusals.INVITE_HINT, response_type="ephemeral")
-                return
+                return say(refusals.INVITE_HINT)
             raise
         form = service.new_team_form(caller, humans, req.body.get("channel_name") or "")
     view = team_setup_modal(channel_id=req.channel_id, leads=form.leads, members=form.members,
@@ -131,16 +151,7 @@ def team_setup(req: CommandRequest) -> None:
     meta = {"channel": req.channel_id}
     if form.listed_upto is not None:
         meta["listed_upto"] = form.listed_upto
-    attach(view, meta, metadata_key(services.settings))
-    try:
-        req.client.views_open(trigger_id=req.trigger_id, view=view)
-    except SlackApiError as err:
-        if err.response.get("error") in ("expired_trigger_id", "exchanged_trigger_id"):
-            log.warning("team setup form too slow to open (%.1fs)", time.monotonic() - started)
-            req.ack(text=refusals.TEAM_SETUP_SLOW, response_type="ephemeral")
-            return
-        raise
-    req.ack()
+    req.open_now(attach(view, meta, metadata_key(services.settings)))
 
 
 def team_show(req: CommandRequest) -> None:
