@@ -4,15 +4,18 @@ when there is nothing to say."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import update
 from sqlmodel import select
 
+from handlers.impact import digest
+from handlers.impact import digest_blocks as ui
 from storage.engine import session_scope
-from storage.models import Milestone, Objective, Pdp, Schedule
+from storage.models import Goal, Kudos, Milestone, Objective, Pdp, Schedule
+from storage.queries.impact_digest import WeekFacts
 from tests.test_impact_pulse import run_at
-from tests.test_tick import make_team
+from tests.test_tick import WS, make_team
 
 
 def _digest_schedule(engine, team_id):
@@ -46,15 +49,23 @@ def test_one_post_a_week_with_wins_edited_when_rendered_again(pact):
         pdp = Pdp(owner_id=team.member_ids[team.members[0]])
         s.add(pdp)
         s.flush()
-        for title, visibility in (("Shared kata", "team"), ("Secret plan", "private")):
+        for title, visibility in (("Shared kata", "team"), ("Secret plan", "private"),
+                                  ("For my manager", "manager")):
             s.add(Objective(pdp_id=pdp.id, title=title, visibility=visibility, status="done",
                             done_at=at - timedelta(hours=3)))
+        lead, first = team.member_ids[team.lead], team.member_ids[team.members[0]]
+        for giver, receiver, private in ((lead, first, False), (first, lead, False),
+                                         (lead, first, False), (first, lead, True)):
+            s.add(Kudos(workspace_id=WS, giver_id=giver, receiver_id=receiver,
+                        reason="quiet thanks", private=private, created_at=at - timedelta(1)))
     run_at(pact, at)
     posts = [m for m in pact.emulator.messages(team.channel) if "This week in" in m["text"]]
     assert len(posts) == 1
     body = str(posts[0]["blocks"])
     assert "First certification" in body and "Shared kata" in body and "Second round" in body
-    assert "Secret plan" not in body
+    assert "Secret plan" not in body and "For my manager" not in body
+    # kudos given in the open by the team this week; the private one is not counted
+    assert "3 kudos given, 2 people thanked" in body and "quiet thanks" not in body
     assert "▰" in body  # each active goal's progress as a small bar chart
     with session_scope(pact.engine) as s:
         s.execute(update(Schedule).where(Schedule.kind == "digest").values(next_run_at=at))
@@ -69,3 +80,43 @@ def test_nothing_to_say_means_no_post(pact):
     pact.slack.command("digest on", user=team.lead, channel=team.channel)
     run_at(pact, _digest_schedule(pact.engine, team.id).next_run_at)
     assert not [m for m in pact.emulator.messages(team.channel) if "This week" in m["text"]]
+
+
+def test_a_goal_achieved_this_week_is_celebrated_in_the_digest(pact):
+    team = make_team(pact.engine, pact.emulator)
+    pact.slack.command("digest on", user=team.lead, channel=team.channel)
+    at = _digest_schedule(pact.engine, team.id).next_run_at
+    with session_scope(pact.engine) as s:
+        s.execute(update(Goal).where(Goal.id == team.goal_ids[0])
+                  .values(status="achieved", achieved_at=at - timedelta(days=2)))
+    run_at(pact, at)
+    posts = [m for m in pact.emulator.messages(team.channel) if "This week in" in m["text"]]
+    assert len(posts) == 1
+    assert "*Celebrations*" in str(posts[0]["blocks"])
+    assert "Goal achieved and celebrated: Goal 0 &lt;b&gt;" in str(posts[0]["blocks"])
+
+
+NOW = datetime(2026, 12, 4, 15, 0, tzinfo=UTC)
+
+
+def test_the_channel_sees_only_what_the_visibility_policy_gives_a_teammate():
+    facts = WeekFacts(objectives_done=[("U0ALICE01", "Shared kata", "team"),
+                                       ("U0ALICE01", "Review prep", "manager"),
+                                       ("U0ALICE01", "Secret", "private"),
+                                       ("U0ALICE01", "Odd", "someday")])
+    seen = digest.seen_by_channel(facts)
+    assert seen.objectives_done == [("U0ALICE01", "Shared kata")]
+
+
+def test_the_builder_says_nothing_without_news_and_counts_kudos_alone():
+    assert ui.digest_message("Growth", "Europe/Berlin", ui.DigestFacts()) is None
+    goals_only = ui.DigestFacts(goals=[ui.GoalProgress("Certify", 0, 10, 5, "people")])
+    assert ui.digest_message("Growth", "Europe/Berlin", goals_only) is None
+    text, blocks = ui.digest_message("Growth", "Europe/Berlin",
+                                     ui.DigestFacts(kudos=1, thanked=1))
+    assert "1 kudos" in text and "1 kudos given, 1 person thanked" in str(blocks)
+    facts = ui.DigestFacts(upcoming=[("Certify", "Exam", date(2026, 12, 10))],
+                           goals=[ui.GoalProgress("Certify", 0, 10, 5, "people")],
+                           next_lab=(NOW, None))
+    text, blocks = ui.digest_message("Growth", "Europe/Berlin", facts)
+    assert "5/10 people" in str(blocks) and "presenter to be decided" in str(blocks)
