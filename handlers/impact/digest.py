@@ -3,6 +3,7 @@ edited in place if the same week is rendered again, nothing when there is nothin
 
 from __future__ import annotations
 
+import base64
 import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -12,6 +13,7 @@ from sqlmodel import Session
 from bot.rules.recurrence import DAY_NAMES, WEEKDAYS
 from bot.rules.visibility import TEAM_AUDIENCE, may_see
 from handlers.impact import digest_blocks as ui
+from handlers.impact.digest_chart import goals_chart
 from handlers.kit import refusals
 from scheduling.kinds import Outcome, Run
 from storage.models import ImpactSettings, Team
@@ -71,6 +73,19 @@ def seen_by_channel(facts: dq.WeekFacts) -> ui.DigestFacts:
         thanked=facts.thanked)
 
 
+def chart_attachment(goals: list[ui.GoalProgress], week: str, *, updated: bool
+                     ) -> dict | None:
+    """The goals' chart as an outbox attachment: uploaded into the digest's thread (again,
+    marked updated, when the week's post is edited)."""
+    chart = goals_chart(goals)
+    if chart is None:
+        return None
+    png, alt = chart
+    return {"filename": f"goals-{week}.png",
+            "title": f"Goals · {week}" + (" (updated)" if updated else ""),
+            "alt_txt": alt, "base64": base64.b64encode(png).decode()}
+
+
 def run(session: Session, job: Run, ctx, services=None) -> Outcome:
     team = session.get(Team, job.subject_id)
     settings = dq.settings(session, job.subject_id)
@@ -82,16 +97,18 @@ def run(session: Session, job: Run, ctx, services=None) -> Outcome:
     week = f"{local.isocalendar().year}-W{local.isocalendar().week:02d}"
     facts = dq.week_facts(session, team.id, job.occurrence - timedelta(days=7),
                           job.occurrence, local.date() + timedelta(days=14))
-    message = ui.digest_message(team.name, team.tz, seen_by_channel(facts))
+    seen = seen_by_channel(facts)
+    message = ui.digest_message(team.name, team.tz, seen, with_chart=bool(seen.goals))
     if message is None:
         return Outcome()
     text, blocks = message
     again = settings.digest_week == week and settings.digest_ts
+    attachment = chart_attachment(seen.goals, week, updated=bool(again))
     mid = enqueue(session, workspace_id=team.workspace_id,
                   key=f"digest:{team.id}:{week}" + (f":{job.now.isoformat()}" if again else ""),
                   channel=team.channel_id, text=text, blocks=blocks, kind="digest",
                   not_before=job.now, update_ts=settings.digest_ts if again else None,
-                  after_send=f"digest:{team.id}:{week}")
+                  after_send=f"digest:{team.id}:{week}", attachment=attachment)
     return Outcome(outbox_ids=[mid] if mid else [])
 
 

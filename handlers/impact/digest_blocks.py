@@ -69,9 +69,10 @@ def celebrations(facts: DigestFacts) -> list[str]:
     return lines
 
 
-def digest_message(team_name: str, tz: str, facts: DigestFacts
+def digest_message(team_name: str, tz: str, facts: DigestFacts, with_chart: bool = False
                    ) -> tuple[str, list[dict]] | None:
-    """The week's post, or None when there is nothing to say."""
+    """The week's post, or None when there is nothing to say (`with_chart`: the goals' chart
+    follows in the post's thread)."""
     won, cheered = wins(facts), celebrations(facts)
     if not (won or cheered or facts.next_lab or facts.upcoming):
         return None
@@ -83,6 +84,8 @@ def digest_message(team_name: str, tz: str, facts: DigestFacts
     if facts.goals:
         blocks.append(section(clip("*Goals*\n" + "\n".join(goal_line(g)
                                                             for g in facts.goals[:8]), 2900)))
+        if with_chart:
+            blocks.append(context(":bar_chart: Each goal's progress as a chart: in the thread."))
     if facts.next_lab:
         starts_at, presenter = facts.next_lab
         who = f"{mention(presenter)} presents" if presenter else "presenter to be decided"
