@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from handlers.kit.blocks import button, clip, context, escape, mention, plain, section
+from handlers.kit.blocks import button, clip, context, escape, mention, plain, plural, section
 from handlers.kit.ids import FEEDBACK_ASK_CALLBACK, FEEDBACK_GIVE, FEEDBACK_GIVE_CALLBACK
 
 
@@ -67,7 +67,7 @@ def give_modal(owner_name: str, objective_title: str) -> dict:
 
 def new_feedback_dm(objective_title: str, count: int, *, named: bool
                     ) -> tuple[str, list[dict]]:
-    what = "New feedback" if named else f"{count} anonymous feedback answers"
+    what = "New feedback" if named else plural(count, "anonymous feedback answer")
     text = f"{what} on {escape(clip(objective_title, 150))}: open your plan's history to read it."
     return text, [section(f":speech_balloon: {what} on *{escape(clip(objective_title, 150))}*"
                           ". Read it in your plan's *History* (`/pact pdp`) or with "
