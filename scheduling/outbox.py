@@ -2,6 +2,8 @@
 
 A row is a post (chat.postMessage), or with `update_ts` an edit of an earlier post in place
 (chat.update): a scheduled job that changes a post enqueues an update row like any message.
+A row may carry one file (`attachment`, e.g. a chart), uploaded into the post's thread
+(files_upload_v2) once the post is out.
 
 Handlers call `deliver_now` right after committing so people see the message at once; the
 tick calls `deliver_due` so anything left behind by a crash or a failure goes out later.
