@@ -2,7 +2,9 @@
 
 200 teams × 12 months of activity, 20,000 members (100 a team): half of them with a plan,
 two goals a team with 20 progress updates a month and a milestone a month, a lab every two
-weeks, a monthly pulse that reached its threshold. Measures, for an admin asking:
+weeks, a monthly pulse that reached its threshold; a pact for one member in ten with a
+check-in a month, a monthly mentor round pairing a tenth of the team with follow-ups, and a
+kudos a month from one member in five. Measures, for an admin asking:
 
 - statements executed and time to the first answer (the aggregates and the Block Kit message
   in the asker's DM), then the chart (PNG) and the CSV;
@@ -35,11 +37,17 @@ def seed(engine, teams: int, members: int, now: datetime) -> str:
 
     from storage.models import (
         Goal,
+        Kudos,
         Lab,
         LabSession,
         Member,
+        MentorFollowup,
+        MentorPair,
+        MentorRound,
         Milestone,
         Objective,
+        Pact,
+        PactCheckin,
         Pdp,
         ProgressUpdate,
         PulseSeries,
@@ -111,7 +119,50 @@ def seed(engine, teams: int, members: int, now: datetime) -> str:
              "invited": per_team, "responses": per_team // 2,
              "summary": {"means": {"collab": round(rng.uniform(2, 5), 2)}, "enps": None}}
             for t in range(teams) for k in range(11)])
+    seed_support(c_engine=engine, teams=teams, members=members, per_team=per_team,
+                 start=start, days=days, now=now, rng=rng,
+                 models=(Kudos, MentorFollowup, MentorPair, MentorRound, Pact, PactCheckin))
     return "U0000000"
+
+
+def seed_support(*, c_engine, teams, members, per_team, start, days, now, rng, models) -> None:
+    """Pacts with monthly check-ins, monthly mentor rounds with follow-ups, kudos."""
+    from sqlalchemy import insert
+
+    kudos, followup, pair, round_, pact, checkin = models
+    supported = range(0, members, 10)
+    with c_engine.begin() as c:
+        c.execute(insert(pact.__table__), [
+            {"id": i + 1, "workspace_id": WS, "owner_id": m + 1,
+             "supporter_id": (m + 1) % members + 1, "objective_id": None,
+             "goal_id": (m // per_team) * 2 + 1, "origin": "pledge", "status": "active",
+             "offer_kind": "other", "offer_text": "", "cadence": "monthly",
+             "ended_reason": "", "created_at": start, "accepted_at": rng.choice(days)}
+            for i, m in enumerate(supported)])
+        c.execute(insert(checkin.__table__), [
+            {"pact_id": i + 1, "member_id": m + 1, "answer": rng.choice(("met", "not_yet")),
+             "created_at": start + timedelta(days=30 * k + 5)}
+            for i, m in enumerate(supported) for k in range(11)])
+        c.execute(insert(round_.__table__), [
+            {"id": t * 12 + k + 1, "team_id": t + 1, "run_by": "",
+             "created_at": start + timedelta(days=30 * k + 1)}
+            for t in range(teams) for k in range(11)])
+        pairs = [{"id": len_id, "round_id": t * 12 + k + 1, "mentor_id": t * per_team + j + 1,
+                  "mentee_id": t * per_team + j + 2, "skill": "s", "score": 0,
+                  "channel_id": "", "booked": "", "skipped": False}
+                 for len_id, (t, k, j) in enumerate(
+                     ((t, k, j) for t in range(teams) for k in range(11)
+                      for j in range(0, per_team - 1, 10)), start=1)]
+        c.execute(insert(pair.__table__), pairs)
+        c.execute(insert(followup.__table__), [
+            {"pair_id": p["id"], "member_id": p["mentor_id"],
+             "answer": rng.choice(("yes", "not_yet", "no")), "answered_at": now}
+            for p in pairs])
+        c.execute(insert(kudos.__table__), [
+            {"workspace_id": WS, "giver_id": m + 1, "receiver_id": (m + 1) % members + 1,
+             "reason": "", "private": rng.random() < 0.2, "message_link": "",
+             "created_at": start + timedelta(days=30 * k + 7)}
+            for m in range(0, members, 5) for k in range(11)])
 
 
 def measure(url: str, teams: int, members: int) -> dict:

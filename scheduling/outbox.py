@@ -2,6 +2,8 @@
 
 A row is a post (chat.postMessage), or with `update_ts` an edit of an earlier post in place
 (chat.update): a scheduled job that changes a post enqueues an update row like any message.
+A row may carry one file (`attachment`, e.g. a chart), uploaded into the post's thread
+(files_upload_v2) once the post is out.
 
 Handlers call `deliver_now` right after committing so people see the message at once; the
 tick calls `deliver_due` so anything left behind by a crash or a failure goes out later.
@@ -24,6 +26,7 @@ Failed messages are listed by `pact doctor` with what to do about each.
 
 from __future__ import annotations
 
+import base64
 import heapq
 import itertools
 import logging
@@ -461,5 +464,21 @@ def _send(client, message: OutboxMessage) -> _Outcome:
         return _Outcome(message, "error", data.get("error") or f"http_{status}")
     except Exception as err:  # noqa: BLE001 - timeouts and network trouble: retried
         return _Outcome(message, "transient", f"{type(err).__name__}: {err}"[:300])
-    return _Outcome(message, "ok", ts=response.get("ts") or message.update_ts,
-                    channel=response.get("channel") or message.channel)
+    outcome = _Outcome(message, "ok", ts=response.get("ts") or message.update_ts,
+                       channel=response.get("channel") or message.channel)
+    if message.attachment:
+        _attach(client, message, outcome)
+    return outcome
+
+
+def _attach(client, message: OutboxMessage, posted: _Outcome) -> None:
+    """The message's file, in the thread of the post just made. The post is out: a failed
+    upload is logged, never retried (that would post the message again)."""
+    spec = message.attachment
+    try:
+        client.files_upload_v2(channel=posted.channel, thread_ts=posted.ts, file_uploads=[{
+            "content": base64.b64decode(spec["base64"]), "filename": spec["filename"],
+            "title": spec.get("title") or spec["filename"], "alt_txt": spec.get("alt_txt")}])
+    except Exception as err:  # noqa: BLE001 - the post went out; only the file is missing
+        log.warning("outbox %s (%s): its file could not be uploaded: %s", message.id,
+                    message.kind, f"{type(err).__name__}: {err}"[:300])

@@ -241,6 +241,7 @@ def test_builders_are_discovered():
     names = {p.id for p in BUILDERS}
     assert "handlers.goals.posts.goal_post" in names
     assert "handlers.labs.blocks.announcement" in names
+    assert "handlers.impact.digest_blocks.digest_message" in names
     assert len(names) > 40
 
 

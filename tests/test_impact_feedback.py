@@ -122,3 +122,35 @@ def test_only_the_owner_asks_and_only_those_asked_answer(pact):
     pact.wait_idle()
     assert not _views(pact, "feedback_give")
     assert any("not sent to you" in m["text"] for m in pact.emulator.dms(team.members[1]))
+
+
+def _feedback_command(pact, user, args=""):
+    return pact.slack.command(f"feedback {args}".strip(), user=user).json()
+
+
+def test_feedback_goes_with_its_objective_shared_or_not(pact):
+    team = make_team(pact.engine, pact.emulator, members=4)
+    owner, reader = team.lead, team.members[3]
+    objective_id = _objective(pact.engine, team.member_ids[owner], title="Pair on <b>tests")
+    _ask(pact, owner, objective_id, team.members[:3])
+    request_id = _request_id(pact, team.members[0])
+    _give(pact, team.members[0], request_id, "Clear demos", named=True)
+    _give(pact, team.members[1], request_id, "anon one")
+    _give(pact, team.members[2], request_id, "anon two")  # two anonymous: not shown yet
+    history = _history(pact.engine, objective_id)
+    assert history and "Pair on <b>tests" in history[0]  # the objective's own history
+
+    mine = str(_feedback_command(pact, owner))
+    assert "Clear demos" in mine and f"<@{team.members[0]}>" in mine
+    assert "anon one" not in mine and "Pair on &lt;b&gt;tests" in mine
+    # private objective: a teammate reads nothing, told the same as when there is none
+    hidden = _feedback_command(pact, reader, f"<@{owner}>")
+    assert "Clear demos" not in str(hidden) and "Nothing to show" in hidden["text"]
+    with session_scope(pact.engine) as s:
+        s.get(Objective, objective_id).visibility = "team"
+    shared = str(_feedback_command(pact, reader, f"<@{owner}|lead>"))
+    assert "Clear demos" in shared and "anon" not in shared
+    outsider = make_team(pact.engine, pact.emulator, members=1, name="Other").members[0]
+    assert "Clear demos" not in str(_feedback_command(pact, outsider, f"<@{owner}>"))
+    assert "`/pact feedback @someone`" in _feedback_command(pact, reader, "someone")["text"]
+    assert not pact.emulator.violations

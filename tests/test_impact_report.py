@@ -16,11 +16,17 @@ from handlers.impact import report_out as out
 from storage.engine import session_scope
 from storage.models import (
     Goal,
+    Kudos,
     Lab,
     LabSession,
     Member,
+    MentorFollowup,
+    MentorPair,
+    MentorRound,
     Milestone,
     Objective,
+    Pact,
+    PactCheckin,
     Pdp,
     ProgressUpdate,
     PulseSeries,
@@ -115,8 +121,9 @@ def test_blocks_chart_and_csv_show_aggregates_only_and_nothing_below_the_thresho
     assert "secret objective" not in rendered and "private note" not in rendered
     assert "pulse 3.50/5 (100% answered)" in rendered
     series = out.chart_series(report)
-    assert [label for _m, label, _v in series] == ["Progress updates", "Milestones on time",
-                                                    "Labs held", "Pulse score (1-5)"]
+    assert [label for _m, label, _v in series] == [
+        "Progress updates", "Milestones on time", "Labs held", "Active pacts",
+        "Mentor pairs that met", "Kudos given", "Pulse score (1-5)"]
     pulse = dict((m, v) for m, _label, v in series)["pulse_score"]
     assert pulse[-1] == 3.5 and all(v is None for v in pulse[:-1])
     png, alt = out.chart_png(report)
@@ -172,3 +179,71 @@ def test_months_and_checkins_are_plain_calendar_arithmetic():
     assert service.last_months(date(2026, 2, 10), 3) == ["2025-12", "2026-01", "2026-02"]
     assert service.checkins_in("2026-11", "mon") == 5
     assert service.checkins_in("2026-02", "sun") == 4
+
+
+def _support_world(engine, team, other):
+    """On top of _world, this month: a pact on the lead's objective (agreed), a pledge to the
+    team's goal agreed four months ago and ended last month, one only proposed; 3 pact
+    check-ins of which 2 "met"; a mentor round of 2 pairs of which one met (both said yes:
+    still one pair); kudos: 2 in the open from team members, 1 private, 1 from outside."""
+    ids, goal_id = team.member_ids, team.goal_ids[0]
+    lead, first = ids[team.lead], ids[team.members[0]]
+    with session_scope(engine) as s:
+        objective = s.exec(select(Objective).where(Objective.goal_id == goal_id)).first()
+        on_objective = Pact(workspace_id=WS, owner_id=lead, supporter_id=first,
+                            objective_id=objective.id, origin="offer", status="active",
+                            accepted_at=FIRST)
+        pledge = Pact(workspace_id=WS, owner_id=lead, supporter_id=ids[team.members[1]],
+                      goal_id=goal_id, origin="pledge", status="ended",
+                      accepted_at=FIRST - timedelta(days=120),
+                      ended_at=FIRST - timedelta(days=10))
+        proposed = Pact(workspace_id=WS, owner_id=lead, supporter_id=ids[team.members[2]],
+                        objective_id=objective.id, origin="ask", status="proposed")
+        s.add_all([on_objective, pledge, proposed])
+        s.flush()
+        for answer in ("met", "met", "not_yet"):
+            s.add(PactCheckin(pact_id=on_objective.id, member_id=first, answer=answer,
+                              created_at=FIRST))
+        round_ = MentorRound(team_id=team.id, created_at=FIRST)
+        s.add(round_)
+        s.flush()
+        met = MentorPair(round_id=round_.id, mentor_id=lead, mentee_id=first, skill="sql")
+        missed = MentorPair(round_id=round_.id, mentor_id=ids[team.members[1]],
+                            mentee_id=ids[team.members[2]], skill="go")
+        s.add_all([met, missed])
+        s.flush()
+        s.add_all([MentorFollowup(pair_id=met.id, member_id=lead, answer="yes"),
+                   MentorFollowup(pair_id=met.id, member_id=first, answer="yes"),
+                   MentorFollowup(pair_id=missed.id, member_id=ids[team.members[1]],
+                                  answer="not_yet")])
+        outsider = other.member_ids[other.lead]
+        for giver, private in ((lead, False), (first, False), (first, True), (outsider, False)):
+            s.add(Kudos(workspace_id=WS, giver_id=giver, receiver_id=ids[team.members[2]],
+                        reason="private reason text", private=private, created_at=FIRST))
+
+
+def test_pacts_mentoring_and_kudos_figures_match_the_world_computed_by_hand(engine, emulator):
+    team = _world(engine, emulator)
+    other = make_team(engine, emulator, members=1, name="Other")
+    _support_world(engine, team, other)
+    with session_scope(engine) as s:
+        report = service.build(s, WS, team.lead, NOW)
+    by_month = {r.month: r for r in report.rows}
+    row = by_month[THIS_MONTH]
+    assert (row.pacts_active, row.pact_checkins, row.pact_checkins_kept) == (1, 3, 2)
+    assert (row.mentor_pairs, row.mentor_pairs_met, row.kudos_given) == (2, 1, 2)
+    # the pledge was on from four months back until last month: counted in each of those
+    last_month = (FIRST - timedelta(days=1)).strftime("%Y-%m")
+    assert by_month[last_month].pacts_active == 1
+    assert by_month[(FIRST - timedelta(days=120)).strftime("%Y-%m")].pacts_active == 1
+    assert by_month[report.months[0]].pacts_active == 0
+    text, blocks = out.report_message(report)
+    rendered = str(blocks)
+    assert "1 active pact, 2 of 3 pact check-ins kept" in rendered
+    assert "1 of 2 mentor pairs met" in rendered and "2 kudos given" in rendered
+    assert "private reason text" not in rendered + out.csv_text(report)
+    rows = list(csv.DictReader(io.StringIO(out.csv_text(report))))
+    assert (rows[-1]["pacts_active"], rows[-1]["kudos_given"], rows[-1]["mentor_pairs_met"]) \
+        == ("1", "2", "1")
+    series = {m: v for m, _label, v in out.chart_series(report)}
+    assert series["kudos_given"][-1] == 2 and series["mentor_pairs_met"][-1] == 1

@@ -33,6 +33,10 @@ def register(app, services) -> None:
         ack=partial(feedback_listeners.save_ask, services=services),
         lazy=[partial(feedback_listeners.send_feedback_dms, services=services)])
     app.action(ids.FEEDBACK_GIVE)(partial(feedback_listeners.open_give, services=services))
+    services.commands.add("feedback", "Read the feedback on your objectives, or on those "
+                          "someone shares with you.", takes_args=True,
+                          usage="feedback [@someone]",
+                          examples=("feedback",))(feedback_listeners.feedback_command)
     app.view(ids.FEEDBACK_GIVE_CALLBACK)(
         ack=partial(feedback_listeners.save_give, services=services),
         lazy=[partial(feedback_listeners.send_feedback_dms, services=services)])

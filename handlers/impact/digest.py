@@ -3,6 +3,7 @@ edited in place if the same week is rendered again, nothing when there is nothin
 
 from __future__ import annotations
 
+import base64
 import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -10,19 +11,10 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from bot.rules.recurrence import DAY_NAMES, WEEKDAYS
+from bot.rules.visibility import TEAM_AUDIENCE, may_see
+from handlers.impact import digest_blocks as ui
+from handlers.impact.digest_chart import goals_chart
 from handlers.kit import refusals
-from handlers.kit.blocks import (
-    clip,
-    context,
-    escape,
-    header,
-    mention,
-    plural,
-    progress_bar,
-    section,
-    slack_date,
-    slack_datetime,
-)
 from scheduling.kinds import Outcome, Run
 from storage.models import ImpactSettings, Team
 from storage.queries import impact_digest as dq
@@ -67,39 +59,31 @@ def save(session: Session, team: Team, enabled: bool, weekday: str, at: str,
     return "The weekly digest is off."
 
 
-def _goal_line(goal) -> str:
-    span = (goal.target - goal.baseline) or 1
-    fraction = (goal.current_value - goal.baseline) / span
-    return (f"*{escape(clip(goal.title, 100))}*  {progress_bar(fraction)}  "
-            f"{goal.current_value:g}/{goal.target:g} {escape(goal.unit)}")
+def seen_by_channel(facts: dq.WeekFacts) -> ui.DigestFacts:
+    """The week as everyone reading the team channel may see it: the visibility policy picks
+    the objectives (a channel is a teammates' audience, never a manager or the owner)."""
+    return ui.DigestFacts(
+        milestones_done=facts.milestones_done,
+        objectives_done=[(user, title) for user, title, visibility in facts.objectives_done
+                         if may_see(TEAM_AUDIENCE, visibility)],
+        celebrated=facts.goals_achieved,
+        goals=[ui.GoalProgress(g.title, g.baseline, g.target, g.current_value, g.unit)
+               for g in facts.goals],
+        next_lab=facts.next_lab, upcoming=facts.upcoming, kudos=facts.kudos,
+        thanked=facts.thanked)
 
 
-def digest_message(team: Team, facts: dq.WeekFacts) -> tuple[str, list[dict]] | None:
-    wins = ([f":white_check_mark: {escape(clip(m, 100))} ({escape(clip(g, 60))})"
-             for g, m in facts.milestones_done]
-            + [f":trophy: Goal achieved: {escape(clip(g, 100))}" for g in facts.goals_achieved]
-            + [f":tada: {mention(u)} finished {escape(clip(t, 100))}"
-               for u, t in facts.objectives_done])
-    if not (wins or facts.next_lab or facts.upcoming):
+def chart_attachment(goals: list[ui.GoalProgress], week: str, *, updated: bool
+                     ) -> dict | None:
+    """The goals' chart as an outbox attachment: uploaded into the digest's thread (again,
+    marked updated, when the week's post is edited)."""
+    chart = goals_chart(goals)
+    if chart is None:
         return None
-    blocks = [header(f"This week · {clip(team.name, 100)}")]
-    if wins:
-        blocks.append(section(clip("*Wins*\n" + "\n".join(wins[:15]), 2900)))
-    if facts.goals:
-        blocks.append(section(clip("*Goals*\n" + "\n".join(_goal_line(g)
-                                                            for g in facts.goals[:8]), 2900)))
-    if facts.next_lab:
-        starts_at, presenter = facts.next_lab
-        who = f"{mention(presenter)} presents" if presenter else "presenter to be decided"
-        blocks.append(section(f"*Next learning lab*: {slack_datetime(starts_at)}, {who}."))
-    if facts.upcoming:
-        lines = [f"{slack_date(d, tz=team.tz)} · {escape(clip(t, 100))} "
-                 f"({escape(clip(g, 60))})" for g, t, d in facts.upcoming[:8]]
-        blocks.append(section("*Coming up*\n" + "\n".join(lines)))
-    blocks.append(context("Weekly digest · a lead turns it off with `/pact digest off`."))
-    text = (f"This week in {escape(team.name)}: {plural(len(wins), 'win')}, "
-            f"{len(facts.upcoming)} coming up.")
-    return text, blocks
+    png, alt = chart
+    return {"filename": f"goals-{week}.png",
+            "title": f"Goals · {week}" + (" (updated)" if updated else ""),
+            "alt_txt": alt, "base64": base64.b64encode(png).decode()}
 
 
 def run(session: Session, job: Run, ctx, services=None) -> Outcome:
@@ -113,16 +97,18 @@ def run(session: Session, job: Run, ctx, services=None) -> Outcome:
     week = f"{local.isocalendar().year}-W{local.isocalendar().week:02d}"
     facts = dq.week_facts(session, team.id, job.occurrence - timedelta(days=7),
                           job.occurrence, local.date() + timedelta(days=14))
-    message = digest_message(team, facts)
+    seen = seen_by_channel(facts)
+    message = ui.digest_message(team.name, team.tz, seen, with_chart=bool(seen.goals))
     if message is None:
         return Outcome()
     text, blocks = message
     again = settings.digest_week == week and settings.digest_ts
+    attachment = chart_attachment(seen.goals, week, updated=bool(again))
     mid = enqueue(session, workspace_id=team.workspace_id,
                   key=f"digest:{team.id}:{week}" + (f":{job.now.isoformat()}" if again else ""),
                   channel=team.channel_id, text=text, blocks=blocks, kind="digest",
                   not_before=job.now, update_ts=settings.digest_ts if again else None,
-                  after_send=f"digest:{team.id}:{week}")
+                  after_send=f"digest:{team.id}:{week}", attachment=attachment)
     return Outcome(outbox_ids=[mid] if mid else [])
 
 

@@ -9,6 +9,7 @@ from datetime import datetime
 
 from sqlmodel import Session
 
+from bot.rules.visibility import relation, view_plan
 from handlers.impact import feedback_blocks as ui
 from handlers.kit import refusals
 from handlers.kit.blocks import mention
@@ -17,7 +18,7 @@ from storage.queries import impact as iq
 from storage.queries import teams as tq
 from storage.queries.members import get_member, members_by_slack_ids
 from storage.queries.outbox import enqueue
-from storage.queries.pdp import record_change
+from storage.queries.pdp import get_plan, plan_facts, record_change
 
 ANONYMOUS_FLOOR = 3
 MAX_GIVERS = 10
@@ -85,13 +86,13 @@ class FeedbackInput:
     named: bool
 
 
-def _entry(values: dict, by: str) -> str:
+def _entry(values: dict, by: str, title: str) -> str:
     scores = [f"{label} {values[k]}/5" for k, label in (("knowledge_sharing", "knowledge "
               "sharing"), ("mentoring", "mentoring")) if values.get(k)]
     parts = [f"went well: {values['went_well']}" if values["went_well"] else "",
              f"try next: {values['try_next']}" if values["try_next"] else "",
              ", ".join(scores)]
-    return f"Feedback {by}: " + "; ".join(p for p in parts if p)
+    return f"Feedback on “{title[:120]}” {by}: " + "; ".join(p for p in parts if p)
 
 
 def give(session: Session, workspace_id: str, user_id: str, request_id: int | None,
@@ -113,14 +114,14 @@ def give(session: Session, workspace_id: str, user_id: str, request_id: int | No
     entries: list[str] = []
     if data.named:
         iq.add_named_feedback(session, request.id, giver.id, values)
-        entries.append(_entry(values, f"from {mention(giver.slack_user_id)}"))
+        entries.append(_entry(values, f"from {mention(giver.slack_user_id)}", objective.title))
         actor = giver.id
     else:
         iq.add_anonymous_feedback(session, request.id, values)
         actor = owner.id
         if iq.count_anonymous(session, request.id) >= ANONYMOUS_FLOOR:
             for answer in iq.release_anonymous(session, request.id):
-                entries.append(_entry(answer.model_dump(), "(anonymous)"))
+                entries.append(_entry(answer.model_dump(), "(anonymous)", objective.title))
     day = now.replace(hour=0, minute=0, second=0, microsecond=0)  # no precise time
     for what in entries:
         record_change(session, pdp, actor, what, objective_id=objective.id,
@@ -134,3 +135,23 @@ def give(session: Session, workspace_id: str, user_id: str, request_id: int | No
                   channel=owner.slack_user_id, text=text, blocks=blocks, kind="feedback_new",
                   not_before=now)
     return [mid] if mid else []
+
+
+def feedback_seen(session: Session, workspace_id: str, viewer_user: str, owner_user: str
+                  ) -> list[ui.ObjectiveFeedback]:
+    """The feedback on `owner_user`'s objectives that `viewer_user` may read: it goes with the
+    objective, so the visibility policy decides (the owner: all of it; anyone else: only on
+    the objectives the owner shares with them). Nothing when there is nothing to see, the
+    same whether feedback is hidden or was never given."""
+    owner = get_member(session, workspace_id, owner_user)
+    viewer = get_member(session, workspace_id, viewer_user)
+    pdp = get_plan(session, owner.id) if owner is not None and not owner.is_deleted else None
+    if pdp is None or viewer is None:
+        return []
+    who = relation(viewer.id, owner_id=owner.id, manager_id=pdp.manager_id,
+                   teammate_ids=tq.teammate_ids(session, owner.id),
+                   viewer_is_admin=bool(viewer.is_admin))
+    seen = view_plan(plan_facts(session, pdp, with_history=False), who).objectives
+    given = iq.shown_feedback(session, [o.id for o in seen])
+    return [ui.ObjectiveFeedback(o.title, [ui.FeedbackEntry(*e) for e in given[o.id]])
+            for o in seen if given[o.id]]

@@ -1,7 +1,9 @@
 """Peer feedback at Slack's edge: Ask for feedback (from the owner's plan), the giver's DM
-button and form."""
+button and form, and `/pact feedback [@someone]` to read it."""
 
 from __future__ import annotations
+
+import re
 
 from bot.errors import reported
 from handlers.impact import feedback
@@ -12,10 +14,26 @@ from handlers.kit.forms import Form
 from handlers.kit.metadata import attach, metadata_key, read_metadata
 from handlers.kit.payload import int_id, read_interaction
 from handlers.kit.replies import open_modal, tell
+from handlers.kit.router import CommandRequest
 from storage.engine import session_scope
 from storage.models import Member
 from storage.queries import impact as iq
 from storage.types import utcnow
+
+MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
+
+
+def feedback_command(req: CommandRequest) -> None:
+    """`/pact feedback`: the feedback on your objectives; `/pact feedback @someone`: on the
+    objectives they share with you (the person comes from the verified mention only)."""
+    match = MENTION.match(req.args[0]) if len(req.args) == 1 else None
+    if req.args and match is None:
+        return req.ack(text=refusals.FEEDBACK_USAGE, response_type="ephemeral")
+    owner_user = match.group(1) if match else req.user_id
+    with session_scope(req.services.engine) as session:
+        seen = feedback.feedback_seen(session, req.team_id, req.user_id, owner_user)
+    message = ui.feedback_message(owner_user, seen, own=owner_user == req.user_id)
+    req.ack(text=message["text"], blocks=message["blocks"], response_type="ephemeral")
 
 
 def open_ask(ack, body, client, services) -> None:

@@ -17,7 +17,9 @@ from storage.queries.members import get_member
 
 METRICS = ("members_with_plan", "objectives_linked", "progress_updates",
            "updates_per_checkin", "milestones_on_time", "milestones_late", "goals_achieved",
-           "labs_held", "labs_planned", "pulse_score", "pulse_response_rate")
+           "labs_held", "labs_planned", "pulse_score", "pulse_response_rate",
+           "pacts_active", "pact_checkins", "pact_checkins_kept", "mentor_pairs",
+           "mentor_pairs_met", "kudos_given")
 
 
 @dataclass
@@ -37,6 +39,12 @@ class TeamMonth:
     labs_planned: int = 0
     pulse_score: float | None = None  # mean of the question means, 1-5; None: nothing shown
     pulse_response_rate: float | None = None
+    pacts_active: int = 0  # agreed and not ended at some point in the month
+    pact_checkins: int = 0  # check-in DMs answered
+    pact_checkins_kept: int = 0  # of which "we met / made progress"
+    mentor_pairs: int = 0  # pairs made by the month's rounds
+    mentor_pairs_met: int = 0  # of which a side said they met
+    kudos_given: int = 0  # by the team's members, in the open (private kudos not counted)
 
 
 @dataclass
@@ -111,6 +119,7 @@ def build(session: Session, workspace_id: str, user_id: str, now: datetime
         if survey.summary and survey.summary.get("means"):  # reached its threshold
             key = (survey.team_id, survey.closes_at.strftime("%Y-%m"))
             pulse.setdefault(key, []).append(survey)
+    support = _support(session, ids, since, until)
     report = Report(months, [(t.id, t.name, members.get(t.id, 0)) for t in teams], admin=admin)
     plans_before: dict[int, int] = {}
     for (tid, m), n in plans.items():
@@ -135,5 +144,26 @@ def build(session: Session, workspace_id: str, user_id: str, now: datetime
                 row.pulse_score = round(sum(scores) / len(scores), 2)
                 row.pulse_response_rate = round(sum(s.responses for s in surveys)
                                                 / max(1, sum(s.invited for s in surveys)), 2)
+            _add_support(row, support, key)
             report.rows.append(row)
     return report
+
+
+def _support(session: Session, ids: list[int], since: datetime, until: datetime) -> dict:
+    """Pacts, their check-ins, mentor pairs and kudos: four grouped statements."""
+    answered, kept = rq.pact_checkins(session, ids, since, until)
+    made, met = rq.mentor_pairs(session, ids, since, until)
+    spans: dict[int, list[tuple[str, str | None, int]]] = {}
+    for (team_id, first, last), n in rq.pacts_active(session, ids, since, until).items():
+        spans.setdefault(team_id, []).append((first, last, n))
+    return {"spans": spans, "pact_checkins": answered,
+            "pact_checkins_kept": kept, "mentor_pairs": made, "mentor_pairs_met": met,
+            "kudos_given": rq.kudos_given(session, ids, since, until)}
+
+
+def _add_support(row: TeamMonth, support: dict, key: tuple[int, str]) -> None:
+    for metric in ("pact_checkins", "pact_checkins_kept", "mentor_pairs", "mentor_pairs_met",
+                   "kudos_given"):
+        setattr(row, metric, support[metric].get(key, 0))
+    row.pacts_active = sum(n for first, last, n in support["spans"].get(row.team_id, ())
+                           if first <= row.month and (last is None or last >= row.month))

@@ -12,13 +12,24 @@ matplotlib.use("Agg")
 from matplotlib import pyplot as plt  # noqa: E402 - the backend is chosen first
 
 from handlers.impact.report import METRICS, Report  # noqa: E402
-from handlers.kit.blocks import button, clip, context, escape, header, section  # noqa: E402
+from handlers.kit.blocks import (  # noqa: E402
+    button,
+    clip,
+    context,
+    escape,
+    header,
+    plural,
+    section,
+)
 from handlers.kit.ids import REPORT_CSV  # noqa: E402
 
 MAX_TEAMS_SHOWN = 15
 CHART_SERIES = (("progress_updates", "Progress updates"),
                 ("milestones_on_time", "Milestones on time"),
                 ("labs_held", "Labs held"),
+                ("pacts_active", "Active pacts"),
+                ("mentor_pairs_met", "Mentor pairs that met"),
+                ("kudos_given", "Kudos given"),
                 ("pulse_score", "Pulse score (1-5)"))
 
 
@@ -48,7 +59,10 @@ def _line(row) -> str:
             f"objectives linked · {row.progress_updates} updates "
             f"({row.updates_per_checkin:g} per check-in) · milestones {row.milestones_on_time} "
             f"on time, {row.milestones_late} late · {row.goals_achieved} goals achieved · labs "
-            f"{row.labs_held}/{row.labs_planned} · {pulse}")
+            f"{row.labs_held}/{row.labs_planned} · {plural(row.pacts_active, 'active pact')}, "
+            f"{row.pact_checkins_kept} of {row.pact_checkins} pact check-ins kept · "
+            f"{row.mentor_pairs_met} of {plural(row.mentor_pairs, 'mentor pair')} met · "
+            f"{plural(row.kudos_given, 'kudos', 'kudos')} given · {pulse}")
 
 
 def report_message(report: Report) -> tuple[str, list[dict]]:
@@ -102,9 +116,11 @@ def chart_png(report: Report) -> tuple[bytes, str]:
     plt.close(fig)
     last = totals[months[-1]]
     alt = (f"Line chart, {months[0]} to {months[-1]}: progress updates, milestones on time, "
-           f"labs held and pulse score per month. Last month: {last['progress_updates']:g} "
-           f"updates, {last['milestones_on_time']:g} milestones on time, {last['labs_held']:g} "
-           f"labs held, pulse "
+           f"labs held, active pacts, mentor pairs that met, kudos given and pulse score per "
+           f"month. Last month: {last['progress_updates']:g} updates, "
+           f"{last['milestones_on_time']:g} milestones on time, {last['labs_held']:g} labs "
+           f"held, {last['pacts_active']:g} active pacts, {last['mentor_pairs_met']:g} mentor "
+           f"pairs met, {last['kudos_given']:g} kudos, pulse "
            f"{'not shown' if last['pulse_score'] is None else format(last['pulse_score'], 'g')}.")
     return out.getvalue(), alt
 

@@ -252,6 +252,8 @@ FEEDBACK_PICK_TEAMMATES = "Pick one to ten teammates (people in one of your team
 FEEDBACK_NOT_ASKED = "This feedback request was not sent to you."
 FEEDBACK_ALREADY_GIVEN = "You already gave feedback on this. Thank you!"
 FEEDBACK_SAY_SOMETHING = "Write what went well or one thing to try next."
+FEEDBACK_USAGE = ("Write `/pact feedback` for the feedback on your objectives, or `/pact "
+                  "feedback @someone` for the feedback on the objectives they share with you.")
 DIGEST_LEADS_ONLY = "Only the team's leads or a workspace admin can change its weekly digest."
 DIGEST_USAGE = ("Write `/pact digest on` (Fridays 16:00), `/pact digest on mon 09:30`, or "
                 "`/pact digest off`.")

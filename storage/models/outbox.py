@@ -33,6 +33,9 @@ class OutboxMessage(SQLModel, table=True):
     update_ts: str | None = Field(default=None, max_length=32)
     # What to do once Slack accepted it, e.g. "goal_post:12" stores the ts on goal 12.
     after_send: str | None = Field(default=None, max_length=100)
+    # One file (e.g. a chart) uploaded into the post's thread once the post is out:
+    # {"filename", "title", "alt_txt", "base64"}.
+    attachment: dict | None = Field(default=None, sa_type=JSON)
     status: str = Field(default="pending", max_length=8)
     attempts: int = 0
     next_attempt_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -231,3 +231,22 @@ def pending_feedback_messages(session: Session, workspace_id: str) -> list[int]:
     return list(session.exec(select(OutboxMessage.id).where(
         OutboxMessage.workspace_id == workspace_id, OutboxMessage.status == "pending",
         OutboxMessage.kind.in_(("feedback_ask", "feedback_new")))))
+
+
+def shown_feedback(session: Session, objective_ids: list[int]) -> dict[int, list[tuple]]:
+    """objective id -> (giver's Slack id or None, went well, try next, knowledge sharing,
+    mentoring) of the feedback the owner has been shown (anonymous: once released)."""
+    out: dict[int, list[tuple]] = {i: [] for i in objective_ids}
+    if not objective_ids:
+        return out
+    rows = session.execute(
+        select(FeedbackRequest.objective_id, Member.slack_user_id, FeedbackAnswer.went_well,
+               FeedbackAnswer.try_next, FeedbackAnswer.knowledge_sharing,
+               FeedbackAnswer.mentoring)
+        .join(FeedbackRequest, FeedbackRequest.id == FeedbackAnswer.request_id)
+        .outerjoin(Member, Member.id == FeedbackAnswer.giver_id)
+        .where(FeedbackRequest.objective_id.in_(objective_ids), FeedbackAnswer.released)
+        .order_by(FeedbackRequest.id, FeedbackAnswer.giver_id.is_(None), FeedbackAnswer.id))
+    for objective_id, *entry in rows:
+        out[objective_id].append(tuple(entry))
+    return out

@@ -5,11 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from sqlalchemy import func
 from sqlmodel import Session, select
 
 from storage.models import (
     Goal,
     ImpactSettings,
+    Kudos,
     Lab,
     LabSession,
     Member,
@@ -24,10 +26,13 @@ from storage.models import (
 class WeekFacts:
     milestones_done: list[tuple[str, str]] = field(default_factory=list)  # (goal, milestone)
     goals_achieved: list[str] = field(default_factory=list)
-    objectives_done: list[tuple[str, str]] = field(default_factory=list)  # (slack id, title)
+    # (slack id, title, visibility): every objective done, for the policy to choose from
+    objectives_done: list[tuple[str, str, str]] = field(default_factory=list)
     goals: list[Goal] = field(default_factory=list)  # active
     next_lab: tuple[datetime, str | None] | None = None  # (starts_at, presenter slack id)
     upcoming: list[tuple[str, str, date]] = field(default_factory=list)  # (goal, title, due)
+    kudos: int = 0  # given in the open by the team's members
+    thanked: int = 0  # different people those kudos went to
 
 
 def settings(session: Session, team_id: int) -> ImpactSettings | None:
@@ -50,13 +55,18 @@ def week_facts(session: Session, team_id: int, since: datetime, until: datetime,
             elif m.done_at is None and by_id[m.goal_id].status == "active" \
                     and m.due_date <= upcoming_until:
                 facts.upcoming.append((by_id[m.goal_id].title, m.title, m.due_date))
-    facts.objectives_done = [(slack_id, title) for slack_id, title in session.execute(
-        select(Member.slack_user_id, Objective.title)
+    facts.objectives_done = [tuple(r) for r in session.execute(
+        select(Member.slack_user_id, Objective.title, Objective.visibility)
         .join(Pdp, Pdp.id == Objective.pdp_id).join(Member, Member.id == Pdp.owner_id)
         .join(TeamMembership, TeamMembership.member_id == Member.id)
-        .where(TeamMembership.team_id == team_id, Objective.visibility == "team",
-               Objective.status == "done", Objective.done_at >= since,
-               Objective.done_at < until))]
+        .where(TeamMembership.team_id == team_id, Objective.status == "done",
+               Objective.done_at >= since, Objective.done_at < until)
+        .order_by(Objective.done_at, Objective.id))]
+    facts.kudos, facts.thanked = session.execute(
+        select(func.count(), func.count(func.distinct(Kudos.receiver_id)))
+        .join(TeamMembership, TeamMembership.member_id == Kudos.giver_id)
+        .where(TeamMembership.team_id == team_id, ~Kudos.private, Kudos.created_at >= since,
+               Kudos.created_at < until)).one()
     row = session.execute(
         select(LabSession.starts_at, Member.slack_user_id)
         .join(Lab, Lab.id == LabSession.lab_id)

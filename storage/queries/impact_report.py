@@ -6,16 +6,22 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import datetime
 
-from sqlalchemy import and_, func, literal_column
+from sqlalchemy import and_, case, func, literal_column, union_all
 from sqlmodel import Session, select
 
 from storage.models import (
     Goal,
+    Kudos,
     Lab,
     LabSession,
     Member,
+    MentorFollowup,
+    MentorPair,
+    MentorRound,
     Milestone,
     Objective,
+    Pact,
+    PactCheckin,
     Pdp,
     ProgressUpdate,
     PulseSurvey,
@@ -148,3 +154,89 @@ def pulse_rounds(session: Session, team_ids: list[int], since: datetime,
         select(t.c.team_id, t.c.closes_at, t.c.invited, t.c.responses, t.c.summary)
         .where(t.c.team_id.in_(team_ids), t.c.status == "closed", t.c.closes_at >= since,
                t.c.closes_at < until)))
+
+
+# ---- pacts, kudos, mentoring (other features' tables, read as counts only) ------------------
+
+Spans = dict[tuple[int, str, str | None], int]  # (team, first month, last month or None) -> n
+
+
+def _pact_team_branches(*columns, where=(), join=None):
+    """The same pact count per team two ways: a pact on an objective belongs to the teams of
+    the person supported, a pledge to a goal to the goal's team."""
+    join = Pact.__table__ if join is None else join
+    on_objective = select(TeamMembership.team_id, *columns, func.count()).select_from(join)
+    on_goal = select(Goal.team_id, *columns, func.count()).select_from(join)
+    on_objective = (on_objective.join(TeamMembership, TeamMembership.member_id == Pact.owner_id)
+                    .where(Pact.objective_id.is_not(None), *where)
+                    .group_by(TeamMembership.team_id, *columns))
+    on_goal = (on_goal.join(Goal, Goal.id == Pact.goal_id)
+               .where(Pact.objective_id.is_(None), *where)
+               .group_by(Goal.team_id, *columns))
+    return on_objective, on_goal
+
+
+def pacts_active(session: Session, team_ids: list[int], since: datetime,
+                 until: datetime) -> Spans:
+    """Agreed pacts by the month they started and the month they ended (None: still on), for
+    those active at some point between `since` and `until`."""
+    started = _month(session, Pact.accepted_at).label("started")
+    ended = _month(session, Pact.ended_at).label("ended")
+    a, b = _pact_team_branches(started, ended, where=(
+        Pact.accepted_at.is_not(None), Pact.accepted_at < until,
+        (Pact.ended_at.is_(None)) | (Pact.ended_at >= since)))
+    a = a.where(TeamMembership.team_id.in_(team_ids))
+    b = b.where(Goal.team_id.in_(team_ids))
+    out: Spans = defaultdict(int)
+    for team_id, first, last, n in session.execute(union_all(a, b)):
+        out[(team_id, first, last)] += int(n)
+    return dict(out)
+
+
+def pact_checkins(session: Session, team_ids: list[int], since: datetime,
+                  until: datetime) -> tuple[Counts, Counts]:
+    """(answered, kept: 'we met / made progress') pact check-ins by month."""
+    month = _month(session, PactCheckin.created_at).label("month")
+    kept = (PactCheckin.answer == "met").label("kept")
+    join = PactCheckin.__table__.join(Pact.__table__, Pact.id == PactCheckin.pact_id)
+    a, b = _pact_team_branches(month, kept, join=join, where=(
+        PactCheckin.created_at >= since, PactCheckin.created_at < until))
+    a = a.where(TeamMembership.team_id.in_(team_ids))
+    b = b.where(Goal.team_id.in_(team_ids))
+    answered: Counts = defaultdict(int)
+    met: Counts = defaultdict(int)
+    for team_id, m, is_kept, n in session.execute(union_all(a, b)):
+        answered[(team_id, m)] += int(n)
+        if is_kept:
+            met[(team_id, m)] += int(n)
+    return dict(answered), dict(met)
+
+
+def kudos_given(session: Session, team_ids: list[int], since: datetime,
+                until: datetime) -> Counts:
+    """Kudos the team's members gave, by month; kudos sent privately are not counted."""
+    month = _month(session, Kudos.created_at)
+    return _grouped(session, select(TeamMembership.team_id, month, func.count())
+                    .join(Kudos, Kudos.giver_id == TeamMembership.member_id)
+                    .where(TeamMembership.team_id.in_(team_ids), ~Kudos.private,
+                           Kudos.created_at >= since, Kudos.created_at < until)
+                    .group_by(TeamMembership.team_id, month))
+
+
+def mentor_pairs(session: Session, team_ids: list[int], since: datetime,
+                 until: datetime) -> tuple[Counts, Counts]:
+    """(pairs made, pairs of which a side said they met) by the month of their round."""
+    month = _month(session, MentorRound.created_at)
+    met = func.count(func.distinct(case((MentorFollowup.answer == "yes", MentorPair.id))))
+    rows = session.execute(
+        select(MentorRound.team_id, month, func.count(func.distinct(MentorPair.id)), met)
+        .join(MentorPair, MentorPair.round_id == MentorRound.id)
+        .outerjoin(MentorFollowup, MentorFollowup.pair_id == MentorPair.id)
+        .where(MentorRound.team_id.in_(team_ids), MentorRound.created_at >= since,
+               MentorRound.created_at < until)
+        .group_by(MentorRound.team_id, month))
+    made: Counts = {}
+    together: Counts = {}
+    for team_id, m, n, n_met in rows:
+        made[(team_id, m)], together[(team_id, m)] = int(n), int(n_met)
+    return made, together

@@ -20,10 +20,11 @@ LEASE = timedelta(minutes=2)
 def enqueue(session: Session, *, workspace_id: str, key: str, channel: str, text: str,
             blocks: list | None = None, thread_ts: str | None = None, kind: str = "",
             after_send: str | None = None, not_before: datetime | None = None,
-            update_ts: str | None = None) -> int | None:
+            update_ts: str | None = None, attachment: dict | None = None) -> int | None:
     """Add a message to send, once per `key`; returns its id, or None if `key` already exists.
     `not_before` is also when it was decided (a scheduled run passes the tick's `now`).
     With `update_ts`, the message edits that post in `channel` instead (chat.update).
+    With `attachment` (see OutboxMessage.attachment), a file goes into the post's thread.
 
     Call it in the same transaction that decided to send, so the decision and the message
     are committed together or not at all.
@@ -31,7 +32,8 @@ def enqueue(session: Session, *, workspace_id: str, key: str, channel: str, text
     values = dict(workspace_id=workspace_id, idempotency_key=key[:255], kind=kind,
                   channel=channel, text=text[:40000], blocks=blocks, thread_ts=thread_ts,
                   after_send=after_send, update_ts=update_ts, status="pending", attempts=0,
-                  next_attempt_at=not_before or utcnow(), created_at=not_before or utcnow())
+                  next_attempt_at=not_before or utcnow(), created_at=not_before or utcnow(),
+                  attachment=attachment)
     return session.execute(_enqueue_statement(session.get_bind().dialect.name),
                            values).scalar()
 
@@ -39,7 +41,7 @@ def enqueue(session: Session, *, workspace_id: str, key: str, channel: str, text
 _ENQUEUE: dict[str, object] = {}
 _ENQUEUE_COLUMNS = ("workspace_id", "idempotency_key", "kind", "channel", "text", "blocks",
                     "thread_ts", "after_send", "update_ts", "status", "attempts",
-                    "next_attempt_at", "created_at")
+                    "next_attempt_at", "created_at", "attachment")
 
 
 def _enqueue_statement(dialect: str):
@@ -158,13 +160,14 @@ def claim_many(session: Session, ids: list[int], now: datetime,
             .returning(T.c.id, T.c.workspace_id, T.c.kind, T.c.channel, T.c.text, T.c.blocks,
                        T.c.thread_ts, T.c.after_send, T.c.update_ts, T.c.attempts,
                        T.c.claim_token, T.c.idempotency_key, T.c.created_at,
-                       T.c.last_error)).all()
+                       T.c.last_error, T.c.attachment)).all()
         claimed.extend(OutboxMessage(id=r.id, workspace_id=r.workspace_id, kind=r.kind,
                                      channel=r.channel, text=r.text, blocks=r.blocks,
                                      thread_ts=r.thread_ts, after_send=r.after_send,
                                      update_ts=r.update_ts, attempts=r.attempts, claim_token=r.claim_token,
                                      idempotency_key=r.idempotency_key,
-                                     created_at=r.created_at, last_error=r.last_error)
+                                     created_at=r.created_at, last_error=r.last_error,
+                                     attachment=r.attachment)
                         for r in rows)
     claimed.sort(key=lambda m: m.id)
     return claimed
