@@ -6,7 +6,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 from bot.playground.slack_requests import number_value, select_value, text_value
-from handlers.goals import listeners, progress_listeners
+from handlers.goals import progress_listeners
 from handlers.kit import refusals
 from handlers.kit.metadata import attach, metadata_key, read_metadata
 from tests.test_goals_service import CHANNEL, WS, a_team_with_a_goal

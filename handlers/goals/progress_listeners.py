@@ -7,13 +7,13 @@ from bot.errors import reported
 from bot.rules import goals as rules
 from handlers.goals import cards, forms, service
 from handlers.goals.listeners import (
+    open_form,
     publish_home,
+    refresh_details,
     refuse,
     sealed,
-    unsealed,
-    open_form,
-    refresh_details,
     show_on_post,
+    unsealed,
 )
 from handlers.goals.service import Changed
 from handlers.kit import refusals
