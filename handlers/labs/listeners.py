@@ -191,6 +191,11 @@ def open_swap(ack, body, client, services) -> None:
     who = read_interaction(body)
     if who is None or who.value_id is None:
         return tell(client, body, refusals.STALE)
+    with session_scope(services.engine) as session:
+        refusal = service.may_swap(session, who.workspace_id, who.user_id, who.value_id,
+                                   utcnow())
+    if refusal:
+        return tell(client, body, refusal)
     client.views_open(trigger_id=who.trigger_id, view=attach(
         ui.swap_modal(), {"session": who.value_id}, metadata_key(services.settings)))
 

@@ -14,21 +14,24 @@ from bot.rules import rotation
 from bot.rules.recurrence import describe, next_after, parse_rule
 from handlers.absences import blocks as absence_ui
 from handlers.kit import refusals
-from handlers.kit.blocks import escape, mention, slack_datetime
+from handlers.kit.blocks import escape, mention, slack_date, slack_datetime
 from handlers.labs.blocks import swap_request_dm
 from handlers.labs.sessions import (
     announce,
-    ask_topic,
     hand_on,
     note_in_thread,
+    plan_for,
+    settle_dms,
     shareable_topic,
     skip,
     swap,
     sync_rotation,
+    tell_presenter,
     update_post,
 )
 from storage.models import Lab, LabSession, Member, Objective, Pdp, Team
 from storage.queries import absences as aq
+from storage.queries import checkins as cq
 from storage.queries import labs as lq
 from storage.queries import teams as tq
 from storage.queries.members import get_member, get_or_create_member
@@ -125,12 +128,19 @@ def upcoming(session: Session, workspace_id: str, channel_id: str,
 
 def set_topic(session: Session, workspace_id: str, channel_id: str, user_id: str, topic: str,
               now: datetime) -> tuple[LabSession | None, str]:
-    """The person's next session in this channel's lab gets `topic`; or a refusal."""
+    """The person's next session in this channel's lab gets `topic`: a planned one, or the
+    next one `/pact lab` lists them for (planned now, so the topic is kept); or a refusal."""
     team = tq.team_for_channel(session, workspace_id, channel_id)
     lab = lq.lab_for_team(session, team.id) if team else None
     member = get_member(session, workspace_id, user_id)
-    mine = [s for s in lq.pending_sessions(session, lab.id, now)
-            if member and s.presenter_id == member.id] if lab else []
+    if lab is None or member is None:
+        return None, refusals.LAB_NO_SESSION_OF_YOURS
+    mine = [s for s in lq.pending_sessions(session, lab.id, now) if s.presenter_id == member.id]
+    ahead = projected(session, lab, team, now, count=12)
+    listed = next((when for when, who, stored in ahead if who == member.id and stored is None),
+                  None)
+    if not mine and listed is not None:
+        mine = [s for s in [plan_for(session, lab, listed, member.id, now)] if s]
     if not mine:
         return None, refusals.LAB_NO_SESSION_OF_YOURS
     lq.set_topic(session, mine[0], topic, None)
@@ -151,14 +161,47 @@ def _open(lab_session: LabSession | None, now: datetime) -> bool:
         and lab_session.starts_at > now
 
 
+def _closed(lab_session: LabSession | None) -> str:
+    """What a click on a button of a session that can no longer change is told."""
+    if lab_session is None:
+        return refusals.LAB_SESSION_GONE
+    if lab_session.status == "cancelled":
+        return refusals.LAB_SESSION_CALLED_OFF
+    return refusals.LAB_SESSION_OVER
+
+
+def presenter_refusal(session: Session, lab_session: LabSession, member: Member,
+                      now: datetime) -> str:
+    """Why `member` may not skip or swap this session now ("" when they may)."""
+    if not _open(lab_session, now):
+        return _closed(lab_session)
+    if lab_session.presenter_id == member.id:
+        return ""
+    former = member.id in (lab_session.skipped_by or []) or any(
+        cq.sent_posts(session, f"{kind}:{lab_session.id}:{member.slack_user_id}")
+        for kind in ("lab_topic", "lab_reminder"))
+    if not former:
+        return refusals.LAB_SKIP_PRESENTER_ONLY
+    presenter = lq.slack_id(session, lab_session.presenter_id)
+    return refusals.lab_no_longer_yours(mention(presenter) if presenter else "nobody yet")
+
+
+def may_swap(session: Session, workspace_id: str, user_id: str, session_id: int,
+             now: datetime) -> str:
+    """Checked before the swap form opens, so an older button is answered at once."""
+    lab_session, _lab, _team, member = _load(session, workspace_id, user_id, session_id)
+    return presenter_refusal(session, lab_session, member, now) if lab_session \
+        else refusals.LAB_SESSION_GONE
+
+
 def skip_turn(session: Session, workspace_id: str, user_id: str, session_id: int,
               now: datetime) -> Result:
     """The presenter passes this time; the next in line presents."""
     lab_session, lab, team, member = _load(session, workspace_id, user_id, session_id)
-    if not _open(lab_session, now):
-        return Result(refusal=refusals.LAB_SESSION_CLOSED)
-    if lab_session.presenter_id != member.id:
-        return Result(refusal=refusals.LAB_SKIP_PRESENTER_ONLY)
+    refusal = presenter_refusal(session, lab_session, member, now) if lab_session \
+        else refusals.LAB_SESSION_GONE
+    if refusal:
+        return Result(refusal=refusal)
     replacement = skip(session, lab, lab_session, now)
     if replacement is None:
         return Result(refusal=refusals.LAB_NOBODY_ELSE)
@@ -167,7 +210,9 @@ def skip_turn(session: Session, workspace_id: str, user_id: str, session_id: int
                           f"{mention(user_id)} skips this time; {mention(new)} presents instead. "
                           f"{mention(user_id)} keeps their turn for the next session.",
                           f"lab_skip:{lab_session.id}:{member.id}")
-    return Result(outbox_ids=_ids(note, ask_topic(session, team, lab_session)),
+    settled = settle_dms(session, team, lab_session, f"You skipped this session; {mention(new)} "
+                         "presents instead. You keep your turn.", now, of=user_id)
+    return Result(outbox_ids=_ids(note, tell_presenter(session, team, lab_session), *settled),
                   refresh=lab_session.id,
                   told=f"Done: {mention(new)} presents this time; you keep your turn.")
 
@@ -177,7 +222,7 @@ def request_swap(session: Session, workspace_id: str, user_id: str, session_id: 
     """The presenter asks `other` (a Slack id) to take this session; they are asked by DM."""
     lab_session, lab, team, me = _load(session, workspace_id, user_id, session_id)
     if not _open(lab_session, now):
-        return Result(refusal=refusals.LAB_SESSION_CLOSED)
+        return Result(refusal=_closed(lab_session))
     them = get_member(session, workspace_id, other) if other else None
     seats = {s.member_id for s in lq.seats(session, lab.id)}
     if lab_session.presenter_id != me.id:
@@ -212,7 +257,9 @@ def answer_swap(session: Session, workspace_id: str, user_id: str, session_id: i
     note = note_in_thread(session, team, lab_session,
                           f"{mention(user_id)} swapped turns with {mention(asker)} and presents this "
                           "session.", f"lab_swapped:{lab_session.id}:{member.id}")
-    return Result(outbox_ids=_ids(note, ask_topic(session, team, lab_session)),
+    settled = settle_dms(session, team, lab_session, f"Swapped: {mention(user_id)} presents this "
+                         "session; you keep your turn.", now, of=asker)
+    return Result(outbox_ids=_ids(note, tell_presenter(session, team, lab_session), *settled),
                   refresh=lab_session.id, asker=asker)
 
 
@@ -240,7 +287,10 @@ def mark_done(session: Session, workspace_id: str, user_id: str, session_id: int
         emit("pdp_saved", session, session.get(Pdp, objective.pdp_id))
         recorded = (f" Recorded on your objective “{escape(objective.title)}”." if presenter
                     else " Recorded on the presenter's objective.")
-    return Result(refresh=lab_session.id, told=f"Learning lab marked done.{recorded}")
+    settled = settle_dms(session, team, lab_session, f":white_check_mark: Recorded as held by "
+                         f"{mention(user_id)} {slack_date(now)}.", now)
+    return Result(refresh=lab_session.id, outbox_ids=settled,
+                  told=f"Learning lab marked done.{recorded}")
 
 
 # ---- people leaving ----------------------------------------------------------------------------
@@ -258,7 +308,7 @@ def member_left(session: Session, team: Team, member: Member, now: datetime) -> 
         ids += [update_post(session, lab, team, lab_session, now),
                 note_in_thread(session, team, lab_session, text,
                                f"lab_change:{lab_session.id}:{presenter}:{now:%Y%m%d%H%M}"),
-                ask_topic(session, team, lab_session)]
+                tell_presenter(session, team, lab_session)]
     return _ids(*ids)
 
 
@@ -281,4 +331,4 @@ def replace_if_gone(session: Session, team: Team, lab: Lab, lab_session: LabSess
     return _ids(update_post(session, lab, team, lab_session, now),
                 note_in_thread(session, team, lab_session, note,
                                f"lab_change:{lab_session.id}:{presenter}", now),
-                ask_topic(session, team, lab_session, now) if presenter else None)
+                tell_presenter(session, team, lab_session, now) if presenter else None)

@@ -16,7 +16,7 @@ from handlers.kit import refusals
 from handlers.kit.blocks import plural
 from handlers.labs import schedules
 from handlers.labs.service import allowed_to_lead, projected
-from handlers.labs.sessions import announce, plan_session, sync_rotation
+from handlers.labs.sessions import announce, plan_session, settle_dms, sync_rotation
 from storage.models import Lab, Team
 from storage.queries import labs as lq
 from storage.queries import teams as tq
@@ -101,6 +101,7 @@ def save_lab(session: Session, team: Team, *, rule_text: str, duration: int,
     closer than the announcement lead time, it is announced right away."""
     rule = parse_rule(rule_text, anchor=now.astimezone(ZoneInfo(team.tz)).date())
     lab = lq.lab_for_team(session, team.id)
+    called_off: list[int] = []
     if lab is None:
         lab = Lab(team_id=team.id, rule=str(rule), created_by=actor)
     elif lab.rule != str(rule):
@@ -108,6 +109,8 @@ def save_lab(session: Session, team: Team, *, rule_text: str, duration: int,
         for old in lq.pending_sessions(session, lab.id, now):
             if next_after(rule, team.tz, old.starts_at - timedelta(seconds=1)) != old.starts_at:
                 lq.set_status(session, old, "cancelled")
+                called_off += settle_dms(session, team, old, "Called off: the lab's rhythm "
+                                         "changed.", now)
                 if old.presenter_id:
                     lq.save_seats(session, lab.id, rotation.give_back(
                         lq.seats(session, lab.id), old.presenter_id))
@@ -127,7 +130,7 @@ def save_lab(session: Session, team: Team, *, rule_text: str, duration: int,
             if lab_session is not None:
                 ids = announce(session, lab, team, lab_session, now)
     schedules.lab_schedules(session, lab, team, now)
-    return lab, ids
+    return lab, [*ids, *called_off]
 
 
 @dataclass
