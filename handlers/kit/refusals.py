@@ -266,3 +266,4 @@ LAB_SESSION_CALLED_OFF = "This learning-lab session was called off; nothing chan
 def lab_no_longer_yours(presenter: str) -> str:
     """`presenter`: a mention (or "nobody yet")."""
     return f"You no longer present this session: {presenter} does. Nothing changed."
+STUCK_SAY_WHAT = "Say what you are stuck on (up to 500 characters)."
