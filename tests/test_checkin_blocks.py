@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 from bot.playground.emulator import check_message_blocks
 from handlers.rhythm.blocks import GoalFacts, MilestoneFacts, checkin_message, milestone_reminder
 
-DATE_TOKEN = re.compile(r"<!date\^(\d+)\^\{date_short_pretty\}\|([0-9-]+)>")
+DATE_TOKEN = re.compile(r"<!date\^(\d+)\^\{day_divider_pretty\}\|([0-9-]+)>")
 TODAY = date(2026, 11, 21)
 
 

@@ -1,4 +1,5 @@
-"""Right defaults: an achieved goal stays in view for a while under "Recently achieved"."""
+"""Right defaults: an achieved goal stays in view for a while under "Recently achieved", in
+`/pact goal list` and on the Home tab."""
 
 from __future__ import annotations
 
@@ -24,3 +25,21 @@ def test_an_achieved_goal_shows_under_recently_achieved_in_the_goal_list(pact):
         s.get(Goal, done).achieved_at = utcnow() - timedelta(days=30)
     later = pact.slack.command("goal list", user=max_, channel=channel).json()
     assert "Recently achieved" not in str(later["blocks"])
+
+
+def test_an_achieved_goal_shows_under_recently_achieved_on_home(pact):
+    from tests.test_home_goals import open_home
+
+    lead, (max_, _), channel = team(pact)
+    create_goal(pact, lead, channel, title="Learn Rust")
+    done = create_goal(pact, lead, channel, title="Cut cycle time", baseline="0", target="2")
+    log_progress(pact, max_, done, value=2, note="There", channel=channel)
+    pact.wait_idle()
+    home = str(open_home(pact, max_)["blocks"])
+    assert "Recently achieved" in home and "Cut cycle time" in home
+    assert "Learn Rust" in home  # still active, above it
+    outsider = pact.emulator.add_user(name="zoe")
+    assert "Cut cycle time" not in str(open_home(pact, outsider)["blocks"])
+    with session_scope(pact.engine) as s:
+        s.get(Goal, done).achieved_at = utcnow() - timedelta(days=30)
+    assert "Recently achieved" not in str(open_home(pact, max_)["blocks"])

@@ -71,7 +71,8 @@ def _messages():
     add("joined", goal_posts.joined_dm(card()))
     add("lab announcement", lab_blocks.announcement(1, "Alpha", WHEN, 45, "U0ANA0001", "Testing",
                                                     tz="Europe/Berlin"))
-    add("lab topic", lab_blocks.pick_topic_dm("Alpha", WHEN))
+    add("lab presenter", lab_blocks.presenter_dm("Alpha", WHEN, "", 1))
+    add("lab presenter with topic", lab_blocks.presenter_dm("Alpha", WHEN, "Testing", 1))
     add("lab reminder", lab_blocks.reminder_dm("Alpha", WHEN, "Testing", 1))
     add("lab follow-up", lab_blocks.followup_dm("Alpha", "Testing", 1))
     add("lab swap", lab_blocks.swap_request_dm("U0ANA0001", "Alpha", WHEN, 1))

@@ -6,7 +6,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 from bot.playground.slack_requests import number_value, select_value, text_value
-from handlers.goals import listeners
+from handlers.goals import progress_listeners
 from handlers.kit import refusals
 from handlers.kit.metadata import attach, metadata_key, read_metadata
 from tests.test_goals_service import CHANNEL, WS, a_team_with_a_goal
@@ -59,7 +59,7 @@ def test_log_progress_opens_a_sealed_modal_for_members_and_refuses_outsiders(eng
     services = services_for(engine)
     goal_id = a_team_with_a_goal(engine)
     ack, client = Ack(), Client()
-    listeners.open_progress(ack, click("UMAX", goal_id), client, services)
+    progress_listeners.open_progress(ack, click("UMAX", goal_id), client, services)
     assert ack.calls == [{}]
     [(method, args)] = client.calls
     assert method == "views_open" and args["trigger_id"] == "1.2.3"
@@ -68,18 +68,18 @@ def test_log_progress_opens_a_sealed_modal_for_members_and_refuses_outsiders(eng
     assert read_metadata(view, metadata_key(services.settings)) == {"goal": goal_id,
                                                                      "home": False}
     ack, client = Ack(), Client()
-    listeners.open_progress(ack, click("UEVE", goal_id), client, services)
+    progress_listeners.open_progress(ack, click("UEVE", goal_id), client, services)
     assert ack.calls == [{}]
     assert client.calls == [("chat_postEphemeral", {"channel": CHANNEL, "user": "UEVE",
                                                     "text": refusals.GOAL_NOT_IN_TEAM})]
     ack, client = Ack(), Client()
-    listeners.open_progress(ack, click("UMAX", "12x"), client, services)
+    progress_listeners.open_progress(ack, click("UMAX", "12x"), client, services)
     assert client.calls[0][1]["text"] == refusals.STALE
 
 
 def submit(ack, context, services, user, view, value, note) -> None:
     body = submission(user, view, value, note)
-    listeners.save_progress(ack, body, body["view"], context, services)
+    progress_listeners.save_progress(ack, body, body["view"], context, services)
 
 
 def test_progress_submission_shows_errors_inline_and_refuses_forged_metadata(engine):

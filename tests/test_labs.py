@@ -71,6 +71,16 @@ def _button(message, action_id):
                 if e["action_id"] == action_id)
 
 
+def _buttons(message) -> list[str]:
+    return [e["action_id"] for b in message["blocks"] if b["type"] == "actions"
+            for e in b["elements"]]
+
+
+def _controls_dm(emulator, user):
+    """The presenter's DM with their skip and swap buttons (the latest one)."""
+    return [m for m in emulator.dms(user) if "lab_skip" in _buttons(m)][-1]
+
+
 def test_only_leads_set_up_a_lab_and_bad_cadence_shows_under_the_field(pact):
     team = make_team(pact.engine, pact.emulator)
     answer = pact.slack.command("lab setup", user=team.members[0], channel=team.channel).json()
@@ -99,12 +109,25 @@ def test_setup_announce_skip_swap_and_lab_listing(pact):
     assert f"<@{team.lead}>" in body  # first in line: the lead joined first
     assert "Window functions in SQL" in body and "private plan item" not in body
     assert "<!date^" in body
+    # Skip and swap are the presenter's, in their DM; the channel post keeps what anyone may
+    # press.
+    assert not {"lab_skip", "lab_swap", "lab_done"} & set(_buttons(post))
+    mine = _controls_dm(emulator, team.lead)
+    assert "lab_swap" in _buttons(mine)
     # The lead skips: the next person presents, the post changes in place, the thread says so.
-    skip = _button(post, "lab_skip")
+    skip = _button(mine, "lab_skip")
     assert skip.get("confirm")
     pact.slack.block_action(user=team.lead, action_id="lab_skip", value=skip["value"],
-                            channel=team.channel, message_ts=post["ts"])
+                            channel=emulator.dm_channel(team.lead), message_ts=mine["ts"])
     pact.wait_idle()
+    # The lead's DM loses its buttons for a line saying what happened; an older click is told.
+    settled = next(m for m in emulator.dms(team.lead) if m["ts"] == mine["ts"])
+    assert not _buttons(settled) and "You skipped this session" in str(settled["blocks"])
+    pact.slack.block_action(user=team.lead, action_id="lab_skip", value=skip["value"],
+                            channel=emulator.dm_channel(team.lead), message_ts=mine["ts"])
+    pact.wait_idle()
+    assert any(f"You no longer present this session: <@{team.members[0]}> does" in m["text"]
+               for m in emulator.dms(team.lead))  # in their own DM: only they read it
     updated = next(m for m in emulator.messages(team.channel) if m["ts"] == post["ts"])
     second = team.members[0]
     assert f"<@{second}>" in str(updated["blocks"]) and updated["edited"]
@@ -118,9 +141,10 @@ def test_setup_announce_skip_swap_and_lab_listing(pact):
     pact.wait_idle()
     assert any("Only the presenter" in e["text"] for e in emulator.ephemerals(
         user=team.members[1]))
-    # Swap: the presenter asks member 2, who accepts.
+    # Swap: the presenter asks member 2 (from their own DM), who accepts.
+    theirs = _controls_dm(emulator, second)
     pact.slack.block_action(user=second, action_id="lab_swap", value=skip["value"],
-                            channel=team.channel, message_ts=post["ts"])
+                            channel=emulator.dm_channel(second), message_ts=theirs["ts"])
     pact.wait_idle()
     swap_view = next(v for v in emulator.views().values() if v["callback_id"] == "lab_swap")
     third = team.members[1]
@@ -136,6 +160,9 @@ def test_setup_announce_skip_swap_and_lab_listing(pact):
     updated = next(m for m in emulator.messages(team.channel) if m["ts"] == post["ts"])
     assert f"<@{third}>" in str(updated["blocks"])
     assert any("accepted" in m["text"] for m in emulator.dms(second))
+    settled = next(m for m in emulator.dms(second) if m["ts"] == theirs["ts"])
+    assert not _buttons(settled) and "Swapped" in str(settled["blocks"])
+    assert "lab_skip" in _buttons(_controls_dm(emulator, third))
     # /pact lab lists the next sessions: this one with its presenter, then the line.
     answer = pact.slack.command("lab", user=team.members[2], channel=team.channel).json()
     listing = str(answer["blocks"])
@@ -281,9 +308,10 @@ def test_presenter_removed_from_the_team_the_announcement_changes_in_place(pact)
     (post,) = [m for m in emulator.messages(channel) if m["text"].startswith("Learning lab ")
                                                       and not m.get("thread_ts")]
     assert f"<@{lead}>" in str(post["blocks"])
-    skip = _button(post, "lab_skip")  # the lead passes: members[0] presents this time
+    mine = _controls_dm(emulator, lead)
+    skip = _button(mine, "lab_skip")  # the lead passes: members[0] presents this time
     pact.slack.block_action(user=lead, action_id="lab_skip", value=skip["value"],
-                            channel=channel, message_ts=post["ts"])
+                            channel=emulator.dm_channel(lead), message_ts=mine["ts"])
     pact.wait_idle()
     gone = members[0]
     assert f"<@{gone}>" in str(next(m for m in emulator.messages(channel)

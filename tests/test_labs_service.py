@@ -92,3 +92,35 @@ def test_a_topic_made_private_is_dropped_and_only_the_presenter_may_skip(engine)
         refused = service.skip_turn(session, WS, "UTWO", planned.id, NOW)
         assert refused.refusal == refusals.LAB_SKIP_PRESENTER_ONLY
         assert planned.presenter_id == ids["ULEAD"]
+
+
+def test_a_presenter_listed_ahead_sets_their_topic_and_it_is_announced_with_it(engine):
+    """`/pact lab` lists UONE for the second session (not planned yet): they may set its
+    topic, as the README says; the session is planned for them and announced with it."""
+    from bot.rules.recurrence import parse_rule
+    from handlers.labs.jobs import run_announce
+    from scheduling.kinds import Run
+
+    with session_scope(engine) as session:
+        team, ids = _team(session)
+        lab = _lab(session, team)
+        listed = service.upcoming(session, WS, "C0LAB", NOW).rows
+        assert [who for _when, who, _topic in listed[:3]] == ["ULEAD", "UONE", "UTWO"]
+        planned, refusal = service.set_topic(session, WS, "C0LAB", "UONE", "Property tests",
+                                             NOW)
+        assert refusal == "" and planned.starts_at == listed[1][0]
+        assert planned.presenter_id == ids["UONE"]
+        after = service.upcoming(session, WS, "C0LAB", NOW).rows
+        assert after[:3] == [listed[0], (listed[1][0], "UONE", "Property tests"),
+                             (listed[2][0], "UTWO", "")]  # the rest of the line is unchanged
+        assert service.set_topic(session, WS, "C0LAB", "UNOBODY", "x", NOW)[1] == \
+            refusals.LAB_NO_SESSION_OF_YOURS
+        at = planned.starts_at - timedelta(days=lab.announce_days)
+        outcome = run_announce(session, Run(
+            schedule_id=1, workspace_id=WS, team_id=team.id, kind="lab_announce",
+            subject_id=lab.id, rule=parse_rule(lab.rule).shifted(lab.announce_days),
+            tz=team.tz, occurrence=at, last_run_at=None, now=at), None)
+        sent = {m.kind: m for m in session.exec(select(OutboxMessage).where(
+            OutboxMessage.id.in_(outcome.outbox_ids)))}
+        assert "Property tests" in sent["lab_announce"].text
+        assert sent["lab_topic"].channel == "UONE"  # their DM with skip and swap

@@ -11,7 +11,7 @@ from bot.playground.emulator import check_message_blocks
 from handlers.teams.blocks import team_summary
 from tests.test_teams import set_up_team
 
-TOKEN = re.compile(r"next <!date\^(\d+)\^\{date_short_pretty\} at \{time\}\|[^>]+>")
+TOKEN = re.compile(r"next <!date\^(\d+)\^\{day_divider_pretty\} at \{time\}\|[^>]+>")
 
 
 def test_the_next_check_in_is_a_date_token_each_reader_sees_in_their_timezone(pact):

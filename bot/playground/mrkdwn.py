@@ -70,14 +70,16 @@ def format_date(epoch: int, fmt: str, reader: Reader) -> str:
     when = datetime.fromtimestamp(epoch, UTC).astimezone(zone)
     today = (reader.now or datetime.now(UTC)).astimezone(zone).date()
 
-    def pretty(long: bool, short: bool) -> str:
+    def pretty(long: bool, short: bool, divider: bool = False) -> str:
         delta = (when.date() - today).days
         names = {0: "Today", 1: "Tomorrow", -1: "Yesterday"}
         if delta in names:
             return names[delta]
-        return long_date(long, short)
+        return long_date(long, short, year=not divider or when.year != today.year)
 
-    def long_date(long: bool, short: bool) -> str:
+    def long_date(long: bool, short: bool, year: bool = True) -> str:
+        if long and not year:
+            return when.strftime("%A, %B ") + str(when.day)
         if long:
             return when.strftime("%A, %B ") + str(when.day) + when.strftime(", %Y")
         if short:
@@ -99,7 +101,7 @@ def format_date(epoch: int, fmt: str, reader: Reader) -> str:
         "date": long_date(False, False), "date_short": long_date(False, True),
         "date_long": long_date(True, False), "date_pretty": pretty(False, False),
         "date_short_pretty": pretty(False, True), "date_long_pretty": pretty(True, False),
-        "day_divider_pretty": pretty(True, False),
+        "day_divider_pretty": pretty(True, False, divider=True),
         "time": when.strftime("%H:%M"), "time_secs": when.strftime("%H:%M:%S"), "ago": ago(),
     }
     return re.sub(r"\{(\w+)\}", lambda m: values.get(m.group(1), m.group(0)), fmt)

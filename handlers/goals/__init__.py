@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import partial
 
-from handlers.goals import cards, listeners
+from handlers.goals import cards, listeners, progress_listeners
 from handlers.goals.service import KINDS
 from handlers.kit import ids
 
@@ -22,12 +22,12 @@ def register(app, services) -> None:
     add("goal list", "Show this team's active goals with their progress.",
         examples=("goal list",))(bind(listeners.goal_list))
     add("goal update", "Log progress on one of this team's goals.",
-        examples=("goal update",))(bind(listeners.goal_update))
+        examples=("goal update",))(bind(progress_listeners.goal_update))
     app.action(ids.GOAL_FORM_ADD_MILESTONE)(ack=listeners.ack_only,
                                             lazy=[bind(listeners.add_milestone_row)])
     app.view(ids.GOAL_FORM)(ack=bind(listeners.save_goal), lazy=[bind(listeners.after_goal_saved)])
     app.action(ids.GOAL_JOIN)(ack=bind(listeners.join), lazy=[bind(listeners.after_click)])
-    app.action(ids.GOAL_LOG_PROGRESS)(bind(listeners.open_progress))
+    app.action(ids.GOAL_LOG_PROGRESS)(bind(progress_listeners.open_progress))
     app.action(ids.GOAL_DETAILS)(bind(listeners.open_details))
     app.action(ids.MILESTONE_MARK_DONE)(ack=bind(listeners.mark_milestone),
                                         lazy=[bind(listeners.after_click)])
@@ -35,6 +35,7 @@ def register(app, services) -> None:
                                        lazy=[bind(listeners.after_click)])
     app.action(ids.GOAL_ARCHIVE)(ack=bind(listeners.archive), lazy=[bind(listeners.after_click)])
     app.action(ids.GOAL_EDIT)(bind(listeners.edit))
-    app.action(ids.GOAL_REPOST)(ack=bind(listeners.repost), lazy=[bind(listeners.after_repost)])
-    app.view(ids.GOAL_PROGRESS_FORM)(ack=bind(listeners.save_progress),
-                                     lazy=[bind(listeners.after_progress)])
+    app.action(ids.GOAL_REPOST)(ack=bind(listeners.repost),
+                                lazy=[bind(listeners.after_click, reposted=True)])
+    app.view(ids.GOAL_PROGRESS_FORM)(ack=bind(progress_listeners.save_progress),
+                                     lazy=[bind(progress_listeners.after_progress)])

@@ -18,6 +18,7 @@ from storage.queries import achieved
 from storage.queries import goals as gq
 from storage.queries import teams as tq
 from storage.queries.members import get_member, get_or_create_member
+from storage.types import utcnow
 
 
 @dataclass
@@ -173,7 +174,10 @@ def home_section(session, member: Member, budget: int) -> list[dict]:
                         for g in goals[:budget]]))
     for team in teams[budget:]:
         shaped.append((team.name, team.channel_id, []))
-    return posts.home_goals_section(shaped, budget, not_loaded=not_loaded)
+    names = {t.id: t.name for t in teams}
+    done = [(names[g.team_id], g.title, g.achieved_at) for g in
+            achieved.recently_achieved_of_teams(session, list(names), utcnow())]
+    return posts.home_goals_section(shaped, budget, not_loaded=not_loaded, achieved=done)
 
 
 def recently_achieved(session, team: Team, now: datetime) -> list[tuple[str, datetime]]:

@@ -38,11 +38,11 @@ def ack_only(ack) -> None:
     ack()
 
 
-def _sealed(view: dict, data: dict, services) -> dict:
+def sealed(view: dict, data: dict, services) -> dict:
     return attach(view, data, metadata_key(services.settings))
 
 
-def _unsealed(view, services) -> dict | None:
+def unsealed(view, services) -> dict | None:
     return read_metadata(view, metadata_key(services.settings))
 
 
@@ -52,7 +52,7 @@ def typed_values(form: Form, rows: int) -> dict[str, str | None]:
     return {key: form.raw(key) for key in keys if key in form}
 
 
-def _refuse(req: CommandRequest, opening: cards.Opening) -> bool:
+def refuse(req: CommandRequest, opening: cards.Opening) -> bool:
     if opening.no_team:
         req.ack(**no_team_message(req.channel_id))
     elif opening.refusal:
@@ -66,11 +66,11 @@ def goal_new(req: CommandRequest, services) -> None:
     """Decided on stored data; who the caller is in Slack is refreshed after the answer."""
     with session_scope(services.engine) as session:
         opening = cards.new_goal_form(session, req.team_id, req.user_id, req.channel_id)
-    if _refuse(req, opening):
+    if refuse(req, opening):
         return
     view = forms.goal_form_modal(channel_id=opening.channel)
-    req.open_form(_sealed(view, {"team": opening.team_id, "goal": None,
-                                 "rows": forms.FIRST_ROWS}, services))
+    req.open_form(sealed(view, {"team": opening.team_id, "goal": None,
+                                "rows": forms.FIRST_ROWS}, services))
 
 
 def refresh_caller(req: CommandRequest, services) -> None:
@@ -88,23 +88,12 @@ def goal_list(req: CommandRequest, services) -> None:
     req.ack(**posts.goal_list_message(team.name, team.channel_id, goal_cards, done))
 
 
-def goal_update(req: CommandRequest, services) -> None:
-    with session_scope(services.engine) as session:
-        opening = cards.progress_form_in_channel(session, req.team_id, req.user_id,
-                                                 req.channel_id)
-    if _refuse(req, opening):
-        return
-    view = forms.progress_modal(opening.card, choices=opening.choices)
-    goal_id = opening.card.id if opening.card else None
-    req.open_form(_sealed(view, {"goal": goal_id, "home": False}, services))
-
-
 # ---- the goal form -------------------------------------------------------------------------
 
 def add_milestone_row(body, client, services) -> None:
     """One more milestone row; everything typed so far is carried into the new view."""
     who = read_interaction(body)
-    meta = _unsealed(who.view, services) if who else None
+    meta = unsealed(who.view, services) if who else None
 
     def work():
         if meta is None:
@@ -120,7 +109,7 @@ def add_milestone_row(body, client, services) -> None:
         new_view = forms.goal_form_modal(channel_id=channel, editing=bool(meta.get("goal")),
                                          values=typed_values(Form(who.view), rows),
                                          rows=rows + 1)
-        _sealed(new_view, {**meta, "rows": min(rows + 1, rules.MAX_MILESTONES)}, services)
+        sealed(new_view, {**meta, "rows": min(rows + 1, rules.MAX_MILESTONES)}, services)
         try:
             client.views_update(view_id=who.view_id, hash=who.view.get("hash"), view=new_view)
         except SlackApiError as err:
@@ -135,7 +124,7 @@ def add_milestone_row(body, client, services) -> None:
 
 def save_goal(ack, body, view, context, services) -> None:
     who = read_interaction(body)
-    meta = _unsealed(view, services) if who else None
+    meta = unsealed(view, services) if who else None
     if meta is None:
         ack(response_action="errors", errors={rules.F_TITLE: refusals.STALE})
         return
@@ -227,7 +216,7 @@ def details_view(shown: cards.Details) -> dict:
                                updates=shown.updates, extra=shown.extra)
 
 
-def _publish_home(services, client, who: Interaction) -> None:
+def publish_home(services, client, who: Interaction) -> None:
     if services.refresh_home is not None:
         services.refresh_home(client, who.workspace_id, who.user_id)
 
@@ -266,7 +255,9 @@ def archive(ack, body, context, services) -> None:
     _clicked(body, context, services, service.archive, emit=services.emit)
 
 
-def after_click(body, client, context, services) -> None:
+def after_click(body, client, context, services, reposted: bool = False) -> None:
+    """After a click's use case committed: send, show the goal where it was clicked; a repost
+    (`reposted`) instead tells the clicker whether the post reached the channel."""
     done: Changed | None = context.get("pact_goal")
     who = read_interaction(body)
     if done is None or who is None:
@@ -277,28 +268,25 @@ def after_click(body, client, context, services) -> None:
             tell(client, body, done.refusal)
             return
         services.send_now(client, done.outbox)
+        if reposted:
+            _tell_reposted(services, client, who, done)
+            return
         show_on_post(services, client, done)
         if who.in_modal and who.view.get("callback_id") == ids.GOAL_DETAILS_VIEW:
             refresh_details(services, client, who, who.view_id, done)
         elif who.view.get("type") == "home":
-            _publish_home(services, client, who)
+            publish_home(services, client, who)
 
     reported(work, body, client)
 
 
-def open_progress(ack, body, client, services) -> None:
-    who = read_interaction(body)
-    opening = cards.Opening(refusal=refusals.STALE)
-    if who is not None and who.value_id is not None:
-        with session_scope(services.engine) as session:
-            opening = cards.progress_form(session, who.workspace_id, who.user_id, who.value_id)
-    ack()
-    if opening.refusal:
-        tell(client, body, opening.refusal)
-        return
-    view = forms.progress_modal(opening.card)
-    open_modal(client, body, _sealed(view, {"goal": opening.card.id,
-                                            "home": who.view.get("type") == "home"}, services))
+def _tell_reposted(services, client, who: Interaction, done: Changed) -> None:
+    text, blocks = posts.not_in_channel_dm(done.card, "not_in_channel")
+    if not tell_if_cannot_post(services, client, done.outbox[0] if done.outbox else None,
+                               who.user_id, done.channel, text=text, blocks=blocks):
+        client.chat_postMessage(channel=who.user_id,
+                                text=f"Posted “{escape(done.card.title)}” in "
+                                     f"{channel_ref(done.card.channel_id)}. 🎯")
 
 
 def reads_channel(client, channel: str, user: str) -> bool:
@@ -352,7 +340,7 @@ def edit(ack, body, client, services) -> None:
     rows = max(len(card.milestones), 1)
     view = forms.goal_form_modal(channel_id=card.channel_id, editing=True,
                                  values=forms.goal_form_values(card), rows=rows)
-    open_modal(client, body, _sealed(view, {"team": opening.team_id, "goal": card.id,
+    open_modal(client, body, sealed(view, {"team": opening.team_id, "goal": card.id,
                                             "rows": min(rows, rules.MAX_MILESTONES)},
                                      services))
 
@@ -360,78 +348,3 @@ def edit(ack, body, client, services) -> None:
 def repost(ack, body, context, services) -> None:
     ack()
     _clicked(body, context, services, service.repost)
-
-
-def after_repost(body, client, context, services) -> None:
-    done: Changed | None = context.get("pact_goal")
-    who = read_interaction(body)
-    if done is None or who is None:
-        return
-
-    def work():
-        if done.refusal:
-            tell(client, body, done.refusal)
-            return
-        services.send_now(client, done.outbox)
-        text, blocks = posts.not_in_channel_dm(done.card, "not_in_channel")
-        if not tell_if_cannot_post(services, client, done.outbox[0] if done.outbox else None,
-                                   who.user_id, done.channel, text=text, blocks=blocks):
-            client.chat_postMessage(channel=who.user_id,
-                                    text=f"Posted “{escape(done.card.title)}” in "
-                                         f"{channel_ref(done.card.channel_id)}. 🎯")
-
-    reported(work, body, client)
-
-
-# ---- the progress modal ------------------------------------------------------------------------
-
-def save_progress(ack, body, view, context, services) -> None:
-    who = read_interaction(body)
-    meta = _unsealed(view, services) if who else None
-    form = Form(view)
-    problem_block = "goal" if form.choice("goal") else "value"
-    if meta is None:
-        ack(response_action="errors", errors={problem_block: refusals.STALE})
-        return
-    goal_id = int_id(meta.get("goal")) or int_id(form.choice("goal"))
-    typed, errors = rules.validate_progress(form.raw("value"), form.choice("mode"),
-                                            form.text("note", multiline=True))
-    if errors:
-        ack(response_action="errors", errors=errors)
-        return
-    if goal_id is None:
-        ack(response_action="errors", errors={problem_block: refusals.STALE})
-        return
-    try:
-        with session_scope(services.engine) as session:
-            done = service.log_progress(session, who.workspace_id, who.user_id, goal_id, typed,
-                                        utcnow(), emit=services.emit)
-            if not done.refusal:
-                once(session, body, who.workspace_id)
-    except Repeated:
-        ack()
-        return
-    if done.refusal:
-        ack(response_action="errors", errors={problem_block: done.refusal})
-        return
-    context["pact_goal"] = done
-    context["pact_home"] = bool(meta.get("home"))
-    ack()
-
-
-def after_progress(body, client, context, services) -> None:
-    done: Changed | None = context.get("pact_goal")
-    who = read_interaction(body)
-    if not done or who is None:
-        return
-
-    def work():
-        services.send_now(client, done.outbox)
-        show_on_post(services, client, done)
-        previous = who.view.get("previous_view_id")
-        if previous:
-            refresh_details(services, client, who, previous, done)
-        if context.get("pact_home"):
-            _publish_home(services, client, who)
-
-    reported(work, body, client)

@@ -251,8 +251,10 @@ def goal_list_message(team_name: str, channel_id: str, cards: list[GoalCard],
 
 
 def home_goals_section(teams: list[tuple[str, str, list[tuple[GoalCard, bool]]]],
-                       budget: int, *, not_loaded: int = 0) -> list[dict]:
-    """The person's teams and active goals within `budget` blocks.
+                       budget: int, *, not_loaded: int = 0,
+                       achieved: list[tuple[str, str, datetime]] = ()) -> list[dict]:
+    """The person's teams and active goals within `budget` blocks, then (team name, title,
+    when) of goals achieved lately, as `/pact goal list` shows them.
 
     `teams`: (team name, channel id, [(goal card, viewer is in)]). Each goal takes three blocks;
     past the budget the rest (teams, goals, and `not_loaded` more goals the caller did not
@@ -295,4 +297,8 @@ def home_goals_section(teams: list[tuple[str, str, list[tuple[GoalCard, bool]]]]
         blocks = blocks[:budget - 1]
         blocks.append(context(f"…and {' and '.join(more)}. Type `/pact goal list` or "
                               "`/pact team` in a team's channel to see them all."))
+    if achieved:
+        several = len({team for team, _title, _at in achieved}) > 1
+        blocks = blocks[:budget - 1] + [achieved_section(
+            [(f"{title} ({team})" if several else title, at) for team, title, at in achieved])]
     return blocks[:budget]

@@ -107,10 +107,12 @@ def _celebration(session, goal: Goal, team: Team, card: GoalCard) -> int | None:
 
 
 def _thread_note(goal: Goal, team: Team, session, key: str, text: str) -> int | None:
-    if not goal.channel_ts:
+    """A line in the goal's one thread (none before the goal has a post or a thread)."""
+    thread = gq.goal_thread(session, goal, None)
+    if not thread:
         return None
     return outbox.enqueue(session, workspace_id=team.workspace_id, key=key,
-                          channel=team.channel_id, text=text, thread_ts=goal.channel_ts,
+                          channel=team.channel_id, text=text, thread_ts=thread,
                           kind="goal_thread")
 
 

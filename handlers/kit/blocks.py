@@ -90,9 +90,10 @@ def channel_ref(channel_id: str | None) -> str:
 user = mention
 
 
-def slack_date(moment: datetime | date, fmt: str = "{date_short_pretty}", *,
+def slack_date(moment: datetime | date, fmt: str = "{day_divider_pretty}", *,
                tz: str = "UTC") -> str:
-    """A date Slack renders in each reader's own timezone, with a UTC fallback.
+    """A date Slack renders in each reader's own timezone, with a UTC fallback: "today",
+    "tomorrow", "Thursday, December 3rd" (the year only when it is not the current one).
 
     A calendar day (a due date) is taken at noon in `tz`, the team's timezone, so the team
     reads the day it chose (noon UTC would show the next day to a team east of UTC+12).
@@ -111,7 +112,7 @@ def slack_date(moment: datetime | date, fmt: str = "{date_short_pretty}", *,
 
 
 def slack_datetime(moment: datetime) -> str:
-    return slack_date(moment, "{date_short_pretty} at {time}")
+    return slack_date(moment, "{day_divider_pretty} at {time}")
 
 
 def progress_bar(fraction: float, width: int = 10) -> str:

@@ -260,3 +260,12 @@ DIGEST_USAGE = ("Write `/pact digest on` (Fridays 16:00), `/pact digest on mon 0
 # ---- absences and holidays ------------------------------------------------------------------
 HOLIDAYS_LEADS_ONLY = ("Only the team's leads (or a workspace admin) change its holiday "
                        "calendar. `/pact holidays` shows it.")
+# ---- learning labs: a click on an older button ---------------------------------------------
+LAB_SESSION_OVER = "This learning-lab session has already taken place; nothing changed."
+LAB_SESSION_CALLED_OFF = "This learning-lab session was called off; nothing changed."
+
+
+def lab_no_longer_yours(presenter: str) -> str:
+    """`presenter`: a mention (or "nobody yet")."""
+    return f"You no longer present this session: {presenter} does. Nothing changed."
+STUCK_SAY_WHAT = "Say what you are stuck on (up to 500 characters)."

@@ -53,18 +53,16 @@ def announcement(session_id: int, team_name: str, starts_at: datetime, duration:
             blocks.append({"type": "actions", "block_id": f"lab_thanks_{session_id}",
                            "elements": [button("Kudos", KUDOS_BUTTON, presenter)]})
     else:
-        blocks.append({"type": "actions", "block_id": f"lab_{session_id}", "elements": [
-            button("Skip me this time", LAB_SKIP, str(session_id), confirm=confirm_dialog(
-                "Skip this session?", "The next person in line presents; you keep your turn "
-                "for the following session.", "Skip me")),
-            button("Swap with…", LAB_SWAP, str(session_id)),
-            button("Done", LAB_DONE, str(session_id), style="primary"),
-            *([button("I'll help", PACT_HELP, f"o:{objective_id}")]
-              if objective_id and topic else []),
-            *([button("Kudos", KUDOS_BUTTON, presenter)] if presenter else []),
-        ]})
-        blocks.append(context("Only the presenter can skip or swap. Press *Done* after the "
-                              "session to record it on the presenter's plan."))
+        # Everyone may offer help or give kudos; skip, swap and Done are the presenter's, in
+        # their DM.
+        elements = [*([button("I'll help", PACT_HELP, f"o:{objective_id}")]
+                      if objective_id and topic else []),
+                    *([button("Kudos", KUDOS_BUTTON, presenter)] if presenter else [])]
+        if elements:
+            blocks.append({"type": "actions", "block_id": f"lab_{session_id}",
+                           "elements": elements})
+        blocks.append(context("The presenter can skip or swap from their DM, and records the "
+                              "session there with *Done* afterwards."))
     # The fallback (notifications) in the team's time, without the year: "Thu 3 Dec, 15:00".
     local = starts_at.astimezone(ZoneInfo(tz or "UTC"))
     text = (f"Learning lab {local:%a} {local.day} {local:%b, %H:%M}: "
@@ -73,15 +71,29 @@ def announcement(session_id: int, team_name: str, starts_at: datetime, duration:
     return text, blocks
 
 
-def pick_topic_dm(team_name: str, starts_at: datetime) -> tuple[str, list[dict]]:
-    text = (f"You present at the next {escape(team_name)} learning lab, and its topic is "
-            f"still open.")
-    blocks = [section(f"You present at the *{escape(team_name)}* learning lab on "
-                      f"{slack_datetime(starts_at)}, and the topic is still open.\nPick one: type `/pact lab topic &lt;what you'll present&gt;` in the "
-                      "team channel, or share an objective you are working on with your team "
-                      "(visibility *Team*, status *In progress*) and it becomes the topic."),
-              context("Anything in your plan stays as private as you set it.")]
-    return text, blocks
+def _presenter_buttons(session_id: int) -> dict:
+    return {"type": "actions", "block_id": f"lab_dm_{session_id}", "elements": [
+        button("Skip me this time", LAB_SKIP, str(session_id), confirm=confirm_dialog(
+            "Skip this session?", "The next person in line presents; you keep your turn for "
+            "the following session.", "Skip me")),
+        button("Swap with…", LAB_SWAP, str(session_id))]}
+
+
+def presenter_dm(team_name: str, starts_at: datetime, topic: str, session_id: int
+                 ) -> tuple[str, list[dict]]:
+    """The presenter's own controls (skip, swap), and a request for a topic when it is open;
+    the channel post keeps only what everyone may press."""
+    text = f"You present at the next {escape(team_name)} learning lab" + (
+        ", and its topic is still open." if not topic else ".")
+    lines = [f"You present at the *{escape(team_name)}* learning lab on "
+             f"{slack_datetime(starts_at)}." + (f"\nTopic: {_topic(topic)}" if topic else
+                                                " The topic is still open.")]
+    if not topic:
+        lines.append("Pick one: type `/pact lab topic &lt;what you'll present&gt;` in the team "
+                     "channel, or share an objective you are working on with your team "
+                     "(visibility *Team*, status *In progress*) and it becomes the topic.")
+    return text, [section("\n".join(lines)), _presenter_buttons(session_id),
+                  context("Anything in your plan stays as private as you set it.")]
 
 
 def reminder_dm(team_name: str, starts_at: datetime, topic: str, session_id: int
@@ -89,10 +101,7 @@ def reminder_dm(team_name: str, starts_at: datetime, topic: str, session_id: int
     text = f"Reminder: you present at the {escape(team_name)} learning lab tomorrow."
     blocks = [section(f":mortar_board: Tomorrow you present at the *{escape(team_name)}* "
                       f"learning lab, {slack_datetime(starts_at)}.\nTopic: {_topic(topic)}"),
-              {"type": "actions", "block_id": f"lab_dm_{session_id}", "elements": [
-                  button("Skip me this time", LAB_SKIP, str(session_id), confirm=confirm_dialog(
-                      "Skip this session?", "The next person in line presents; you keep your "
-                      "turn.", "Skip me"))]}]
+              _presenter_buttons(session_id)]
     return text, blocks
 
 

@@ -13,7 +13,13 @@ from handlers.kit.payload import int_id
 from handlers.labs import blocks as ui
 from handlers.labs import schedules
 from handlers.labs.service import replace_if_gone
-from handlers.labs.sessions import announce, plan_session, shareable_topic, sync_rotation
+from handlers.labs.sessions import (
+    announce,
+    plan_session,
+    settle_dms,
+    shareable_topic,
+    sync_rotation,
+)
 from handlers.labs.sessions import update_post as _update_post
 from scheduling.kinds import Kind, Outcome, Run
 from scheduling.sync import guarded
@@ -43,7 +49,10 @@ def run_announce(session: Session, job: Run, ctx, services=None) -> Outcome:
         return Outcome()
     lab_session = plan_session(session, lab, starts_at, job.now)
     if lab_session is None:
-        return Outcome()
+        # Planned ahead (its presenter set the topic early): announced now, once.
+        lab_session = lq.session_at(session, lab.id, starts_at)
+        if lab_session is None or lab_session.status != "scheduled" or lab_session.channel_ts:
+            return Outcome()
     return Outcome(outbox_ids=announce(session, lab, team, lab_session, job.now))
 
 
@@ -69,6 +78,9 @@ def run_session(session: Session, job: Run, ctx, services=None) -> Outcome:
     mid = enqueue(session, workspace_id=team.workspace_id,
                   key=f"{job.kind}:{lab_session.id}:{presenter}", channel=presenter,
                   text=text, blocks=blocks, kind=job.kind, not_before=job.now)
+    if job.kind == "lab_followup":  # skip and swap are over: the earlier DMs say so
+        ids += settle_dms(session, team, lab_session, "This session has taken place.",
+                          job.now, kinds=("lab_topic", "lab_reminder"))
     return Outcome(outbox_ids=[i for i in (*ids, mid) if i])
 
 

@@ -18,7 +18,7 @@ from handlers.kit.payload import int_id, read_interaction
 from handlers.kit.replies import tell
 from handlers.kit.router import CommandRequest
 from handlers.labs import blocks as ui
-from handlers.labs import jobs, service
+from handlers.labs import jobs, service, setup
 from handlers.labs.sessions import announcement_of
 from storage.engine import session_scope
 from storage.queries import labs as lq
@@ -57,7 +57,7 @@ def on_team_saved(session, team) -> None:
 
 def lab_setup(req: CommandRequest) -> None:
     with session_scope(req.services.engine) as session:
-        form = service.setup_form(session, req.team_id, req.channel_id, req.user_id)
+        form = setup.setup_form(session, req.team_id, req.channel_id, req.user_id)
     if isinstance(form, str):
         return req.ack(text=form, response_type="ephemeral")
     view = attach(ui.setup_modal(cadence=form.cadence, duration=form.duration,
@@ -67,14 +67,14 @@ def lab_setup(req: CommandRequest) -> None:
     req.open_form(view)
 
 
-def _setup_input(view) -> service.SetupInput:
+def _setup_input(view) -> setup.SetupInput:
     form = Form(view)
     duration = int_id(form.choice("duration")) or 60
     try:
         announce_days = int(form.text("announce") or 3)
     except ValueError:
         announce_days = 0
-    return service.SetupInput(form.text("cadence"), duration, announce_days,
+    return setup.SetupInput(form.text("cadence"), duration, announce_days,
                               form.users("members"))
 
 
@@ -92,7 +92,7 @@ def _save_setup(ack, body, view, services) -> None:
     if who is None or team_id is None:
         return ack(response_action="errors", errors={"cadence": refusals.STALE})
     with session_scope(services.engine) as session:
-        errors = service.save_setup(session, who.workspace_id, who.user_id, team_id,
+        errors = setup.save_setup(session, who.workspace_id, who.user_id, team_id,
                                     _setup_input(view), utcnow())
         if errors:
             return ack(response_action="errors", errors=errors)
@@ -108,7 +108,7 @@ def after_setup(body, client, view, services) -> None:
         if who is None or team_id is None:
             return
         with session_scope(services.engine) as session:
-            done = service.setup_done(session, who.workspace_id, team_id, utcnow())
+            done = setup.setup_done(session, who.workspace_id, team_id, utcnow())
         if done is None:
             return
         services.send_now(client, done.outbox_ids)
@@ -191,6 +191,11 @@ def open_swap(ack, body, client, services) -> None:
     who = read_interaction(body)
     if who is None or who.value_id is None:
         return tell(client, body, refusals.STALE)
+    with session_scope(services.engine) as session:
+        refusal = service.may_swap(session, who.workspace_id, who.user_id, who.value_id,
+                                   utcnow())
+    if refusal:
+        return tell(client, body, refusal)
     client.views_open(trigger_id=who.trigger_id, view=attach(
         ui.swap_modal(), {"session": who.value_id}, metadata_key(services.settings)))
 

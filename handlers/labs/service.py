@@ -6,32 +6,32 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
 from sqlmodel import Session
 
 from bot.rules import rotation
-from bot.rules.recurrence import RuleError, describe, next_after, occurrence_of, parse_rule
+from bot.rules.recurrence import describe, next_after, parse_rule
 from handlers.absences import blocks as absence_ui
 from handlers.kit import refusals
-from handlers.kit.blocks import escape, mention, plural, slack_datetime
-from handlers.labs import schedules
+from handlers.kit.blocks import escape, mention, slack_date, slack_datetime
 from handlers.labs.blocks import swap_request_dm
 from handlers.labs.sessions import (
     announce,
-    ask_topic,
     hand_on,
     note_in_thread,
-    plan_session,
+    plan_for,
+    settle_dms,
     shareable_topic,
     skip,
     swap,
     sync_rotation,
+    tell_presenter,
     update_post,
 )
 from storage.models import Lab, LabSession, Member, Objective, Pdp, Team
 from storage.queries import absences as aq
+from storage.queries import checkins as cq
 from storage.queries import labs as lq
 from storage.queries import teams as tq
 from storage.queries.members import get_member, get_or_create_member
@@ -51,147 +51,12 @@ class Result:
     asker: str | None = None  # a swap's asker (Slack id), told of the answer
 
 
-def _allowed_to_lead(session: Session, team: Team, member: Member) -> bool:
+def allowed_to_lead(session: Session, team: Team, member: Member) -> bool:
     return tq.is_lead(session, team.id, member.id) or member.is_admin
 
 
 def _ids(*ids: int | None) -> list[int]:
     return [i for i in ids if i is not None]
-
-
-# ---- setup -----------------------------------------------------------------------------------
-
-@dataclass
-class SetupForm:
-    team_id: int
-    channel_id: str
-    cadence: str
-    duration: int
-    announce_days: int
-    members: list[str]
-
-
-def setup_form(session: Session, workspace_id: str, channel_id: str,
-               user_id: str) -> SetupForm | str:
-    """What the setup form shows for the channel's team, or a refusal."""
-    team = tq.team_for_channel(session, workspace_id, channel_id)
-    if team is None:
-        return refusals.NO_TEAM_HERE
-    member = get_or_create_member(session, workspace_id, user_id)
-    if not _allowed_to_lead(session, team, member):
-        return refusals.LAB_LEADS_ONLY
-    lab = lq.lab_for_team(session, team.id)
-    cadence, members = "every second Thursday 15:00", []
-    if lab is not None:
-        cadence = describe(parse_rule(lab.rule)).replace(" at ", " ")
-        if not lab.rotation_is_team:
-            members = [lq.slack_id(session, s.member_id) for s in lq.seats(session, lab.id)]
-    return SetupForm(team.id, team.channel_id, cadence, lab.duration_minutes if lab else 60,
-                     lab.announce_days if lab else 3, [m for m in members if m] or [
-                         m.slack_user_id for m, _r in tq.team_members(session, team.id)])
-
-
-@dataclass
-class SetupInput:
-    cadence: str
-    duration: int
-    announce_days: int
-    users: list[str]  # Slack ids picked for the rotation
-
-
-def save_setup(session: Session, workspace_id: str, user_id: str, team_id: int,
-               form: SetupInput, now: datetime) -> dict[str, str]:
-    """Save the lab from its form; the inline errors by block id (empty: saved)."""
-    errors = {}
-    try:
-        parse_rule(form.cadence, anchor=now.date())
-    except RuleError as err:
-        errors["cadence"] = str(err)
-    if not 1 <= form.announce_days <= 14:
-        errors["announce"] = refusals.LAB_ANNOUNCE_RANGE
-    team = tq.get_team(session, workspace_id, team_id)
-    if team is None:
-        errors["cadence"] = refusals.LAB_TEAM_GONE
-        return errors
-    member = get_or_create_member(session, workspace_id, user_id)
-    if not _allowed_to_lead(session, team, member):
-        errors["cadence"] = refusals.LAB_LEADS_ONLY
-    in_team = {m.slack_user_id: m.id for m, _r in tq.team_members(session, team.id)}
-    outside = [u for u in form.users if u not in in_team]
-    if outside:
-        errors["members"] = refusals.lab_not_in_team(outside)
-    if not form.users:
-        errors["members"] = refusals.LAB_PICK_SOMEONE
-    if errors:
-        return errors
-    everyone = set(in_team) == set(form.users)
-    save_lab(session, team, rule_text=form.cadence, duration=form.duration,
-             announce_days=form.announce_days,
-             chosen=None if everyone else [in_team[u] for u in form.users],
-             actor=user_id, now=now)
-    return {}
-
-
-def save_lab(session: Session, team: Team, *, rule_text: str, duration: int,
-             announce_days: int, chosen: list[int] | None, actor: str,
-             now: datetime) -> tuple[Lab, list[int]]:
-    """Create or change the team's lab, its rotation and schedules. When the first session is
-    closer than the announcement lead time, it is announced right away."""
-    rule = parse_rule(rule_text, anchor=now.astimezone(ZoneInfo(team.tz)).date())
-    lab = lq.lab_for_team(session, team.id)
-    if lab is None:
-        lab = Lab(team_id=team.id, rule=str(rule), created_by=actor)
-    elif lab.rule != str(rule):
-        # Sessions planned under the old rhythm are called off; their presenters keep turns.
-        for old in lq.pending_sessions(session, lab.id, now):
-            if next_after(rule, team.tz, old.starts_at - timedelta(seconds=1)) != old.starts_at:
-                lq.set_status(session, old, "cancelled")
-                if old.presenter_id:
-                    lq.save_seats(session, lab.id, rotation.give_back(
-                        lq.seats(session, lab.id), old.presenter_id))
-    lab.rule, lab.duration_minutes, lab.announce_days = str(rule), duration, announce_days
-    lab.rotation_is_team = chosen is None
-    lab.updated_at = now
-    session.add(lab)
-    session.flush()
-    sync_rotation(session, lab, chosen)
-    ids: list[int] = []
-    first = next_after(rule, team.tz, now)
-    if first is not None and not lq.pending_sessions(session, lab.id, now):
-        shifted = next_after(rule.shifted(announce_days), team.tz, now)
-        if shifted is None or occurrence_of(rule.shifted(announce_days), team.tz,
-                                            shifted) != first:
-            lab_session = plan_session(session, lab, first, now)
-            if lab_session is not None:
-                ids = announce(session, lab, team, lab_session, now)
-    schedules.lab_schedules(session, lab, team, now)
-    return lab, ids
-
-
-@dataclass
-class SetupDone:
-    channel_id: str
-    summary: str
-    first_at: datetime | None
-    first_presenter: str | None
-    outbox_ids: list[int]
-
-
-def setup_done(session: Session, workspace_id: str, team_id: int,
-               now: datetime) -> SetupDone | None:
-    """After a save: what to tell the lead, and the announcement and topic DMs to send now."""
-    team = tq.get_team(session, workspace_id, team_id)
-    lab = lq.lab_for_team(session, team.id) if team else None
-    if lab is None:
-        return None
-    keys = [f"lab_announce:{s.id}" for s in lq.pending_sessions(session, lab.id, now)]
-    rows = projected(session, lab, team, now, count=1)
-    summary = (f"Learning lab set: {describe(parse_rule(lab.rule))} ({team.tz}), "
-               f"{lab.duration_minutes} min, announced {plural(lab.announce_days, 'day')} ahead.")
-    ids = [*lq.pending_message_ids(session, keys=keys),
-           *lq.pending_message_ids(session, key_like="lab_topic:%")]
-    return SetupDone(team.channel_id, summary, rows[0][0] if rows else None,
-                     lq.slack_id(session, rows[0][1]) if rows else None, ids)
 
 
 # ---- listing and topics ----------------------------------------------------------------------
@@ -263,12 +128,19 @@ def upcoming(session: Session, workspace_id: str, channel_id: str,
 
 def set_topic(session: Session, workspace_id: str, channel_id: str, user_id: str, topic: str,
               now: datetime) -> tuple[LabSession | None, str]:
-    """The person's next session in this channel's lab gets `topic`; or a refusal."""
+    """The person's next session in this channel's lab gets `topic`: a planned one, or the
+    next one `/pact lab` lists them for (planned now, so the topic is kept); or a refusal."""
     team = tq.team_for_channel(session, workspace_id, channel_id)
     lab = lq.lab_for_team(session, team.id) if team else None
     member = get_member(session, workspace_id, user_id)
-    mine = [s for s in lq.pending_sessions(session, lab.id, now)
-            if member and s.presenter_id == member.id] if lab else []
+    if lab is None or member is None:
+        return None, refusals.LAB_NO_SESSION_OF_YOURS
+    mine = [s for s in lq.pending_sessions(session, lab.id, now) if s.presenter_id == member.id]
+    ahead = projected(session, lab, team, now, count=12)
+    listed = next((when for when, who, stored in ahead if who == member.id and stored is None),
+                  None)
+    if not mine and listed is not None:
+        mine = [s for s in [plan_for(session, lab, listed, member.id, now)] if s]
     if not mine:
         return None, refusals.LAB_NO_SESSION_OF_YOURS
     lq.set_topic(session, mine[0], topic, None)
@@ -289,14 +161,47 @@ def _open(lab_session: LabSession | None, now: datetime) -> bool:
         and lab_session.starts_at > now
 
 
+def _closed(lab_session: LabSession | None) -> str:
+    """What a click on a button of a session that can no longer change is told."""
+    if lab_session is None:
+        return refusals.LAB_SESSION_GONE
+    if lab_session.status == "cancelled":
+        return refusals.LAB_SESSION_CALLED_OFF
+    return refusals.LAB_SESSION_OVER
+
+
+def presenter_refusal(session: Session, lab_session: LabSession, member: Member,
+                      now: datetime) -> str:
+    """Why `member` may not skip or swap this session now ("" when they may)."""
+    if not _open(lab_session, now):
+        return _closed(lab_session)
+    if lab_session.presenter_id == member.id:
+        return ""
+    former = member.id in (lab_session.skipped_by or []) or any(
+        cq.sent_posts(session, f"{kind}:{lab_session.id}:{member.slack_user_id}")
+        for kind in ("lab_topic", "lab_reminder"))
+    if not former:
+        return refusals.LAB_SKIP_PRESENTER_ONLY
+    presenter = lq.slack_id(session, lab_session.presenter_id)
+    return refusals.lab_no_longer_yours(mention(presenter) if presenter else "nobody yet")
+
+
+def may_swap(session: Session, workspace_id: str, user_id: str, session_id: int,
+             now: datetime) -> str:
+    """Checked before the swap form opens, so an older button is answered at once."""
+    lab_session, _lab, _team, member = _load(session, workspace_id, user_id, session_id)
+    return presenter_refusal(session, lab_session, member, now) if lab_session \
+        else refusals.LAB_SESSION_GONE
+
+
 def skip_turn(session: Session, workspace_id: str, user_id: str, session_id: int,
               now: datetime) -> Result:
     """The presenter passes this time; the next in line presents."""
     lab_session, lab, team, member = _load(session, workspace_id, user_id, session_id)
-    if not _open(lab_session, now):
-        return Result(refusal=refusals.LAB_SESSION_CLOSED)
-    if lab_session.presenter_id != member.id:
-        return Result(refusal=refusals.LAB_SKIP_PRESENTER_ONLY)
+    refusal = presenter_refusal(session, lab_session, member, now) if lab_session \
+        else refusals.LAB_SESSION_GONE
+    if refusal:
+        return Result(refusal=refusal)
     replacement = skip(session, lab, lab_session, now)
     if replacement is None:
         return Result(refusal=refusals.LAB_NOBODY_ELSE)
@@ -305,7 +210,9 @@ def skip_turn(session: Session, workspace_id: str, user_id: str, session_id: int
                           f"{mention(user_id)} skips this time; {mention(new)} presents instead. "
                           f"{mention(user_id)} keeps their turn for the next session.",
                           f"lab_skip:{lab_session.id}:{member.id}")
-    return Result(outbox_ids=_ids(note, ask_topic(session, team, lab_session)),
+    settled = settle_dms(session, team, lab_session, f"You skipped this session; {mention(new)} "
+                         "presents instead. You keep your turn.", now, of=user_id)
+    return Result(outbox_ids=_ids(note, tell_presenter(session, team, lab_session), *settled),
                   refresh=lab_session.id,
                   told=f"Done: {mention(new)} presents this time; you keep your turn.")
 
@@ -315,7 +222,7 @@ def request_swap(session: Session, workspace_id: str, user_id: str, session_id: 
     """The presenter asks `other` (a Slack id) to take this session; they are asked by DM."""
     lab_session, lab, team, me = _load(session, workspace_id, user_id, session_id)
     if not _open(lab_session, now):
-        return Result(refusal=refusals.LAB_SESSION_CLOSED)
+        return Result(refusal=_closed(lab_session))
     them = get_member(session, workspace_id, other) if other else None
     seats = {s.member_id for s in lq.seats(session, lab.id)}
     if lab_session.presenter_id != me.id:
@@ -350,7 +257,9 @@ def answer_swap(session: Session, workspace_id: str, user_id: str, session_id: i
     note = note_in_thread(session, team, lab_session,
                           f"{mention(user_id)} swapped turns with {mention(asker)} and presents this "
                           "session.", f"lab_swapped:{lab_session.id}:{member.id}")
-    return Result(outbox_ids=_ids(note, ask_topic(session, team, lab_session)),
+    settled = settle_dms(session, team, lab_session, f"Swapped: {mention(user_id)} presents this "
+                         "session; you keep your turn.", now, of=asker)
+    return Result(outbox_ids=_ids(note, tell_presenter(session, team, lab_session), *settled),
                   refresh=lab_session.id, asker=asker)
 
 
@@ -364,7 +273,7 @@ def mark_done(session: Session, workspace_id: str, user_id: str, session_id: int
     if lab_session.status == "done":
         return Result(refusal=refusals.LAB_ALREADY_HELD)
     presenter = lab_session.presenter_id == member.id
-    if not presenter and not _allowed_to_lead(session, team, member):
+    if not presenter and not allowed_to_lead(session, team, member):
         return Result(refusal=refusals.LAB_DONE_NOT_ALLOWED)
     if now < lab_session.starts_at:
         return Result(refusal=refusals.lab_not_started(slack_datetime(lab_session.starts_at)))
@@ -378,7 +287,10 @@ def mark_done(session: Session, workspace_id: str, user_id: str, session_id: int
         emit("pdp_saved", session, session.get(Pdp, objective.pdp_id))
         recorded = (f" Recorded on your objective “{escape(objective.title)}”." if presenter
                     else " Recorded on the presenter's objective.")
-    return Result(refresh=lab_session.id, told=f"Learning lab marked done.{recorded}")
+    settled = settle_dms(session, team, lab_session, f":white_check_mark: Recorded as held by "
+                         f"{mention(user_id)} {slack_date(now)}.", now)
+    return Result(refresh=lab_session.id, outbox_ids=settled,
+                  told=f"Learning lab marked done.{recorded}")
 
 
 # ---- people leaving ----------------------------------------------------------------------------
@@ -396,7 +308,7 @@ def member_left(session: Session, team: Team, member: Member, now: datetime) -> 
         ids += [update_post(session, lab, team, lab_session, now),
                 note_in_thread(session, team, lab_session, text,
                                f"lab_change:{lab_session.id}:{presenter}:{now:%Y%m%d%H%M}"),
-                ask_topic(session, team, lab_session)]
+                tell_presenter(session, team, lab_session)]
     return _ids(*ids)
 
 
@@ -419,4 +331,4 @@ def replace_if_gone(session: Session, team: Team, lab: Lab, lab_session: LabSess
     return _ids(update_post(session, lab, team, lab_session, now),
                 note_in_thread(session, team, lab_session, note,
                                f"lab_change:{lab_session.id}:{presenter}", now),
-                ask_topic(session, team, lab_session, now) if presenter else None)
+                tell_presenter(session, team, lab_session, now) if presenter else None)

@@ -14,10 +14,12 @@ from sqlmodel import Session
 from bot.rules import rotation
 from bot.rules.rotation import Seat
 from bot.rules.visibility import TEAM, TEAM_AUDIENCE, may_see
+from handlers.kit.blocks import with_state_line
 from handlers.labs import blocks as ui
 from handlers.labs import schedules
 from storage.models import Lab, LabSession, Member, Objective, Team
 from storage.queries import absences as aq
+from storage.queries import checkins as cq
 from storage.queries import labs as lq
 from storage.queries.outbox import enqueue
 
@@ -84,6 +86,21 @@ def plan_session(session: Session, lab: Lab, starts_at: datetime,
     if presenter is not None:
         lq.save_seats(session, lab.id, after)
     set_presenter(session, lab_session, presenter, now)
+    session.flush()
+    return lab_session
+
+
+def plan_for(session: Session, lab: Lab, starts_at: datetime, member_id: int,
+             now: datetime) -> LabSession | None:
+    """Plan, ahead of its announcement, the session `/pact lab` lists `member_id` for (they set
+    its topic now): they present it and their turn is taken, as the rotation foresaw."""
+    current = sync_rotation(session, lab)
+    lab_session = lq.insert_session(session, lab.id, starts_at, now) \
+        if member_id in {s.member_id for s in current} else None
+    if lab_session is None:
+        return None
+    lq.save_seats(session, lab.id, rotation.presented(current, member_id))
+    set_presenter(session, lab_session, member_id, now)
     session.flush()
     return lab_session
 
@@ -169,7 +186,7 @@ def update_post(session: Session, lab: Lab, team: Team, lab_session: LabSession,
 
 def announce(session: Session, lab: Lab, team: Team, lab_session: LabSession,
              now: datetime) -> list[int]:
-    """Enqueue the session's announcement (and, without a topic, ask the presenter for one)."""
+    """Enqueue the session's announcement, and the presenter's DM with their controls."""
     presenter = lq.slack_id(session, lab_session.presenter_id)
     topic = shareable_topic(session, lab_session)
     text, blocks = ui.announcement(lab_session.id, team.name, lab_session.starts_at,
@@ -179,11 +196,7 @@ def announce(session: Session, lab: Lab, team: Team, lab_session: LabSession,
                    key=f"lab_announce:{lab_session.id}", channel=team.channel_id, text=text,
                    blocks=blocks, kind="lab_announce", after_send=f"lab_post:{lab_session.id}",
                    not_before=now)]
-    if presenter and not topic:
-        text, blocks = ui.pick_topic_dm(team.name, lab_session.starts_at)
-        ids.append(enqueue(session, workspace_id=team.workspace_id,
-                           key=f"lab_topic:{lab_session.id}:{presenter}", channel=presenter,
-                           text=text, blocks=blocks, kind="lab_topic", not_before=now))
+    ids.append(tell_presenter(session, team, lab_session, now))
     schedules.session_schedules(session, lab, team, lab_session, now)
     return [i for i in ids if i is not None]
 
@@ -198,13 +211,36 @@ def note_in_thread(session: Session, team: Team, lab_session: LabSession, text: 
                    not_before=now)
 
 
-def ask_topic(session: Session, team: Team, lab_session: LabSession,
-              now: datetime | None = None) -> int | None:
-    """Ask the presenter for a topic, when the session has none."""
+def tell_presenter(session: Session, team: Team, lab_session: LabSession,
+                   now: datetime | None = None) -> int | None:
+    """The presenter's DM: their skip and swap buttons, and a request for a topic when the
+    session has none (the channel post keeps only what everyone may press)."""
     presenter = lq.slack_id(session, lab_session.presenter_id)
-    if not presenter or lab_session.topic:
+    if not presenter:
         return None
-    text, blocks = ui.pick_topic_dm(team.name, lab_session.starts_at)
+    text, blocks = ui.presenter_dm(team.name, lab_session.starts_at,
+                                   shareable_topic(session, lab_session), lab_session.id)
     return enqueue(session, workspace_id=team.workspace_id,
                    key=f"lab_topic:{lab_session.id}:{presenter}", channel=presenter, text=text,
                    blocks=blocks, kind="lab_topic", not_before=now)
+
+
+DM_KINDS = ("lab_topic", "lab_reminder", "lab_followup")
+
+
+def settle_dms(session: Session, team: Team, lab_session: LabSession, state: str,
+               now: datetime, *, of: str | None = None, kinds=DM_KINDS) -> list[int]:
+    """The session's DMs that went out (all, or those to `of`, a Slack id) lose their buttons
+    for one short state line ("Recorded as held by … on …"), edited in place once."""
+    ids = []
+    for kind in kinds:
+        for sent in cq.sent_posts(session, f"{kind}:{lab_session.id}:{of or ''}"):
+            if (of and not sent.idempotency_key.endswith(f":{of}")) or not any(
+                    b.get("type") == "actions" for b in sent.blocks or []):
+                continue
+            ids.append(enqueue(session, workspace_id=team.workspace_id,
+                               key=f"lab_settled:{sent.id}", channel=sent.sent_channel
+                               or sent.channel, update_ts=sent.sent_ts, text=sent.text,
+                               blocks=with_state_line(sent.blocks, state), kind="lab_update",
+                               not_before=now))
+    return [i for i in ids if i is not None]

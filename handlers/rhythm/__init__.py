@@ -18,8 +18,9 @@ def register(app, services) -> None:
     services.on("team_saved", lambda session, team: schedules.sync_team(session, team, utcnow()))
     services.on("goal_saved", lambda session, goal: schedules.sync_goal(session, goal, utcnow()))
     services.on("pdp_saved", lambda session, pdp: schedules.sync_pdp(session, pdp, utcnow()))
-    app.action(ids.CHECKIN_STUCK)(ack=listeners.ack_only,
-                                  lazy=[partial(listeners.stuck, services=services)])
+    app.action(ids.CHECKIN_STUCK)(partial(listeners.open_stuck, services=services))
+    app.view(ids.CHECKIN_STUCK_FORM)(ack=partial(listeners.save_stuck, services=services),
+                                     lazy=[partial(listeners.after_stuck, services=services)])
     app.action(ids.NUDGE_SNOOZE)(ack=listeners.ack_only,
                                  lazy=[partial(listeners.snooze, services=services)])
     app.action(ids.RHYTHM_RESUME)(ack=listeners.ack_only,

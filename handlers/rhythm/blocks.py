@@ -15,6 +15,7 @@ from handlers.kit.blocks import (
     confirm_dialog,
     context,
     escape,
+    plain,
     plural,
     progress_bar,
     section,
@@ -23,6 +24,7 @@ from handlers.kit.blocks import (
 )
 from handlers.kit.ids import (
     CHECKIN_STUCK,
+    CHECKIN_STUCK_FORM,
     GOAL_LOG_PROGRESS,
     MILESTONE_MARK_DONE,
     NUDGE_SNOOZE,
@@ -120,11 +122,26 @@ def milestone_reminder(goal_title: str, milestone: MilestoneFacts, days_left: in
     return text, blocks
 
 
-def stuck_message(user_id: str, goal_title: str, lead_ids: list[str]) -> str:
+def stuck_message(user_id: str, goal_title: str, lead_ids: list[str], note: str = "") -> str:
     leads = " ".join(user(lead) for lead in lead_ids if lead != user_id)
     ask = f"{leads} could you help?" if leads else "Who can help?"
-    return (f":raising_hand: {user(user_id)} is stuck on *{escape(clip(goal_title, 150))}*. "
-            f"{ask} Reply in this thread; {user(user_id)}, add what you are stuck on here.")
+    said = f"\n>{escape(clip(note, 500))}" if note else ""
+    return (f":raising_hand: {user(user_id)} is stuck on *{escape(clip(goal_title, 150))}*:"
+            f"{said or ' '}\n{ask} Reply in this thread.")
+
+
+def stuck_modal(goal_title: str) -> dict:
+    """What the person is stuck on, asked before anything is posted; the listener seals the
+    goal and the thread into its metadata."""
+    return {"type": "modal", "callback_id": CHECKIN_STUCK_FORM, "title": plain("I'm stuck", 24),
+            "submit": plain("Ask for help", 24), "close": plain("Cancel", 24), "blocks": [
+                section(f"Your note goes to *{escape(clip(goal_title, 150))}*'s thread in the "
+                        "team channel, and the team's leads are mentioned."),
+                {"type": "input", "block_id": "note", "label": plain("What are you stuck on?"),
+                 "element": {"type": "plain_text_input", "action_id": "note", "multiline": True,
+                             "max_length": 500, "placeholder": plain(
+                                 "e.g. the exam voucher needs a budget code I don't have",
+                                 150)}}]}
 
 
 def not_in_channel_dm(channel: str, team_name: str) -> str:

@@ -37,6 +37,7 @@ from scheduling.kinds import Kind, Outcome, Run
 from storage.models import Goal, Member, Milestone, Team
 from storage.queries import absences as aq
 from storage.queries import checkins as cq
+from storage.queries import goals as gq
 from storage.queries import rhythm as q
 from storage.queries.outbox import enqueue
 
@@ -143,10 +144,10 @@ def run_milestone(session: Session, job: Run, ctx, services=None) -> Outcome:
     days_left = (milestone.due_date - today).days
     text, blocks = milestone_reminder(goal.title, MilestoneFacts(
         milestone.id, milestone.title, milestone.due_date, False), days_left, team.tz)
-    thread = goal.channel_ts
+    thread = goal.thread_ts or goal.channel_ts
     if not thread:
         latest = cq.latest_checkin_post(session, team.workspace_id, team.id)
-        thread = latest.sent_ts if latest else None
+        thread = gq.goal_thread(session, goal, latest.sent_ts if latest else None)
     mid = enqueue(session, workspace_id=team.workspace_id,
                   key=f"{job.kind}:{milestone.id}:{milestone.due_date.isoformat()}",
                   channel=team.channel_id, text=text, blocks=blocks, kind=job.kind,

@@ -1,5 +1,5 @@
-"""The rhythm's buttons: "I'm stuck" on a check-in, "Snooze a week" on a nudge, "Resume" for a
-paused team. Each acks at once; the work runs after the ack."""
+"""The rhythm's buttons: "I'm stuck" on a check-in (a short modal first), "Snooze a week" on a
+nudge, "Resume" for a paused team. Each acks at once; the work runs after the ack."""
 
 from __future__ import annotations
 
@@ -8,11 +8,15 @@ import logging
 from slack_sdk.errors import SlackApiError
 
 from bot.errors import reported
+from handlers.kit import refusals
 from handlers.kit.blocks import channel_ref, slack_datetime
-from handlers.kit.payload import read_interaction
-from handlers.kit.replies import in_own_dm, tell
+from handlers.kit.forms import Form
+from handlers.kit.metadata import attach, metadata_key, read_metadata
+from handlers.kit.payload import int_id, read_interaction, submission_key
+from handlers.kit.replies import in_own_dm, open_modal, tell
 from handlers.rhythm import service
-from handlers.rhythm.blocks import snoozed_message
+from handlers.rhythm.blocks import snoozed_message, stuck_modal
+from storage.engine import session_scope
 from storage.types import utcnow
 
 log = logging.getLogger("pact.rhythm")
@@ -22,22 +26,46 @@ def ack_only(ack):
     ack()
 
 
-def stuck(body, client, services):
-    reported(lambda: _stuck(body, client, services), body, client)
-
-
-def _stuck(body, client, services) -> None:
+def open_stuck(ack, body, client, services):
+    """ "I'm stuck" asks what the person is stuck on (a short modal) before anything is
+    posted; someone outside the goal's team is told at once."""
+    ack()
     click = read_interaction(body)
-    if click is None:
-        return
+    if click is None or click.value_id is None:
+        return tell(client, body, refusals.STALE)
+    title, refusal = service.stuck_form(services.engine, click.workspace_id, click.user_id,
+                                        click.value_id)
+    if refusal:
+        return tell(client, body, refusal)
     message = body.get("message") if isinstance(body.get("message"), dict) else {}
     thread_ts = message.get("thread_ts") or click.message_ts or message.get("ts") or ""
-    asked = service.ask_for_help(services.engine, click.workspace_id, click.user_id,
-                                 click.value_id, str(thread_ts)[:32])
+    open_modal(client, body, attach(stuck_modal(title), {
+        "goal": click.value_id, "thread": str(thread_ts)[:32]},
+        metadata_key(services.settings)))
+
+
+def save_stuck(ack, body, view, context, services):
+    who = read_interaction(body)
+    meta = read_metadata(view, metadata_key(services.settings)) if who else None
+    goal_id = int_id((meta or {}).get("goal"))
+    if meta is None or goal_id is None:
+        return ack(response_action="errors", errors={"note": refusals.STALE})
+    note = Form(view).text("note", multiline=True)
+    if not note:
+        return ack(response_action="errors", errors={"note": refusals.STUCK_SAY_WHAT})
+    with session_scope(services.engine) as session:
+        asked = service.ask_for_help(session, who.workspace_id, who.user_id, goal_id,
+                                     str(meta.get("thread") or "")[:32], note,
+                                     submission_key(body), utcnow())
     if asked.refusal:
-        tell(client, body, asked.refusal)
-        return
-    services.send_now(client, [asked.message_id])
+        return ack(response_action="errors", errors={"note": asked.refusal})
+    context["pact_stuck"] = asked.message_id
+    ack()
+
+
+def after_stuck(body, client, context, services):
+    if context.get("pact_stuck"):
+        reported(lambda: services.send_now(client, [context["pact_stuck"]]), body, client)
 
 
 def snooze(body, client, services):

@@ -14,6 +14,7 @@ from handlers.kit import refusals
 from handlers.rhythm.blocks import channel_gone_dm, not_in_channel_dm, stuck_message
 from storage.engine import session_scope
 from storage.models import Goal, Team
+from storage.queries import goals as gq
 from storage.queries import rhythm as rq
 from storage.queries import schedules as sq
 from storage.queries import teams as tq
@@ -30,27 +31,38 @@ class Asked:
     refusal: str | None = None
 
 
-def ask_for_help(engine, workspace: str, user: str, goal_id: int | None,
-                 thread_ts: str) -> Asked:
-    """ "I'm stuck": a reply in the goal's thread (the check-in's when the goal has no post)
-    that mentions the team's leads, once per check-in."""
+def _goal_of_member(session, workspace: str, user: str, goal_id: int | None):
+    """(goal, team, refusal): the goal, if `user` is in its team."""
+    goal = session.get(Goal, goal_id) if goal_id else None
+    team = session.get(Team, goal.team_id) if goal else None
+    if team is None or team.workspace_id != workspace:
+        return None, None, refusals.GOAL_GONE
+    member = get_member(session, workspace, user)
+    if member is None or not tq.is_member(session, team.id, member.id):
+        return None, None, refusals.STUCK_NOT_IN_TEAM
+    return goal, team, None
+
+
+def stuck_form(engine, workspace: str, user: str, goal_id: int | None) -> tuple[str, str | None]:
+    """(the goal's title, refusal) before the "I'm stuck" modal opens."""
     with session_scope(engine) as session:
-        goal = session.get(Goal, goal_id) if goal_id else None
-        team = session.get(Team, goal.team_id) if goal else None
-        if team is None or team.workspace_id != workspace:
-            return Asked(refusal="That goal no longer exists.")
-        member = get_member(session, workspace, user)
-        if member is None or not tq.is_member(session, team.id, member.id):
-            return Asked(refusal=refusals.STUCK_NOT_IN_TEAM)
-        leads = [m.slack_user_id for m in tq.team_leads(session, team.id) if not m.is_deleted]
-        mid = enqueue(session, workspace_id=workspace,
-                      key=f"stuck:{goal.id}:{user}:{thread_ts}", channel=team.channel_id,
-                      text=stuck_message(user, goal.title, leads),
-                      thread_ts=goal.channel_ts or thread_ts,
-                      kind="stuck")
-    if mid is None:
-        return Asked(refusal="You already asked for help on this check-in; the leads were "
-                             "mentioned in its thread.")
+        goal, _team, refusal = _goal_of_member(session, workspace, user, goal_id)
+        return (goal.title if goal else ""), refusal
+
+
+def ask_for_help(session, workspace: str, user: str, goal_id: int | None, thread_ts: str,
+                 note: str, submission: str | None, now: datetime) -> Asked:
+    """ "I'm stuck" with what the person is stuck on: a reply in the goal's one thread (its
+    post's, or the check-in's it was asked from, remembered) that mentions the team's leads."""
+    goal, team, refusal = _goal_of_member(session, workspace, user, goal_id)
+    if refusal:
+        return Asked(refusal=refusal)
+    leads = [m.slack_user_id for m in tq.team_leads(session, team.id) if not m.is_deleted]
+    mid = enqueue(session, workspace_id=workspace,
+                  key=f"stuck:{goal.id}:{user}:{submission or now.isoformat()}",
+                  channel=team.channel_id, text=stuck_message(user, goal.title, leads, note),
+                  thread_ts=gq.goal_thread(session, goal, thread_ts or None), kind="stuck",
+                  not_before=now)
     return Asked(message_id=mid)
 
 

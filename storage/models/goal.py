@@ -30,6 +30,9 @@ class Goal(SQLModel, table=True):
     project: str = Field(default="", max_length=500)  # linked project: text or URL
     status: str = Field(default="active", max_length=10)
     channel_ts: str | None = Field(default=None, max_length=32)  # the goal's post, kept updated
+    # Where the goal's conversation lives once begun (its post, or the check-in it began in):
+    # every reply about the goal goes there, so it stays one thread.
+    thread_ts: str | None = Field(default=None, max_length=32)
     achieved_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -235,6 +235,19 @@ def updates_of(session: Session, goal_id: int) -> list[ProgressUpdate]:
                              .order_by(ProgressUpdate.id)))
 
 
+def goal_thread(session: Session, goal: Goal, fallback: str | None) -> str | None:
+    """The goal's one thread: where its conversation already is, else its post, else
+    `fallback` (the check-in it was asked about in), remembered from then on."""
+    if goal.thread_ts:
+        return goal.thread_ts
+    ts = goal.channel_ts or fallback
+    if ts:
+        session.execute(update(Goal).where(Goal.id == goal.id, Goal.thread_ts.is_(None))
+                        .values(thread_ts=ts))
+        goal.thread_ts = ts
+    return ts
+
+
 def set_channel_ts(session: Session, goal_id: int, ts: str) -> None:
     session.execute(update(Goal).where(Goal.id == goal_id).values(channel_ts=ts))
 

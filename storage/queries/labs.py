@@ -95,6 +95,11 @@ def pending_sessions(session: Session, lab_id: int, now: datetime) -> list[LabSe
         LabSession.starts_at > now).order_by(LabSession.starts_at)))
 
 
+def session_at(session: Session, lab_id: int, starts_at: datetime) -> LabSession | None:
+    return session.exec(select(LabSession).where(LabSession.lab_id == lab_id,
+                                                 LabSession.starts_at == starts_at)).first()
+
+
 def next_session_presented_by(session: Session, lab_id: int, member_id: int, now: datetime,
                               *, other_than: int) -> LabSession | None:
     return session.exec(select(LabSession).where(
