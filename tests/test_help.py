@@ -120,3 +120,24 @@ def test_each_example_reaches_its_subcommand_and_answers(pact, phrase, example):
     assert not any(SORRY in s for s in said)
     assert not any("I don't know" in s for s in said)
     assert pact.emulator.violations == []
+
+
+@pytest.mark.parametrize(("phrase", "example"), EXAMPLES, ids=[e for _, e in EXAMPLES])
+def test_each_example_is_answered_before_pact_calls_slack(pact, phrase, example):
+    """Slack waits at most three seconds for the answer: no subcommand may call Slack before
+    answering. While the emulator holds every Web API call, the answer must still arrive."""
+    from concurrent.futures import ThreadPoolExecutor, wait
+
+    from tests.test_goals_steps import create_goal
+    from tests.test_teams import set_up_team
+
+    lead, _members, channel = set_up_team(pact)
+    create_goal(pact, lead, channel)
+    pool = ThreadPoolExecutor(1)
+    with pact.emulator.holding_calls():
+        sent = pool.submit(pact.slack.command, example, user=lead, channel=channel)
+        answered = bool(wait([sent], timeout=10).done)
+    pool.shutdown()
+    pact.wait_idle()
+    assert answered, f"/pact {example} called Slack before answering"
+    assert sent.result().status == 200

@@ -37,6 +37,7 @@ import secrets
 import string
 import sys
 import threading
+from contextlib import contextmanager
 import time
 import traceback
 from collections import defaultdict, deque
@@ -398,6 +399,8 @@ class SlackEmulator(OAuthEmulation):
         self.calls: list[Call] = []
         self.violations: list[str] = []
         self._lock = threading.RLock()
+        self._answering = threading.Event()  # cleared while `holding_calls` holds every call
+        self._answering.set()
         self._rng = random.Random()
         self._issued: set[str] = set()
         self._last_us = 0
@@ -623,7 +626,18 @@ class SlackEmulator(OAuthEmulation):
 
     # ---- HTTP entry points (called by the handler thread) --------------------------------
 
+    @contextmanager
+    def holding_calls(self):
+        """Every Web API call waits until the block ends: shows what Pact answers without
+        Slack (a command whose answer needed Slack would not be answered inside the block)."""
+        self._answering.clear()
+        try:
+            yield
+        finally:
+            self._answering.set()
+
     def _handle_api(self, method: str, query: str, raw: bytes, headers) -> tuple:
+        self._answering.wait(timeout=30)
         ctype = (headers.get("Content-Type") or "").split(";")[0].strip().lower()
         token = None
         auth = headers.get("Authorization") or ""
