@@ -77,7 +77,9 @@ def test_progress_batched_stuck_then_done_celebrates_the_supporter(pact, world):
         progress = list(s.exec(select(OutboxMessage).where(
             OutboxMessage.kind == "pact_progress")))
     assert len(progress) == 1  # one a day per pact, showing the newest figure
-    assert "40%" in progress[0].text
+    pact.services.send_now(pact.client, [m.id for m in progress])  # as in working hours
+    [told] = [m for m in pact.emulator.dms(world.teammate) if "made progress" in m["text"]]
+    assert "40%" in told["text"] and "20%" not in told["text"]
     # I'm stuck: every active supporter gets the note
     pact.slack.block_action(user=world.owner, action_id=ids.PACT_STUCK, value=str(oid),
                             channel="C0NOWHERE01")

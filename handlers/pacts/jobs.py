@@ -91,4 +91,5 @@ KINDS = [
     Kind("pact_agreed", time_bound=False), Kind("pact_ended", time_bound=False),
     Kind("pact_thanks", time_bound=False), Kind("pact_stuck", time_bound=False),
     _dm("pact_checkin"), _dm("pact_progress"),
+    Kind("pact_progress_edit", time_bound=False),  # the day's progress DM, newest figure
 ]
