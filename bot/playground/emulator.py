@@ -37,10 +37,10 @@ import secrets
 import string
 import sys
 import threading
-from contextlib import contextmanager
 import time
 import traceback
 from collections import defaultdict, deque
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
