@@ -9,6 +9,7 @@ from bot.playground.slack_requests import number_value, select_value, text_value
 from handlers.goals import progress_listeners
 from handlers.kit import refusals
 from handlers.kit.metadata import attach, metadata_key, read_metadata
+from handlers.kit.replies import opens_modal
 from tests.test_goals_service import CHANNEL, WS, a_team_with_a_goal
 
 
@@ -34,7 +35,8 @@ class Client:
 
 
 def services_for(engine):
-    settings = SimpleNamespace(signing_secret="test-signing-secret", bot_token="xoxb-test")
+    settings = SimpleNamespace(signing_secret="test-signing-secret", bot_token="xoxb-test",
+                               response_url_hosts=("hooks.slack.com",))
     return SimpleNamespace(settings=settings, engine=engine, goal_sections=[],
                            emit=lambda *args: None)
 
@@ -58,22 +60,21 @@ def submission(user: str, view: dict, value: str | None, note: str | None) -> di
 def test_log_progress_opens_a_sealed_modal_for_members_and_refuses_outsiders(engine):
     services = services_for(engine)
     goal_id = a_team_with_a_goal(engine)
-    ack, client = Ack(), Client()
-    progress_listeners.open_progress(ack, click("UMAX", goal_id), client, services)
-    assert ack.calls == [{}]
+    open_progress = opens_modal(progress_listeners.progress_modal, services)
+    client = Client()
+    open_progress(click("UMAX", goal_id), client)
     [(method, args)] = client.calls
     assert method == "views_open" and args["trigger_id"] == "1.2.3"
     view = args["view"]
     assert view["callback_id"] == "goal_progress" and "Ship &lt;fast&gt;" in str(view["blocks"])
     assert read_metadata(view, metadata_key(services.settings)) == {"goal": goal_id,
                                                                      "home": False}
-    ack, client = Ack(), Client()
-    progress_listeners.open_progress(ack, click("UEVE", goal_id), client, services)
-    assert ack.calls == [{}]
+    client = Client()
+    open_progress(click("UEVE", goal_id), client)
     assert client.calls == [("chat_postEphemeral", {"channel": CHANNEL, "user": "UEVE",
                                                     "text": refusals.GOAL_NOT_IN_TEAM})]
-    ack, client = Ack(), Client()
-    progress_listeners.open_progress(ack, click("UMAX", "12x"), client, services)
+    client = Client()
+    open_progress(click("UMAX", "12x"), client)
     assert client.calls[0][1]["text"] == refusals.STALE
 
 

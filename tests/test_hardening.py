@@ -179,6 +179,14 @@ def test_goal_details_of_a_private_channel_are_not_read_through_a_forged_contain
     outsider = emu.add_user(name="mallory")
     assert not _details_opened(pact, outsider, goal_id, channel, post_ts)
     assert not _details_opened(pact, outsider, goal_id, channel, "1.000100")
+    # someone in the private channel but not in the team reads them from the goal's post;
+    # a team member's click asks Slack nothing about the channel
+    reader = emu.add_user(name="rita")
+    emu.set_channel(channel, members=[lead, alice, reader])
+    assert _details_opened(pact, reader, goal_id, channel, post_ts)
+    asked = len(emu.calls_to("conversations.members"))
+    assert _details_opened(pact, alice, goal_id, channel, post_ts)
+    assert len(emu.calls_to("conversations.members")) == asked
     # a reader of a public channel still sees the details of the goal posted there
     public = emu.add_channel(name="open-team", members=[])
     lead2, _, public = team(pact, channel=public)

@@ -9,6 +9,7 @@ from handlers.absences import listeners, service
 from handlers.absences.holds import while_away
 from handlers.absences.statuses import read_statuses
 from handlers.kit import ids
+from handlers.kit.replies import ack_only
 from storage.types import utcnow
 
 KINDS: list = []
@@ -32,13 +33,13 @@ def register(app, services) -> None:
                           " | move | skip | none]",
                           examples=("holidays", "holidays DE BY"))(listeners.holidays)
     services.add_home_section(10, "absence", _home_section)
-    app.action(ids.ABSENCE_PICK_UNTIL)(ack=listeners.ack_only,
+    app.action(ids.ABSENCE_PICK_UNTIL)(ack=ack_only,
                                        lazy=[partial(listeners.picked_on_home,
                                                      services=services)])
-    app.action(ids.ABSENCE_BACK)(ack=listeners.ack_only,
+    app.action(ids.ABSENCE_BACK)(ack=ack_only,
                                  lazy=[partial(listeners.back_on_home, services=services)])
-    app.action(ids.REMINDERS_STOP)(ack=listeners.ack_only,
+    app.action(ids.REMINDERS_STOP)(ack=ack_only,
                                    lazy=[partial(listeners.stop_clicked, services=services)])
-    app.action(ids.REMINDERS_RESUME)(ack=listeners.ack_only,
+    app.action(ids.REMINDERS_RESUME)(ack=ack_only,
                                      lazy=[partial(listeners.resume_clicked,
                                                    services=services)])

@@ -41,9 +41,6 @@ def _refresh_home(services, client, team_id: str, user_id: str) -> None:
         log.info("Home of %s not refreshed: %s", user_id, err.response.get("error"))
 
 
-def ack_only(ack) -> None:
-    ack()
-
 
 def picked_on_home(body, client, services) -> None:
     _from_home(body, client, services, back=False)

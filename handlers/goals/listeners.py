@@ -22,7 +22,7 @@ from handlers.kit.forms import Form
 from handlers.kit.metadata import attach, metadata_key, read_metadata
 from handlers.kit.once import Repeated, once
 from handlers.kit.payload import Interaction, int_id, read_interaction
-from handlers.kit.replies import open_modal, tell, tell_if_cannot_post
+from handlers.kit.replies import tell, tell_if_cannot_post
 from handlers.kit.router import CommandRequest
 from handlers.teams.blocks import no_team_message
 from storage.engine import session_scope
@@ -33,9 +33,6 @@ log = logging.getLogger("pact.goals")
 _FIELDS = (rules.F_TITLE, rules.F_METRIC, rules.F_BASELINE, rules.F_TARGET, rules.F_UNIT,
            rules.F_DUE, rules.F_PROJECT)
 
-
-def ack_only(ack) -> None:
-    ack()
 
 
 def sealed(view: dict, data: dict, services) -> dict:
@@ -309,40 +306,41 @@ def reads_channel(client, channel: str, user: str) -> bool:
     return False
 
 
-def open_details(ack, body, client, services) -> None:
-    who = read_interaction(body)
-    refusal, shown = refusals.STALE, None
-    if who is not None and who.value_id is not None:
+def details_modal(services, who, client) -> dict | str:
+    """The goal's details for the clicker. Someone outside the team may read them from the
+    goal's own post in a channel they read: Slack is asked that only then, and outside the
+    transaction."""
+    if who.value_id is None:
+        return refusals.STALE
+    read = None
+    for _ in range(2):
         with session_scope(services.engine) as session:
-            refusal, shown = cards.details_for(session, who.workspace_id, who.user_id,
-                                               who.value_id, services.goal_sections,
-                                               container=who.container,
-                                               reads_channel=lambda channel: reads_channel(
-                                                   client, channel, who.user_id))
-    ack()
-    if shown is None:
-        tell(client, body, refusal)
-    else:
-        open_modal(client, body, details_view(shown))
+            refusal, shown = cards.details_for(
+                session, who.workspace_id, who.user_id, who.value_id, services.goal_sections,
+                container=who.container, reads_channel=read)
+        channel = who.container.get("channel_id")
+        if shown is not None or refusal != refusals.GOAL_NOT_IN_TEAM or read is not None \
+                or not isinstance(channel, str):
+            break
+        answer = reads_channel(client, channel, who.user_id)
+        read = lambda _channel, answer=answer: answer  # noqa: E731 - Slack's word, asked once
+    return details_view(shown) if shown is not None else refusal
 
 
-def edit(ack, body, client, services) -> None:
-    who = read_interaction(body)
-    opening = cards.Opening(refusal=refusals.STALE)
-    if who is not None and who.value_id is not None:
-        with session_scope(services.engine) as session:
-            opening = cards.edit_form(session, who.workspace_id, who.user_id, who.value_id)
-    ack()
+def edit_modal(services, who, _client) -> dict | str:
+    """The goal form filled with the goal in the button, or why the clicker may not edit it."""
+    if who.value_id is None:
+        return refusals.STALE
+    with session_scope(services.engine) as session:
+        opening = cards.edit_form(session, who.workspace_id, who.user_id, who.value_id)
     if opening.refusal:
-        tell(client, body, opening.refusal)
-        return
+        return opening.refusal
     card = opening.card
     rows = max(len(card.milestones), 1)
     view = forms.goal_form_modal(channel_id=card.channel_id, editing=True,
                                  values=forms.goal_form_values(card), rows=rows)
-    open_modal(client, body, sealed(view, {"team": opening.team_id, "goal": card.id,
-                                            "rows": min(rows, rules.MAX_MILESTONES)},
-                                     services))
+    return sealed(view, {"team": opening.team_id, "goal": card.id,
+                         "rows": min(rows, rules.MAX_MILESTONES)}, services)
 
 
 def repost(ack, body, context, services) -> None:

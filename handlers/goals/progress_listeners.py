@@ -19,7 +19,6 @@ from handlers.kit import refusals
 from handlers.kit.forms import Form
 from handlers.kit.once import Repeated, once
 from handlers.kit.payload import int_id, read_interaction
-from handlers.kit.replies import open_modal, tell
 from handlers.kit.router import CommandRequest
 from storage.engine import session_scope
 from storage.types import utcnow
@@ -36,19 +35,16 @@ def goal_update(req: CommandRequest, services) -> None:
     req.open_form(sealed(view, {"goal": goal_id, "home": False}, services))
 
 
-def open_progress(ack, body, client, services) -> None:
-    who = read_interaction(body)
-    opening = cards.Opening(refusal=refusals.STALE)
-    if who is not None and who.value_id is not None:
-        with session_scope(services.engine) as session:
-            opening = cards.progress_form(session, who.workspace_id, who.user_id, who.value_id)
-    ack()
+def progress_modal(services, who, _client) -> dict | str:
+    """The progress form for the goal in the button, or why the clicker may not log on it."""
+    if who.value_id is None:
+        return refusals.STALE
+    with session_scope(services.engine) as session:
+        opening = cards.progress_form(session, who.workspace_id, who.user_id, who.value_id)
     if opening.refusal:
-        tell(client, body, opening.refusal)
-        return
-    view = forms.progress_modal(opening.card)
-    open_modal(client, body, sealed(view, {"goal": opening.card.id,
-                                            "home": who.view.get("type") == "home"}, services))
+        return opening.refusal
+    return sealed(forms.progress_modal(opening.card),
+                  {"goal": opening.card.id, "home": who.view.get("type") == "home"}, services)
 
 
 def save_progress(ack, body, view, context, services) -> None:

@@ -7,6 +7,7 @@ from functools import partial
 from handlers.impact import feedback_listeners, pulse_listeners, report_listeners
 from handlers.impact.jobs import KINDS
 from handlers.kit import ids
+from handlers.kit.replies import ack_only
 
 __all__ = ["KINDS", "register"]
 
@@ -26,7 +27,7 @@ def register(app, services) -> None:
                           "admins): in your DM, with a chart and a CSV.",
                           later=report_listeners.report_later,
                           examples=("report",))(report_listeners.report_command)
-    app.action(ids.REPORT_CSV)(ack=report_listeners.ack_only,
+    app.action(ids.REPORT_CSV)(ack=ack_only,
                                lazy=[partial(report_listeners.send_csv, services=services)])
     app.action(ids.FEEDBACK_ASK)(partial(feedback_listeners.open_ask, services=services))
     app.view(ids.FEEDBACK_ASK_CALLBACK)(

@@ -43,9 +43,6 @@ def report_later(req: CommandRequest) -> None:
         "title": "Participation and impact", "alt_txt": alt}])
 
 
-def ack_only(ack) -> None:
-    ack()
-
 
 def send_csv(body, client, services) -> None:
     def work():

@@ -49,8 +49,9 @@ def ack_only(ack) -> None:
 
 def opens_modal(build, services):
     """The after-the-answer half of a button that opens a modal (register it with
-    `ack=ack_only, lazy=[opens_modal(build, services)]`): `build(services, who)` makes the view
-    for the verified clicker, which opens over the message or is pushed over the modal.
+    `ack=ack_only, lazy=[opens_modal(build, services)]`): `build(services, who, client)` makes
+    the view for the verified clicker, which opens over the message or is pushed over the
+    modal; a string it returns is a refusal, told to the clicker instead.
 
     A trigger Slack no longer accepts (a second copy of a double click) is ignored: the first
     copy already opened the modal."""
@@ -58,9 +59,9 @@ def opens_modal(build, services):
     def open_it(body, client):
         def work():
             who: Interaction | None = read_interaction(body)
-            if who is None:
-                return tell(client, body, refusals.STALE)
-            view = build(services, who)
+            view = build(services, who, client) if who is not None else refusals.STALE
+            if isinstance(view, str):
+                return tell(client, body, view)
             try:
                 open_modal(client, body, view)
             except SlackApiError as err:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import partial
 
 from handlers.kit import ids
+from handlers.kit.replies import ack_only
 from handlers.labs import listeners
 from handlers.labs.jobs import KINDS
 
@@ -25,14 +26,14 @@ def register(app, services) -> None:
                           )(listeners.lab_topic)
     app.view(ids.LAB_SETUP_CALLBACK)(ack=partial(listeners.save_setup, services=services),
                                      lazy=[partial(listeners.after_setup, services=services)])
-    app.action(ids.LAB_SKIP)(ack=listeners.ack_only,
+    app.action(ids.LAB_SKIP)(ack=ack_only,
                              lazy=[partial(listeners.skip, services=services)])
     app.action(ids.LAB_SWAP)(partial(listeners.open_swap, services=services))
     app.view(ids.LAB_SWAP_CALLBACK)(ack=partial(listeners.save_swap, services=services),
                                     lazy=[partial(listeners.after_swap, services=services)])
-    app.action(ids.LAB_SWAP_ACCEPT)(ack=listeners.ack_only,
+    app.action(ids.LAB_SWAP_ACCEPT)(ack=ack_only,
                                     lazy=[partial(listeners.accept_swap, services=services)])
-    app.action(ids.LAB_SWAP_DECLINE)(ack=listeners.ack_only,
+    app.action(ids.LAB_SWAP_DECLINE)(ack=ack_only,
                                      lazy=[partial(listeners.decline_swap, services=services)])
-    app.action(ids.LAB_DONE)(ack=listeners.ack_only,
+    app.action(ids.LAB_DONE)(ack=ack_only,
                              lazy=[partial(listeners.done, services=services)])

@@ -159,9 +159,6 @@ def lab_topic_later(req: CommandRequest) -> None:
 
 # ---- session buttons -------------------------------------------------------------------------
 
-def ack_only(ack) -> None:
-    ack()
-
 
 def _answer(client, body, result: service.Result, services) -> None:
     """After the use case committed: edit the announcement, send, tell whoever clicked."""

@@ -6,6 +6,7 @@ import re
 from functools import partial
 
 from handlers.kit import ids
+from handlers.kit.replies import ack_only
 from handlers.mentoring import home, listeners
 from handlers.mentoring.jobs import KINDS
 
@@ -43,8 +44,8 @@ def register(app, services) -> None:
     app.view(ids.MENTOR_BOOK_CALLBACK)(ack=partial(listeners.save_book, services=services),
                                        lazy=[partial(listeners.after_book, services=services)])
     app.view(ids.SKILLS_CALLBACK)(partial(listeners.skills_save, services=services))
-    app.action(re.compile(f"^{ids.MENTOR_MET}_(yes|not_yet|no)$"))(ack=listeners.ack_only,
+    app.action(re.compile(f"^{ids.MENTOR_MET}_(yes|not_yet|no)$"))(ack=ack_only,
                                lazy=[partial(listeners.met, services=services)])
-    app.action(ids.MENTOR_SKIP)(ack=listeners.ack_only,
+    app.action(ids.MENTOR_SKIP)(ack=ack_only,
                                 lazy=[partial(listeners.skip, services=services)])
     services.add_home_section(60, "mentoring", home.section)

@@ -181,9 +181,6 @@ def mentor_schedule(req: CommandRequest) -> None:
 
 # ---- buttons -----------------------------------------------------------------------------
 
-def ack_only(ack) -> None:
-    ack()
-
 
 def met(body, client, services) -> None:
     def work():

@@ -28,9 +28,6 @@ log = logging.getLogger("pact.pacts")
 RESULT = "pact_result"
 
 
-def ack_only(ack) -> None:
-    ack()
-
 
 def _key(services) -> bytes:
     return metadata_key(services.settings)

@@ -29,7 +29,7 @@ def register(app, services) -> None:
     add("pdp delete", "Delete your development plan and all its history.",
         examples=("pdp delete",))(commands.pdp_delete)
     app.action(ids.PDP_DELETE_CONFIRMED)(
-        ack=commands.ack_only, lazy=[partial(commands.delete_confirmed, services=services)])
+        ack=ack_only, lazy=[partial(commands.delete_confirmed, services=services)])
 
     def opens(action_id: str, build) -> None:
         app.action(action_id)(ack=ack_only, lazy=[opens_modal(build, services)])
@@ -53,7 +53,7 @@ def register(app, services) -> None:
         lazy=[partial(listeners.objective_after, services=services)])
 
     app.action(ids.PDP_REQUEST_REVIEW)(
-        ack=commands.ack_only, lazy=[partial(review_listeners.request_review, services=services)])
+        ack=ack_only, lazy=[partial(review_listeners.request_review, services=services)])
     app.view(ids.PDP_COMMENT_FORM)(
         ack=partial(review_listeners.comment_submit, services=services),
         lazy=[partial(review_listeners.comment_after, services=services)])

@@ -134,9 +134,6 @@ def pdp_delete(req: CommandRequest) -> None:
     req.ack(text=message["text"], blocks=message["blocks"], response_type="ephemeral")
 
 
-def ack_only(ack) -> None:
-    ack()
-
 
 def delete_confirmed(body, client, services) -> None:
     """The owner confirmed: the plan goes, with the messages that showed it."""

@@ -1,6 +1,7 @@
 """The views that the plan's buttons open: each is built for the verified clicker from the
 database (ids in the button only select) and opened after the click is answered, through the
-kit's `opens_modal`. A button someone may not use opens a short notice saying why."""
+kit's `opens_modal` (which also hands them the request's Slack client; these need none). A
+button someone may not use opens a short notice saying why."""
 
 from __future__ import annotations
 
@@ -47,7 +48,7 @@ def own_plan(services, team_id: str, user_id: str) -> dict:
         return summary(services, session, pdp, member)
 
 
-def plan_or_report(services, i: Interaction) -> dict:
+def plan_or_report(services, i: Interaction, _client=None) -> dict:
     """A plan id in the button (a review reminder): the clicker's report's plan, for its
     manager; anyone else gets their own plan."""
     if i.value_id is not None:
@@ -58,7 +59,7 @@ def plan_or_report(services, i: Interaction) -> dict:
     return own_plan(services, i.workspace_id, i.user_id)
 
 
-def edit_plan(services, i: Interaction) -> dict:
+def edit_plan(services, i: Interaction, _client=None) -> dict:
     pdp_id = int_id((metadata(services, i.view) or {}).get("pdp"))
     if pdp_id is None:
         return stale("Development plan")
@@ -70,7 +71,7 @@ def edit_plan(services, i: Interaction) -> dict:
                       {"mode": "edit", "pdp": pdp.id, "summary": i.view_id})
 
 
-def history(services, i: Interaction) -> dict:
+def history(services, i: Interaction, _client=None) -> dict:
     with session_scope(services.engine) as session:
         member, pdp = service.owned_plan(session, i.workspace_id, i.user_id)
         return views.history_modal(surfaces.own_view(session, pdp, member)) if pdp \
@@ -84,7 +85,7 @@ def _objective_metadata(i: Interaction, **extra) -> dict:
     return data
 
 
-def add_objective(services, i: Interaction) -> dict:
+def add_objective(services, i: Interaction, _client=None) -> dict:
     with session_scope(services.engine) as session:
         member, pdp = service.owned_plan(session, i.workspace_id, i.user_id)
         if pdp is None:
@@ -111,19 +112,19 @@ def _own_objective(services, i: Interaction, title: str, not_owner: str, form) -
             session, pdp, objective.id)), _objective_metadata(i, objective=oid))
 
 
-def edit_objective(services, i: Interaction) -> dict:
+def edit_objective(services, i: Interaction, _client=None) -> dict:
     return _own_objective(
         services, i, "Edit objective", refusals.PLAN_NOT_YOURS,
         lambda session, member, facts: forms.objective_form(
             facts, service.goal_choices(session, member.id)))
 
 
-def log_progress(services, i: Interaction) -> dict:
+def log_progress(services, i: Interaction, _client=None) -> dict:
     return _own_objective(services, i, "Log progress", refusals.PLAN_PROGRESS_OWNER_ONLY,
                           lambda session, member, facts: forms.progress_form(facts))
 
 
-def objective_from_goal(services, i: Interaction) -> dict:
+def objective_from_goal(services, i: Interaction, _client=None) -> dict:
     with session_scope(services.engine) as session:
         member = get_or_create_member(session, i.workspace_id, i.user_id)
         goal = q.linkable_goal(session, i.value_id, member.id) if i.value_id else None
@@ -134,7 +135,7 @@ def objective_from_goal(services, i: Interaction) -> dict:
             prefill=service.objective_prefill(goal, utcnow().date())), {"goal": goal.id})
 
 
-def view_report(services, i: Interaction) -> dict:
+def view_report(services, i: Interaction, _client=None) -> dict:
     if i.value_id is None:
         return stale("Development plan")
     with session_scope(services.engine) as session:
@@ -142,7 +143,7 @@ def view_report(services, i: Interaction) -> dict:
     return view or views.info_modal("Development plan", refusals.PLAN_GONE)
 
 
-def comment(services, i: Interaction) -> dict:
+def comment(services, i: Interaction, _client=None) -> dict:
     if i.value_id is None:
         return stale("Comment")
     with session_scope(services.engine) as session:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from functools import partial
 
 from handlers.kit import ids
+from handlers.kit.replies import ack_only
 from handlers.rhythm import listeners, schedules
 from handlers.rhythm.jobs import KINDS
 from handlers.rhythm.service import channel_trouble
@@ -21,7 +22,7 @@ def register(app, services) -> None:
     app.action(ids.CHECKIN_STUCK)(partial(listeners.open_stuck, services=services))
     app.view(ids.CHECKIN_STUCK_FORM)(ack=partial(listeners.save_stuck, services=services),
                                      lazy=[partial(listeners.after_stuck, services=services)])
-    app.action(ids.NUDGE_SNOOZE)(ack=listeners.ack_only,
+    app.action(ids.NUDGE_SNOOZE)(ack=ack_only,
                                  lazy=[partial(listeners.snooze, services=services)])
-    app.action(ids.RHYTHM_RESUME)(ack=listeners.ack_only,
+    app.action(ids.RHYTHM_RESUME)(ack=ack_only,
                                   lazy=[partial(listeners.resume, services=services)])

@@ -22,9 +22,6 @@ from storage.types import utcnow
 log = logging.getLogger("pact.rhythm")
 
 
-def ack_only(ack):
-    ack()
-
 
 def open_stuck(ack, body, client, services):
     """ "I'm stuck" asks what the person is stuck on (a short modal) before anything is

@@ -119,21 +119,23 @@ def team_setup(req: CommandRequest) -> None:
     if form is not None and form.refusal:
         req.ack(text=form.refusal, response_type="ephemeral")
         return
-    req.answer_then(lambda: open_setup(req))
+    req.answer_then(lambda: open_setup(req, caller if fresh else None, form))
 
 
-def open_setup(req: CommandRequest) -> None:
-    """After the answer: who the caller is in Slack, whether Pact is in the channel, who else
-    is, then the form (or why not, as an ephemeral reply)."""
+def open_setup(req: CommandRequest, caller=None, form=None) -> None:
+    """After the answer: who the caller is in Slack (unless Pact's copy is fresh, with the form
+    decided from it), whether Pact is in the channel, who else is, then the form (or why not,
+    as an ephemeral reply)."""
     services = req.services
     engine = services.engine
 
     def say(text: str) -> None:
         req.respond(text=text, response_type="ephemeral")
 
-    caller = refresh_member(engine, req.client, req.team_id, req.user_id)
-    with session_scope(engine) as session:
-        form = service.setup_form(session, req.team_id, caller, req.channel_id)
+    if caller is None or form is None:
+        caller = refresh_member(engine, req.client, req.team_id, req.user_id)
+        with session_scope(engine) as session:
+            form = service.setup_form(session, req.team_id, caller, req.channel_id)
     if form.refusal:
         return say(form.refusal)
     if not _pact_is_in(req.client, req.channel_id):
