@@ -234,6 +234,7 @@ def test_book_a_time_is_shown_to_both_and_only_the_pair_may_book(pact):
                 if e["action_id"] == "mentor_book")
     pact.slack.block_action(user=a, action_id="mentor_book", value=book["value"],
                             channel=group, message_ts=intro["ts"])
+    pact.wait_idle()  # the form opens right after the click is answered
     view = [v for v in emulator.views().values() if v["callback_id"] == "mentor_book"][-1]
     forged = pact.slack.view_submission(user=outsider, view=view,
                                         values={"when": {"value": text_value("Now")}})

@@ -7,7 +7,7 @@ from functools import partial
 from handlers.impact import feedback_listeners, pulse_listeners, report_listeners
 from handlers.impact.jobs import KINDS
 from handlers.kit import ids
-from handlers.kit.replies import ack_only
+from handlers.kit.replies import ack_only, opens_modal
 
 __all__ = ["KINDS", "register"]
 
@@ -20,7 +20,8 @@ def register(app, services) -> None:
                           examples=("digest on fri 16:00", "digest off")
                           )(pulse_listeners.digest_command)
     app.view(ids.PULSE_SETUP_CALLBACK)(partial(pulse_listeners.save_setup, services=services))
-    app.action(ids.PULSE_ANSWER)(partial(pulse_listeners.open_answer, services=services))
+    app.action(ids.PULSE_ANSWER)(ack=ack_only, lazy=[opens_modal(
+        pulse_listeners.answer_modal, services, title="Pulse")])
     app.view(ids.PULSE_ANSWER_CALLBACK)(partial(pulse_listeners.save_answer,
                                                 services=services))
     services.commands.add("report", "Participation and impact per team and month (leads, "
@@ -29,11 +30,13 @@ def register(app, services) -> None:
                           examples=("report",))(report_listeners.report_command)
     app.action(ids.REPORT_CSV)(ack=ack_only,
                                lazy=[partial(report_listeners.send_csv, services=services)])
-    app.action(ids.FEEDBACK_ASK)(partial(feedback_listeners.open_ask, services=services))
+    app.action(ids.FEEDBACK_ASK)(ack=ack_only, lazy=[opens_modal(
+        feedback_listeners.ask_modal, services, title="Feedback")])
     app.view(ids.FEEDBACK_ASK_CALLBACK)(
         ack=partial(feedback_listeners.save_ask, services=services),
         lazy=[partial(feedback_listeners.send_feedback_dms, services=services)])
-    app.action(ids.FEEDBACK_GIVE)(partial(feedback_listeners.open_give, services=services))
+    app.action(ids.FEEDBACK_GIVE)(ack=ack_only, lazy=[opens_modal(
+        feedback_listeners.give_modal, services, title="Feedback")])
     services.commands.add("feedback", "Read the feedback on your objectives, or on those "
                           "someone shares with you.", takes_args=True,
                           usage="feedback [@someone]",

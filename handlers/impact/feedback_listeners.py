@@ -13,7 +13,6 @@ from handlers.kit.blocks import notice_modal
 from handlers.kit.forms import Form
 from handlers.kit.metadata import attach, metadata_key, read_metadata
 from handlers.kit.payload import int_id, read_interaction
-from handlers.kit.replies import open_modal, tell
 from handlers.kit.router import CommandRequest
 from storage.engine import session_scope
 from storage.models import Member
@@ -36,18 +35,15 @@ def feedback_command(req: CommandRequest) -> None:
     req.ack(text=message["text"], blocks=message["blocks"], response_type="ephemeral")
 
 
-def open_ask(ack, body, client, services) -> None:
-    ack()
-    who = read_interaction(body)
-    if who is None:
-        return
+def ask_modal(services, who, _client) -> dict | str:
+    """Asking for feedback on one of the clicker's own objectives."""
     with session_scope(services.engine) as session:
         owned = feedback.owned_objective(session, who.workspace_id, who.user_id, who.value_id)
-        title = owned[1].title if owned else ""
-    if owned is None:
-        return tell(client, body, refusals.FEEDBACK_OWNER_ONLY, title="Feedback")
-    open_modal(client, body, attach(ui.ask_modal(title), {"objective": who.value_id},
-                                    metadata_key(services.settings)))
+        if owned is None:
+            return refusals.FEEDBACK_OWNER_ONLY
+        title = owned[1].title
+    return attach(ui.ask_modal(title), {"objective": who.value_id},
+                  metadata_key(services.settings))
 
 
 def save_ask(ack, body, view, services) -> None:
@@ -79,23 +75,18 @@ def send_feedback_dms(body, client, services) -> None:
     reported(work, body, client)
 
 
-def open_give(ack, body, client, services) -> None:
-    ack()
-    who = read_interaction(body)
-    if who is None:
-        return
+def give_modal(services, who, _client) -> dict | str:
+    """Giving the feedback someone asked the clicker for."""
     with session_scope(services.engine) as session:
         request, _giver, refusal = feedback.askable(session, who.workspace_id, who.user_id,
                                                     who.value_id)
-        if request is not None:
-            owner = session.get(Member, request.owner_id)
-            objective, _pdp = iq.objective_owner(session, request.objective_id)
-            view = ui.give_modal(owner.display_name or "your teammate",
-                                 objective.title if objective else "an objective")
-    if refusal:
-        return tell(client, body, refusal, title="Feedback")
-    client.views_open(trigger_id=body.get("trigger_id"), view=attach(
-        view, {"request": request.id}, metadata_key(services.settings)))
+        if refusal:
+            return refusal
+        owner = session.get(Member, request.owner_id)
+        objective, _pdp = iq.objective_owner(session, request.objective_id)
+        view = ui.give_modal(owner.display_name or "your teammate",
+                             objective.title if objective else "an objective")
+    return attach(view, {"request": request.id}, metadata_key(services.settings))
 
 
 def save_give(ack, body, view, services) -> None:

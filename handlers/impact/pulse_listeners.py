@@ -9,7 +9,6 @@ from handlers.kit.blocks import notice_modal
 from handlers.kit.forms import Form
 from handlers.kit.metadata import attach, metadata_key, read_metadata
 from handlers.kit.payload import int_id, read_interaction
-from handlers.kit.replies import tell
 from handlers.kit.router import CommandRequest
 from storage.engine import session_scope
 from storage.queries import teams as tq
@@ -62,23 +61,18 @@ def save_setup(ack, body, view, services) -> None:
         "working day; results reach the team's leads when it closes."))
 
 
-def open_answer(ack, body, client, services) -> None:
-    ack()
-    who = read_interaction(body)
-    if who is None:
-        return
+def answer_modal(services, who, _client) -> dict | str:
+    """The survey form for someone it was sent to, while it is open."""
     survey_id = who.value_id
     with session_scope(services.engine) as session:
         survey, refusal = pulse.answerable(session, who.workspace_id, who.user_id, survey_id,
                                            utcnow())
-        if survey is not None:
-            team = tq.get_team(session, who.workspace_id, survey.team_id)
-            view = ui.answer_modal(team.name if team else "Your team", survey.questions,
-                                   survey.with_enps, survey.with_comment)
-    if refusal:
-        return tell(client, body, refusal, title="Pulse")
-    client.views_open(trigger_id=body.get("trigger_id"),
-                      view=attach(view, {"survey": survey_id}, metadata_key(services.settings)))
+        if refusal:
+            return refusal
+        team = tq.get_team(session, who.workspace_id, survey.team_id)
+        view = ui.answer_modal(team.name if team else "Your team", survey.questions,
+                               survey.with_enps, survey.with_comment)
+    return attach(view, {"survey": survey_id}, metadata_key(services.settings))
 
 
 def save_answer(ack, body, view, services) -> None:

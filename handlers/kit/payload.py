@@ -49,6 +49,7 @@ class Interaction:
     view: dict = field(default_factory=dict)
     action: dict = field(default_factory=dict)  # the first action of a block_actions payload
     message_ts: str = ""
+    thread_ts: str = ""  # the thread of the message clicked in, if it is in one
 
     @property
     def action_id(self) -> str:
@@ -96,7 +97,8 @@ def read_interaction(body: object) -> Interaction | None:
         type=_str(body.get("type")), user_id=user_id, workspace_id=workspace,
         trigger_id=_str(body.get("trigger_id")), channel_id=channel, container=container,
         view=_dict(body.get("view")), action=action,
-        message_ts=_str(container.get("message_ts")) or _str(_dict(body.get("message")).get("ts")))
+        message_ts=_str(container.get("message_ts")) or _str(_dict(body.get("message")).get("ts")),
+        thread_ts=_str(_dict(body.get("message")).get("thread_ts")))
 
 
 def submission_key(body: object) -> str | None:

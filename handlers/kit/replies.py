@@ -47,11 +47,12 @@ def ack_only(ack) -> None:
     ack()
 
 
-def opens_modal(build, services):
+def opens_modal(build, services, *, title: str = "Pact"):
     """The after-the-answer half of a button that opens a modal (register it with
     `ack=ack_only, lazy=[opens_modal(build, services)]`): `build(services, who, client)` makes
     the view for the verified clicker, which opens over the message or is pushed over the
-    modal; a string it returns is a refusal, told to the clicker instead.
+    modal; a string it returns is a refusal, told to the clicker instead (`title` names the
+    notice when it is shown as a small modal).
 
     A trigger Slack no longer accepts (a second copy of a double click) is ignored: the first
     copy already opened the modal."""
@@ -61,7 +62,7 @@ def opens_modal(build, services):
             who: Interaction | None = read_interaction(body)
             view = build(services, who, client) if who is not None else refusals.STALE
             if isinstance(view, str):
-                return tell(client, body, view)
+                return tell(client, body, view, title=title)
             try:
                 open_modal(client, body, view)
             except SlackApiError as err:

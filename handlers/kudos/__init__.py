@@ -6,6 +6,7 @@ from __future__ import annotations
 from functools import partial
 
 from handlers.kit import ids
+from handlers.kit.replies import ack_only, opens_modal
 from handlers.kudos import listeners
 from handlers.kudos.service import KINDS
 
@@ -20,6 +21,6 @@ def register(app, services) -> None:
         examples=("kudos @bob for the thorough review",
                   "kudos privately @bob for the patience"))(listeners.kudos_command)
     services.add_home_section(140, "kudos", listeners.home_kudos)
-    app.shortcut(ids.KUDOS_SHORTCUT)(bind(listeners.open_from_shortcut))
-    app.action(ids.KUDOS_BUTTON)(bind(listeners.open_from_button))
+    app.shortcut(ids.KUDOS_SHORTCUT)(ack=ack_only, lazy=[bind(listeners.open_from_shortcut)])
+    app.action(ids.KUDOS_BUTTON)(ack=ack_only, lazy=[opens_modal(listeners.button_modal, services)])
     app.view(ids.KUDOS_FORM)(ack=bind(listeners.save_kudos), lazy=[bind(listeners.after_kudos)])

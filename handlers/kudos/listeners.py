@@ -11,7 +11,6 @@ from handlers.kit import refusals
 from handlers.kit.forms import Form, clean_text
 from handlers.kit.metadata import attach, metadata_key, read_metadata
 from handlers.kit.payload import read_interaction, submission_key
-from handlers.kit.replies import open_modal
 from handlers.kit.router import CommandRequest
 from handlers.kudos import blocks as ui
 from handlers.kudos import service
@@ -80,8 +79,8 @@ def _message_link(body: dict) -> tuple[str, str]:
     return channel, f"https://{domain}.slack.com/archives/{channel}/p{ts.replace('.', '')}"
 
 
-def open_from_shortcut(ack, body, client, services) -> None:
-    ack()
+def open_from_shortcut(body, client, services) -> None:
+    """The kudos form about a message, opened after the shortcut was answered."""
     channel, link = _message_link(body)
     author = (body.get("message") or {}).get("user")
     view = ui.kudos_modal(author if isinstance(author, str) else None, about_message=bool(link))
@@ -89,15 +88,11 @@ def open_from_shortcut(ack, body, client, services) -> None:
         view, {"channel": channel, "link": link}, metadata_key(services.settings)))
 
 
-def open_from_button(ack, body, client, services) -> None:
-    ack()
-    who = read_interaction(body)
-    if who is None:
-        return
+def button_modal(services, who, _client) -> dict:
+    """The kudos form from a Kudos button, for the person it names (when it names one)."""
     receiver = who.value if LEADING_MENTION.match(f"<@{who.value}>") else None
-    open_modal(client, body, attach(ui.kudos_modal(receiver),
-                                    {"channel": who.channel_id, "link": ""},
-                                    metadata_key(services.settings)))
+    return attach(ui.kudos_modal(receiver), {"channel": who.channel_id, "link": ""},
+                  metadata_key(services.settings))
 
 
 def save_kudos(ack, body, client, view, context, services) -> None:

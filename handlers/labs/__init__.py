@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import partial
 
 from handlers.kit import ids
-from handlers.kit.replies import ack_only
+from handlers.kit.replies import ack_only, opens_modal
 from handlers.labs import listeners
 from handlers.labs.jobs import KINDS
 
@@ -28,7 +28,7 @@ def register(app, services) -> None:
                                      lazy=[partial(listeners.after_setup, services=services)])
     app.action(ids.LAB_SKIP)(ack=ack_only,
                              lazy=[partial(listeners.skip, services=services)])
-    app.action(ids.LAB_SWAP)(partial(listeners.open_swap, services=services))
+    app.action(ids.LAB_SWAP)(ack=ack_only, lazy=[opens_modal(listeners.swap_modal, services)])
     app.view(ids.LAB_SWAP_CALLBACK)(ack=partial(listeners.save_swap, services=services),
                                     lazy=[partial(listeners.after_swap, services=services)])
     app.action(ids.LAB_SWAP_ACCEPT)(ack=ack_only,

@@ -183,18 +183,15 @@ def skip(body, client, services) -> None:
     reported(work, body, client)
 
 
-def open_swap(ack, body, client, services) -> None:
-    ack()
-    who = read_interaction(body)
-    if who is None or who.value_id is None:
-        return tell(client, body, refusals.STALE)
+def swap_modal(services, who, _client) -> dict | str:
+    """Asking someone to take this session, for its presenter while it is still ahead."""
+    if who.value_id is None:
+        return refusals.STALE
     with session_scope(services.engine) as session:
         refusal = service.may_swap(session, who.workspace_id, who.user_id, who.value_id,
                                    utcnow())
-    if refusal:
-        return tell(client, body, refusal)
-    client.views_open(trigger_id=who.trigger_id, view=attach(
-        ui.swap_modal(), {"session": who.value_id}, metadata_key(services.settings)))
+    return refusal or attach(ui.swap_modal(), {"session": who.value_id},
+                             metadata_key(services.settings))
 
 
 def _swap_session(view, services) -> int | None:

@@ -6,7 +6,7 @@ import re
 from functools import partial
 
 from handlers.kit import ids
-from handlers.kit.replies import ack_only
+from handlers.kit.replies import ack_only, opens_modal
 from handlers.mentoring import home, listeners
 from handlers.mentoring.jobs import KINDS
 
@@ -40,7 +40,7 @@ def register(app, services) -> None:
     add("mentor schedule", "For leads: run mentor rounds every two weeks or monthly.",
         takes_args=True, usage="mentor schedule biweekly|monthly|off",
         examples=("mentor schedule biweekly", "mentor schedule off"))(listeners.mentor_schedule)
-    app.action(ids.MENTOR_BOOK)(partial(listeners.open_book, services=services))
+    app.action(ids.MENTOR_BOOK)(ack=ack_only, lazy=[opens_modal(listeners.book_modal, services)])
     app.view(ids.MENTOR_BOOK_CALLBACK)(ack=partial(listeners.save_book, services=services),
                                        lazy=[partial(listeners.after_book, services=services)])
     app.view(ids.SKILLS_CALLBACK)(partial(listeners.skills_save, services=services))

@@ -206,13 +206,11 @@ def skip(body, client, services) -> None:
     reported(work, body, client)
 
 
-def open_book(ack, body, client, services) -> None:
-    ack()
-    who = read_interaction(body)
-    if who is None or who.value_id is None:
-        return tell(client, body, refusals.STALE)
-    client.views_open(trigger_id=who.trigger_id, view=attach(
-        ui.book_modal(), {"pair": who.value_id}, metadata_key(services.settings)))
+def book_modal(services, who, _client) -> dict | str:
+    """Noting the time a pair agreed (who may book is checked when it is saved)."""
+    if who.value_id is None:
+        return refusals.STALE
+    return attach(ui.book_modal(), {"pair": who.value_id}, metadata_key(services.settings))
 
 
 def save_book(ack, body, view, services) -> None:

@@ -15,7 +15,7 @@ from handlers.kit import refusals
 from handlers.kit.forms import Form
 from handlers.kit.metadata import attach, metadata_key, read_metadata
 from handlers.kit.payload import int_id, read_interaction, submission_key
-from handlers.kit.replies import open_modal, tell
+from handlers.kit.replies import tell
 from handlers.kit.router import CommandRequest
 from handlers.pacts import blocks as ui
 from handlers.pacts import service
@@ -58,19 +58,15 @@ def finish(body, client, context, services) -> None:
 # ---- I'll help ---------------------------------------------------------------------------------
 
 
-def open_offer(ack, body, client, services) -> None:
-    ack()
-    who = read_interaction(body)
-    if who is None:
-        return
+def offer_modal(services, who, _client) -> dict | str:
+    """I'll help: what the supporter offers, on something the policy lets them see."""
     with session_scope(services.engine) as session:
         get_or_create_member(session, who.workspace_id, who.user_id)
         title, refusal = service.offer_target(session, who.workspace_id, who.user_id, who.value)
     if refusal:
-        tell(client, body, refusal)
-        return
+        return refusal
     view = ui.offer_modal(title, pledge=who.value.startswith("g:"))
-    open_modal(client, body, attach(view, {"target": who.value}, _key(services)))
+    return attach(view, {"target": who.value}, _key(services))
 
 
 def save_offer(ack, body, view, context, services) -> None:
@@ -141,25 +137,19 @@ def _own_title(services, who, objective_id) -> str | None:
         return found[0].title
 
 
-def _open_own(body, client, services, builder) -> None:
-    who = read_interaction(body)
-    if who is None:
-        return
+def _own_modal(services, who, builder) -> dict | str:
     title = _own_title(services, who, who.value_id)
     if title is None:
-        tell(client, body, refusals.PLAN_NOT_YOURS)
-        return
-    open_modal(client, body, attach(builder(title), {"objective": who.value_id}, _key(services)))
+        return refusals.PLAN_NOT_YOURS
+    return attach(builder(title), {"objective": who.value_id}, _key(services))
 
 
-def open_ask(ack, body, client, services) -> None:
-    ack()
-    _open_own(body, client, services, ui.ask_modal)
+def ask_modal(services, who, _client) -> dict | str:
+    return _own_modal(services, who, ui.ask_modal)
 
 
-def open_stuck(ack, body, client, services) -> None:
-    ack()
-    _open_own(body, client, services, ui.stuck_modal)
+def stuck_modal(services, who, _client) -> dict | str:
+    return _own_modal(services, who, ui.stuck_modal)
 
 
 def _submitted_objective(body, view, services):

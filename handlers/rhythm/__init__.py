@@ -6,7 +6,7 @@ from __future__ import annotations
 from functools import partial
 
 from handlers.kit import ids
-from handlers.kit.replies import ack_only
+from handlers.kit.replies import ack_only, opens_modal
 from handlers.rhythm import listeners, schedules
 from handlers.rhythm.jobs import KINDS
 from handlers.rhythm.service import channel_trouble
@@ -19,7 +19,7 @@ def register(app, services) -> None:
     services.on("team_saved", lambda session, team: schedules.sync_team(session, team, utcnow()))
     services.on("goal_saved", lambda session, goal: schedules.sync_goal(session, goal, utcnow()))
     services.on("pdp_saved", lambda session, pdp: schedules.sync_pdp(session, pdp, utcnow()))
-    app.action(ids.CHECKIN_STUCK)(partial(listeners.open_stuck, services=services))
+    app.action(ids.CHECKIN_STUCK)(ack=ack_only, lazy=[opens_modal(listeners.stuck_form, services)])
     app.view(ids.CHECKIN_STUCK_FORM)(ack=partial(listeners.save_stuck, services=services),
                                      lazy=[partial(listeners.after_stuck, services=services)])
     app.action(ids.NUDGE_SNOOZE)(ack=ack_only,

@@ -13,7 +13,7 @@ from handlers.kit.blocks import channel_ref, slack_datetime
 from handlers.kit.forms import Form
 from handlers.kit.metadata import attach, metadata_key, read_metadata
 from handlers.kit.payload import int_id, read_interaction, submission_key
-from handlers.kit.replies import in_own_dm, open_modal, tell
+from handlers.kit.replies import in_own_dm
 from handlers.rhythm import service
 from handlers.rhythm.blocks import snoozed_message, stuck_modal
 from storage.engine import session_scope
@@ -23,22 +23,18 @@ log = logging.getLogger("pact.rhythm")
 
 
 
-def open_stuck(ack, body, client, services):
+def stuck_form(services, click, _client) -> dict | str:
     """ "I'm stuck" asks what the person is stuck on (a short modal) before anything is
     posted; someone outside the goal's team is told at once."""
-    ack()
-    click = read_interaction(body)
-    if click is None or click.value_id is None:
-        return tell(client, body, refusals.STALE)
+    if click.value_id is None:
+        return refusals.STALE
     title, refusal = service.stuck_form(services.engine, click.workspace_id, click.user_id,
                                         click.value_id)
     if refusal:
-        return tell(client, body, refusal)
-    message = body.get("message") if isinstance(body.get("message"), dict) else {}
-    thread_ts = message.get("thread_ts") or click.message_ts or message.get("ts") or ""
-    open_modal(client, body, attach(stuck_modal(title), {
-        "goal": click.value_id, "thread": str(thread_ts)[:32]},
-        metadata_key(services.settings)))
+        return refusal
+    thread_ts = click.thread_ts or click.message_ts
+    return attach(stuck_modal(title), {"goal": click.value_id, "thread": thread_ts[:32]},
+                  metadata_key(services.settings))
 
 
 def save_stuck(ack, body, view, context, services):
