@@ -14,6 +14,7 @@ import hashlib
 import json
 import logging
 import shutil
+import time
 
 import pytest
 from sqlalchemy import text
@@ -204,7 +205,10 @@ def _send(w, kind: str, ident: str, variant: str):
         return slack.view_submission(user=mallory, view=view, values=values)
     if kind == "shape":
         payload = slack._interaction_base("block_actions", mallory)
-        payload["actions"] = [{"action_id": ident, "value": "1", "action_ts": "1.2"}]
+        # A fresh action_ts each time, so every shape reaches the listener (a copy of one
+        # click would be answered before any listener reads it).
+        payload["actions"] = [{"action_id": ident, "value": "1",
+                               "action_ts": f"{time.time():.6f}"}]
         payload["container"] = {"type": "message", "channel_id": w["channel"]}
         payload["channel"] = {"id": w["channel"]}
         if variant == "no user":
