@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlmodel import Session
 
 from handlers.pacts import blocks as ui
-from handlers.pacts.checkins import recheck_checkins
+from handlers.pacts.keeping import recheck_checkins
 from handlers.pacts.seen import (
     _dm,
     _rerender_waiting,

@@ -15,7 +15,7 @@ from sqlmodel import Session
 from handlers.kit import refusals
 from handlers.kit.blocks import mention
 from handlers.pacts import blocks as ui
-from handlers.pacts.checkins import (  # noqa: F401 - re-exported for other features
+from handlers.pacts.keeping import (  # noqa: F401 - re-exported for other features
     CHECKIN_KIND,
     checkin_answer,
     checkin_items,
