@@ -26,7 +26,6 @@ Failed messages are listed by `pact doctor` with what to do about each.
 
 from __future__ import annotations
 
-import base64
 import heapq
 import itertools
 import logging
@@ -37,16 +36,11 @@ from collections import OrderedDict, deque
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
-from slack_sdk.http_retry.builtin_handlers import (
-    RateLimitErrorRetryHandler,
-    ServerErrorRetryHandler,
-)
 from sqlalchemy.engine import Engine
 
 from bot.rules.delivery import CHANNEL_GONE, NOT_IN_CHANNEL, PERMANENT, SKIP
 from scheduling.kinds import Held, Kind, Kinds
+from scheduling.sending import Outcome, send_as_workspace, sending_client
 from storage.engine import session_scope
 from storage.models import OutboxMessage
 from storage.queries import outbox as q
@@ -73,28 +67,6 @@ class Delivery:
     sent: int = 0
     failed: int = 0  # for good, or skipped
     retrying: int = 0
-
-
-# ---- the client ----------------------------------------------------------------------------
-
-_clients: dict[tuple, WebClient] = {}
-_clients_lock = threading.Lock()
-
-
-def sending_client(client):
-    """`client` without retry handlers that sleep in the thread (429, 5xx): the outbox retries
-    those itself, per message, without holding up anything else."""
-    handlers = getattr(client, "retry_handlers", None) or []
-    if not any(isinstance(h, (RateLimitErrorRetryHandler, ServerErrorRetryHandler))
-               for h in handlers):
-        return client
-    key = (client.token, client.base_url, client.timeout)
-    with _clients_lock:
-        found = _clients.get(key)
-        if found is None:
-            found = _clients[key] = WebClient(token=client.token, base_url=client.base_url,
-                                              timeout=client.timeout, retry_handlers=[])
-        return found
 
 
 # ---- pacing --------------------------------------------------------------------------------
@@ -235,16 +207,6 @@ def _hold_back(engine: Engine, kinds: Kinds, messages: list[OutboxMessage],
     return [m for m in messages if m.id not in held]
 
 
-@dataclass
-class _Outcome:
-    message: OutboxMessage
-    kind: str  # ok | ratelimited | release | error | transient
-    detail: str = ""
-    ts: str | None = None
-    channel: str | None = None
-    retry_after: float = 0.0
-
-
 class _Pass:
     """One delivery pass: worker threads send, this thread records (the only DB writer)."""
 
@@ -254,7 +216,7 @@ class _Pass:
         self.lines: dict[str, deque] = {}
         for message in messages:
             self.lines.setdefault(message.channel, deque()).append(message)
-        self.results: queue.Queue[_Outcome | None] = queue.Queue()
+        self.results: queue.Queue[Outcome | None] = queue.Queue()
         self.cv = threading.Condition()
         self.heap: list[tuple[float, int, str]] = []
         self.seq = itertools.count()
@@ -280,7 +242,7 @@ class _Pass:
                 if now >= self.deadline or ready > self.deadline:
                     heapq.heappop(self.heap)
                     for message in self.lines.pop(channel):
-                        self.results.put(_Outcome(message, "release", "not sent in this pass"))
+                        self.results.put(Outcome(message, "release", "not sent in this pass"))
                     continue
                 if ready <= now:
                     heapq.heappop(self.heap)
@@ -297,7 +259,7 @@ class _Pass:
                 line.appendleft(put_back)
             if drop_rest is not None:
                 while line:
-                    self.results.put(_Outcome(line.popleft(), "error", drop_rest))
+                    self.results.put(Outcome(line.popleft(), "error", drop_rest))
             if line:
                 heapq.heappush(self.heap, (ready, next(self.seq), channel))
             else:
@@ -310,7 +272,7 @@ class _Pass:
             if job is None:
                 return
             channel, message = job
-            outcome = _send_as_workspace(self.client, message)
+            outcome = send_as_workspace(self.client, message)
             sent_at = time.monotonic()
             PACER.posted(channel, sent_at)
             if outcome.kind == "ratelimited":
@@ -325,7 +287,7 @@ class _Pass:
                 self.results.put(outcome)
                 with self.cv:  # the rest of this line waits for a later tick too
                     for rest in self.lines.get(channel, ()):
-                        self.results.put(_Outcome(rest, "release", outcome.detail,
+                        self.results.put(Outcome(rest, "release", outcome.detail,
                                                   retry_after=outcome.retry_after))
                     self.lines[channel] = deque()
                 self._done(channel, until)
@@ -344,7 +306,7 @@ class _Pass:
             worker.start()
         result = Delivery()
         troubled: dict[tuple[str, str], str] = {}
-        pending: list[_Outcome] = []
+        pending: list[Outcome] = []
         seen = 0
         while seen < total:
             try:
@@ -361,55 +323,23 @@ class _Pass:
             worker.join()
         return result, [(w, c, e) for (w, c), e in troubled.items()]
 
-    def _record(self, outcomes: list[_Outcome], result: Delivery,
+    def _record(self, outcomes: list[Outcome], result: Delivery,
                 troubled: dict[tuple[str, str], str]) -> None:
-        sent, retry, failed = [], [], []
-        hooks: list[_Outcome] = []
+        rows = {"sent": [], "retrying": [], "skipped": [], "failed": []}
+        hooks: list[Outcome] = []
         wall = utcnow()
         for o in outcomes:
             m = o.message
-            if o.kind == "ok":
-                sent.append(dict(b_id=m.id, b_tok=m.claim_token, b_ts=o.ts, b_ch=o.channel,
-                                 b_at=wall))
-                if m.after_send:
-                    hooks.append(o)
-                result.sent += 1
-                continue
-            if o.kind in ("release", "ratelimited"):
-                retry.append(dict(b_id=m.id, b_tok=m.claim_token, b_err=o.detail[:500],
-                                  b_at=self.now + timedelta(seconds=o.retry_after),
-                                  b_refund=1))
-                result.retrying += 1
-                continue
-            error = o.detail
-            if o.kind == "error" and error in SKIP:
-                log.info("outbox %s (%s) to %s skipped: %s", m.id, m.kind, m.channel, error)
-                failed.append(dict(b_id=m.id, b_tok=m.claim_token, b_status="skipped",
-                                   b_err=error[:500]))
-                result.failed += 1
-                continue
-            if o.kind == "error" and (error in CHANNEL_GONE or error == NOT_IN_CHANNEL):
-                troubled.setdefault((m.workspace_id, m.channel), error)
-            if o.kind == "error" and error == NOT_IN_CHANNEL and m.attempts < MAX_ATTEMPTS:
-                delay = NOT_IN_CHANNEL_BACKOFF[min(m.attempts - 1,
-                                                   len(NOT_IN_CHANNEL_BACKOFF) - 1)]
-            elif o.kind == "transient" and m.attempts < MAX_ATTEMPTS:
-                delay = BACKOFF[min(m.attempts - 1, len(BACKOFF) - 1)]
-            elif o.kind == "error" and error not in PERMANENT and error not in CHANNEL_GONE \
-                    and error != NOT_IN_CHANNEL and m.attempts < MAX_ATTEMPTS:
-                delay = BACKOFF[min(m.attempts - 1, len(BACKOFF) - 1)]  # unknown: try again
-            else:
-                log.warning("outbox %s (%s) to %s failed for good after %s attempt(s): %s",
-                            m.id, m.kind, m.channel, m.attempts, error)
-                failed.append(dict(b_id=m.id, b_tok=m.claim_token, b_status="failed",
-                                   b_err=error[:500]))
-                result.failed += 1
-                continue
-            log.info("outbox %s (%s) to %s will retry in %s: %s", m.id, m.kind, m.channel,
-                     delay, error)
-            retry.append(dict(b_id=m.id, b_tok=m.claim_token, b_err=error[:500],
-                              b_at=self.now + delay, b_refund=0))
-            result.retrying += 1
+            if o.kind == "error" and (o.detail in CHANNEL_GONE or o.detail == NOT_IN_CHANNEL):
+                troubled.setdefault((m.workspace_id, m.channel), o.detail)
+            verdict, row = _verdict(o, self.now, wall)
+            rows[verdict].append(row)
+            if verdict == "sent" and m.after_send:
+                hooks.append(o)
+        result.sent += len(rows["sent"])
+        result.retrying += len(rows["retrying"])
+        result.failed += len(rows["skipped"]) + len(rows["failed"])
+        sent, retry, failed = rows["sent"], rows["retrying"], rows["skipped"] + rows["failed"]
         with session_scope(self.engine) as session:
             q.record_sent(session, sent)
             q.record_retry(session, retry)
@@ -424,61 +354,38 @@ class _Pass:
                     kind.after_send(session, ref, o.channel, o.ts)
 
 
-def _send_as_workspace(client, message: OutboxMessage) -> _Outcome:
-    """Send with the token of the message's own workspace: `client` is one WebClient (one
-    workspace) or, in OAuth mode, something whose `for_workspace(id)` gives that workspace's."""
-    if hasattr(client, "for_workspace"):
-        try:
-            client = client.for_workspace(message.workspace_id)
-        except Exception as err:  # noqa: BLE001 - e.g. a refresh that failed: retried
-            return _Outcome(message, "transient", f"no token: {type(err).__name__}: {err}"[:300])
-        if client is None:
-            return _Outcome(message, "transient", "no installation for this workspace")
-    return _send(client, message)
+def _verdict(o: Outcome, now: datetime, wall: datetime) -> tuple[str, dict]:
+    """What one send means for its row: sent, retrying (when), skipped or failed for good."""
+    m = o.message
+    if o.kind == "ok":
+        return "sent", dict(b_id=m.id, b_tok=m.claim_token, b_ts=o.ts, b_ch=o.channel, b_at=wall)
+    if o.kind in ("release", "ratelimited"):  # not an attempt: refunded
+        return "retrying", dict(b_id=m.id, b_tok=m.claim_token, b_err=o.detail[:500],
+                                b_at=now + timedelta(seconds=o.retry_after), b_refund=1)
+    error = o.detail
+    if o.kind == "error" and error in SKIP:
+        log.info("outbox %s (%s) to %s skipped: %s", m.id, m.kind, m.channel, error)
+        return "skipped", dict(b_id=m.id, b_tok=m.claim_token, b_status="skipped",
+                               b_err=error[:500])
+    delay = _retry_delay(o)
+    if delay is None:
+        log.warning("outbox %s (%s) to %s failed for good after %s attempt(s): %s",
+                    m.id, m.kind, m.channel, m.attempts, error)
+        return "failed", dict(b_id=m.id, b_tok=m.claim_token, b_status="failed",
+                              b_err=error[:500])
+    log.info("outbox %s (%s) to %s will retry in %s: %s", m.id, m.kind, m.channel, delay, error)
+    return "retrying", dict(b_id=m.id, b_tok=m.claim_token, b_err=error[:500],
+                            b_at=now + delay, b_refund=0)
 
 
-def _send(client, message: OutboxMessage) -> _Outcome:
-    try:
-        if message.update_ts:  # an edit in place of a post Pact made earlier
-            response = client.chat_update(channel=message.channel, ts=message.update_ts,
-                                          text=message.text, blocks=message.blocks or [])
-        else:
-            response = client.chat_postMessage(
-                channel=message.channel, text=message.text, blocks=message.blocks or None,
-                thread_ts=message.thread_ts, unfurl_links=False, unfurl_media=False)
-    except SlackApiError as err:
-        response = err.response
-        status = getattr(response, "status_code", 200)
-        if status == 429:
-            headers = getattr(response, "headers", {}) or {}
-            raw = headers.get("Retry-After") or headers.get("retry-after") or "1"
-            raw = raw[0] if isinstance(raw, list) else raw
-            try:
-                wait = max(float(raw), 0.0)
-            except ValueError:
-                wait = 1.0
-            return _Outcome(message, "ratelimited", "ratelimited", retry_after=wait)
-        if status >= 500:
-            return _Outcome(message, "transient", f"http_{status}")
-        data = response.data if isinstance(getattr(response, "data", None), dict) else {}
-        return _Outcome(message, "error", data.get("error") or f"http_{status}")
-    except Exception as err:  # noqa: BLE001 - timeouts and network trouble: retried
-        return _Outcome(message, "transient", f"{type(err).__name__}: {err}"[:300])
-    outcome = _Outcome(message, "ok", ts=response.get("ts") or message.update_ts,
-                       channel=response.get("channel") or message.channel)
-    if message.attachment:
-        _attach(client, message, outcome)
-    return outcome
-
-
-def _attach(client, message: OutboxMessage, posted: _Outcome) -> None:
-    """The message's file, in the thread of the post just made. The post is out: a failed
-    upload is logged, never retried (that would post the message again)."""
-    spec = message.attachment
-    try:
-        client.files_upload_v2(channel=posted.channel, thread_ts=posted.ts, file_uploads=[{
-            "content": base64.b64decode(spec["base64"]), "filename": spec["filename"],
-            "title": spec.get("title") or spec["filename"], "alt_txt": spec.get("alt_txt")}])
-    except Exception as err:  # noqa: BLE001 - the post went out; only the file is missing
-        log.warning("outbox %s (%s): its file could not be uploaded: %s", message.id,
-                    message.kind, f"{type(err).__name__}: {err}"[:300])
+def _retry_delay(o: Outcome) -> timedelta | None:
+    """How long until the next attempt, or None when there is none to make."""
+    attempts, error = o.message.attempts, o.detail
+    if attempts >= MAX_ATTEMPTS:
+        return None
+    if o.kind == "error" and error == NOT_IN_CHANNEL:  # waiting for someone to invite Pact
+        return NOT_IN_CHANNEL_BACKOFF[min(attempts - 1, len(NOT_IN_CHANNEL_BACKOFF) - 1)]
+    if o.kind == "transient" or (o.kind == "error" and error not in PERMANENT
+                                 and error not in CHANNEL_GONE):
+        return BACKOFF[min(attempts - 1, len(BACKOFF) - 1)]  # unknown errors: try again
+    return None

@@ -1,0 +1,112 @@
+"""Sending one outbox row to Slack and saying what happened, without touching the database.
+
+The outbox claims and records; this module only talks to Slack: a post or an edit in place, its
+file if it has one, and an `Outcome` that the outbox turns into sent, retry or failed.
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+import threading
+from dataclasses import dataclass
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_handlers import (
+    RateLimitErrorRetryHandler,
+    ServerErrorRetryHandler,
+)
+
+from storage.models import OutboxMessage
+
+log = logging.getLogger("pact.outbox")
+
+@dataclass
+class Outcome:
+    message: OutboxMessage
+    kind: str  # ok | ratelimited | release | error | transient
+    detail: str = ""
+    ts: str | None = None
+    channel: str | None = None
+    retry_after: float = 0.0
+
+
+_clients: dict[tuple, WebClient] = {}
+_clients_lock = threading.Lock()
+
+
+def sending_client(client):
+    """`client` without retry handlers that sleep in the thread (429, 5xx): the outbox retries
+    those itself, per message, without holding up anything else."""
+    handlers = getattr(client, "retry_handlers", None) or []
+    if not any(isinstance(h, (RateLimitErrorRetryHandler, ServerErrorRetryHandler))
+               for h in handlers):
+        return client
+    key = (client.token, client.base_url, client.timeout)
+    with _clients_lock:
+        found = _clients.get(key)
+        if found is None:
+            found = _clients[key] = WebClient(token=client.token, base_url=client.base_url,
+                                              timeout=client.timeout, retry_handlers=[])
+        return found
+
+
+def send_as_workspace(client, message: OutboxMessage) -> Outcome:
+    """Send with the token of the message's own workspace: `client` is one WebClient (one
+    workspace) or, in OAuth mode, something whose `for_workspace(id)` gives that workspace's."""
+    if hasattr(client, "for_workspace"):
+        try:
+            client = client.for_workspace(message.workspace_id)
+        except Exception as err:  # noqa: BLE001 - e.g. a refresh that failed: retried
+            return Outcome(message, "transient", f"no token: {type(err).__name__}: {err}"[:300])
+        if client is None:
+            return Outcome(message, "transient", "no installation for this workspace")
+    return _send(client, message)
+
+
+def _send(client, message: OutboxMessage) -> Outcome:
+    try:
+        if message.update_ts:  # an edit in place of a post Pact made earlier
+            response = client.chat_update(channel=message.channel, ts=message.update_ts,
+                                          text=message.text, blocks=message.blocks or [])
+        else:
+            response = client.chat_postMessage(
+                channel=message.channel, text=message.text, blocks=message.blocks or None,
+                thread_ts=message.thread_ts, unfurl_links=False, unfurl_media=False)
+    except SlackApiError as err:
+        response = err.response
+        status = getattr(response, "status_code", 200)
+        if status == 429:
+            headers = getattr(response, "headers", {}) or {}
+            raw = headers.get("Retry-After") or headers.get("retry-after") or "1"
+            raw = raw[0] if isinstance(raw, list) else raw
+            try:
+                wait = max(float(raw), 0.0)
+            except ValueError:
+                wait = 1.0
+            return Outcome(message, "ratelimited", "ratelimited", retry_after=wait)
+        if status >= 500:
+            return Outcome(message, "transient", f"http_{status}")
+        data = response.data if isinstance(getattr(response, "data", None), dict) else {}
+        return Outcome(message, "error", data.get("error") or f"http_{status}")
+    except Exception as err:  # noqa: BLE001 - timeouts and network trouble: retried
+        return Outcome(message, "transient", f"{type(err).__name__}: {err}"[:300])
+    outcome = Outcome(message, "ok", ts=response.get("ts") or message.update_ts,
+                       channel=response.get("channel") or message.channel)
+    if message.attachment:
+        _attach(client, message, outcome)
+    return outcome
+
+
+def _attach(client, message: OutboxMessage, posted: Outcome) -> None:
+    """The message's file, in the thread of the post just made. The post is out: a failed
+    upload is logged, never retried (that would post the message again)."""
+    spec = message.attachment
+    try:
+        client.files_upload_v2(channel=posted.channel, thread_ts=posted.ts, file_uploads=[{
+            "content": base64.b64decode(spec["base64"]), "filename": spec["filename"],
+            "title": spec.get("title") or spec["filename"], "alt_txt": spec.get("alt_txt")}])
+    except Exception as err:  # noqa: BLE001 - the post went out; only the file is missing
+        log.warning("outbox %s (%s): its file could not be uploaded: %s", message.id,
+                    message.kind, f"{type(err).__name__}: {err}"[:300])
