@@ -1,8 +1,8 @@
 """Installations by OAuth, the lifecycle of each workspace, and events already handled.
 
 The three `slack_*` tables are the ones slack_sdk's SQLAlchemy installation and OAuth state
-stores read and write (same names, columns and index as the stores define), declared here so
-Pact's Alembic migrations create and check them instead of the stores' `create_tables`.
+stores read and write, built by the stores' own table builders into Pact's metadata so that
+Pact's Alembic migrations create and check them (instead of the stores' `create_tables`).
 """
 
 from __future__ import annotations
@@ -10,6 +10,8 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
+from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
+from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 from sqlmodel import Field, SQLModel
 
 from storage.models.base import metadata
@@ -19,64 +21,11 @@ INSTALLATIONS_TABLE = "slack_installations"
 BOTS_TABLE = "slack_bots"
 OAUTH_STATES_TABLE = "slack_oauth_states"
 
-slack_installations = sa.Table(
-    INSTALLATIONS_TABLE, metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("client_id", sa.String(32), nullable=False),
-    sa.Column("app_id", sa.String(32), nullable=False),
-    sa.Column("enterprise_id", sa.String(32)),
-    sa.Column("enterprise_name", sa.String(200)),
-    sa.Column("enterprise_url", sa.String(200)),
-    sa.Column("team_id", sa.String(32)),
-    sa.Column("team_name", sa.String(200)),
-    sa.Column("bot_token", sa.String(200)),
-    sa.Column("bot_id", sa.String(32)),
-    sa.Column("bot_user_id", sa.String(32)),
-    sa.Column("bot_scopes", sa.String(1000)),
-    sa.Column("bot_refresh_token", sa.String(200)),
-    sa.Column("bot_token_expires_at", sa.DateTime),
-    sa.Column("user_id", sa.String(32), nullable=False),
-    sa.Column("user_token", sa.String(200)),
-    sa.Column("user_scopes", sa.String(1000)),
-    sa.Column("user_refresh_token", sa.String(200)),
-    sa.Column("user_token_expires_at", sa.DateTime),
-    sa.Column("incoming_webhook_url", sa.String(200)),
-    sa.Column("incoming_webhook_channel", sa.String(200)),
-    sa.Column("incoming_webhook_channel_id", sa.String(200)),
-    sa.Column("incoming_webhook_configuration_url", sa.String(200)),
-    sa.Column("is_enterprise_install", sa.Boolean, nullable=False),
-    sa.Column("token_type", sa.String(32)),
-    sa.Column("installed_at", sa.DateTime, nullable=False),
-    sa.Index(f"{INSTALLATIONS_TABLE}_idx", "client_id", "enterprise_id", "team_id", "user_id",
-             "installed_at"),
-)
-
-slack_bots = sa.Table(
-    BOTS_TABLE, metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("client_id", sa.String(32), nullable=False),
-    sa.Column("app_id", sa.String(32), nullable=False),
-    sa.Column("enterprise_id", sa.String(32)),
-    sa.Column("enterprise_name", sa.String(200)),
-    sa.Column("team_id", sa.String(32)),
-    sa.Column("team_name", sa.String(200)),
-    sa.Column("bot_token", sa.String(200)),
-    sa.Column("bot_id", sa.String(32)),
-    sa.Column("bot_user_id", sa.String(32)),
-    sa.Column("bot_scopes", sa.String(1000)),
-    sa.Column("bot_refresh_token", sa.String(200)),
-    sa.Column("bot_token_expires_at", sa.DateTime),
-    sa.Column("is_enterprise_install", sa.Boolean, nullable=False),
-    sa.Column("installed_at", sa.DateTime, nullable=False),
-    sa.Index(f"{BOTS_TABLE}_idx", "client_id", "enterprise_id", "team_id", "installed_at"),
-)
-
-slack_oauth_states = sa.Table(
-    OAUTH_STATES_TABLE, metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("state", sa.String(200), nullable=False),
-    sa.Column("expire_at", sa.DateTime, nullable=False),
-)
+slack_installations = SQLAlchemyInstallationStore.build_installations_table(
+    metadata, INSTALLATIONS_TABLE)
+slack_bots = SQLAlchemyInstallationStore.build_bots_table(metadata, BOTS_TABLE)
+slack_oauth_states = SQLAlchemyOAuthStateStore.build_oauth_states_table(
+    metadata, OAUTH_STATES_TABLE)
 
 WORKSPACE_STATES = ("installed", "uninstalled")
 
