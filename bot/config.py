@@ -101,6 +101,35 @@ def load_settings(env: Mapping[str, str], *, need_slack: bool = True,
     problems: list[str] = []
     get = lambda name: (env.get(name) or "").strip()  # noqa: E731
 
+    tokens = _slack_tokens(get, need_slack, need_listener, problems)
+    api_url = _api_url(get("SLACK_API_URL") or DEFAULT_API_URL, problems)
+    database_url = _database_url(get("DATABASE_URL") or DEFAULT_DATABASE_URL, problems)
+    port = _int(get("PORT") or "3000", "PORT", 1, 65535, problems)
+    grace_hours = _float(get("PACT_CATCHUP_GRACE_HOURS") or "6", "PACT_CATCHUP_GRACE_HOURS",
+                         0, 24 * 7, problems)
+    tick_seconds = _float(get("PACT_TICK_SECONDS") or "30", "PACT_TICK_SECONDS", 1, 3600,
+                          problems)
+    retention_days = _int(get("PACT_RETENTION_DAYS") or "30", "PACT_RETENTION_DAYS", 0, 3650,
+                          problems)
+    log_format = (get("LOG_FORMAT") or "text").lower()
+    if log_format not in ("text", "json"):
+        problems.append("LOG_FORMAT must be text or json.")
+    log_level = (get("LOG_LEVEL") or "INFO").upper()
+    if log_level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
+        problems.append("LOG_LEVEL must be one of DEBUG, INFO, WARNING, ERROR.")
+
+    if problems:
+        raise ConfigError(problems)
+    return Settings(
+        **tokens, api_url=api_url, database_url=database_url, port=port, log_level=log_level,
+        catchup_grace=timedelta(hours=grace_hours), tick_seconds=tick_seconds,
+        retention_days=retention_days, log_format=log_format,
+    )
+
+
+def _slack_tokens(get, need_slack: bool, need_listener: bool, problems: list[str]) -> dict:
+    """The credentials of one mode (a bot token, or OAuth's client id and secret) and of the
+    way Slack's requests arrive (Socket Mode's app token, or HTTP's signing secret)."""
     bot_token = get("SLACK_BOT_TOKEN")
     client_id, client_secret = get("SLACK_CLIENT_ID"), get("SLACK_CLIENT_SECRET")
     oauth = bool(client_id or client_secret)
@@ -149,14 +178,19 @@ def load_settings(env: Mapping[str, str], *, need_slack: bool = True,
         elif not _SIGNING_SECRET.match(signing_secret):
             problems.append(_problem("SLACK_SIGNING_SECRET",
                                      "does not look like a signing secret (32 hex characters)"))
+    return dict(bot_token=bot_token, client_id=client_id, client_secret=client_secret,
+                app_token=app_token, signing_secret=signing_secret)
 
-    api_url = get("SLACK_API_URL") or DEFAULT_API_URL
+
+def _api_url(api_url: str, problems: list[str]) -> str:
     if not re.match(r"^https?://[^\s/]+", api_url):
         problems.append("SLACK_API_URL must be an http(s) URL such as https://slack.com/api/.")
     elif not api_url.endswith("/"):
         api_url += "/"
+    return api_url
 
-    database_url = get("DATABASE_URL") or DEFAULT_DATABASE_URL
+
+def _database_url(database_url: str, problems: list[str]) -> str:
     try:
         backend = make_url(database_url).get_backend_name()
         if backend not in ("sqlite", "postgresql"):
@@ -166,30 +200,7 @@ def load_settings(env: Mapping[str, str], *, need_slack: bool = True,
     except ArgumentError:
         problems.append("DATABASE_URL is not a database URL; use sqlite:///pact.db or "
                         "postgresql+psycopg://user:password@host:5432/dbname.")
-
-    port = _int(get("PORT") or "3000", "PORT", 1, 65535, problems)
-    grace_hours = _float(get("PACT_CATCHUP_GRACE_HOURS") or "6", "PACT_CATCHUP_GRACE_HOURS",
-                         0, 24 * 7, problems)
-    tick_seconds = _float(get("PACT_TICK_SECONDS") or "30", "PACT_TICK_SECONDS", 1, 3600,
-                          problems)
-    retention_days = _int(get("PACT_RETENTION_DAYS") or "30", "PACT_RETENTION_DAYS", 0, 3650,
-                          problems)
-    log_format = (get("LOG_FORMAT") or "text").lower()
-    if log_format not in ("text", "json"):
-        problems.append("LOG_FORMAT must be text or json.")
-    log_level = (get("LOG_LEVEL") or "INFO").upper()
-    if log_level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
-        problems.append("LOG_LEVEL must be one of DEBUG, INFO, WARNING, ERROR.")
-
-    if problems:
-        raise ConfigError(problems)
-    return Settings(
-        bot_token=bot_token, signing_secret=signing_secret, app_token=app_token,
-        api_url=api_url, database_url=database_url, port=port, log_level=log_level,
-        catchup_grace=timedelta(hours=grace_hours), tick_seconds=tick_seconds,
-        client_id=client_id, client_secret=client_secret, retention_days=retention_days,
-        log_format=log_format,
-    )
+    return database_url
 
 
 def _int(raw: str, name: str, low: int, high: int, problems: list[str]) -> int:
