@@ -94,6 +94,23 @@ def actor(session, member: Member, team_id: int) -> Actor:
                  is_deleted=member.is_deleted)
 
 
+def goal_to_act_on(session, workspace: str, user: str, goal_id, *, edit: bool = False,
+                   for_update: bool = False) -> tuple[Goal | None, Member, str | None]:
+    """The one guard for a goal someone acts on: (goal, member, refusal). The goal is read in
+    the caller's workspace whatever the payload's id; taking part needs the team, editing the
+    goal's owner, a lead or an admin (bot.rules.permissions)."""
+    goal = gq.get_goal(session, workspace, goal_id, for_update=for_update)
+    me = get_or_create_member(session, workspace, user)
+    if goal is None:
+        return None, me, refusals.GOAL_GONE
+    who = actor(session, me, goal.team_id)
+    if edit and not can_edit_goal(who, owner_id=goal.owner_id):
+        return goal, me, refusals.GOAL_NOT_ALLOWED_EDIT
+    if not edit and not can_take_part(who):
+        return goal, me, refusals.GOAL_NOT_IN_TEAM
+    return goal, me, None
+
+
 def team_today(team: Team, now: datetime) -> date:
     try:
         return now.astimezone(ZoneInfo(team.tz)).date()
@@ -211,12 +228,9 @@ def form_team(session, workspace: str, team_id) -> Team | None:
 
 
 def edit_form(session, workspace: str, user: str, goal_id) -> Opening:
-    goal = gq.get_goal(session, workspace, goal_id)
-    if goal is None:
-        return Opening(refusal=refusals.GOAL_GONE)
-    me = get_or_create_member(session, workspace, user)
-    if not can_edit_goal(actor(session, me, goal.team_id), owner_id=goal.owner_id):
-        return Opening(refusal=refusals.GOAL_NOT_ALLOWED_EDIT)
+    goal, _, refusal = goal_to_act_on(session, workspace, user, goal_id, edit=True)
+    if refusal:
+        return Opening(refusal=refusal)
     if goal.status != "active":
         return Opening(refusal=refusals.goal_not_editable(escape(goal.title), goal.status))
     card = load_card(session, goal)
@@ -241,12 +255,9 @@ def progress_form_in_channel(session, workspace: str, user: str, channel_id: str
 
 def progress_form(session, workspace: str, user: str, goal_id) -> Opening:
     """"Log progress" on a goal's post, list, details or Home."""
-    goal = gq.get_goal(session, workspace, goal_id)
-    if goal is None:
-        return Opening(refusal=refusals.GOAL_GONE)
-    me = get_or_create_member(session, workspace, user)
-    if not can_take_part(actor(session, me, goal.team_id)):
-        return Opening(refusal=refusals.GOAL_NOT_IN_TEAM)
+    goal, _, refusal = goal_to_act_on(session, workspace, user, goal_id)
+    if refusal:
+        return Opening(refusal=refusal)
     if goal.status != "active":
         return Opening(refusal=refusals.goal_closed_for_progress(escape(goal.title),
                                                                  goal.status))

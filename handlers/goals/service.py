@@ -16,7 +16,15 @@ from datetime import datetime
 from bot.rules import goals as rules
 from bot.rules.permissions import can_create_goal, can_edit_goal, can_take_part
 from handlers.goals import posts
-from handlers.goals.cards import actor, form_team, load_card, milestone_states, stamp_of, team_today
+from handlers.goals.cards import (
+    actor,
+    form_team,
+    goal_to_act_on,
+    load_card,
+    milestone_states,
+    stamp_of,
+    team_today,
+)
 from handlers.goals.posts import GoalCard
 from handlers.kit import refusals
 from handlers.kit.blocks import escape, mention
@@ -175,12 +183,9 @@ def save_goal(session, workspace: str, user: str, form: GoalForm, now: datetime,
 
 def join(session, workspace: str, user: str, goal_id, now: datetime) -> Changed:
     """ "I'm in": once per person, with a DM offering a linked objective."""
-    goal = gq.get_goal(session, workspace, goal_id)
-    me = get_or_create_member(session, workspace, user)
-    if goal is None:
-        return Changed(refusal=refusals.GOAL_GONE)
-    if not can_take_part(actor(session, me, goal.team_id)):
-        return Changed(refusal=refusals.GOAL_NOT_IN_TEAM)
+    goal, me, refusal = goal_to_act_on(session, workspace, user, goal_id)
+    if refusal:
+        return Changed(refusal=refusal)
     if goal.status != "active":
         return Changed(refusal=refusals.goal_no_commitments(escape(goal.title), goal.status))
     if not gq.add_participant(session, goal.id, me.id):
@@ -202,12 +207,9 @@ def log_progress(session, workspace: str, user: str, goal_id, form: rules.Progre
     Locked from the read to the commit: a goal achieved by someone else a moment ago is seen
     as achieved, and concurrent updates apply one after the other.
     """
-    goal = gq.get_goal(session, workspace, goal_id, for_update=True)
-    me = get_or_create_member(session, workspace, user)
-    if goal is None:
-        return Changed(refusal=refusals.GOAL_GONE)
-    if not can_take_part(actor(session, me, goal.team_id)):
-        return Changed(refusal=refusals.GOAL_NOT_IN_TEAM)
+    goal, me, refusal = goal_to_act_on(session, workspace, user, goal_id, for_update=True)
+    if refusal:
+        return Changed(refusal=refusal)
     if goal.status != "active":
         return Changed(refusal=refusals.goal_no_progress(goal.status))
     before = goal.current_value
@@ -259,12 +261,9 @@ def mark_milestone(session, workspace: str, user: str, milestone_id, now: dateti
 
 def mark_achieved(session, workspace: str, user: str, goal_id, now: datetime, *,
                   emit: Emit = _no_hooks) -> Changed:
-    goal = gq.get_goal(session, workspace, goal_id, for_update=True)
-    me = get_or_create_member(session, workspace, user)
-    if goal is None:
-        return Changed(refusal=refusals.GOAL_GONE)
-    if not can_edit_goal(actor(session, me, goal.team_id), owner_id=goal.owner_id):
-        return Changed(refusal=refusals.GOAL_NOT_ALLOWED_EDIT)
+    goal, me, refusal = goal_to_act_on(session, workspace, user, goal_id, edit=True, for_update=True)
+    if refusal:
+        return Changed(refusal=refusal)
     milestones = gq.milestones_of(session, goal.id)
     if goal.status == "achieved":
         return Changed(refusal=refusals.goal_already_achieved(escape(goal.title)))
@@ -280,12 +279,9 @@ def mark_achieved(session, workspace: str, user: str, goal_id, now: datetime, *,
 
 def archive(session, workspace: str, user: str, goal_id, *,
             emit: Emit = _no_hooks) -> Changed:
-    goal = gq.get_goal(session, workspace, goal_id)
-    me = get_or_create_member(session, workspace, user)
-    if goal is None:
-        return Changed(refusal=refusals.GOAL_GONE)
-    if not can_edit_goal(actor(session, me, goal.team_id), owner_id=goal.owner_id):
-        return Changed(refusal=refusals.GOAL_NOT_ALLOWED_EDIT)
+    goal, me, refusal = goal_to_act_on(session, workspace, user, goal_id, edit=True)
+    if refusal:
+        return Changed(refusal=refusal)
     if not gq.archive(session, goal.id):
         return Changed(refusal=refusals.goal_nothing_to_archive(escape(goal.title),
                                                                 goal.status))
@@ -297,12 +293,9 @@ def archive(session, workspace: str, user: str, goal_id, *,
 def repost(session, workspace: str, user: str, goal_id) -> Changed:
     """Post a goal whose announcement never reached its channel (Pact was not invited yet):
     the waiting announcement goes now, or a new one is queued."""
-    goal = gq.get_goal(session, workspace, goal_id, for_update=True)
-    me = get_or_create_member(session, workspace, user)
-    if goal is None:
-        return Changed(refusal=refusals.GOAL_GONE)
-    if not can_take_part(actor(session, me, goal.team_id)):
-        return Changed(refusal=refusals.GOAL_NOT_IN_TEAM)
+    goal, me, refusal = goal_to_act_on(session, workspace, user, goal_id, for_update=True)
+    if refusal:
+        return Changed(refusal=refusal)
     if goal.channel_ts:
         return Changed(refusal=refusals.goal_already_posted(escape(goal.title)))
     team = session.get(Team, goal.team_id)
