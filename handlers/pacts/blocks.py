@@ -21,6 +21,7 @@ from handlers.kit.blocks import (
     progress_bar,
     section,
     slack_date,
+    with_state_line,
 )
 
 HELP_LABELS = {"review": "Review", "pairing": "Pairing session", "resources": "Resources",
@@ -114,6 +115,28 @@ def ask_dm(pact_id: int, owner: str, title: str, progress: int, note: str) -> di
             button("Accept", ids.PACT_ACCEPT, str(pact_id), style="primary"),
             button("Not now", ids.PACT_DECLINE, str(pact_id))]},
     ])
+
+
+def answer_state(status: str, origin: str, accepted_at, ended_at) -> str:
+    """The short line an answered Accept / Decline (or Accept / Not now) DM keeps."""
+    def on(moment) -> str:
+        return slack_date(moment, "{date_short_pretty}")
+    if accepted_at is not None:
+        line = f"✅ Accepted {on(accepted_at)}"
+        return line + (f" · the pact ended {on(ended_at)}" if ended_at is not None else "")
+    if status == "declined":
+        return f"{'Declined' if origin == 'offer' else 'Not now'} · {on(ended_at)}" \
+            if ended_at is not None else ("Declined" if origin == "offer" else "Not now")
+    return "No longer open."
+
+
+def answered_dm(message: dict | None, state: str) -> dict:
+    """The DM once answered: what it asked (when the reader may still see it), its buttons
+    replaced by `state`."""
+    if message is None:
+        return _message(f"A pact request: {state}", [section("A pact request.")] +
+                        with_state_line([], state))
+    return _message(message["text"], with_state_line(message["blocks"], state))
 
 
 def agreed_dm(by: str, title: str) -> dict:

@@ -184,18 +184,23 @@ def decide(session: Session, workspace_id: str, user_id: str, pact_id: int | Non
         log.warning("refused answering pact %s by %s", pact_id, user_id)
         return Result(refusal=refusals.PACT_NOT_YOURS)
     if pact.status != "proposed":
-        return Result(refusal=refusals.PACT_CLOSED)
+        never = pact.status == "ended" and pact.accepted_at is None
+        return Result(refusal=refusals.PACT_CLOSED if never
+                      else refusals.pact_answered(_state(pact)), answered=answered(session, pact))
     other = pact.supporter_id if member.id == pact.owner_id else pact.owner_id
     other_user = slack_id(session, other)
     if accept and pact.objective_id is not None and supporter_sees(session, pact) is None:
         q.set_status(session, pact.id, ("proposed",), now, status="ended", ended_at=now,
                      ended_reason="hidden")
-        return Result(refusal=refusals.PACT_CLOSED)
+        session.refresh(pact)
+        return Result(refusal=refusals.PACT_CLOSED, answered=answered(session, pact))
     if not accept:
         q.set_status(session, pact.id, ("proposed",), now, status="declined", ended_at=now)
+        session.refresh(pact)
         ids = _dm(session, pact, f"pact:{pact.id}:declined", other_user,
                   ui.declined_dm(user_id, pact.origin), "pact_ended")
-        return Result(pact_id=pact.id, outbox_ids=ids, text="Noted: not now.")
+        return Result(pact_id=pact.id, outbox_ids=ids, text="Noted: not now.",
+                      answered=answered(session, pact))
     values = dict(status="active", accepted_at=now)
     if pact.cadence in CADENCE_DAYS:
         values.update(first_checkins(session, pact, now))
@@ -207,7 +212,24 @@ def decide(session: Session, workspace_id: str, user_id: str, pact_id: int | Non
     ensure_checkins(session, pact, now)
     log.info("pact %s active", pact.id)
     return Result(pact_id=pact.id, outbox_ids=ids, refresh=[user_id, other_user],
-                  text=f"Pact made with {mention(other_user)}. It's on your Home tab.")
+                  text=f"Pact made with {mention(other_user)}. It's on your Home tab.",
+                  answered=answered(session, pact))
+
+
+def _state(pact: Pact) -> str:
+    return ui.answer_state(pact.status, pact.origin, pact.accepted_at, pact.ended_at)
+
+
+def answered(session: Session, pact: Pact) -> dict:
+    """The Accept / Decline DM its decider clicked, as it reads once answered: an offer shows
+    the owner their own objective; an ask shows the supporter only what they may see now."""
+    if pact.origin == "offer":
+        message = ui.offer_dm(pact.id, slack_id(session, pact.supporter_id),
+                              owner_title(session, pact), pact.offer_kind, pact.offer_text,
+                              pact.cadence, pact.until)
+    else:
+        message = _ask_message(session, pact)
+    return ui.answered_dm(message, _state(pact))
 
 
 def end(session: Session, workspace_id: str, user_id: str, pact_id: int | None,
