@@ -157,6 +157,16 @@ def ended_dm(by: str, title: str) -> dict:
     return _message(text, [section(text)])
 
 
+def until_dm(other: str, title: str, until: date) -> dict:
+    """Both sides, on the pact's end date (each with the title they may see)."""
+    about = f" on *{escape(title)}*" if title else ""
+    who = f" with {mention(other)}" if other else ""
+    text = (f"Your pact{who}{about} reached its end date ({slack_date(until)}) and has ended, "
+            "as you agreed. Thank you for the time you gave it.")
+    return _message(text, [section(text), context("You can always make a new one: "
+                                                  "`/pact pacts` lists yours.")])
+
+
 def ended_quietly_dm() -> dict:
     """All a supporter learns when the owner no longer shares the objective, or deleted it."""
     text = "A pact you were part of has ended. Thank you for your support."

@@ -43,10 +43,6 @@ def due_checkins(session: Session, member: Member, now: datetime) -> list:
     for pact in q.pacts_of(session, member.id):
         if pact.cadence not in service.CADENCE_DAYS:
             continue
-        if pact.until is not None and pact.until < today:
-            q.set_status(session, pact.id, ("active",), now, status="ended", ended_at=now,
-                         ended_reason="until")
-            continue
         mine = "owner_checkin_on" if pact.owner_id == member.id else "supporter_checkin_on"
         on = getattr(pact, mine)
         if on is None or on > today:
@@ -64,13 +60,14 @@ def run_checkins(session: Session, job: Run, ctx, services=None) -> Outcome:
         return Outcome(done=True)
     if member.is_deleted:
         return Outcome()
+    ended = service.end_at_dates(session, member, job.now)  # on the day, not a nudge
     if not may_nudge(job.now, member.tz) or nudged_today(session, member, job.now):
         # Outside their working hours, or Pact already sent them a DM today: next working day.
-        return Outcome(next_run_at=next_nudge_at(job.now, member.tz))
+        return Outcome(outbox_ids=ended, next_run_at=next_nudge_at(job.now, member.tz))
     items = service.checkin_items(session, member.id,
                                   [p.id for p in due_checkins(session, member, job.now)])
     if not items:
-        return Outcome()
+        return Outcome(outbox_ids=ended)
     message = ui.checkin_dm(items)
     day = service.local_today(member, job.now).isoformat()
     mid = outbox.enqueue(session, workspace_id=member.workspace_id,
@@ -78,7 +75,7 @@ def run_checkins(session: Session, job: Run, ctx, services=None) -> Outcome:
                          text=message["text"], blocks=message["blocks"], kind="pact_checkin",
                          not_before=job.now)
     log.info("pact check-in for member %s: %d pact(s)", member.id, len(items))
-    return Outcome(outbox_ids=[mid] if mid else [])
+    return Outcome(outbox_ids=[*ended, *([mid] if mid else [])])
 
 
 def _dm(name: str) -> Kind:

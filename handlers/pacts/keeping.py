@@ -17,6 +17,7 @@ from handlers.pacts.seen import (
     CHECKIN_KIND,
     Result,
     _dm,
+    _withdraw_waiting,
     local_today,
     owner_title,
     pact_subject,
@@ -42,14 +43,38 @@ def first_checkins(session: Session, pact: Pact, now: datetime) -> dict:
 
 
 def ensure_checkins(session: Session, pact: Pact, now: datetime) -> None:
-    """Each side's daily check-in schedule (10:00 on working days, their own time)."""
-    if pact.cadence not in CADENCE_DAYS:
+    """Each side's daily check-in schedule (10:00 on working days, their own time): for a
+    check-in cadence, and for an end date (the pact ends that day, both sides told)."""
+    if pact.cadence not in CADENCE_DAYS and pact.until is None:
         return
     for member_id in (pact.owner_id, pact.supporter_id):
         member = session.get(Member, member_id) if member_id else None
         if member is not None:
             schedules.ensure(session, workspace_id=member.workspace_id, kind=CHECKIN_KIND,
                              subject_id=member.id, rule=NUDGE_RULE, tz=member.tz, now=now)
+
+
+def end_at_dates(session: Session, member: Member, now: datetime) -> list[int]:
+    """The member's active pacts whose end date has come (their calendar) end, as agreed; both
+    sides are told, each with the title they may see. Returns outbox ids."""
+    today = local_today(member, now)
+    ids = []
+    for pact in q.pacts_of(session, member.id):
+        if pact.until is None or pact.until > today:
+            continue
+        titles = {pact.supporter_id: pact_subject(session, pact),
+                  pact.owner_id: owner_title(session, pact)}
+        if not q.set_status(session, pact.id, ("active",), now, status="ended", ended_at=now,
+                            ended_reason="until"):
+            continue
+        _withdraw_waiting(session, pact.id, now)
+        for side, other in ((pact.owner_id, pact.supporter_id),
+                            (pact.supporter_id, pact.owner_id)):
+            ids += _dm(session, pact, f"pact:{pact.id}:until:{side}", slack_id(session, side),
+                       ui.until_dm(slack_id(session, other), titles.get(side, ""), pact.until),
+                       "pact_ended")
+        log.info("pact %s reached its end date", pact.id)
+    return ids
 
 
 def checkin_items(session: Session, member_id: int, pact_ids: list[int]) -> list:

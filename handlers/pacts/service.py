@@ -19,6 +19,7 @@ from handlers.pacts.keeping import (  # noqa: F401 - re-exported for other featu
     CHECKIN_KIND,
     checkin_answer,
     checkin_items,
+    end_at_dates,
     ensure_checkins,
     first_checkins,
     goal_achieved,
@@ -112,6 +113,12 @@ def make_offer(session: Session, workspace_id: str, user_id: str, target: str,
         goal = session.get(Goal, goal_id)
         pact = _insert(session, workspace_id, goal.owner_id, supporter.id, None, goal_id,
                        "pledge", new, now, status="active")
+        if pact.cadence in CADENCE_DAYS:  # a pledge keeps the rhythm like any pact
+            for column, on in first_checkins(session, pact, now).items():
+                setattr(pact, column, on)
+            session.add(pact)
+            session.flush()
+        ensure_checkins(session, pact, now)
         return Result(pact_id=pact.id, refresh=[user_id],
                       text=f"You pledged your support to “{title}”. Thank you!")
     owner = objective_as_seen(session, objective_id, supporter)[0]
