@@ -223,6 +223,7 @@ def pact_answered(state: str) -> str:
 
 
 PACT_NO_SUPPORTERS = "Nobody supports this objective yet: ask a teammate with Ask for support."
+PACT_STUCK_TICK_TEAM = "Nobody supports this objective yet: tick this to ask your team."
 KUDOS_USAGE = ("Say whom and why: `/pact kudos @someone for the great review` "
                "(add `privately` first to send it only to them).")
 KUDOS_SELF = "Kudos go to someone else."

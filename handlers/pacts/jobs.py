@@ -87,6 +87,8 @@ KINDS = [
     Kind("pact_offer", time_bound=False), Kind("pact_ask", time_bound=False),
     Kind("pact_agreed", time_bound=False), Kind("pact_ended", time_bound=False),
     Kind("pact_thanks", time_bound=False), Kind("pact_stuck", time_bound=False),
+    Kind("pact_pledge", time_bound=False),  # a pledge thanked in the goal's thread
+    Kind("pact_stuck_team", time_bound=False),  # stuck, asking the team in the goal's thread
     _dm("pact_checkin"), _dm("pact_progress"),
     Kind("pact_progress_edit", time_bound=False),  # the day's progress DM, newest figure
 ]

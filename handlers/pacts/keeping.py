@@ -25,6 +25,7 @@ from handlers.pacts.seen import (
     slack_id,
     supporter_sees,
 )
+from handlers.pacts.threads import ask_team, team_offer
 from storage.models import Goal, Member, Pact
 from storage.queries import outbox, schedules
 from storage.queries import pacts as q
@@ -162,22 +163,52 @@ def goal_achieved(session: Session, goal_id: int, now: datetime) -> tuple[list[s
     return supporters, ids
 
 
-def stuck(session: Session, workspace_id: str, user_id: str, objective_id: int | None,
-          note: str, key: str | None, now: datetime) -> Result:
-    """The owner is stuck: every active supporter gets the owner's note."""
+def _own_objective(session: Session, workspace_id: str, user_id: str,
+                   objective_id: int | None):
     owner = get_member(session, workspace_id, user_id)
     found = pq.get_objective(session, objective_id) if objective_id else None
     if owner is None or found is None or found[1].owner_id != owner.id:
+        return None, None
+    return owner, found[0]
+
+
+def stuck_form(session: Session, workspace_id: str, user_id: str, objective_id: int | None
+               ) -> tuple[str, int, tuple[str, str] | None, str | None]:
+    """Before "I'm stuck" opens, for the objective's owner only: (title, how many support it,
+    (goal title, channel) of the team thread offered when nobody does, refusal)."""
+    owner, objective = _own_objective(session, workspace_id, user_id, objective_id)
+    if objective is None:
+        return "", 0, None, refusals.PLAN_NOT_YOURS
+    supporters = len(q.active_on_objective(session, objective.id))
+    offer = None if supporters else team_offer(session, objective, owner)
+    if not supporters and offer is None:
+        return "", 0, None, refusals.PACT_NO_SUPPORTERS
+    team = (offer[0].title, offer[1].channel_id) if offer else None
+    return objective.title, supporters, team, None
+
+
+def stuck(session: Session, workspace_id: str, user_id: str, objective_id: int | None,
+          note: str, key: str | None, now: datetime, *, ask_the_team: bool = False) -> Result:
+    """The owner is stuck: every active supporter gets the owner's note; with none, and the
+    objective team-visible, the note may go to the team in the linked goal's thread."""
+    owner, objective = _own_objective(session, workspace_id, user_id, objective_id)
+    if objective is None:
         return Result(refusal=refusals.PLAN_NOT_YOURS)
     if not note or len(note) > 500:
         return Result(errors={"note": "Say where you're stuck (up to 500 characters)."})
     pacts = q.active_on_objective(session, objective_id)
-    if not pacts:
+    if not pacts and (not ask_the_team or team_offer(session, objective, owner) is None):
+        if team_offer(session, objective, owner) is not None:
+            return Result(errors={"ask_team": refusals.PACT_STUCK_TICK_TEAM})
         return Result(refusal=refusals.PACT_NO_SUPPORTERS)
     if key and not first_submission(session, workspace_id, key):
         return Result(text="Already sent.")
-    ids = []
     stamp = int(now.timestamp())
+    if not pacts:
+        mid = ask_team(session, objective, owner, note, stamp)
+        return Result(outbox_ids=[mid] if mid else [],
+                      text="Asked your team in the goal's thread. Hang in there.")
+    ids = []
     for pact in pacts:
         facts = supporter_sees(session, pact)
         if facts is not None:

@@ -176,7 +176,15 @@ def ask_modal(services, who, _client) -> dict | str:
 
 
 def stuck_modal(services, who, _client) -> dict | str:
-    return _own_modal(services, who, ui.stuck_modal)
+    """I'm stuck (Home, plan, progress modal): the owner's note for their supporters, or,
+    with none yet, for the team in the linked goal's thread."""
+    with session_scope(services.engine) as session:
+        title, supporters, team, refusal = service.stuck_form(
+            session, who.workspace_id, who.user_id, who.value_id)
+    if refusal:
+        return refusal
+    return attach(ui.stuck_modal(title, supporters, team), {"objective": who.value_id},
+                  _key(services))
 
 
 def _submitted_objective(body, view, services):
@@ -208,9 +216,10 @@ def save_stuck(ack, body, view, context, services) -> None:
     if who is None or objective_id is None:
         return ack(response_action="errors", errors={"note": refusals.STALE})
     with session_scope(services.engine) as session:
+        form = Form(view)
         done = service.stuck(session, who.workspace_id, who.user_id, objective_id,
-                             Form(view).text("note", multiline=True), submission_key(body),
-                             utcnow())
+                             form.text("note", multiline=True), submission_key(body),
+                             utcnow(), ask_the_team="yes" in form.choices("ask_team"))
     if done.errors:
         return ack(response_action="errors", errors=done.errors)
     ack()

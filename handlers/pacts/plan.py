@@ -20,6 +20,7 @@ from handlers.pacts.seen import (
     slack_id,
     supporter_sees,
 )
+from handlers.pacts.threads import recheck_team_asks
 from storage.models import Member, Pdp
 from storage.queries import pacts as q
 from storage.queries import pdp as pq
@@ -34,6 +35,7 @@ def recheck_plan(session: Session, pdp: Pdp, now: datetime, *, deleting: bool = 
     only that it ended; waiting messages are rendered again as the supporter may see them now.
     Returns outbox ids to send."""
     objective_ids = [o.id for o in pq.objectives_of(session, pdp.id)]
+    recheck_team_asks(session, objective_ids, now, deleting=deleting)
     ids = []
     for pact in q.open_pacts_on_objectives(session, objective_ids):
         facts = None if deleting else supporter_sees(session, pact)

@@ -26,6 +26,7 @@ from handlers.pacts.keeping import (  # noqa: F401 - re-exported for other featu
     objective_done,
     progress_changed,
     stuck,
+    stuck_form,
 )
 from handlers.pacts.plan import export_of, forget, recheck_plan, waiting_ids  # noqa: F401
 from handlers.pacts.seen import (  # noqa: F401
@@ -43,6 +44,7 @@ from handlers.pacts.seen import (  # noqa: F401
     slack_id,
     supporter_sees,
 )
+from handlers.pacts.threads import thank_pledge
 from storage.models import Goal, Member, Pact
 from storage.queries import pacts as q
 from storage.queries import pdp as pq
@@ -119,7 +121,7 @@ def make_offer(session: Session, workspace_id: str, user_id: str, target: str,
             session.add(pact)
             session.flush()
         ensure_checkins(session, pact, now)
-        return Result(pact_id=pact.id, refresh=[user_id],
+        return Result(pact_id=pact.id, refresh=[user_id], outbox_ids=thank_pledge(session, pact, goal),
                       text=f"You pledged your support to “{title}”. Thank you!")
     owner = objective_as_seen(session, objective_id, supporter)[0]
     pact = _insert(session, workspace_id, owner.id, supporter.id, objective_id, None, "offer",

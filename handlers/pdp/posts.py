@@ -169,12 +169,14 @@ def home_section(view: PlanView, now: datetime, budget: int) -> list[dict]:
     blocks.append(section(f"{len(open_ones)} open objective{'s' if len(open_ones) != 1 else ''}"
                           f", {len(done)} done." + (f"\n{dates}" if dates else ""),
                           accessory=button("Open my plan", ids.PDP_OPEN)))
-    room = budget - len(blocks) - 1
+    room = (budget - len(blocks) - 1) // 2  # each open objective: its line and its buttons
     for o in open_ones[:max(room, 0)]:
         blocks.append(section(
             f"*{escape(clip(o.title, 200))}*\n{progress_bar(o.progress / 100)}"
-            + (f" · target {day(o.target_date)}" if o.target_date else ""),
-            accessory=button("Log progress", ids.PDP_LOG_PROGRESS, str(o.id))))
+            + (f" · target {day(o.target_date)}" if o.target_date else "")))
+        blocks.append({"type": "actions", "block_id": f"home_objective_{o.id}", "elements": [
+            button("Log progress", ids.PDP_LOG_PROGRESS, str(o.id)),
+            button("I'm stuck", ids.PACT_STUCK, str(o.id))]})
     if room >= 0 and len(open_ones) > room:
         blocks.append(context(f"…and {len(open_ones) - room} more in your plan."))
     return blocks[:budget]
