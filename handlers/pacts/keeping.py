@@ -139,13 +139,28 @@ def objective_done(session: Session, objective_id: int, now: datetime) -> tuple[
     for pact in q.active_on_objective(session, objective_id):
         user = slack_id(session, pact.supporter_id)
         title = pact_subject(session, pact)
+        if not title:  # done as the owner stopped sharing it: the supporter learns only that
+            q.set_status(session, pact.id, ("active",), now, status="ended", ended_at=now,
+                         ended_reason="hidden")
+            _withdraw_waiting(session, pact.id, now)
+            ids += _dm(session, pact, f"pact:{pact.id}:ended", user, ui.ended_quietly_dm(),
+                       "pact_ended")
+            continue
         q.set_status(session, pact.id, ("active",), now, status="ended", ended_at=now,
                      ended_reason="done")
+        _withdraw_waiting(session, pact.id, now)
         if user:
             supporters.append(user)
             ids += _dm(session, pact, f"pact:{pact.id}:thanks", user,
                        ui.thanks_dm(slack_id(session, pact.owner_id), title), "pact_thanks")
     return supporters, ids
+
+
+def credited_on_objective(session: Session, objective_id: int) -> list[str]:
+    """Slack ids of the supporters thanked when the objective was done (for a celebration
+    rendered again later)."""
+    return [u for u in (slack_id(session, p.supporter_id)
+                        for p in q.ended_on_objective(session, objective_id, "done")) if u]
 
 
 def goal_achieved(session: Session, goal_id: int, now: datetime) -> tuple[list[str], list[int]]:

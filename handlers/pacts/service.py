@@ -19,6 +19,7 @@ from handlers.pacts.keeping import (  # noqa: F401 - re-exported for other featu
     CHECKIN_KIND,
     checkin_answer,
     checkin_items,
+    credited_on_objective,
     end_at_dates,
     ensure_checkins,
     first_checkins,

@@ -1,0 +1,80 @@
+"""The celebration keeps crediting the supporters whichever way the objective is done (the
+edit form, a celebration put right while it waited), and a person's export carries their
+pacts even without a plan."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+import pytest
+
+from bot.playground.emulator import check_message_blocks
+from handlers.kit import ids, refusals
+from scheduling.outbox import deliver_due
+from storage.types import utcnow
+from tests.test_pacts import made_pact, opened, pacts
+from tests.test_pdp import log_progress, objective_values, open_summary, text_of
+from tests.test_pdp_world import make_world
+
+
+@pytest.fixture
+def world(pact):
+    return make_world(pact.engine, pact.emulator)
+
+
+def edit_objective(pact, world, oid, **values):
+    summary = open_summary(pact, world.owner)
+    pact.slack.block_action(user=world.owner, action_id=ids.PDP_EDIT_OBJECTIVE, value=str(oid),
+                            view=summary)
+    edit = opened(pact, "views.push")
+    assert not pact.slack.view_submission(user=world.owner, view=edit,
+                                          values=objective_values(**values)).body
+    pact.wait_idle()
+
+
+def credited(pact, world) -> dict:
+    [post] = pact.emulator.messages(world.channel)
+    assert "With the support of" in post["text"] and world.teammate in text_of(post["blocks"])
+    assert ids.KUDOS_BUTTON in text_of(post["blocks"])
+    assert check_message_blocks(post["blocks"]) == []
+    return post
+
+
+def test_done_from_the_edit_form_credits_the_supporter(pact, world):
+    oid, _ = made_pact(pact, world)
+    edit_objective(pact, world, oid, title="Run a sprint review", status="done", progress="100")
+    credited(pact, world)
+    assert any("with your support" in m["text"] for m in pact.emulator.dms(world.teammate))
+    assert (pacts(pact.engine)[0].status, pacts(pact.engine)[0].ended_reason) == ("ended", "done")
+
+
+def test_a_waiting_celebration_put_right_still_credits_the_supporter(pact, world):
+    oid, _ = made_pact(pact, world)
+    pact.emulator.fail_next("chat.postMessage", error="not_in_channel")
+    log_progress(pact, world.owner, oid, 100)
+    assert pact.emulator.messages(world.channel) == []  # waiting for Pact to be invited
+    edit_objective(pact, world, oid, title="Ran a sprint review", status="done",
+                   progress="100")  # renamed while it waits: rendered again
+    deliver_due(pact.engine, pact.client, utcnow() + timedelta(hours=2),
+                kinds=pact.services.kinds)
+    post = credited(pact, world)
+    assert "Ran a sprint review" in post["text"]
+
+
+def test_export_carries_pacts_without_a_plan(pact, world):
+    made_pact(pact, world)
+    pact.slack.command("pdp export", user=world.teammate)  # the supporter has no plan
+    pact.wait_idle()
+    files = {f["filename"].rsplit(".", 1)[1]: f for f in pact.emulator.uploaded_files()}
+    data = json.loads(files["json"]["content"])
+    [exported] = data["pacts"]
+    assert exported["role"] == "supporting" and exported["with"] == world.owner
+    assert exported["about"] == "Run a sprint <review>" and data["objectives"] == []
+    markdown = files["md"]["content"]
+    markdown = markdown.decode() if isinstance(markdown, bytes) else markdown
+    assert "No development plan in Pact" in markdown and "supporting owner" in markdown
+    # someone with neither a plan nor pacts or kudos: nothing to export, said so
+    answer = pact.slack.command("pdp export", user=world.stranger).json()
+    assert answer["text"] == refusals.PLAN_NONE_TO_EXPORT
+    assert pact.emulator.violations == []
