@@ -78,3 +78,11 @@ def test_export_carries_pacts_without_a_plan(pact, world):
     answer = pact.slack.command("pdp export", user=world.stranger).json()
     assert answer["text"] == refusals.PLAN_NONE_TO_EXPORT
     assert pact.emulator.violations == []
+
+
+def test_the_owners_plan_shows_who_supports_each_objective(pact, world):
+    made_pact(pact, world)
+    summary = open_summary(pact, world.owner)
+    [line] = [b for b in summary["blocks"] if "Run a sprint" in text_of(b)
+              and b["type"] == "section"]
+    assert "Supported by" in text_of(line) and world.teammate in text_of(line)

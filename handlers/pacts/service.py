@@ -302,6 +302,17 @@ def teammates_objectives(session: Session, member: Member, limit: int = 8
     return found
 
 
+def supporters_by_objective(session: Session, owner: Member) -> dict[int, list[str]]:
+    """For the owner's own plan: who supports each of their objectives (active pacts)."""
+    found: dict[int, list[str]] = {}
+    for pact in q.pacts_of(session, owner.id):
+        if pact.owner_id == owner.id and pact.objective_id is not None:
+            user = slack_id(session, pact.supporter_id)
+            if user:
+                found.setdefault(pact.objective_id, []).append(user)
+    return found
+
+
 def pledges(session: Session, goal: Goal, viewer: Member | None) -> tuple[int, list[str], bool]:
     """(goal id, Slack ids of who pledged support, whether the viewer may pledge now)."""
     supporters = [slack_id(session, p.supporter_id) for p in q.active_pledges(session, goal.id)]
