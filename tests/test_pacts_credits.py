@@ -86,3 +86,32 @@ def test_the_owners_plan_shows_who_supports_each_objective(pact, world):
     [line] = [b for b in summary["blocks"] if "Run a sprint" in text_of(b)
               and b["type"] == "section"]
     assert "Supported by" in text_of(line) and world.teammate in text_of(line)
+
+
+def test_delete_without_a_plan_removes_the_persons_pacts_and_kudos(pact, world):
+    from sqlmodel import select
+
+    from storage.engine import session_scope
+    from storage.models import Kudos
+    made_pact(pact, world)
+    pact.slack.command(f"kudos <@{world.owner}> for the <review>", user=world.teammate,
+                       channel=world.channel)
+    pact.wait_idle()
+    answer = pact.slack.command("pdp delete", user=world.teammate).json()  # no plan
+    assert "1 pact and 1 kudos" in answer["text"]
+    assert check_message_blocks(answer["blocks"]) == []
+    [button] = [e for b in answer["blocks"] if b["type"] == "actions" for e in b["elements"]]
+    assert button["action_id"] == ids.PDP_DELETE_SOCIAL and "confirm" in button
+    pact.slack.block_action(user=world.teammate, action_id=ids.PDP_DELETE_SOCIAL,
+                            channel=world.channel)
+    pact.wait_idle()
+    [gone] = pacts(pact.engine)
+    assert (gone.status, gone.supporter_id, gone.offer_text) == ("ended", None, "")
+    assert gone.owner_id == world.members["owner"]  # the other side keeps that it ended
+    with session_scope(pact.engine) as s:
+        assert list(s.exec(select(Kudos))) == []
+    assert "Your pacts and kudos are deleted." in text_of(
+        pact.emulator.ephemerals(user=world.teammate))
+    # nothing left: said so
+    answer = pact.slack.command("pdp delete", user=world.teammate).json()
+    assert answer["text"] == refusals.PLAN_NONE_TO_DELETE

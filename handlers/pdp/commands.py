@@ -137,11 +137,14 @@ def export_later(req: CommandRequest) -> None:
 
 def pdp_delete(req: CommandRequest) -> None:
     with session_scope(req.services.engine) as session:
-        _, pdp = service.owned_plan(session, req.team_id, req.user_id)
-        if pdp is None:
+        found = _exportable(session, req.team_id, req.user_id)
+        if found is None:
             req.ack(text=refusals.PLAN_NONE_TO_DELETE, response_type="ephemeral")
             return
-        message = posts.delete_prompt(pdp.id, service.delete_counts(session, pdp))
+        _, pdp, social = found
+        message = posts.delete_prompt(pdp.id, service.delete_counts(session, pdp)) \
+            if pdp is not None else posts.delete_social_prompt(len(social["pacts"]),
+                                                               len(social["kudos"]))
     req.ack(text=message["text"], blocks=message["blocks"], response_type="ephemeral")
 
 
@@ -174,6 +177,24 @@ def delete_confirmed(body, client, services) -> None:
                 log.info("could not take back a plan message: %s", err.response.get("error"))
         tell(client, body, "Your development plan is deleted, with its objectives, progress, "
                            "history and reviews. `/pact pdp` starts a new one.")
+        services.refresh_home(client, i.workspace_id, i.user_id)
+
+    reported(work, body, client)
+
+
+def delete_social_confirmed(body, client, services) -> None:
+    """No plan, but pacts and kudos: the person confirmed they go (the other side of a pact
+    keeps only that it ended)."""
+    i = read_interaction(body)
+    if i is None:
+        return
+
+    def work():
+        with session_scope(services.engine) as session:
+            counts = service.forget_pacts_and_kudos(session, i.workspace_id, i.user_id,
+                                                    utcnow())
+        tell(client, body, "Your pacts and kudos are deleted." if counts
+             else "There was nothing left to delete.")
         services.refresh_home(client, i.workspace_id, i.user_id)
 
     reported(work, body, client)

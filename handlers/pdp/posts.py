@@ -280,3 +280,15 @@ def delete_prompt(pdp_id: int, counts: dict[str, int]) -> dict:
                                           "Everything in it goes, for good.",
                                           "Delete", "Keep it"))]}]}
 
+
+def delete_social_prompt(pacts: int, kudos: int) -> dict:
+    """No plan to delete, but the person's pacts and kudos."""
+    text = (f"You have no development plan, but {plural(pacts, 'pact')} and "
+            f"{plural(kudos, 'kudos', 'kudos')} are yours. Delete them? The other side of a "
+            "pact keeps only that it ended. `/pact pdp export` first if you want a copy.")
+    return {"text": text, "blocks": [
+        section(text),
+        {"type": "actions", "block_id": "pdp_delete", "elements": [
+            button("Delete my pacts and kudos", ids.PDP_DELETE_SOCIAL, style="danger",
+                   confirm=confirm_dialog("Delete your pacts and kudos?",
+                                          "They go, for good.", "Delete", "Keep them"))]}]}
