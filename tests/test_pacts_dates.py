@@ -92,3 +92,46 @@ def test_a_pledge_to_the_team_goal_gets_check_ins(pact, world):
     with session_scope(pact.engine) as s:
         assert [c.answer for c in s.exec(select(PactCheckin))] == ["met"]
     assert pact.emulator.violations == []
+
+
+def test_no_check_in_while_away_then_on_the_first_working_day_back(pact, world):
+    from storage.queries import absences as aq
+    oid = add_objective_and_pact(pact, world)
+    start = utcnow()
+    back = (start + timedelta(days=12)).date()
+    with session_scope(pact.engine) as s:  # the owner is away for twelve days
+        aq.set_away(s, s.get(Member, world.members["owner"]), back, "", start)
+    run_schedules(pact, start + timedelta(days=16))
+    berlin = ZoneInfo("Europe/Berlin")
+    from storage.models import OutboxMessage
+    with session_scope(pact.engine) as s:
+        sent = [m.next_attempt_at.astimezone(berlin) for m in s.exec(select(OutboxMessage).where(
+            OutboxMessage.kind == "pact_checkin", OutboxMessage.channel == world.owner))]
+    assert sent and all(at.date() > back for at in sent), (sent, back)
+    assert all(at.hour == 10 and at.weekday() < 5 for at in sent)
+    # the supporter, not away, had theirs on time
+    assert [m for m in pact.emulator.dms(world.teammate) if "How is your pact" in m["text"]]
+    assert oid
+
+
+def add_objective_and_pact(pact, world) -> int:
+    create_plan(pact, world)
+    oid = add_objective(pact, world, visibility="team", title="Write the guide")
+    offer(pact, world.teammate, f"o:{oid}", cadence="weekly")
+    click(pact, world.owner, ids.PACT_ACCEPT, pacts(pact.engine)[0].id)
+    return oid
+
+
+def test_a_check_in_and_a_reminder_never_come_the_same_day(pact, world):
+    from storage.models import OutboxMessage
+    from storage.queries import outbox
+    from storage.queries.rhythm import nudged_today
+    add_objective_and_pact(pact, world)
+    now = utcnow()
+    with session_scope(pact.engine) as s:
+        owner = s.get(Member, world.members["owner"])
+        assert not nudged_today(s, owner, now)
+        outbox.enqueue(s, workspace_id="T0PACT", key="pactcheckin:test", channel=world.owner,
+                       text="How is your pact going?", kind="pact_checkin", not_before=now)
+        assert nudged_today(s, owner, now)  # the reminder waits for the next working day
+        assert s.exec(select(OutboxMessage).where(OutboxMessage.kind == "pact_checkin")).first()
