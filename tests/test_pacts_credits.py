@@ -115,3 +115,31 @@ def test_delete_without_a_plan_removes_the_persons_pacts_and_kudos(pact, world):
     # nothing left: said so
     answer = pact.slack.command("pdp delete", user=world.teammate).json()
     assert answer["text"] == refusals.PLAN_NONE_TO_DELETE
+
+
+def test_a_goal_reaching_its_target_thanks_who_pledged_and_offers_kudos(pact):
+    from bot.playground.slack_requests import select_value, text_value
+    from tests.test_goals_steps import celebrations, create_goal, goal_post, log_progress, team
+    lead, (max_, _), channel = team(pact)
+    goal_id = create_goal(pact, lead, channel, milestones=())
+    pact.slack.block_action(user=max_, action_id=ids.PACT_HELP, value=f"g:{goal_id}",
+                            channel=channel)
+    form = opened(pact)
+    assert not pact.slack.view_submission(user=max_, view=form, values={
+        "kind": {"kind": select_value("audience")}, "text": {"text": text_value("")},
+        "cadence": {"cadence": select_value("none")},
+        "until": {"until": {"type": "datepicker", "selected_date": None}}}).body
+    pact.wait_idle()
+    post = goal_post(pact, channel)
+    [thanked] = [m for m in pact.emulator.messages(channel)
+                 if m.get("thread_ts") == post["ts"] and "pledged support" in m["text"]]
+    assert max_ in thanked["text"] and lead in thanked["text"]
+    log_progress(pact, lead, goal_id, 6, channel=channel)  # the target: achieved
+    pact.wait_idle()
+    [party] = celebrations(pact, channel)
+    assert "With the support of" in party["text"] and max_ in party["text"]
+    assert ids.KUDOS_BUTTON in text_of(party["blocks"])
+    assert check_message_blocks(party["blocks"]) == []
+    assert any("with your support" in m["text"] for m in pact.emulator.dms(max_))
+    assert pacts(pact.engine)[0].status == "ended"
+    assert pact.emulator.violations == []
