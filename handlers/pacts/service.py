@@ -29,7 +29,13 @@ from handlers.pacts.keeping import (  # noqa: F401 - re-exported for other featu
     stuck,
     stuck_form,
 )
-from handlers.pacts.plan import export_of, forget, recheck_plan, waiting_ids  # noqa: F401
+from handlers.pacts.plan import (  # noqa: F401
+    export_of,
+    forget,
+    forget_without_plan,
+    recheck_plan,
+    waiting_ids,
+)
 from handlers.pacts.seen import (  # noqa: F401
     CADENCE_DAYS,
     HELP_KINDS,

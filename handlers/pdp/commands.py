@@ -191,8 +191,7 @@ def delete_social_confirmed(body, client, services) -> None:
 
     def work():
         with session_scope(services.engine) as session:
-            counts = service.forget_pacts_and_kudos(session, i.workspace_id, i.user_id,
-                                                    utcnow())
+            counts = pacts.forget_without_plan(session, i.workspace_id, i.user_id, utcnow())
         tell(client, body, "Your pacts and kudos are deleted." if counts
              else "There was nothing left to delete.")
         services.refresh_home(client, i.workspace_id, i.user_id)

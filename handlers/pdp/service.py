@@ -411,18 +411,6 @@ def delete_plan(session: Session, team_id: str, user_id: str, pdp_id: int | None
                        pact_messages=told)
 
 
-def forget_pacts_and_kudos(session: Session, team_id: str, user_id: str,
-                           now: datetime) -> dict[str, int]:
-    """`/pact pdp delete` for someone with no plan: their pacts and kudos go (counts, empty
-    when nothing was left)."""
-    member, pdp = owned_plan(session, team_id, user_id)
-    if member is None or pdp is not None:
-        return {}
-    counts = pacts.forget(session, member.id, now)
-    log.info("pacts and kudos of member %s deleted: %s", member.id, counts)
-    return {k: v for k, v in counts.items() if v}
-
-
 def delete_counts(session: Session, pdp: Pdp) -> dict[str, int]:
     """What a delete would remove, for the prompt that asks to confirm it."""
     return {"objectives": len(q.objectives_of(session, pdp.id))}
