@@ -3,6 +3,7 @@ objective is done or the shared goal achieved. No Slack in here."""
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from datetime import datetime, timedelta
 
@@ -218,7 +219,9 @@ def stuck(session: Session, workspace_id: str, user_id: str, objective_id: int |
         return Result(refusal=refusals.PACT_NO_SUPPORTERS)
     if key and not first_submission(session, workspace_id, key):
         return Result(text="Already sent.")
-    stamp = int(now.timestamp())
+    # One note per submission (two notes in the same second are two notes).
+    stamp = hashlib.sha1(key.encode()).hexdigest()[:16] if key \
+        else str(int(now.timestamp() * 1_000_000))
     if not pacts:
         mid = ask_team(session, objective, owner, note, stamp)
         return Result(outbox_ids=[mid] if mid else [],

@@ -60,7 +60,7 @@ def team_offer(session: Session, objective: Objective, owner: Member
     return (goal, team) if team is not None else None
 
 
-def ask_team(session: Session, objective: Objective, owner: Member, note: str, stamp: int
+def ask_team(session: Session, objective: Objective, owner: Member, note: str, stamp: str
              ) -> int | None:
     """The owner's note as a reply in the linked goal's thread, with an I'll help button."""
     found = team_offer(session, objective, owner)
