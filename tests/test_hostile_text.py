@@ -50,6 +50,8 @@ SKIPPED = {
     "handlers.pacts.blocks.credit_supporters": "adds a line to a message Pact built; the "
                                                "names go through mention",
     "handlers.pacts.blocks.pacts_message": "lists pact_rows (see there)",
+    "handlers.pacts.blocks.answered_dm": "adds answer_state's line (walked here) to a message "
+                                         "Pact built (offer_dm, ask_dm: walked here)",
     "handlers.pacts.blocks.help_buttons": "buttons only: their labels are Pact's words",
     "handlers.mentoring.blocks.skill_line": "the initial value of a plain-text input",
     "handlers.mentoring.blocks.home_section": "shows lines handlers/mentoring/home.py composed "

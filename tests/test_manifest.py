@@ -51,3 +51,12 @@ def test_manifest_has_command_home_tab_events_interactivity_and_socket_mode(mani
     assert "app_home_opened" in manifest["settings"]["event_subscriptions"]["bot_events"]
     assert manifest["settings"]["interactivity"]["is_enabled"] is True
     assert manifest["settings"]["socket_mode_enabled"] is True
+
+
+def test_usage_hint_and_help_show_pacts_and_kudos(manifest, pact):
+    (command,) = manifest["features"]["slash_commands"]
+    hint = command["usage_hint"].split(" | ")
+    assert "pacts" in hint and "kudos @someone for …" in hint
+    answer = pact.slack.command("help", user="U0ALICE0001").json()
+    shown = answer["text"] + "".join(b.get("text", {}).get("text", "") for b in answer["blocks"])
+    assert "/pact pacts" in shown and "/pact kudos [privately] @someone for …" in shown

@@ -31,6 +31,15 @@ def world(pact):
     return world
 
 
+def working_hours():
+    """A moment inside both sides' working hours (New York 10:00, Berlin 16:00), whatever the
+    clock says while the test runs."""
+    moment = (utcnow() + timedelta(days=1)).replace(hour=15, minute=0, second=0, microsecond=0)
+    while moment.weekday() >= 5:
+        moment += timedelta(days=1)
+    return moment
+
+
 def checkins_of(pact, user) -> list[dict]:
     return [m for m in pact.emulator.dms(user) if "How is your pact" in m["text"]]
 
@@ -77,7 +86,7 @@ def test_progress_batched_stuck_then_done_celebrates_the_supporter(pact, world):
         progress = list(s.exec(select(OutboxMessage).where(
             OutboxMessage.kind == "pact_progress")))
     assert len(progress) == 1  # one a day per pact, showing the newest figure
-    pact.services.send_now(pact.client, [m.id for m in progress])  # as in working hours
+    pact.services.send_now(pact.client, [m.id for m in progress], now=working_hours())
     [told] = [m for m in pact.emulator.dms(world.teammate) if "made progress" in m["text"]]
     assert "40%" in told["text"] and "20%" not in told["text"]
     # I'm stuck: every active supporter gets the note

@@ -29,6 +29,7 @@ from bot.rules.visibility import (
     relation,
     view_plan,
 )
+from handlers.pacts import service as pacts
 from handlers.pdp import surfaces
 from handlers.pdp import views as blocks
 from handlers.pdp.export import export_json, export_markdown
@@ -40,6 +41,8 @@ from storage.models import (
     Member,
     Objective,
     OutboxMessage,
+    Pact,
+    PactCheckin,
     Pdp,
     PdpChange,
     PdpReview,
@@ -118,12 +121,64 @@ def store_plan(engine, world, plan) -> int:
         if plan["review_comment"] and plan["has_manager"]:
             add_review(s, pdp, world.members["manager"], "commented", plan["review_comment"],
                        now)
+        store_pacts(s, world, pdp.id, now)
         return pdp.id
+
+
+def store_pacts(s, world, pdp_id: int, now) -> None:
+    """Every other role supports every objective (an active pact, or an ask waiting for an
+    answer), whatever the policy says, as if the visibility changed after they agreed; the
+    owner is stuck on each, so the DMs wait in the outbox."""
+    for n, (o, role) in enumerate(itertools.product(q.objectives_of(s, pdp_id),
+                                                    [r for r in ROLES if r != "owner"])):
+        active = n % 3 != 0
+        s.add(Pact(workspace_id="T0PACT", owner_id=world.members["owner"],
+                   supporter_id=world.members[role], objective_id=o.id,
+                   origin="offer" if n % 2 else "ask", status="active" if active else "proposed",
+                   cadence="weekly", created_at=now, accepted_at=now if active else None,
+                   supporter_checkin_on=now.date(), owner_checkin_on=now.date()))
+    s.flush()
+    for o in q.objectives_of(s, pdp_id):
+        pacts.stuck(s, "T0PACT", world.users["owner"], o.id, "QSTUCKNOTE", None, now)
+        pacts.progress_changed(s, o.id, now)
+
+
+def pact_surfaces(session, viewer: Member) -> dict[str, object]:
+    """What pacts show `viewer`: listings, Home, the DMs built for them or waiting for them."""
+    from handlers.pacts import blocks as pacts_ui
+    from handlers.pacts.seen import _ask_message, progress_message
+    from storage.queries import pacts as pq
+    mine = pq.pacts_of(session, viewer.id, statuses=("proposed", "active"))
+    out: dict[str, object] = {
+        "/pact pacts": pacts_ui.pacts_message(*pacts.listing(session, viewer)),
+        "home: teammates": pacts_ui.teammates_section(pacts.teammates_objectives(session,
+                                                                                 viewer)),
+        "export: pacts": json.dumps(pacts.export_of(session, viewer), default=str),
+    }
+    items = pacts.checkin_items(session, viewer.id, [p.id for p in mine])
+    if items:
+        out["check-in DM"] = pacts_ui.checkin_dm(items)
+    for p in mine:
+        if p.supporter_id == viewer.id:
+            out[f"ask DM {p.id}"] = _ask_message(session, p)
+            out[f"progress DM {p.id}"] = progress_message(session, p)
+            out[f"offer modal {p.id}"] = pacts.offer_target(session, "T0PACT",
+                                                            viewer.slack_user_id,
+                                                            f"o:{p.objective_id}")[0]
+        if pacts._decider(p) == viewer.id:
+            out[f"answered DM {p.id}"] = pacts.answered(session, p)
+    waiting = session.exec(select(OutboxMessage).where(
+        OutboxMessage.channel == viewer.slack_user_id)).all()
+    for m in waiting:
+        out[f"outbox DM {m.id} ({m.kind})"] = {"text": m.text, "blocks": m.blocks} \
+            if m.blocks else m.text
+    return {k: v for k, v in out.items() if v is not None}
 
 
 def clear_plans(engine) -> None:
     with session_scope(engine) as s:
-        for model in (ProgressUpdate, PdpChange, PdpReview, Objective, Pdp, OutboxMessage):
+        for model in (PactCheckin, Pact, ProgressUpdate, PdpChange, PdpReview, Objective, Pdp,
+                      OutboxMessage):
             s.execute(delete(model))
 
 
@@ -173,6 +228,7 @@ def surfaces_for(session, world, role: str, pdp_id: int) -> dict[str, object]:
         for o in q.objectives_of(session, pdp_id):
             if o.status == "done":
                 out[f"celebration {o.id}"] = surfaces.celebration_post(session, pdp, o.id)
+    out.update(pact_surfaces(session, viewer))
     if role == "owner":
         own = surfaces.own_view(session, pdp, owner)
         out["summary modal"] = blocks.summary_modal(own, now)

@@ -28,6 +28,7 @@ from handlers.goals.cards import (
 from handlers.goals.posts import GoalCard
 from handlers.kit import refusals
 from handlers.kit.blocks import escape, mention
+from handlers.kudos.blocks import kudos_button_on
 from handlers.pacts import blocks as pacts_ui
 from handlers.pacts import service as pacts
 from scheduling.kinds import Kind
@@ -100,18 +101,20 @@ def _celebrate_if_due(session, goal: Goal, team: Team, milestones: list[Mileston
     return True
 
 
-def _celebration(session, goal: Goal, team: Team, card: GoalCard) -> int | None:
-    """The goal's one celebration (its key is fixed per goal), thanking who took part."""
+def _celebration(session, goal: Goal, team: Team, card: GoalCard) -> list[int | None]:
+    """The goal's one celebration (its key is fixed per goal), thanking who took part; and
+    the thank-you DMs of who pledged support."""
     contributors = gq.contributor_ids(session, goal.id)
     people = gq.members_by_id(session, contributors)
     text, blocks = posts.celebration(card, [people[i].slack_user_id for i in contributors
                                             if i in people])
-    pledged, _ = pacts.goal_achieved(session, goal.id, utcnow())  # thanked here and by DM
-    credited = pacts_ui.credit_supporters({"text": text, "blocks": blocks}, pledged)
+    pledged, thanks = pacts.goal_achieved(session, goal.id, utcnow())  # here and by DM
+    credited = kudos_button_on(pacts_ui.credit_supporters({"text": text, "blocks": blocks},
+                                                          pledged), "")
     text, blocks = credited["text"], credited["blocks"]
-    return outbox.enqueue(session, workspace_id=team.workspace_id,
-                          key=f"celebrate:goal:{goal.id}", channel=team.channel_id, text=text,
-                          blocks=blocks, kind="goal_celebration")
+    return [outbox.enqueue(session, workspace_id=team.workspace_id,
+                           key=f"celebrate:goal:{goal.id}", channel=team.channel_id, text=text,
+                           blocks=blocks, kind="goal_celebration"), *thanks]
 
 
 def _thread_note(goal: Goal, team: Team, session, key: str, text: str) -> int | None:
@@ -129,7 +132,7 @@ def _changed(session, goal: Goal, team: Team, ids: list, *, celebrated: bool,
     """The result of a change to `goal`: its card rendered once, the celebration if any."""
     card = load_card(session, goal, team=team, milestones=milestones)
     if celebrated:
-        ids = [*ids, _celebration(session, goal, team, card)]
+        ids = [*ids, *_celebration(session, goal, team, card)]
     return Changed(goal_id=goal.id, outbox=[i for i in ids if i is not None], card=card,
                    post_ts=goal.channel_ts, stamp=stamp_of(goal), channel=team.channel_id)
 

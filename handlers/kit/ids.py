@@ -34,6 +34,7 @@ PDP_REVIEW_COMMENT = "pdp_review_comment"  # value: plan id
 PDP_REVIEW_APPROVE = "pdp_review_approve"  # value: plan id
 PDP_VIEW_REPORT = "pdp_view_report"  # value: plan id
 PDP_DELETE_CONFIRMED = "pdp_delete_confirmed"  # value: plan id
+PDP_DELETE_SOCIAL = "pdp_delete_social"  # no plan: delete the clicker's pacts and kudos
 # Development plan modals (callback ids).
 PDP_PLAN_FORM = "pdp_plan"
 PDP_OBJECTIVE_FORM = "pdp_objective"

@@ -215,7 +215,15 @@ PACT_CLOSED = "This pact is no longer open."
 PACT_GOAL_NOT_YOURS = "You can pledge support only to a goal of your own team."
 PACT_PICK_SOMEONE = "Pick at least one teammate."
 PACT_UNTIL_PAST = "Pick a date in the future, or leave it empty."
+
+
+def pact_answered(state: str) -> str:
+    """A click on an Accept / Decline DM answered before."""
+    return f"You already answered this one: {state}"
+
+
 PACT_NO_SUPPORTERS = "Nobody supports this objective yet: ask a teammate with Ask for support."
+PACT_STUCK_TICK_TEAM = "Nobody supports this objective yet: tick this to ask your team."
 KUDOS_USAGE = ("Say whom and why: `/pact kudos @someone for the great review` "
                "(add `privately` first to send it only to them).")
 KUDOS_SELF = "Kudos go to someone else."

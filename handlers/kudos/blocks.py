@@ -62,8 +62,9 @@ def home_line(count: int) -> list[dict]:
 
 
 def kudos_button_on(message: dict | None, user_id: str) -> dict | None:
-    """A celebration with a Kudos button for the person celebrated."""
-    if message is None or not user_id:
+    """A celebration with a Kudos button for the person celebrated (`user_id` "": a team's
+    celebration, whoever the giver picks)."""
+    if message is None:
         return message
     return {**message, "blocks": [*message["blocks"], {"type": "actions", "elements": [
         kudos_button(user_id)]}]}

@@ -6,11 +6,12 @@ reader may see (the service asked the visibility policy).
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from handlers.kit import ids
 from handlers.kit.blocks import (
     button,
+    channel_ref,
     clip,
     confirm_dialog,
     context,
@@ -21,6 +22,7 @@ from handlers.kit.blocks import (
     progress_bar,
     section,
     slack_date,
+    with_state_line,
 )
 
 HELP_LABELS = {"review": "Review", "pairing": "Pairing session", "resources": "Resources",
@@ -79,11 +81,31 @@ def ask_modal(title: str) -> dict:
     ])
 
 
-def stuck_modal(title: str) -> dict:
-    return _modal(ids.PACT_STUCK_FORM, "I'm stuck", "Tell them", [
-        section(f"Your supporters on *{escape(title)}* will get your note."),
-        _input("note", "Where are you stuck?", _text("note")),
+def stuck_modal(title: str, supporters: int = 1, team: tuple[str, str] | None = None) -> dict:
+    """`supporters`: how many support the objective; with none, `team` (the linked goal's
+    title, its channel) offers to ask the team in the goal's thread instead."""
+    if supporters:
+        top = (f"Your {supporters} supporter{'s' if supporters != 1 else ''} on "
+               f"*{escape(title)}* will get your note.")
+        extra = []
+    else:
+        goal, channel = team or ("", "")
+        top = f"Nobody supports *{escape(title)}* yet."
+        extra = [_input("ask_team", "Ask the team", {
+            "type": "checkboxes", "action_id": "ask_team",
+            "options": [_ask_team_option(goal, channel)],
+            "initial_options": [_ask_team_option(goal, channel)]})]
+    return _modal(ids.PACT_STUCK_FORM, "I'm stuck", "Tell them" if supporters else "Ask", [
+        section(top), *extra, _input("note", "Where are you stuck?", _text("note")),
     ])
+
+
+def _ask_team_option(goal: str, channel: str) -> dict:
+    """Slack caps an option's text at 75 characters: the goal's title gives way first."""
+    where = f"* in {channel_ref(channel)}"
+    room = max(10, 75 - len("In the thread of *") - len(where))
+    return {"text": {"type": "mrkdwn", "text": f"In the thread of *{escape(clip(goal, room))}"
+                                               f"{where}"}, "value": "yes"}
 
 
 def offer_line(kind: str, text: str, cadence: str, until: date | None) -> str:
@@ -116,6 +138,29 @@ def ask_dm(pact_id: int, owner: str, title: str, progress: int, note: str) -> di
     ])
 
 
+def answer_state(status: str, origin: str, accepted_at: datetime | None,
+                 ended_at: datetime | None) -> str:
+    """The short line an answered Accept / Decline (or Accept / Not now) DM keeps."""
+    def on(moment) -> str:
+        return slack_date(moment, "{date_short_pretty}")
+    if accepted_at is not None:
+        line = f"✅ Accepted {on(accepted_at)}"
+        return line + (f" · the pact ended {on(ended_at)}" if ended_at is not None else "")
+    if status == "declined":
+        return f"{'Declined' if origin == 'offer' else 'Not now'} · {on(ended_at)}" \
+            if ended_at is not None else ("Declined" if origin == "offer" else "Not now")
+    return "No longer open."
+
+
+def answered_dm(message: dict | None, state: str) -> dict:
+    """The DM once answered: what it asked (when the reader may still see it), its buttons
+    replaced by `state`."""
+    if message is None:
+        return _message(f"A pact request: {state}", [section("A pact request.")] +
+                        with_state_line([], state))
+    return _message(message["text"], with_state_line(message["blocks"], state))
+
+
 def agreed_dm(by: str, title: str) -> dict:
     text = f"{mention(by)} agreed: your pact on *{escape(title)}* is on." if title \
         else f"{mention(by)} agreed: your pact is on."
@@ -132,6 +177,16 @@ def ended_dm(by: str, title: str) -> dict:
     about = f" on *{escape(title)}*" if title else ""
     text = f"{mention(by)} closed your pact{about}. Thank you for the part you played."
     return _message(text, [section(text)])
+
+
+def until_dm(other: str, title: str, until: date) -> dict:
+    """Both sides, on the pact's end date (each with the title they may see)."""
+    about = f" on *{escape(title)}*" if title else ""
+    who = f" with {mention(other)}" if other else ""
+    text = (f"Your pact{who}{about} reached its end date ({slack_date(until)}) and has ended, "
+            "as you agreed. Thank you for the time you gave it.")
+    return _message(text, [section(text), context("You can always make a new one: "
+                                                  "`/pact pacts` lists yours.")])
 
 
 def ended_quietly_dm() -> dict:
@@ -155,6 +210,25 @@ def stuck_dm(owner: str, title: str, note: str) -> dict:
     text = f"{mention(owner)} is stuck on *{escape(title)}*:\n>{escape(clip(note, 500))}"
     return _message(f"{mention(owner)} is stuck on {escape(title)}", [
         section(text), context("A message or a short call can make the difference.")])
+
+
+def pledge_note(supporter: str, owner: str, title: str, kind: str, text: str, cadence: str,
+                until: date | None) -> dict:
+    """A pledge, thanked at once in the goal's thread (`owner`: the goal's owner, mentioned)."""
+    to = f"{mention(owner)}: " if owner else ""
+    head = f":handshake: {to}{mention(supporter)} pledged support to *{escape(title)}*. Thank you!"
+    return _message(f"{to}{mention(supporter)} pledged support to {escape(title)}. Thank you!",
+                    [section(head + "\n" + offer_line(kind, text, cadence, until))])
+
+
+def stuck_team_post(owner: str, objective_id: int, title: str, goal: str, note: str) -> dict:
+    """An owner nobody supports yet asks the team, in the linked goal's thread."""
+    text = (f":raising_hand: {mention(owner)} is stuck on *{escape(clip(title, 150))}* "
+            f"(for *{escape(clip(goal, 150))}*):\n>{escape(clip(note, 500))}")
+    return _message(f"{mention(owner)} is stuck on {escape(clip(title, 150))}: who can help?", [
+        section(text),
+        {"type": "actions", "elements": [help_button(f"o:{objective_id}")]},
+        context("Reply in this thread, or press I'll help to support them.")])
 
 
 def checkin_dm(items: list[tuple[int, str, str]]) -> dict:

@@ -3,6 +3,7 @@ objective is done or the shared goal achieved. No Slack in here."""
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from datetime import datetime, timedelta
 
@@ -17,6 +18,7 @@ from handlers.pacts.seen import (
     CHECKIN_KIND,
     Result,
     _dm,
+    _withdraw_waiting,
     local_today,
     owner_title,
     pact_subject,
@@ -24,6 +26,7 @@ from handlers.pacts.seen import (
     slack_id,
     supporter_sees,
 )
+from handlers.pacts.threads import ask_team, team_offer
 from storage.models import Goal, Member, Pact
 from storage.queries import outbox, schedules
 from storage.queries import pacts as q
@@ -42,14 +45,38 @@ def first_checkins(session: Session, pact: Pact, now: datetime) -> dict:
 
 
 def ensure_checkins(session: Session, pact: Pact, now: datetime) -> None:
-    """Each side's daily check-in schedule (10:00 on working days, their own time)."""
-    if pact.cadence not in CADENCE_DAYS:
+    """Each side's daily check-in schedule (10:00 on working days, their own time): for a
+    check-in cadence, and for an end date (the pact ends that day, both sides told)."""
+    if pact.cadence not in CADENCE_DAYS and pact.until is None:
         return
     for member_id in (pact.owner_id, pact.supporter_id):
         member = session.get(Member, member_id) if member_id else None
         if member is not None:
             schedules.ensure(session, workspace_id=member.workspace_id, kind=CHECKIN_KIND,
                              subject_id=member.id, rule=NUDGE_RULE, tz=member.tz, now=now)
+
+
+def end_at_dates(session: Session, member: Member, now: datetime) -> list[int]:
+    """The member's active pacts whose end date has come (their calendar) end, as agreed; both
+    sides are told, each with the title they may see. Returns outbox ids."""
+    today = local_today(member, now)
+    ids = []
+    for pact in q.pacts_of(session, member.id):
+        if pact.until is None or pact.until > today:
+            continue
+        titles = {pact.supporter_id: pact_subject(session, pact),
+                  pact.owner_id: owner_title(session, pact)}
+        if not q.set_status(session, pact.id, ("active",), now, status="ended", ended_at=now,
+                            ended_reason="until"):
+            continue
+        _withdraw_waiting(session, pact.id, now)
+        for side, other in ((pact.owner_id, pact.supporter_id),
+                            (pact.supporter_id, pact.owner_id)):
+            ids += _dm(session, pact, f"pact:{pact.id}:until:{side}", slack_id(session, side),
+                       ui.until_dm(slack_id(session, other), titles.get(side, ""), pact.until),
+                       "pact_ended")
+        log.info("pact %s reached its end date", pact.id)
+    return ids
 
 
 def checkin_items(session: Session, member_id: int, pact_ids: list[int]) -> list:
@@ -113,13 +140,28 @@ def objective_done(session: Session, objective_id: int, now: datetime) -> tuple[
     for pact in q.active_on_objective(session, objective_id):
         user = slack_id(session, pact.supporter_id)
         title = pact_subject(session, pact)
+        if not title:  # done as the owner stopped sharing it: the supporter learns only that
+            q.set_status(session, pact.id, ("active",), now, status="ended", ended_at=now,
+                         ended_reason="hidden")
+            _withdraw_waiting(session, pact.id, now)
+            ids += _dm(session, pact, f"pact:{pact.id}:ended", user, ui.ended_quietly_dm(),
+                       "pact_ended")
+            continue
         q.set_status(session, pact.id, ("active",), now, status="ended", ended_at=now,
                      ended_reason="done")
+        _withdraw_waiting(session, pact.id, now)
         if user:
             supporters.append(user)
             ids += _dm(session, pact, f"pact:{pact.id}:thanks", user,
                        ui.thanks_dm(slack_id(session, pact.owner_id), title), "pact_thanks")
     return supporters, ids
+
+
+def credited_on_objective(session: Session, objective_id: int) -> list[str]:
+    """Slack ids of the supporters thanked when the objective was done (for a celebration
+    rendered again later)."""
+    return [u for u in (slack_id(session, p.supporter_id)
+                        for p in q.ended_on_objective(session, objective_id, "done")) if u]
 
 
 def goal_achieved(session: Session, goal_id: int, now: datetime) -> tuple[list[str], list[int]]:
@@ -137,22 +179,54 @@ def goal_achieved(session: Session, goal_id: int, now: datetime) -> tuple[list[s
     return supporters, ids
 
 
-def stuck(session: Session, workspace_id: str, user_id: str, objective_id: int | None,
-          note: str, key: str | None, now: datetime) -> Result:
-    """The owner is stuck: every active supporter gets the owner's note."""
+def _own_objective(session: Session, workspace_id: str, user_id: str,
+                   objective_id: int | None):
     owner = get_member(session, workspace_id, user_id)
     found = pq.get_objective(session, objective_id) if objective_id else None
     if owner is None or found is None or found[1].owner_id != owner.id:
+        return None, None
+    return owner, found[0]
+
+
+def stuck_form(session: Session, workspace_id: str, user_id: str, objective_id: int | None
+               ) -> tuple[str, int, tuple[str, str] | None, str | None]:
+    """Before "I'm stuck" opens, for the objective's owner only: (title, how many support it,
+    (goal title, channel) of the team thread offered when nobody does, refusal)."""
+    owner, objective = _own_objective(session, workspace_id, user_id, objective_id)
+    if objective is None:
+        return "", 0, None, refusals.PLAN_NOT_YOURS
+    supporters = len(q.active_on_objective(session, objective.id))
+    offer = None if supporters else team_offer(session, objective, owner)
+    if not supporters and offer is None:
+        return "", 0, None, refusals.PACT_NO_SUPPORTERS
+    team = (offer[0].title, offer[1].channel_id) if offer else None
+    return objective.title, supporters, team, None
+
+
+def stuck(session: Session, workspace_id: str, user_id: str, objective_id: int | None,
+          note: str, key: str | None, now: datetime, *, ask_the_team: bool = False) -> Result:
+    """The owner is stuck: every active supporter gets the owner's note; with none, and the
+    objective team-visible, the note may go to the team in the linked goal's thread."""
+    owner, objective = _own_objective(session, workspace_id, user_id, objective_id)
+    if objective is None:
         return Result(refusal=refusals.PLAN_NOT_YOURS)
     if not note or len(note) > 500:
         return Result(errors={"note": "Say where you're stuck (up to 500 characters)."})
     pacts = q.active_on_objective(session, objective_id)
-    if not pacts:
+    if not pacts and (not ask_the_team or team_offer(session, objective, owner) is None):
+        if team_offer(session, objective, owner) is not None:
+            return Result(errors={"ask_team": refusals.PACT_STUCK_TICK_TEAM})
         return Result(refusal=refusals.PACT_NO_SUPPORTERS)
     if key and not first_submission(session, workspace_id, key):
         return Result(text="Already sent.")
+    # One note per submission (two notes in the same second are two notes).
+    stamp = hashlib.sha1(key.encode()).hexdigest()[:16] if key \
+        else str(int(now.timestamp() * 1_000_000))
+    if not pacts:
+        mid = ask_team(session, objective, owner, note, stamp)
+        return Result(outbox_ids=[mid] if mid else [],
+                      text="Asked your team in the goal's thread. Hang in there.")
     ids = []
-    stamp = int(now.timestamp())
     for pact in pacts:
         facts = supporter_sees(session, pact)
         if facts is not None:

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import logging
 
+from slack_sdk.errors import SlackApiError
+
 from bot.directory import not_people
 from bot.errors import reported
 from handlers.kit import refusals
 from handlers.kit.forms import Form
 from handlers.kit.metadata import attach, metadata_key, read_metadata
 from handlers.kit.payload import int_id, read_interaction, submission_key
-from handlers.kit.replies import tell
+from handlers.kit.replies import in_own_dm, tell
 from handlers.kit.router import CommandRequest
 from handlers.pacts import blocks as ui
 from handlers.pacts import service
@@ -41,18 +43,43 @@ def finish(body, client, context, services) -> None:
         return
 
     def work():
+        in_dm = bool(who.channel_id and who.message_ts and body.get("type") == "block_actions"
+                     and in_own_dm(client, who.user_id, who.channel_id))
+        if done.answered is not None and in_dm:
+            _edit_in_place(client, who, done.answered)
         if done.refusal:
-            tell(client, body, done.refusal)
+            _say(client, body, who, done.refusal, in_dm)
             return
         services.send_now(client, done.outbox_ids)
         if done.text and body.get("type") != "view_submission":
-            tell(client, body, done.text)
+            _say(client, body, who, done.text, in_dm)
         elif done.text:
             client.chat_postMessage(channel=who.user_id, text=done.text)
         if services.refresh_home is not None:
             for user in dict.fromkeys(u for u in done.refresh if u):
                 services.refresh_home(client, who.workspace_id, user)
     reported(work, body, client)
+
+
+def _edit_in_place(client, who, message: dict) -> None:
+    """The Accept / Decline DM just answered (or answered before): buttons give way to the
+    state line, so an old one never invites a second answer."""
+    try:
+        client.chat_update(channel=who.channel_id, ts=who.message_ts, text=message["text"],
+                           blocks=message["blocks"])
+    except SlackApiError as err:
+        log.info("could not update a pact DM in place: %s", err.response.get("error"))
+
+
+def _say(client, body, who, text: str, in_dm: bool) -> None:
+    """The answer to a click in the person's DM with Pact shows only to them, under it."""
+    if in_dm:
+        try:
+            client.chat_postEphemeral(channel=who.channel_id, user=who.user_id, text=text)
+            return
+        except SlackApiError as err:
+            log.info("could not answer in the DM: %s", err.response.get("error"))
+    tell(client, body, text)
 
 
 # ---- I'll help ---------------------------------------------------------------------------------
@@ -149,7 +176,15 @@ def ask_modal(services, who, _client) -> dict | str:
 
 
 def stuck_modal(services, who, _client) -> dict | str:
-    return _own_modal(services, who, ui.stuck_modal)
+    """I'm stuck (Home, plan, progress modal): the owner's note for their supporters, or,
+    with none yet, for the team in the linked goal's thread."""
+    with session_scope(services.engine) as session:
+        title, supporters, team, refusal = service.stuck_form(
+            session, who.workspace_id, who.user_id, who.value_id)
+    if refusal:
+        return refusal
+    return attach(ui.stuck_modal(title, supporters, team), {"objective": who.value_id},
+                  _key(services))
 
 
 def _submitted_objective(body, view, services):
@@ -181,9 +216,10 @@ def save_stuck(ack, body, view, context, services) -> None:
     if who is None or objective_id is None:
         return ack(response_action="errors", errors={"note": refusals.STALE})
     with session_scope(services.engine) as session:
+        form = Form(view)
         done = service.stuck(session, who.workspace_id, who.user_id, objective_id,
-                             Form(view).text("note", multiline=True), submission_key(body),
-                             utcnow())
+                             form.text("note", multiline=True), submission_key(body),
+                             utcnow(), ask_the_team="yes" in form.choices("ask_team"))
     if done.errors:
         return ack(response_action="errors", errors=done.errors)
     ack()

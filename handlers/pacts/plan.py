@@ -20,9 +20,11 @@ from handlers.pacts.seen import (
     slack_id,
     supporter_sees,
 )
+from handlers.pacts.threads import recheck_team_asks
 from storage.models import Member, Pdp
 from storage.queries import pacts as q
 from storage.queries import pdp as pq
+from storage.queries.members import get_member
 
 log = logging.getLogger("pact.pacts")
 
@@ -34,6 +36,7 @@ def recheck_plan(session: Session, pdp: Pdp, now: datetime, *, deleting: bool = 
     only that it ended; waiting messages are rendered again as the supporter may see them now.
     Returns outbox ids to send."""
     objective_ids = [o.id for o in pq.objectives_of(session, pdp.id)]
+    recheck_team_asks(session, objective_ids, now, deleting=deleting)
     ids = []
     for pact in q.open_pacts_on_objectives(session, objective_ids):
         facts = None if deleting else supporter_sees(session, pact)
@@ -93,3 +96,14 @@ def forget(session: Session, member_id: int, now: datetime) -> dict[str, int]:
         _withdraw_waiting(session, pact.id, now)
     return q.forget_member(session, member_id, now)
 
+
+def forget_without_plan(session: Session, workspace_id: str, user_id: str,
+                        now: datetime) -> dict[str, int]:
+    """`/pact pdp delete` for someone with no plan: their pacts and kudos go (counts, empty
+    when nothing was left, or when they have a plan: that delete takes these with it)."""
+    member = get_member(session, workspace_id, user_id)
+    if member is None or pq.get_plan(session, member.id) is not None:
+        return {}
+    counts = forget(session, member.id, now)
+    log.info("pacts and kudos of member %s deleted: %s", member.id, counts)
+    return {k: v for k, v in counts.items() if v}

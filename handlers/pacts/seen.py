@@ -81,6 +81,7 @@ class Result:
     outbox_ids: list[int] = field(default_factory=list)
     refresh: list[str] = field(default_factory=list)  # Slack ids whose Home changed
     text: str = ""  # the answer to the person who acted
+    answered: dict | None = None  # the Accept / Decline DM clicked, as it reads once answered
 
 
 def owner_title(session: Session, pact: Pact) -> str:

@@ -19,14 +19,23 @@ from handlers.pacts.keeping import (  # noqa: F401 - re-exported for other featu
     CHECKIN_KIND,
     checkin_answer,
     checkin_items,
+    credited_on_objective,
+    end_at_dates,
     ensure_checkins,
     first_checkins,
     goal_achieved,
     objective_done,
     progress_changed,
     stuck,
+    stuck_form,
 )
-from handlers.pacts.plan import export_of, forget, recheck_plan, waiting_ids  # noqa: F401
+from handlers.pacts.plan import (  # noqa: F401
+    export_of,
+    forget,
+    forget_without_plan,
+    recheck_plan,
+    waiting_ids,
+)
 from handlers.pacts.seen import (  # noqa: F401
     CADENCE_DAYS,
     HELP_KINDS,
@@ -42,6 +51,7 @@ from handlers.pacts.seen import (  # noqa: F401
     slack_id,
     supporter_sees,
 )
+from handlers.pacts.threads import thank_pledge
 from storage.models import Goal, Member, Pact
 from storage.queries import pacts as q
 from storage.queries import pdp as pq
@@ -112,7 +122,13 @@ def make_offer(session: Session, workspace_id: str, user_id: str, target: str,
         goal = session.get(Goal, goal_id)
         pact = _insert(session, workspace_id, goal.owner_id, supporter.id, None, goal_id,
                        "pledge", new, now, status="active")
-        return Result(pact_id=pact.id, refresh=[user_id],
+        if pact.cadence in CADENCE_DAYS:  # a pledge keeps the rhythm like any pact
+            for column, on in first_checkins(session, pact, now).items():
+                setattr(pact, column, on)
+            session.add(pact)
+            session.flush()
+        ensure_checkins(session, pact, now)
+        return Result(pact_id=pact.id, refresh=[user_id], outbox_ids=thank_pledge(session, pact, goal),
                       text=f"You pledged your support to “{title}”. Thank you!")
     owner = objective_as_seen(session, objective_id, supporter)[0]
     pact = _insert(session, workspace_id, owner.id, supporter.id, objective_id, None, "offer",
@@ -184,18 +200,23 @@ def decide(session: Session, workspace_id: str, user_id: str, pact_id: int | Non
         log.warning("refused answering pact %s by %s", pact_id, user_id)
         return Result(refusal=refusals.PACT_NOT_YOURS)
     if pact.status != "proposed":
-        return Result(refusal=refusals.PACT_CLOSED)
+        never = pact.status == "ended" and pact.accepted_at is None
+        return Result(refusal=refusals.PACT_CLOSED if never
+                      else refusals.pact_answered(_state(pact)), answered=answered(session, pact))
     other = pact.supporter_id if member.id == pact.owner_id else pact.owner_id
     other_user = slack_id(session, other)
     if accept and pact.objective_id is not None and supporter_sees(session, pact) is None:
         q.set_status(session, pact.id, ("proposed",), now, status="ended", ended_at=now,
                      ended_reason="hidden")
-        return Result(refusal=refusals.PACT_CLOSED)
+        session.refresh(pact)
+        return Result(refusal=refusals.PACT_CLOSED, answered=answered(session, pact))
     if not accept:
         q.set_status(session, pact.id, ("proposed",), now, status="declined", ended_at=now)
+        session.refresh(pact)
         ids = _dm(session, pact, f"pact:{pact.id}:declined", other_user,
                   ui.declined_dm(user_id, pact.origin), "pact_ended")
-        return Result(pact_id=pact.id, outbox_ids=ids, text="Noted: not now.")
+        return Result(pact_id=pact.id, outbox_ids=ids, text="Noted: not now.",
+                      answered=answered(session, pact))
     values = dict(status="active", accepted_at=now)
     if pact.cadence in CADENCE_DAYS:
         values.update(first_checkins(session, pact, now))
@@ -207,7 +228,24 @@ def decide(session: Session, workspace_id: str, user_id: str, pact_id: int | Non
     ensure_checkins(session, pact, now)
     log.info("pact %s active", pact.id)
     return Result(pact_id=pact.id, outbox_ids=ids, refresh=[user_id, other_user],
-                  text=f"Pact made with {mention(other_user)}. It's on your Home tab.")
+                  text=f"Pact made with {mention(other_user)}. It's on your Home tab.",
+                  answered=answered(session, pact))
+
+
+def _state(pact: Pact) -> str:
+    return ui.answer_state(pact.status, pact.origin, pact.accepted_at, pact.ended_at)
+
+
+def answered(session: Session, pact: Pact) -> dict:
+    """The Accept / Decline DM its decider clicked, as it reads once answered: an offer shows
+    the owner their own objective; an ask shows the supporter only what they may see now."""
+    if pact.origin == "offer":
+        message = ui.offer_dm(pact.id, slack_id(session, pact.supporter_id),
+                              owner_title(session, pact), pact.offer_kind, pact.offer_text,
+                              pact.cadence, pact.until)
+    else:
+        message = _ask_message(session, pact)
+    return ui.answered_dm(message, _state(pact))
 
 
 def end(session: Session, workspace_id: str, user_id: str, pact_id: int | None,
@@ -267,6 +305,17 @@ def teammates_objectives(session: Session, member: Member, limit: int = 8
                 found.append((mate.slack_user_id, seen[2].title, f"o:{objective.id}"))
             if len(found) >= limit:
                 return found
+    return found
+
+
+def supporters_by_objective(session: Session, owner: Member) -> dict[int, list[str]]:
+    """For the owner's own plan: who supports each of their objectives (active pacts)."""
+    found: dict[int, list[str]] = {}
+    for pact in q.pacts_of(session, owner.id):
+        if pact.owner_id == owner.id and pact.objective_id is not None:
+            user = slack_id(session, pact.supporter_id)
+            if user:
+                found.setdefault(pact.objective_id, []).append(user)
     return found
 
 

@@ -30,6 +30,8 @@ def register(app, services) -> None:
         examples=("pdp delete",))(commands.pdp_delete)
     app.action(ids.PDP_DELETE_CONFIRMED)(
         ack=ack_only, lazy=[partial(commands.delete_confirmed, services=services)])
+    app.action(ids.PDP_DELETE_SOCIAL)(
+        ack=ack_only, lazy=[partial(commands.delete_social_confirmed, services=services)])
 
     def opens(action_id: str, build) -> None:
         app.action(action_id)(ack=ack_only, lazy=[opens_modal(build, services)])

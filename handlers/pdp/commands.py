@@ -83,10 +83,19 @@ def pdp_reports(req: CommandRequest) -> None:
     req.ack(text=message["text"], blocks=message["blocks"], response_type="ephemeral")
 
 
+def _exportable(session, team_id: str, user_id: str):
+    """(member, plan or None, their pacts and kudos), or None with nothing to export."""
+    member, pdp = service.owned_plan(session, team_id, user_id)
+    social = pacts.export_of(session, member) if member is not None else None
+    if member is None or (pdp is None and not (social["pacts"] or social["kudos"])):
+        return None
+    return member, pdp, social
+
+
 def pdp_export(req: CommandRequest) -> None:
     with session_scope(req.services.engine) as session:
-        has_plan = service.has_plan(session, req.team_id, req.user_id)
-    if not has_plan:
+        found = _exportable(session, req.team_id, req.user_id)
+    if found is None:
         req.ack(text=refusals.PLAN_NONE_TO_EXPORT, response_type="ephemeral")
         return
     req.ack(text="Preparing your export: a JSON and a Markdown file are on their way to "
@@ -97,23 +106,25 @@ def export_later(req: CommandRequest) -> None:
     """The owner's whole plan and its history, as two files in their DM with Pact."""
     now = utcnow()
     with session_scope(req.services.engine) as session:
-        member, pdp = service.owned_plan(session, req.team_id, req.user_id)
-        if pdp is None:
+        found = _exportable(session, req.team_id, req.user_id)
+        if found is None:
             return
-        view = surfaces.own_view(session, pdp, member)
+        member, pdp, social = found
+        view = surfaces.own_view(session, pdp, member) if pdp is not None \
+            else surfaces.no_plan_view(member)  # their pacts and kudos, even with no plan
         people = {view.owner_user, view.manager_user}
         people |= {r.reviewer_user for r in view.reviews}
         people |= {c.actor_user for c in view.history}
         people |= {m for c in view.history for m in MENTIONED.findall(c.what)}
-        social = pacts.export_of(session, member)
         people |= {p["with"] for p in social["pacts"]} | {k["with"] for k in social["kudos"]}
         names = service.export_names(session, req.team_id, people)
     stamp = now.strftime("%Y-%m-%d")
     dm = req.client.conversations_open(users=req.user_id)["channel"]["id"]
     req.client.files_upload_v2(
         channel=dm,
-        initial_comment="Here is your development plan with its whole history: JSON for "
-                        "other tools, Markdown to read.",
+        initial_comment=("Here is your development plan with its whole history" if view.exists
+                         else "You have no development plan; here are your pacts and kudos")
+        + ": JSON for other tools, Markdown to read.",
         file_uploads=[
             {"content": export_json(view, exported_at=now, workspace=req.team_id,
                                     social=social),
@@ -121,16 +132,19 @@ def export_later(req: CommandRequest) -> None:
             {"content": export_markdown(view, exported_at=now, names=names, social=social),
              "filename": f"development-plan-{stamp}.md",
              "title": "Development plan (Markdown)"}])
-    log.info("plan %s exported to its owner's DM", view.pdp_id)
+    log.info("plan %s (and pacts, kudos) exported to its owner's DM", view.pdp_id)
 
 
 def pdp_delete(req: CommandRequest) -> None:
     with session_scope(req.services.engine) as session:
-        _, pdp = service.owned_plan(session, req.team_id, req.user_id)
-        if pdp is None:
+        found = _exportable(session, req.team_id, req.user_id)
+        if found is None:
             req.ack(text=refusals.PLAN_NONE_TO_DELETE, response_type="ephemeral")
             return
-        message = posts.delete_prompt(pdp.id, service.delete_counts(session, pdp))
+        _, pdp, social = found
+        message = posts.delete_prompt(pdp.id, service.delete_counts(session, pdp)) \
+            if pdp is not None else posts.delete_social_prompt(len(social["pacts"]),
+                                                               len(social["kudos"]))
     req.ack(text=message["text"], blocks=message["blocks"], response_type="ephemeral")
 
 
@@ -163,6 +177,23 @@ def delete_confirmed(body, client, services) -> None:
                 log.info("could not take back a plan message: %s", err.response.get("error"))
         tell(client, body, "Your development plan is deleted, with its objectives, progress, "
                            "history and reviews. `/pact pdp` starts a new one.")
+        services.refresh_home(client, i.workspace_id, i.user_id)
+
+    reported(work, body, client)
+
+
+def delete_social_confirmed(body, client, services) -> None:
+    """No plan, but pacts and kudos: the person confirmed they go (the other side of a pact
+    keeps only that it ended)."""
+    i = read_interaction(body)
+    if i is None:
+        return
+
+    def work():
+        with session_scope(services.engine) as session:
+            counts = pacts.forget_without_plan(session, i.workspace_id, i.user_id, utcnow())
+        tell(client, body, "Your pacts and kudos are deleted." if counts
+             else "There was nothing left to delete.")
         services.refresh_home(client, i.workspace_id, i.user_id)
 
     reported(work, body, client)

@@ -63,6 +63,8 @@ def export_markdown(view: PlanView, *, exported_at: datetime, names: dict[str, s
     d = view.dates
     out = [f"# Development plan of {who(view.owner_user)}", "",
            f"Exported from Pact on {exported_at:%Y-%m-%d %H:%M} UTC.", ""]
+    if not view.exists:
+        out += ["_No development plan in Pact: your pacts and kudos follow._", ""]
     out += [f"- Manager: {who(view.manager_user) if view.manager_user else '—'}"]
     if d:
         out += [f"- Review cadence: {rules.CADENCES.get(d.cadence_months, d.cadence_months)}",

@@ -8,7 +8,7 @@ from __future__ import annotations
 from bot.rules import pdp as rules
 from bot.rules.visibility import LEVEL_LABELS, LEVELS, ObjectiveFacts, PlanView
 from handlers.kit import ids
-from handlers.kit.blocks import clip, escape, plain, progress_bar, section
+from handlers.kit.blocks import button, clip, escape, plain, progress_bar, section
 from handlers.pdp.views import modal, person
 
 
@@ -157,7 +157,8 @@ def objective_form(objective: ObjectiveFacts | None, goals: list[tuple[int, str]
 
 def progress_form(objective: ObjectiveFacts) -> dict:
     blocks = [
-        section(f"*{escape(clip(objective.title, 300))}*\n{progress_bar(objective.progress / 100)}"),
+        section(f"*{escape(clip(objective.title, 300))}*\n{progress_bar(objective.progress / 100)}",
+                accessory=button("I'm stuck", ids.PACT_STUCK, str(objective.id))),
         _input("progress", "Progress now (%)", _progress_input(objective.progress),
                hint="100% marks the objective done."),
         _input("note", "What did you do?", _text_input("note", multiline=True,

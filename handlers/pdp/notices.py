@@ -32,10 +32,8 @@ def celebrate(session: Session, pdp: Pdp, objective_id: int, owner: Member) -> N
     Team-visible: a post in the team channel (the linked goal's team, else each of the owner's
     teams). Private or manager-only, or no team channel: a congratulation by DM.
     """
-    message = surfaces.celebration_post(session, pdp, objective_id)
     supporters, _ = pacts.objective_done(session, objective_id, utcnow())
-    message = kudos_button_on(pacts_ui.credit_supporters(message, supporters),
-                              owner.slack_user_id)
+    message = celebration(session, pdp, objective_id, owner.slack_user_id, supporters)
     teams = []
     if message is not None:
         objective = session.get(Objective, objective_id)
@@ -58,6 +56,15 @@ def celebrate(session: Session, pdp: Pdp, objective_id: int, owner: Member) -> N
                    key=f"congrats:objective:{objective_id}", channel=owner.slack_user_id,
                    text=message["text"], blocks=message["blocks"], kind="objective_congrats")
     log.info("objective %s done: congratulating its owner by DM", objective_id)
+
+
+def celebration(session: Session, pdp: Pdp, objective_id: int, owner_user: str,
+                supporters: list[str]) -> dict | None:
+    """The team's celebration of a done objective (None unless the team may see it): the
+    supporters thanked by name, a Kudos button for the owner. Rendered the same when a post
+    still waiting is put right later."""
+    message = surfaces.celebration_post(session, pdp, objective_id)
+    return kudos_button_on(pacts_ui.credit_supporters(message, supporters), owner_user)
 
 
 def notify_manager(session: Session, pdp: Pdp, reason: str, change_id: int,
@@ -89,7 +96,11 @@ def recheck_pending(session: Session, pdp: Pdp, now: datetime) -> None:
             message = surfaces.manager_dm(session, pdp, now, key.split(":")[3]) \
                 if still_manager else None
         elif key.startswith("celebrate:objective:"):
-            message = surfaces.celebration_post(session, pdp, int(key.split(":")[2]))
+            objective_id = int(key.split(":")[2])
+            owner = session.get(Member, pdp.owner_id)
+            message = celebration(session, pdp, objective_id,
+                                  owner.slack_user_id if owner else "",
+                                  pacts.credited_on_objective(session, objective_id))
         else:
             continue  # the owner's own DMs
         q.rewrite_pending(session, row.id, message, now)

@@ -11,6 +11,7 @@ from bot.rules import pdp as rules
 from handlers.kit import ids, refusals
 from handlers.kit.metadata import attach, metadata_key, read_metadata
 from handlers.kit.payload import Interaction, int_id
+from handlers.pacts import service as pacts
 from handlers.pdp import forms, service, surfaces, views
 from storage.engine import session_scope
 from storage.queries import pdp as q
@@ -34,8 +35,9 @@ def stale(title: str) -> dict:
 
 
 def summary(services, session, pdp, owner, *, notice: str | None = None) -> dict:
-    return sealed(services, views.summary_modal(surfaces.own_view(session, pdp, owner),
-                                                utcnow(), notice=notice), {"pdp": pdp.id})
+    return sealed(services, views.summary_modal(
+        surfaces.own_view(session, pdp, owner), utcnow(), notice=notice,
+        supporters=pacts.supporters_by_objective(session, owner)), {"pdp": pdp.id})
 
 
 def own_plan(services, team_id: str, user_id: str) -> dict:

@@ -169,12 +169,14 @@ def home_section(view: PlanView, now: datetime, budget: int) -> list[dict]:
     blocks.append(section(f"{len(open_ones)} open objective{'s' if len(open_ones) != 1 else ''}"
                           f", {len(done)} done." + (f"\n{dates}" if dates else ""),
                           accessory=button("Open my plan", ids.PDP_OPEN)))
-    room = budget - len(blocks) - 1
+    room = (budget - len(blocks) - 1) // 2  # each open objective: its line and its buttons
     for o in open_ones[:max(room, 0)]:
         blocks.append(section(
             f"*{escape(clip(o.title, 200))}*\n{progress_bar(o.progress / 100)}"
-            + (f" · target {day(o.target_date)}" if o.target_date else ""),
-            accessory=button("Log progress", ids.PDP_LOG_PROGRESS, str(o.id))))
+            + (f" · target {day(o.target_date)}" if o.target_date else "")))
+        blocks.append({"type": "actions", "block_id": f"home_objective_{o.id}", "elements": [
+            button("Log progress", ids.PDP_LOG_PROGRESS, str(o.id)),
+            button("I'm stuck", ids.PACT_STUCK, str(o.id))]})
     if room >= 0 and len(open_ones) > room:
         blocks.append(context(f"…and {len(open_ones) - room} more in your plan."))
     return blocks[:budget]
@@ -278,3 +280,15 @@ def delete_prompt(pdp_id: int, counts: dict[str, int]) -> dict:
                                           "Everything in it goes, for good.",
                                           "Delete", "Keep it"))]}]}
 
+
+def delete_social_prompt(pacts: int, kudos: int) -> dict:
+    """No plan to delete, but the person's pacts and kudos."""
+    text = (f"You have no development plan, but {plural(pacts, 'pact')} and "
+            f"{plural(kudos, 'kudos', 'kudos')} are yours. Delete them? The other side of a "
+            "pact keeps only that it ended. `/pact pdp export` first if you want a copy.")
+    return {"text": text, "blocks": [
+        section(text),
+        {"type": "actions", "block_id": "pdp_delete", "elements": [
+            button("Delete my pacts and kudos", ids.PDP_DELETE_SOCIAL, style="danger",
+                   confirm=confirm_dialog("Delete your pacts and kudos?",
+                                          "They go, for good.", "Delete", "Keep them"))]}]}

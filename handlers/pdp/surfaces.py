@@ -50,6 +50,12 @@ def own_view(session: Session, pdp: Pdp, owner: Member) -> PlanView:
                                                            owner))
 
 
+def no_plan_view(owner: Member) -> PlanView:
+    """The owner's own view when they have no plan (their export still carries pacts, kudos)."""
+    return view_plan(None, Viewer(member_id=owner.id, is_owner=True),
+                     owner_user=owner.slack_user_id)
+
+
 def manager_view(session: Session, pdp: Pdp, facts: PlanFacts | None = None) -> PlanView:
     """The plan as its manager may see it (for their DMs and their list of reports)."""
     manager = session.get(Member, pdp.manager_id) if pdp.manager_id else None

@@ -134,9 +134,11 @@ def _closed_and_reviews(view: PlanView, closed: list[ObjectiveFacts]) -> list[di
 
 
 def plan_blocks(view: PlanView, now: datetime, *, owner_buttons: bool = False,
-                max_blocks: int = 45) -> list[dict]:
+                max_blocks: int = 45, supporters: dict[int, list[str]] | None = None
+                ) -> list[dict]:
     """The plan as `view.viewer` may see it. With `owner_buttons`, each open objective gets
-    "Log progress" and "Edit" buttons (the owner's summary modal)."""
+    "Log progress" and "Edit" buttons (the owner's summary modal); `supporters`: who supports
+    each objective (Slack ids by objective id), for the owner."""
     blocks = _sections_and_facts(view, now)
     open_ones = [o for o in view.objectives if o.status in rules.OPEN_STATUSES]
     closed = [o for o in view.objectives if o.status not in rules.OPEN_STATUSES]
@@ -148,7 +150,10 @@ def plan_blocks(view: PlanView, now: datetime, *, owner_buttons: bool = False,
         blocks.append(section("*Objectives*\n_None yet. Add the first one: a skill to build "
                               "and the actions that build it._"))
     for o in open_ones[:room]:
-        blocks.append(section(objective_text(o, view)))
+        backing = (supporters or {}).get(o.id)
+        blocks.append(section(clip(objective_text(o, view) + (
+            "\n:handshake: Supported by " + ", ".join(person(u) for u in backing[:10])
+            if backing else ""), 3000)))
         if owner_buttons:
             blocks.append({"type": "actions", "block_id": f"objective_{o.id}", "elements": [
                 button("Log progress", ids.PDP_LOG_PROGRESS, str(o.id)),
@@ -165,7 +170,8 @@ def plan_blocks(view: PlanView, now: datetime, *, owner_buttons: bool = False,
 # ---- modals ----------------------------------------------------------------------------------
 
 
-def summary_modal(view: PlanView, now: datetime, *, notice: str | None = None) -> dict:
+def summary_modal(view: PlanView, now: datetime, *, notice: str | None = None,
+                  supporters: dict[int, list[str]] | None = None) -> dict:
     """The owner's plan with everything they can do to it (`notice`: a line on top)."""
     blocks = [section(notice)] if notice else []
     blocks += [{"type": "actions", "block_id": "plan_actions", "elements": [
@@ -173,7 +179,7 @@ def summary_modal(view: PlanView, now: datetime, *, notice: str | None = None) -
         button("Add objective", ids.PDP_ADD_OBJECTIVE),
         button("Request review", ids.PDP_REQUEST_REVIEW),
         button("History", ids.PDP_HISTORY)]}]
-    blocks += plan_blocks(view, now, owner_buttons=True, max_blocks=94)
+    blocks += plan_blocks(view, now, owner_buttons=True, max_blocks=94, supporters=supporters)
     blocks.append(context("Private by default: every section and objective says who may see "
                           "it. `/pact pdp export` sends you a copy; `/pact pdp delete` "
                           "removes it."))

@@ -50,6 +50,12 @@ def active_on_objective(session: Session, objective_id: int) -> list[Pact]:
         Pact.objective_id == objective_id, Pact.status == "active").order_by(Pact.id)))
 
 
+def ended_on_objective(session: Session, objective_id: int, reason: str) -> list[Pact]:
+    return list(session.exec(select(Pact).where(
+        Pact.objective_id == objective_id, Pact.status == "ended",
+        Pact.ended_reason == reason).order_by(Pact.id)))
+
+
 def active_pledges(session: Session, goal_id: int) -> list[Pact]:
     return list(session.exec(select(Pact).where(
         Pact.goal_id == goal_id, col(Pact.objective_id).is_(None), Pact.status == "active")

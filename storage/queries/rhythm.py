@@ -8,7 +8,7 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, delete, literal, or_, union_all
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from storage.models import (
     Goal,
@@ -73,13 +73,15 @@ def member_zones(session: Session, slack_user_ids: set[str]) -> dict[tuple[str, 
 
 
 def nudged_today(session: Session, member: Member, now: datetime) -> bool:
-    """A nudge DM to `member` went out today (their local day) or is still waiting to."""
+    """A nudge DM (a reminder, or a pact check-in) to `member` went out today (their local
+    day) or is still waiting to: one such DM a day."""
     zone = ZoneInfo(member.tz)
     day = now.astimezone(zone).date()
     start = datetime.combine(day, time(0), tzinfo=zone)
     end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone)
     return session.exec(select(OutboxMessage.id).where(
-        OutboxMessage.workspace_id == member.workspace_id, OutboxMessage.kind == "nudge",
+        OutboxMessage.workspace_id == member.workspace_id,
+        col(OutboxMessage.kind).in_(("nudge", "pact_checkin")),
         OutboxMessage.channel == member.slack_user_id,
         # next_attempt_at: when it was (last) due to go out, on the tick's clock
         or_(OutboxMessage.status == "pending",
