@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlmodel import Session
 
 from handlers.kit import refusals
-from handlers.mentoring import service
+from handlers.mentoring import rounds
 from handlers.rhythm.jobs import hold_nudges
 from scheduling.kinds import Kind, Outcome, Run
 from storage.models import Team
@@ -32,11 +32,11 @@ def run_round(session: Session, job: Run, ctx, services=None) -> Outcome:
         return Outcome(done=True)
     if team.paused_reason:
         return Outcome()
-    done = service.run_round(session, team, "", job.now)
+    done = rounds.run_round(session, team, "", job.now)
     ids = list(done.outbox_ids)
     for mentor, mentees, pair_ids in done.intros:
         for user in (mentor, *mentees):
-            ids += service.introduce(session, team, pair_ids, user, job.now,
+            ids += rounds.introduce(session, team, pair_ids, user, job.now,
                                      key_suffix=user, channel_is_group=False)
     return Outcome(outbox_ids=ids)
 

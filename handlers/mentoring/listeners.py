@@ -15,7 +15,7 @@ from handlers.kit.payload import int_id, read_interaction, submission_key
 from handlers.kit.replies import tell
 from handlers.kit.router import CommandRequest
 from handlers.mentoring import blocks as ui
-from handlers.mentoring import jobs, service
+from handlers.mentoring import jobs, pairs, rounds, service, skills
 from storage.engine import session_scope
 from storage.queries.members import first_submission
 from storage.queries.teams import team_for_channel
@@ -32,7 +32,7 @@ def _say(req: CommandRequest, text: str) -> None:
 
 def skills_open(req: CommandRequest) -> None:
     with session_scope(req.services.engine) as session:
-        form = service.profile_form(session, req.team_id, req.user_id)
+        form = skills.profile_form(session, req.team_id, req.user_id)
     view = attach(ui.profile_modal(form.lines, form.visibility, form.capacity, form.spellings),
                   {"for": req.user_id}, metadata_key(req.services.settings))
     req.open_form(view)
@@ -48,7 +48,7 @@ def skills_save(ack, body, view, services) -> None:
     with session_scope(services.engine) as session:
         if not first_submission(session, who.workspace_id, submission_key(body)):
             return ack()
-        errors = service.save_profile(session, who.workspace_id, who.user_id,
+        errors = skills.save_profile(session, who.workspace_id, who.user_id,
                                       form.text("skills", multiline=True),
                                       form.choice("skills_visibility"),
                                       int(capacity) if capacity and capacity.isdigit() else None)
@@ -62,7 +62,7 @@ def skills_save(ack, body, view, services) -> None:
 
 def skills_team(req: CommandRequest) -> None:
     with session_scope(req.services.engine) as session:
-        found = service.team_matrix(session, req.team_id, req.channel_id, req.user_id)
+        found = skills.team_matrix(session, req.team_id, req.channel_id, req.user_id)
     if isinstance(found, str):
         return _say(req, found)
     text, blocks = ui.matrix_message(found.team_name, found.skills, found.people, found.cells)
@@ -75,7 +75,7 @@ def skills_team_later(req: CommandRequest) -> None:
     if not req.body.get("_matrix"):
         return
     with session_scope(req.services.engine) as session:
-        found = service.team_matrix(session, req.team_id, req.channel_id, req.user_id)
+        found = skills.team_matrix(session, req.team_id, req.channel_id, req.user_id)
     if isinstance(found, str):
         return
     from handlers.mentoring import heatmap  # matplotlib loads only when a heatmap is drawn
@@ -97,7 +97,7 @@ def mentor_round(req: CommandRequest) -> None:
 def mentor_round_later(req: CommandRequest) -> None:
     """Plan and store the round (one transaction), then open each group DM and introduce."""
     with session_scope(req.services.engine) as session:
-        done = service.start_round(session, req.team_id, req.channel_id, req.user_id,
+        done = rounds.start_round(session, req.team_id, req.channel_id, req.user_id,
                                    utcnow())
         team = team_for_channel(session, req.team_id, req.channel_id)
     if isinstance(done, str):
@@ -128,7 +128,7 @@ def _introduce(req, team, mentor, mentees, pair_ids) -> list[int]:
                     err.response.get("error"))
         return []
     with session_scope(req.services.engine) as session:
-        return service.introduce(session, team, pair_ids, channel["channel"]["id"], utcnow())
+        return rounds.introduce(session, team, pair_ids, channel["channel"]["id"], utcnow())
 
 
 def mentor_pause(req: CommandRequest) -> None:
@@ -169,7 +169,7 @@ def mentor_include(req: CommandRequest) -> None:
 
 def mentor_window(req: CommandRequest) -> None:
     with session_scope(req.services.engine) as session:
-        _say(req, service.set_window(session, req.team_id, req.channel_id, req.user_id,
+        _say(req, rounds.set_window(session, req.team_id, req.channel_id, req.user_id,
                                      req.args))
 
 
@@ -188,7 +188,7 @@ def met(body, client, services) -> None:
         if who is None:
             return tell(client, body, refusals.STALE)
         with session_scope(services.engine) as session:
-            told = service.answer_followup(session, who.workspace_id, who.user_id, who.value,
+            told = pairs.answer_followup(session, who.workspace_id, who.user_id, who.value,
                                            utcnow())
         tell(client, body, told)
     reported(work, body, client)
@@ -200,7 +200,7 @@ def skip(body, client, services) -> None:
         if who is None:
             return tell(client, body, refusals.STALE)
         with session_scope(services.engine) as session:
-            told = service.skip_pair(session, who.workspace_id, who.user_id,
+            told = pairs.skip_pair(session, who.workspace_id, who.user_id,
                                      int_id(who.value))
         tell(client, body, told)
     reported(work, body, client)
@@ -223,7 +223,7 @@ def save_book(ack, body, view, services) -> None:
     if not note:
         return ack(response_action="errors", errors={"when": "Say when you will meet."})
     with session_scope(services.engine) as session:
-        refusal, pair = service.book(session, who.workspace_id, who.user_id, pair_id, note)
+        refusal, pair = pairs.book(session, who.workspace_id, who.user_id, pair_id, note)
         if refusal:
             return ack(response_action="errors", errors={"when": refusal})
     ack()
@@ -234,7 +234,7 @@ def after_book(body, client, view, services) -> None:
         who = read_interaction(body)
         meta = read_metadata(view, metadata_key(services.settings)) or {}
         with session_scope(services.engine) as session:
-            ids = service.announce_booking(session, who.workspace_id, who.user_id,
+            ids = pairs.announce_booking(session, who.workspace_id, who.user_id,
                                            int_id(meta.get("pair")), submission_key(body))
         services.send_now(client, ids)
     reported(work, body, client)

@@ -1,0 +1,179 @@
+"""Mentor rounds as use cases, without Slack: who takes part, the optimal pairs, the intros
+to send, the reasons for the unpaired and the follow-ups, and the team's repeat window."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlmodel import Session, select
+
+from bot.rules import matching
+from bot.rules.nudges import next_nudge_at
+from handlers.kit import refusals
+from handlers.mentoring import blocks as ui
+from storage.models import Goal, Member, MentorPair, MentorRound, MentorUnpaired, Objective, Team
+from storage.queries import mentoring as mq
+from storage.queries import teams as tq
+from storage.queries.members import get_or_create_member
+from storage.queries.outbox import enqueue
+
+FOLLOW_UP_AFTER = timedelta(days=10)
+
+
+@dataclass
+class RoundDone:
+    round_id: int
+    team_name: str
+    pairs: int
+    unpaired: int
+    left_out: int
+    outbox_ids: list[int] = field(default_factory=list)
+    intros: list[tuple[str, list[str], list[int]]] = field(default_factory=list)
+    answers: dict[str, int] = field(default_factory=dict)  # "Did you meet?" so far
+
+
+def _goal_skills(session: Session, team_id: int) -> frozenset[str]:
+    """Skills of objectives linked to the team's active shared goals (skill names only)."""
+    names = session.exec(select(Objective.skill).join(Goal, Goal.id == Objective.goal_id)
+                         .where(Goal.team_id == team_id, Goal.status == "active"))
+    return frozenset(matching.skill_key(n) for n in names if n)
+
+
+def round_people(session: Session, team: Team, now: datetime) -> tuple[list, dict[int, Member]]:
+    excluded = mq.excluded(session, team.id)
+    last = mq.recent_rounds(session, team.id, 1)
+    preferred = set(mq.unpaired_of(session, last[0].id)) if last else set()
+    people, members = [], {}
+    for member, prof, skills in mq.team_people(session, team.id):
+        members[member.id] = member
+        absent = ""
+        if member.is_deleted or member.is_bot:
+            absent = "away"
+        elif prof is None or not skills:
+            absent = "no profile"
+        elif prof.opted_out:
+            absent = "opted out"
+        elif prof.paused_until and prof.paused_until > now:
+            absent = "paused"
+        elif prof.visibility != "team":
+            absent = "private profile"
+        elif member.id in excluded:
+            absent = "excluded"
+        people.append(matching.Person(
+            member.id, {s.key: matching.Skill(s.level, s.can_mentor, s.want_learn)
+                        for s in skills}, capacity=prof.capacity if prof else 1,
+            absent=absent, preferred=member.id in preferred))
+    return people, members
+
+
+def run_round(session: Session, team: Team, run_by: str, now: datetime) -> RoundDone:
+    """Plan, store and announce one round: pairs to introduce (after commit, once their group
+    DM is open), a DM to each person left unpaired saying why, follow-ups 10 days on."""
+    settings = mq.settings_of(session, team.id)
+    people, members = round_people(session, team, now)
+    history = mq.pairs_of_rounds(session, [r.id for r in mq.recent_rounds(
+        session, team.id, settings.repeat_window)])
+    recent = {frozenset((p.mentor_id, p.mentee_id)) for p in history}
+    result = matching.plan_round(people, recent, _goal_skills(session, team.id))
+    spelling = {s.key: s.name for _, _, skills in mq.team_people(session, team.id)
+                for s in skills}
+    rnd = MentorRound(team_id=team.id, run_by=run_by, created_at=now)
+    session.add(rnd)
+    session.flush()
+    done = RoundDone(rnd.id, team.name, len(result.pairs), len(result.unpaired),
+                     len(result.left_out))
+    by_mentor: dict[int, list[MentorPair]] = {}
+    for pair in result.pairs:
+        row = MentorPair(round_id=rnd.id, mentor_id=pair.mentor, mentee_id=pair.mentee,
+                         skill=spelling.get(pair.skill, pair.skill), score=pair.score)
+        session.add(row)
+        by_mentor.setdefault(pair.mentor, []).append(row)
+    session.flush()
+    for mentor_id, rows in by_mentor.items():
+        users = [members[mentor_id].slack_user_id,
+                 *[members[r.mentee_id].slack_user_id for r in rows]]
+        done.intros.append((users[0], users[1:], [r.id for r in rows]))
+        for row in rows:
+            done.outbox_ids += _follow_ups(session, team, row, members, now)
+    for member_id, reason in result.unpaired.items():
+        session.add(MentorUnpaired(round_id=rnd.id, member_id=member_id, reason=reason[:120]))
+        member = members[member_id]
+        text = ui.unpaired_text(team.name, reason, spelling)
+        mid = enqueue(session, workspace_id=team.workspace_id, key=f"mentor_unpaired:{rnd.id}:"
+                      f"{member_id}", channel=member.slack_user_id, text=text,
+                      kind="mentor_unpaired", not_before=now)
+        done.outbox_ids += [mid] if mid else []
+    mq.clear_exclusions(session, team.id)
+    return done
+
+
+def _follow_ups(session, team, row: MentorPair, members, now) -> list[int]:
+    ids = []
+    for side, other in ((row.mentor_id, row.mentee_id), (row.mentee_id, row.mentor_id)):
+        member = members[side]
+        text, blocks = ui.followup_dm(members[other].slack_user_id, row.skill, row.id)
+        mid = enqueue(session, workspace_id=team.workspace_id,
+                      key=f"mentor_followup:{row.id}:{side}", channel=member.slack_user_id,
+                      text=text, blocks=blocks, kind="mentor_followup",
+                      not_before=next_nudge_at(now + FOLLOW_UP_AFTER, member.tz))
+        ids += [mid] if mid else []
+    return ids
+
+
+def introduce(session: Session, team: Team, pair_ids: list[int], channel_id: str,
+              now: datetime, *, key_suffix: str = "", channel_is_group: bool = True
+              ) -> list[int]:
+    """The intro of one mentor and their mentees, in the group DM Slack opened for them (or,
+    from a scheduled round, in one person's DM: `channel_id` is then their user id)."""
+    rows = [session.get(MentorPair, i) for i in pair_ids]
+    rows = [r for r in rows if r is not None]
+    if not rows:
+        return []
+    for row in rows:
+        if channel_is_group:
+            row.channel_id = channel_id
+            session.add(row)
+    mentor = session.get(Member, rows[0].mentor_id)
+    mentees = [(session.get(Member, r.mentee_id).slack_user_id, r.skill, r.id) for r in rows]
+    text, blocks = ui.intro_message(team.name, mentor.slack_user_id, mentees)
+    mid = enqueue(session, workspace_id=team.workspace_id, key=f"mentor_intro:{rows[0].id}:{key_suffix}",
+                  channel=channel_id, text=text, blocks=blocks, kind="mentor_intro",
+                  not_before=now)
+    return [mid] if mid else []
+
+
+def start_round(session: Session, workspace_id: str, channel_id: str, user_id: str,
+                now: datetime) -> RoundDone | str:
+    """`/pact mentor round` in a team's channel: leads only, decided from what Pact stored."""
+    team = tq.team_for_channel(session, workspace_id, channel_id)
+    if team is None:
+        return refusals.MENTOR_NO_TEAM
+    actor = get_or_create_member(session, workspace_id, user_id)
+    if not tq.is_lead(session, team.id, actor.id):
+        return refusals.MENTOR_LEADS_ONLY
+    done = run_round(session, team, user_id, now)
+    done.answers = mq.answer_counts(session, team.id)
+    return done
+
+
+def set_window(session: Session, workspace_id: str, channel_id: str, user_id: str,
+               args: list[str]) -> str:
+    """A lead sets how many past rounds a pair may not repeat within (0-12)."""
+    team = tq.team_for_channel(session, workspace_id, channel_id)
+    if team is None:
+        return refusals.MENTOR_NO_TEAM
+    actor = get_or_create_member(session, workspace_id, user_id)
+    if not tq.is_lead(session, team.id, actor.id):
+        return refusals.MENTOR_LEADS_ONLY
+    settings = mq.settings_of(session, team.id)
+    if not args:
+        return f"No pair repeats within {settings.repeat_window} rounds."
+    if not args[0].isdigit() or not 0 <= int(args[0]) <= 12:
+        return "Give a number of rounds from 0 to 12, e.g. `/pact mentor window 3`."
+    settings.repeat_window = int(args[0])
+    session.add(settings)
+    if not settings.repeat_window:
+        return "From the next round, pairs may repeat from one round to the next."
+    return (f"From the next round, nobody is paired with someone they met in the last "
+            f"{settings.repeat_window} rounds.")
