@@ -13,6 +13,7 @@ from bot.rules.nudges import next_nudge_at
 from scheduling.tick import tick
 from storage.engine import session_scope
 from storage.models import (
+    Absence,
     MemberSkill,
     MentorFollowup,
     MentorPair,
@@ -24,7 +25,7 @@ from storage.models import (
     SkillProfile,
 )
 from storage.types import utcnow
-from tests.test_tick import client_for, make_team, services_for
+from tests.test_tick import WS, client_for, make_team, services_for
 
 
 def _modal(pact):
@@ -297,4 +298,39 @@ def test_a_scheduled_round_runs_from_the_tick_and_introduces_in_dms(pact):
     assert "Next mentor round (Growth): <!date^" in home
     assert "off" in pact.slack.command("mentor schedule off", user=lead,
                                        channel=team.channel).json()["text"]
+    assert emulator.violations == []
+
+
+def test_people_away_take_no_part_and_the_lead_sees_why_among_the_unpaired(pact):
+    emulator, engine = pact.emulator, pact.engine
+    team = make_team(engine, emulator, members=4)
+    lead, (a, b, c, d) = team.lead, team.members
+    _save(pact, lead, "SQL 5 mentor", capacity="3")
+    for person in (a, b, c):
+        _save(pact, person, "SQL 1 learn")
+    _save(pact, d, "Rust 1 learn")
+    # `a` says they are away; `b`'s Slack status says so (as Pact last read it).
+    back = (utcnow() + timedelta(days=7)).date().isoformat()
+    assert "away" in pact.slack.command(f"away until {back}", user=a).json()["text"].lower()
+    with session_scope(engine) as s:
+        s.add(Absence(member_id=team.member_ids[b], workspace_id=WS, status_away=True,
+                      status_label=":palm_tree: Vacationing", status_checked_at=utcnow()))
+    pact.slack.command("mentor pause", user=c)
+    _round(pact, team)
+    with session_scope(engine) as s:
+        assert s.exec(select(MentorPair)).all() == []
+    (summary,) = [r["text"] for r in emulator.responses()
+                  if "Mentor round of" in r.get("text", "")]
+    assert "Without a pair (each told why, first in line next round): " in summary
+    assert f"<@{d}> (nobody can teach Rust yet)" in summary
+    assert f"<@{lead}> (nobody wants to learn what they teach)" in summary
+    assert f"away: <@{a}> (until <!date^" in summary and f", <@{b}>" in summary
+    assert f"paused: <@{c}>" in summary
+    _working_hours(pact)
+    assert not any("No mentor pair" in m["text"] for m in emulator.dms(a) + emulator.dms(b))
+    # Back from the absence: `a` is paired in the next round.
+    pact.slack.command("away off", user=a)
+    _round(pact, team)
+    with session_scope(engine) as s:
+        assert [p.mentee_id for p in s.exec(select(MentorPair))] == [team.member_ids[a]]
     assert emulator.violations == []

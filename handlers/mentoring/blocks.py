@@ -2,7 +2,20 @@
 
 from __future__ import annotations
 
-from handlers.kit.blocks import button, clip, context, escape, header, mention, plain, section
+from datetime import datetime
+
+from handlers.kit.blocks import (
+    button,
+    clip,
+    context,
+    escape,
+    header,
+    mention,
+    plain,
+    plural,
+    section,
+    slack_date,
+)
 from handlers.kit.ids import (
     MENTOR_BOOK,
     MENTOR_BOOK_CALLBACK,
@@ -62,15 +75,72 @@ REASONS = {
 }
 
 
-def unpaired_text(team_name: str, reason: str, spelling: dict[str, str]) -> str:
-    """The DM to someone left without a pair: why, and that they go first next time."""
+def reason_words(reason: str, spelling: dict[str, str]) -> str:
+    """Why someone has no pair, in words (`spelling`: skill key -> the team's spelling)."""
     if reason.startswith("no_teacher:"):
         key = reason.partition(":")[2]
-        why = f"no one on your team can teach {escape(spelling.get(key, key))} yet"
-    else:
-        why = REASONS.get(reason, "no good match this time")
-    return (f"No mentor pair for you in {escape(team_name)}'s round: {why}. "
-            "You're first in line next round.")
+        return f"no one on your team can teach {escape(spelling.get(key, key))} yet"
+    return REASONS.get(reason, "no good match this time")
+
+
+def unpaired_text(team_name: str, reason: str, spelling: dict[str, str]) -> str:
+    """The DM to someone left without a pair: why, and that they go first next time."""
+    return (f"No mentor pair for you in {escape(team_name)}'s round: "
+            f"{reason_words(reason, spelling)}. You're first in line next round.")
+
+
+LEFT_OUT = {"away": "away", "paused": "paused", "opted out": "opted out",
+            "excluded": "excluded by a lead", "private profile": "profile only for them and "
+            "their manager", "deactivated": "no longer in the workspace"}
+UNPAIRED_SHORT = {"recent": "met everyone who could teach them lately",
+                  "odd": "odd numbers", "no_learner": "nobody wants to learn what they teach",
+                  "empty_profile": "nothing to teach or learn in their profile"}
+SUMMARY_NAMES = 25  # people named per line; the rest counted
+
+
+def _names(people: list[str]) -> str:
+    shown = ", ".join(mention(p) for p in people[:SUMMARY_NAMES])
+    more = len(people) - SUMMARY_NAMES
+    return shown + (f" and {more} more" if more > 0 else "")
+
+
+def round_summary(team_name: str, pairs: int, unpaired: list[tuple[str, str]],
+                  left_out: list[tuple[str, str, datetime | None]],
+                  spelling: dict[str, str], answers: dict[str, int]) -> str:
+    """For the lead who ran the round: the pairs, then everyone without a pair grouped by why
+    (told in a DM), then who took no part and why: away (until when), paused, opted out..."""
+    lines = [f"Mentor round of {escape(team_name)}: {plural(pairs, 'pair')} introduced."]
+    groups: dict[str, list[str]] = {}
+    for user, reason in unpaired:
+        why = (f"nobody can teach {escape(spelling.get(reason[11:], reason[11:]))} yet"
+               if reason.startswith("no_teacher:") else
+               UNPAIRED_SHORT.get(reason, "no good match"))
+        groups.setdefault(why, []).append(user)
+    if groups:
+        lines.append("Without a pair (each told why, first in line next round): " + "; ".join(
+            f"{_names(users)} ({why})" for why, users in groups.items()) + ".")
+    out: dict[str, list[str]] = {}
+    no_profile = 0
+    for user, reason, until in left_out:
+        if reason == "no profile":
+            no_profile += 1
+            continue
+        word = LEFT_OUT.get(reason, "not taking part")
+        if reason == "away" and until is not None:
+            out.setdefault(word, []).append(f"{mention(user)} (until {slack_date(until)})")
+        else:
+            out.setdefault(word, []).append(mention(user))
+    parts = [f"{word}: " + ", ".join(who[:SUMMARY_NAMES]) + (
+        f" and {len(who) - SUMMARY_NAMES} more" if len(who) > SUMMARY_NAMES else "")
+        for word, who in out.items()]
+    if no_profile:
+        parts.append(f"no skill profile yet: {plural(no_profile, 'person', 'people')}")
+    if parts:
+        lines.append("Not taking part — " + "; ".join(parts) + ".")
+    if answers:
+        lines.append(f"Earlier rounds, asked \"Did you meet?\": {answers.get('yes', 0)} yes, "
+                     f"{answers.get('not_yet', 0)} not yet, {answers.get('no', 0)} no.")
+    return clip("\n".join(lines), 3900)
 
 
 def intro_message(team_name: str, mentor: str, mentees: list[tuple[str, str, int]]

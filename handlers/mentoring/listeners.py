@@ -106,18 +106,9 @@ def mentor_round_later(req: CommandRequest) -> None:
     for mentor, mentees, pair_ids in done.intros:
         ids += _introduce(req, team, mentor, mentees, pair_ids)
     req.services.send_now(req.client, ids)
-    req.respond(text=f"Mentor round of {done.team_name}: {done.pairs} pairs introduced, "
-                     f"{done.unpaired} told why they have no pair this time, "
-                     f"{done.left_out} not taking part (paused, opted out, away, "
-                     "excluded or no team profile)." + _answers(done.answers),
+    req.respond(text=ui.round_summary(done.team_name, done.pairs, done.unpaired_why,
+                                      done.left_out_why, done.spelling, done.answers),
                 response_type="ephemeral")
-
-
-def _answers(counts: dict[str, int]) -> str:
-    if not counts:
-        return ""
-    return (f" Earlier rounds, asked \"Did you meet?\": {counts.get('yes', 0)} yes, "
-            f"{counts.get('not_yet', 0)} not yet, {counts.get('no', 0)} no.")
 
 
 def _introduce(req, team, mentor, mentees, pair_ids) -> list[int]:

@@ -9,10 +9,12 @@ from datetime import datetime, timedelta
 from sqlmodel import Session, select
 
 from bot.rules import matching
+from bot.rules.absence import Away
 from bot.rules.nudges import next_nudge_at
 from handlers.kit import refusals
 from handlers.mentoring import blocks as ui
 from storage.models import Goal, Member, MentorPair, MentorRound, MentorUnpaired, Objective, Team
+from storage.queries import absences as aq
 from storage.queries import mentoring as mq
 from storage.queries import teams as tq
 from storage.queries.members import get_or_create_member
@@ -31,6 +33,11 @@ class RoundDone:
     outbox_ids: list[int] = field(default_factory=list)
     intros: list[tuple[str, list[str], list[int]]] = field(default_factory=list)
     answers: dict[str, int] = field(default_factory=dict)  # "Did you meet?" so far
+    # For the lead: who has no pair and why, who took no part and why (Slack id, reason,
+    # until when for someone away), and the one spelling of each skill key.
+    unpaired_why: list[tuple[str, str]] = field(default_factory=list)
+    left_out_why: list[tuple[str, str, datetime | None]] = field(default_factory=list)
+    spelling: dict[str, str] = field(default_factory=dict)
 
 
 def _goal_skills(session: Session, team_id: int) -> frozenset[str]:
@@ -40,22 +47,38 @@ def _goal_skills(session: Session, team_id: int) -> frozenset[str]:
     return frozenset(matching.skill_key(n) for n in names if n)
 
 
-def round_people(session: Session, team: Team, now: datetime) -> tuple[list, dict[int, Member]]:
+@dataclass
+class Roster:
+    people: list[matching.Person]
+    members: dict[int, Member]
+    away: dict[int, Away]  # who is away now (their own absence or their Slack status)
+    spelling: dict[str, str]  # skill key -> the team's spelling
+
+
+def round_people(session: Session, team: Team, now: datetime) -> Roster:
+    """Everyone of the team as the matching sees them: who takes no part and why (gone, no
+    profile, opted out, paused, away, a profile only for them and their manager, excluded by a
+    lead), who goes first (left unpaired last round)."""
     excluded = mq.excluded(session, team.id)
     last = mq.recent_rounds(session, team.id, 1)
     preferred = set(mq.unpaired_of(session, last[0].id)) if last else set()
-    people, members = [], {}
-    for member, prof, skills in mq.team_people(session, team.id):
+    rows = mq.team_people(session, team.id)
+    away = aq.away_members(session, [m.id for m, _, _ in rows], now)
+    people, members, spelling = [], {}, {}
+    for member, prof, skills in rows:
         members[member.id] = member
+        spelling.update((s.key, s.name) for s in skills)
         absent = ""
         if member.is_deleted or member.is_bot:
-            absent = "away"
+            absent = "deactivated"
         elif prof is None or not skills:
             absent = "no profile"
         elif prof.opted_out:
             absent = "opted out"
         elif prof.paused_until and prof.paused_until > now:
             absent = "paused"
+        elif member.id in away:
+            absent = "away"
         elif prof.visibility != "team":
             absent = "private profile"
         elif member.id in excluded:
@@ -64,25 +87,28 @@ def round_people(session: Session, team: Team, now: datetime) -> tuple[list, dic
             member.id, {s.key: matching.Skill(s.level, s.can_mentor, s.want_learn)
                         for s in skills}, capacity=prof.capacity if prof else 1,
             absent=absent, preferred=member.id in preferred))
-    return people, members
+    return Roster(people, members, away, spelling)
 
 
 def run_round(session: Session, team: Team, run_by: str, now: datetime) -> RoundDone:
     """Plan, store and announce one round: pairs to introduce (after commit, once their group
     DM is open), a DM to each person left unpaired saying why, follow-ups 10 days on."""
     settings = mq.settings_of(session, team.id)
-    people, members = round_people(session, team, now)
+    roster = round_people(session, team, now)
+    members, spelling = roster.members, roster.spelling
     history = mq.pairs_of_rounds(session, [r.id for r in mq.recent_rounds(
         session, team.id, settings.repeat_window)])
     recent = {frozenset((p.mentor_id, p.mentee_id)) for p in history}
-    result = matching.plan_round(people, recent, _goal_skills(session, team.id))
-    spelling = {s.key: s.name for _, _, skills in mq.team_people(session, team.id)
-                for s in skills}
+    result = matching.plan_round(roster.people, recent, _goal_skills(session, team.id))
     rnd = MentorRound(team_id=team.id, run_by=run_by, created_at=now)
     session.add(rnd)
     session.flush()
     done = RoundDone(rnd.id, team.name, len(result.pairs), len(result.unpaired),
-                     len(result.left_out))
+                     len(result.left_out), spelling=spelling)
+    done.left_out_why = [
+        (members[i].slack_user_id, why, roster.away[i].until if i in roster.away else None)
+        for i, why in result.left_out.items()]
+    done.unpaired_why = [(members[i].slack_user_id, why) for i, why in result.unpaired.items()]
     by_mentor: dict[int, list[MentorPair]] = {}
     for pair in result.pairs:
         row = MentorPair(round_id=rnd.id, mentor_id=pair.mentor, mentee_id=pair.mentee,
