@@ -269,12 +269,13 @@ def test_book_a_time_is_shown_to_both_and_only_the_pair_may_book(pact):
     assert emulator.violations == []
 
 
-def test_a_scheduled_round_runs_from_the_tick_and_introduces_in_dms(pact):
+def test_a_scheduled_round_runs_from_the_tick_and_introduces_in_one_group_dm(pact):
     emulator, engine = pact.emulator, pact.engine
-    team = make_team(engine, emulator, members=1)
-    lead, a = team.lead, team.members[0]
-    _save(pact, lead, "SQL 5 mentor")
+    team = make_team(engine, emulator, members=2)
+    lead, (a, b) = team.lead, team.members
+    _save(pact, lead, "SQL 5 mentor", capacity="2")
     _save(pact, a, "SQL 1 learn")
+    _save(pact, b, "SQL 2 learn")
     assert "Only the team's leads" in pact.slack.command(
         "mentor schedule biweekly", user=a, channel=team.channel).json()["text"]
     answer = pact.slack.command("mentor schedule biweekly", user=lead, channel=team.channel)
@@ -284,11 +285,31 @@ def test_a_scheduled_round_runs_from_the_tick_and_introduces_in_dms(pact):
         assert row.rule.startswith("every 2 weeks mon 10:00") and row.tz == "Europe/Berlin"
         due = row.next_run_at
     tick(due, services_for(engine, emulator), client_for(emulator))
-    for person, other in ((lead, a), (a, lead)):
-        assert any(f"<@{other}>" in m["text"] and "SQL" in m["text"]
-                   for m in emulator.dms(person))
+    # One group DM of the mentor and both mentees, as a round a lead runs: nobody's own DM.
+    (group,) = [ch for ch in emulator._channels.values() if ch.is_mpim]
+    (intro,) = emulator.messages(group.id)
+    assert all(f"<@{u}>" in intro["text"] for u in (lead, a, b)) and "SQL" in intro["text"]
+    assert not any("Mentor round" in m["text"] for u in (lead, a, b) for m in emulator.dms(u))
+    opened = [c.args["users"] for c in emulator.calls_to("conversations.open")
+              if "," in str(c.args.get("users"))]
+    assert [sorted(u.split(",")) for u in opened] == [sorted([lead, a, b])]
     with session_scope(engine) as s:
-        assert len(s.exec(select(MentorPair)).all()) == 1
+        assert {p.channel_id for p in s.exec(select(MentorPair))} == {group.id}
+        sent = s.exec(select(OutboxMessage).where(OutboxMessage.kind == "mentor_intro")).one()
+        assert sent.status == "sent" and sent.sent_channel == group.id
+    # A time booked from that intro is posted in that group DM.
+    book = next(e for blk in intro["blocks"] if blk["type"] == "actions"
+                for e in blk["elements"] if e["action_id"] == "mentor_book")
+    pact.slack.block_action(user=a, action_id="mentor_book", value=book["value"],
+                            channel=group.id, message_ts=intro["ts"])
+    pact.wait_idle()
+    view = [v for v in emulator.views().values() if v["callback_id"] == "mentor_book"][-1]
+    pact.slack.view_submission(user=a, view=view, values={"when": {"value": text_value("Fri")}})
+    pact.wait_idle()
+    assert [m["text"] for m in emulator.messages(group.id) if "booked" in m["text"]] == [
+        f"<@{a}> booked your first session on SQL: Fri"]
+    with session_scope(engine) as s:
+        assert len(s.exec(select(MentorPair)).all()) == 2
         assert s.exec(select(Schedule).where(Schedule.kind == "mentor_round")).one() \
             .next_run_at > due
     pact.slack.event({"type": "app_home_opened", "user": a, "tab": "home"})

@@ -25,8 +25,8 @@ def prepare(session: Session, runs: list[Run]) -> None:
 
 
 def run_round(session: Session, job: Run, ctx, services=None) -> Outcome:
-    """A scheduled round. Jobs never call Slack, so instead of a group DM (which needs
-    conversations.open) each person of a group gets the intro in their own DM with Pact."""
+    """A scheduled round, introduced like a lead's: one group DM per mentor and mentees. Jobs
+    never call Slack, so each intro names its people and the outbox opens the group DM."""
     team = session.get(Team, job.subject_id)
     if team is None:
         return Outcome(done=True)
@@ -35,9 +35,7 @@ def run_round(session: Session, job: Run, ctx, services=None) -> Outcome:
     done = rounds.run_round(session, team, "", job.now)
     ids = list(done.outbox_ids)
     for mentor, mentees, pair_ids in done.intros:
-        for user in (mentor, *mentees):
-            ids += rounds.introduce(session, team, pair_ids, user, job.now,
-                                     key_suffix=user, channel_is_group=False)
+        ids += rounds.introduce(session, team, pair_ids, job.now, users=[mentor, *mentees])
     return Outcome(outbox_ids=ids)
 
 
@@ -69,7 +67,8 @@ def set_schedule(session: Session, workspace_id: str, channel_id: str, user_id: 
 
 KINDS = [
     Kind("mentor_round", time_bound=False, prepare=prepare, run=run_round),
-    Kind("mentor_intro", time_bound=False),
+    # Sent to "U1,U2,…" (a scheduled round): the group DM opened is stored on the pairs.
+    Kind("mentor_intro", time_bound=False, after_send=rounds.intro_sent),
     Kind("mentor_booked", time_bound=False),
     Kind("mentor_unpaired", time_bound=False, hold=hold_nudges),
     # Ten days on, in each person's working hours (held again if it is late and off-hours).

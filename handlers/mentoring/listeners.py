@@ -112,14 +112,18 @@ def mentor_round_later(req: CommandRequest) -> None:
 
 
 def _introduce(req, team, mentor, mentees, pair_ids) -> list[int]:
+    """Open the group DM now, so the intro goes out at once; if Slack would not open it, the
+    intro names its people and the outbox opens it (retrying, or telling why it cannot)."""
     try:
         channel = req.client.conversations_open(users=",".join([mentor, *mentees]))
+        opened = channel["channel"]["id"]
     except SlackApiError as err:
         log.warning("could not open the group DM of pairs %s: %s", pair_ids,
                     err.response.get("error"))
-        return []
+        opened = ""
     with session_scope(req.services.engine) as session:
-        return rounds.introduce(session, team, pair_ids, channel["channel"]["id"], utcnow())
+        return rounds.introduce(session, team, pair_ids, utcnow(), channel_id=opened,
+                                users=[mentor, *mentees])
 
 
 def mentor_pause(req: CommandRequest) -> None:

@@ -70,14 +70,15 @@ def announce_booking(session: Session, workspace_id: str, user_id: str, pair_id:
     team = session.get(Team, rnd.team_id) if rnd else None
     if pair is None or team is None or team.workspace_id != workspace_id or not pair.booked:
         return []
-    # A scheduled round introduced the pair in their own DMs: both hear it there.
-    channels = [pair.channel_id] if pair.channel_id else [
-        session.get(Member, i).slack_user_id for i in (pair.mentor_id, pair.mentee_id)]
-    ids = []
-    for channel in channels:
-        mid = enqueue(session, workspace_id=workspace_id,
-                      key=f"mentor_booked:{pair.id}:{channel}:{key}", channel=channel,
-                      text=ui.booked_text(user_id, pair.skill, pair.booked),
-                      kind="mentor_booked")
-        ids += [mid] if mid else []
-    return ids
+    mid = enqueue(session, workspace_id=workspace_id, key=f"mentor_booked:{pair.id}:{key}",
+                  channel=pair_channel(session, pair),
+                  text=ui.booked_text(user_id, pair.skill, pair.booked), kind="mentor_booked")
+    return [mid] if mid else []
+
+
+def pair_channel(session: Session, pair: MentorPair) -> str:
+    """Where both of the pair read: their intro's group DM, or (its channel not known yet)
+    the group DM of the two, named by its people for the outbox to open."""
+    if pair.channel_id:
+        return pair.channel_id
+    return ",".join(session.get(Member, i).slack_user_id for i in (pair.mentor_id, pair.mentee_id))

@@ -147,26 +147,39 @@ def _follow_ups(session, team, row: MentorPair, members, now) -> list[int]:
     return ids
 
 
-def introduce(session: Session, team: Team, pair_ids: list[int], channel_id: str,
-              now: datetime, *, key_suffix: str = "", channel_is_group: bool = True
-              ) -> list[int]:
-    """The intro of one mentor and their mentees, in the group DM Slack opened for them (or,
-    from a scheduled round, in one person's DM: `channel_id` is then their user id)."""
+def introduce(session: Session, team: Team, pair_ids: list[int], now: datetime, *,
+              channel_id: str = "", users: list[str] | None = None) -> list[int]:
+    """The one intro of a mentor and their mentees, in their group DM: `channel_id` when Slack
+    already opened it (a round a lead runs), else addressed to the people (`users`), so the
+    outbox opens it when the intro goes out (a scheduled round, or a lead's when opening
+    failed). Once per group, however often it is asked."""
     rows = [session.get(MentorPair, i) for i in pair_ids]
     rows = [r for r in rows if r is not None]
     if not rows:
         return []
     for row in rows:
-        if channel_is_group:
+        if channel_id:
             row.channel_id = channel_id
             session.add(row)
     mentor = session.get(Member, rows[0].mentor_id)
     mentees = [(session.get(Member, r.mentee_id).slack_user_id, r.skill, r.id) for r in rows]
+    people = users or [mentor.slack_user_id, *[m for m, _, _ in mentees]]
     text, blocks = ui.intro_message(team.name, mentor.slack_user_id, mentees)
-    mid = enqueue(session, workspace_id=team.workspace_id, key=f"mentor_intro:{rows[0].id}:{key_suffix}",
-                  channel=channel_id, text=text, blocks=blocks, kind="mentor_intro",
-                  not_before=now)
+    mid = enqueue(session, workspace_id=team.workspace_id, key=f"mentor_intro:{rows[0].id}:",
+                  channel=channel_id or ",".join(people), text=text, blocks=blocks,
+                  kind="mentor_intro", not_before=now,
+                  after_send=None if channel_id else
+                  "mentor_pairs:" + ",".join(str(r.id) for r in rows))
     return [mid] if mid else []
+
+
+def intro_sent(session: Session, ref: str, channel: str, ts: str) -> None:
+    """An intro addressed to its people went out: the group DM Slack opened is the pairs'."""
+    ids = [int(i) for i in ref.split(",") if i.isdigit() and len(i) < 19]
+    for row in (session.get(MentorPair, i) for i in ids):
+        if row is not None and not row.channel_id:
+            row.channel_id = channel[:32]
+            session.add(row)
 
 
 def start_round(session: Session, workspace_id: str, channel_id: str, user_id: str,
