@@ -20,6 +20,7 @@ from storage.models import (
     MentorRound,
     Objective,
     OutboxMessage,
+    Pact,
     Pdp,
     Schedule,
     SkillProfile,
@@ -354,4 +355,68 @@ def test_people_away_take_no_part_and_the_lead_sees_why_among_the_unpaired(pact)
     _round(pact, team)
     with session_scope(engine) as s:
         assert [p.mentee_id for p in s.exec(select(MentorPair))] == [team.member_ids[a]]
+    assert emulator.violations == []
+
+
+def test_a_pair_that_met_becomes_a_pact_in_one_click_once_with_both_told(pact):
+    emulator, engine = pact.emulator, pact.engine
+    team = make_team(engine, emulator, members=3)
+    lead, (a, b, outsider) = team.lead, team.members
+    _save(pact, lead, "SQL 5 mentor", capacity="2")
+    _save(pact, a, "SQL 1 learn")
+    _save(pact, b, "SQL 2 learn")
+    _plan(engine, team.member_ids[a], "", "sql", visibility="team")  # the lead may see it
+    _plan(engine, team.member_ids[b], "", "SQL")  # private: the lead may not
+    _round(pact, team)
+    later = next_nudge_at(utcnow() + timedelta(days=10), "Europe/Berlin") + timedelta(minutes=1)
+    tick(later, services_for(engine, emulator), client_for(emulator))
+
+    def pact_button(user):
+        (dm,) = [m for m in emulator.dms(user) if "Did you meet" in m["text"]]
+        return next(e for blk in dm["blocks"] if blk["type"] == "actions"
+                    for e in blk["elements"] if e["action_id"] == "mentor_pact")
+
+    def told(user):
+        return [m["text"] for m in (*emulator.ephemerals(user=user), *emulator.dms(user))]
+
+    def click(user, button):
+        pact.slack.block_action(user=user, action_id="mentor_pact", value=button["value"],
+                                channel=emulator.dm_channel(user))
+        pact.wait_idle()
+
+    assert pact_button(a)["text"]["text"] == "We met: make it a pact"
+    click(outsider, pact_button(a))
+    assert any("Only the two people" in t for t in told(outsider))
+    # b's objective on SQL is private: no pact, and nothing of it is shown.
+    click(b, pact_button(b))
+    assert any("Your plan has no open objective on SQL that your mentor may see" in t
+               for t in told(b))
+    with session_scope(engine) as s:
+        assert s.exec(select(Pact)).all() == []
+    click(a, pact_button(a))
+    with session_scope(engine) as s:
+        (made,) = s.exec(select(Pact)).all()
+        assert (made.owner_id, made.supporter_id, made.status, made.cadence) == (
+            team.member_ids[a], team.member_ids[lead], "active", "biweekly")
+        assert s.get(Objective, made.objective_id).skill == "sql"
+        pair = s.exec(select(MentorPair).where(
+            MentorPair.mentee_id == team.member_ids[a])).one()
+        assert pair.pact_id == made.id
+        assert s.get(MentorFollowup, (pair.id, team.member_ids[a])).answer == "yes"
+    assert any(f"Your mentor pair with <@{lead}> on SQL is now a pact: <@{lead}> supports you "
+               "on *A secret objective title*" in t for t in told(a))
+    assert any(f"Your mentor pair with <@{a}> on SQL is now a pact: you support them" in t
+               for t in told(lead))
+    # Made at once: no offer waiting for an Accept click, no second "agreed" DM.
+    assert not any("offers to help" in t or "agreed" in t for t in told(a) + told(lead))
+    # Once only: the mentor's own click (or a second one) changes nothing.
+    click(lead, next(
+        e for m in emulator.dms(lead) if f"<@{a}>" in m["text"] and "Did you meet" in m["text"]
+        for blk in m["blocks"] if blk["type"] == "actions" for e in blk["elements"]
+        if e["action_id"] == "mentor_pact"))
+    click(a, pact_button(a))
+    with session_scope(engine) as s:
+        assert len(s.exec(select(Pact)).all()) == 1
+    assert sum("is a pact already" in t for t in told(lead) + told(a)) == 2
+    assert sum("is now a pact" in t for t in told(lead) + told(a)) == 2
     assert emulator.violations == []

@@ -76,6 +76,7 @@ MENTOR_MET = "mentor_met"  # + "_yes" / "_not_yet" / "_no"; value: "<pair id>:<a
 MENTOR_SKIP = "mentor_skip"
 MENTOR_BOOK = "mentor_book"  # opens the booking modal
 MENTOR_BOOK_CALLBACK = "mentor_book"
+MENTOR_PACT = "mentor_pact"  # "We met: make it a pact"; value: the pair id
 # Pacts: supporting a teammate's objective (or pledging to a shared goal), and kudos.
 PACT_HELP = "pact_help"  # value: "o:<objective id>" or "g:<goal id>"; opens the offer modal
 PACT_OFFER_FORM = "pact_offer"

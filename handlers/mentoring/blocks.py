@@ -20,6 +20,7 @@ from handlers.kit.ids import (
     MENTOR_BOOK,
     MENTOR_BOOK_CALLBACK,
     MENTOR_MET,
+    MENTOR_PACT,
     MENTOR_SKIP,
     SKILLS_CALLBACK,
     SKILLS_CAPACITY,
@@ -185,7 +186,20 @@ def followup_dm(other: str, skill: str, pair_id: int) -> tuple[str, list[dict]]:
     return text, [section(text), {"type": "actions", "block_id": f"met{pair_id}", "elements": [
         button("Yes", f"{MENTOR_MET}_yes", f"{pair_id}:yes", style="primary"),
         button("Not yet", f"{MENTOR_MET}_not_yet", f"{pair_id}:not_yet"),
-        button("No", f"{MENTOR_MET}_no", f"{pair_id}:no")]}]
+        button("No", f"{MENTOR_MET}_no", f"{pair_id}:no")]},
+        {"type": "actions", "block_id": f"pact{pair_id}", "elements": [
+            button("We met: make it a pact", MENTOR_PACT, str(pair_id))]},
+        context("A pact: the mentor supports the mentee's objective on this skill, with a "
+                "check-in every two weeks.")]
+
+
+def pact_made_dm(other: str, skill: str, title: str, mentor: bool) -> tuple[str, list[dict]]:
+    """Told to each side once their pair is a pact; `title` as that side may see it."""
+    text = (f"Your mentor pair with {mention(other)} on {escape(skill)} is now a pact: " + (
+        f"you support them on *{escape(title)}*" if mentor else
+        f"{mention(other)} supports you on *{escape(title)}*") +
+        ", with a check-in every two weeks.")
+    return text, [section(text), context("See it on your Home tab or `/pact pacts`.")]
 
 
 def matrix_message(team_name: str, skills: list[str], people: list[str],

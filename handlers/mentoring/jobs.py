@@ -70,6 +70,7 @@ KINDS = [
     # Sent to "U1,U2,…" (a scheduled round): the group DM opened is stored on the pairs.
     Kind("mentor_intro", time_bound=False, after_send=rounds.intro_sent),
     Kind("mentor_booked", time_bound=False),
+    Kind("mentor_pact", time_bound=False),  # a pair became a pact: each side is told
     Kind("mentor_unpaired", time_bound=False, hold=hold_nudges),
     # Ten days on, in each person's working hours (held again if it is late and off-hours).
     Kind("mentor_followup", time_bound=False, hold=hold_nudges),

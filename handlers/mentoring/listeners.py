@@ -201,6 +201,23 @@ def skip(body, client, services) -> None:
     reported(work, body, client)
 
 
+def make_pact(body, client, services) -> None:
+    """"We met: make it a pact" on a follow-up: both sides are told, their Home tabs redrawn."""
+    def work():
+        who = read_interaction(body)
+        if who is None:
+            return tell(client, body, refusals.STALE)
+        with session_scope(services.engine) as session:
+            made = pairs.to_pact(session, who.workspace_id, who.user_id, int_id(who.value),
+                                 utcnow())
+        services.send_now(client, made.outbox_ids)
+        tell(client, body, made.text)
+        if services.refresh_home is not None:
+            for user in made.refresh:
+                services.refresh_home(client, who.workspace_id, user)
+    reported(work, body, client)
+
+
 def book_modal(services, who, _client) -> dict | str:
     """Noting the time a pair agreed (who may book is checked when it is saved)."""
     if who.value_id is None:

@@ -142,8 +142,10 @@ def active_goal_titles(session: Session, team_id: int) -> list[str]:
                                                       Goal.status == "active")))
 
 
-def pair_for(session: Session, pair_id: int) -> tuple[MentorPair | None, MentorRound | None]:
-    pair = session.get(MentorPair, pair_id)
+def pair_for(session: Session, pair_id: int, *, for_update: bool = False
+             ) -> tuple[MentorPair | None, MentorRound | None]:
+    """The pair and its round; `for_update` locks the pair (two clicks at once: one effect)."""
+    pair = session.get(MentorPair, pair_id, with_for_update=for_update)
     return pair, (session.get(MentorRound, pair.round_id) if pair else None)
 
 
