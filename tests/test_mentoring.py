@@ -10,10 +10,12 @@ from sqlmodel import select
 
 from bot.playground.slack_requests import select_value, text_value
 from bot.rules.nudges import next_nudge_at
+from handlers.mentoring.skills import team_matrix
 from scheduling.tick import tick
 from storage.engine import session_scope
 from storage.models import (
     Absence,
+    Member,
     MemberSkill,
     MentorFollowup,
     MentorPair,
@@ -420,3 +422,27 @@ def test_a_pair_that_met_becomes_a_pact_in_one_click_once_with_both_told(pact):
     assert sum("is a pact already" in t for t in told(lead) + told(a)) == 2
     assert sum("is now a pact" in t for t in told(lead) + told(a)) == 2
     assert emulator.violations == []
+
+
+def test_the_matrix_puts_the_skills_a_round_can_use_first_and_people_by_name(pact):
+    emulator, engine = pact.emulator, pact.engine
+    team = make_team(engine, emulator, members=2)
+    lead, (a, b) = team.lead, team.members
+    with session_scope(engine) as s:
+        for user, name in ((lead, "Zoe"), (a, "adam"), (b, "Mia")):
+            member = s.get(Member, team.member_ids[user])
+            member.display_name = name
+            s.add(member)
+    _save(pact, lead, "Zig 4 mentor\nGo 5 mentor\nExcel 3 mentor")
+    _save(pact, a, "Zig 1 learn\nGo 2 learn\nAccounting 1 learn")
+    _save(pact, b, "Go 1 learn\nExcel 4 mentor")
+    answer = pact.slack.command("skills team", user=a, channel=team.channel).json()
+    rows = [blk["text"]["text"] for blk in answer["blocks"] if blk["type"] == "section"]
+    assert [r.split("*")[1] for r in rows] == ["Go", "Zig", "Excel", "Accounting"]
+    assert rows[0] == (f"*Go* · 1 can mentor: <@{lead}> 5 · 2 want to learn: <@{a}> 2, "
+                       f"<@{b}> 1")
+    assert rows[2].startswith(f"*Excel* · 2 can mentor: <@{b}> 4, <@{lead}> 3 · 0 want")
+    with session_scope(engine) as s:
+        found = team_matrix(s, WS, team.channel, a)
+        assert found.people == [a, b, lead]  # adam, Mia, Zoe
+        assert [found.names[p] for p in found.people] == ["adam", "Mia", "Zoe"]

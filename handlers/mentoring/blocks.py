@@ -204,18 +204,24 @@ def pact_made_dm(other: str, skill: str, title: str, mentor: bool) -> tuple[str,
 
 def matrix_message(team_name: str, skills: list[str], people: list[str],
                    cells: dict[tuple[str, str], str]) -> tuple[str, list[dict]]:
-    """Per skill: who can mentor it (level) and who wants to learn it, within Block Kit."""
+    """Per skill, in the order given (the most useful first): who can mentor it, highest level
+    first, and who wants to learn it, in the order of `people`; within Block Kit's limits."""
     text = f"Skill matrix of {escape(team_name)}"
     blocks = [header(clip(text, 150))]
     if not skills:
         return text, blocks + [section("No team profiles yet: `/pact skills` to add yours.")]
+    blocks.append(context("Skills someone can teach and someone wants to learn come first, "
+                          "then those most people list. The number is the level (1–5)."))
     for skill in skills[:MATRIX_ROWS]:
-        mentors = [f"{mention(p)} {cells[(p, skill)][-1]}" for p in people
-                   if "M" in cells.get((p, skill), "")]
-        learners = [f"{mention(p)}" for p in people if "L" in cells.get((p, skill), "")]
-        blocks.append(section(clip(f"*{escape(skill)}* · mentors: "
-                                   f"{', '.join(mentors) or '—'} · learning: "
-                                   f"{', '.join(learners) or '—'}", 2900)))
+        levels = {p: cells.get((p, skill), "") for p in people}
+        mentors = sorted((p for p in people if "M" in levels[p]),
+                         key=lambda p: -int(levels[p][-1]))
+        learners = [p for p in people if "L" in levels[p]]
+        blocks.append(section(clip(
+            f"*{escape(skill)}* · {len(mentors)} can mentor: "
+            f"{', '.join(f'{mention(p)} {levels[p][-1]}' for p in mentors) or '—'} · "
+            f"{len(learners)} want to learn: "
+            f"{', '.join(f'{mention(p)} {levels[p][-1]}' for p in learners) or '—'}", 2900)))
     if len(skills) > MATRIX_ROWS:
         blocks.append(context(f"{len(skills) - MATRIX_ROWS} more skills in the heatmap in "
                               "your DM."))

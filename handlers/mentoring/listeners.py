@@ -80,7 +80,7 @@ def skills_team_later(req: CommandRequest) -> None:
         return
     from handlers.mentoring import heatmap  # matplotlib loads only when a heatmap is drawn
 
-    png = heatmap.render(found.skills, found.people, found.cells)
+    png = heatmap.render(found.skills, found.people, found.cells, found.names)
     dm = req.client.conversations_open(users=req.user_id)["channel"]["id"]
     req.client.files_upload_v2(channel=dm, content=png, filename="skill-matrix.png",
                                title=f"Skill matrix of {found.team_name}",

@@ -5,7 +5,7 @@ learn what, for the team."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlmodel import Session
 
@@ -96,28 +96,43 @@ def save_profile(session: Session, workspace_id: str, user_id: str, text: str,
 @dataclass
 class Matrix:
     team_name: str
-    skills: list[str]
-    people: list[str]  # Slack ids
+    skills: list[str]  # the most useful first (see `team_matrix`)
+    people: list[str]  # Slack ids, by name
     cells: dict[tuple[str, str], str]  # (person, skill) -> "M4" / "L1" / "4"
+    names: dict[str, str] = field(default_factory=dict)  # Slack id -> display name (images)
+
+
+def skill_order(skills: list[str], people: list[str], cells: dict[tuple[str, str], str]
+                ) -> list[str]:
+    """Skills a round can use first (someone can mentor it and someone wants to learn it),
+    then those most people list, then by name."""
+    def rank(skill: str) -> tuple:
+        flags = [cells.get((p, skill), "") for p in people]
+        mentors, learners = sum("M" in f for f in flags), sum("L" in f for f in flags)
+        return (not (mentors and learners), -(mentors + learners), -len([f for f in flags if f]),
+                skill.casefold())
+    return sorted(skills, key=rank)
 
 
 def team_matrix(session: Session, workspace_id: str, channel_id: str,
                 user_id: str) -> Matrix | str:
     """Who can mentor and who wants to learn what: the team's 'team' profiles only, for the
-    team's members and leads."""
+    team's members and leads. People by name; skills by use (`skill_order`)."""
     team = tq.team_for_channel(session, workspace_id, channel_id)
     if team is None:
         return refusals.MENTOR_NO_TEAM
     actor = get_or_create_member(session, workspace_id, user_id)
     if not tq.is_member(session, team.id, actor.id):
         return refusals.MENTOR_MEMBERS_ONLY
-    cells, skills, people = {}, {}, []
+    cells, skills, names = {}, {}, {}
     for member, prof, rows in mq.team_people(session, team.id):
-        if prof is None or prof.visibility != "team" or not rows:
+        if prof is None or prof.visibility != "team" or not rows or member.is_deleted:
             continue
-        people.append(member.slack_user_id)
+        names[member.slack_user_id] = member.display_name or member.slack_user_id
         for s in rows:
             skills[s.key] = s.name
             cells[(member.slack_user_id, s.name)] = (
                 ("M" if s.can_mentor else "") + ("L" if s.want_learn else "") + str(s.level))
-    return Matrix(team.name, sorted(skills.values()), people, cells)
+    people = sorted(names, key=lambda u: (names[u].casefold(), u))
+    return Matrix(team.name, skill_order(list(skills.values()), people, cells), people, cells,
+                  names)
