@@ -352,6 +352,10 @@ def test_people_away_take_no_part_and_the_lead_sees_why_among_the_unpaired(pact)
     assert f"paused: <@{c}>" in summary
     _working_hours(pact)
     assert not any("No mentor pair" in m["text"] for m in emulator.dms(a) + emulator.dms(b))
+    pact.slack.event({"type": "app_home_opened", "user": a, "tab": "home"})
+    pact.wait_idle()
+    assert "You are away, so mentor rounds leave you out until <!date^" in str(
+        emulator.home_view(a))
     # Back from the absence: `a` is paired in the next round.
     pact.slack.command("away off", user=a)
     _round(pact, team)
