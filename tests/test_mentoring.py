@@ -211,6 +211,14 @@ def test_matrix_for_team_members_and_a_heatmap_png_only_to_the_asker(pact):
     assert f"<@{team.lead}> 5" in body and f"<@{team.members[0]}>" in body
     assert f"<@{team.members[1]}>" not in body  # a manager-only profile stays out
     assert emulator.uploaded_files() == []  # a screenful: no heatmap
+    # ...except for its owner and their manager (here the lead, as the plan names them).
+    with session_scope(engine) as s:
+        s.add(Pdp(owner_id=team.member_ids[team.members[1]],
+                  manager_id=team.member_ids[team.lead]))
+    for viewer in (team.lead, team.members[1]):
+        shown = pact.slack.command("skills team", user=viewer, channel=team.channel)
+        assert f"<@{team.members[1]}> 2" in str(shown.json()["blocks"])
+    pact.wait_idle()
     for person in team.members[2:13]:
         _save(pact, person, "SQL 2 learn")
     pact.slack.command("skills team", user=team.members[0], channel=team.channel)

@@ -116,8 +116,10 @@ def skill_order(skills: list[str], people: list[str], cells: dict[tuple[str, str
 
 def team_matrix(session: Session, workspace_id: str, channel_id: str,
                 user_id: str) -> Matrix | str:
-    """Who can mentor and who wants to learn what: the team's 'team' profiles only, for the
-    team's members and leads. People by name; skills by use (`skill_order`)."""
+    """Who can mentor and who wants to learn what, for the team's members and leads: the
+    'team' profiles, and a profile kept for its owner and their manager only when the one
+    asking is that owner or manager (it stays out of rounds either way). People by name;
+    skills by use (`skill_order`)."""
     team = tq.team_for_channel(session, workspace_id, channel_id)
     if team is None:
         return refusals.MENTOR_NO_TEAM
@@ -125,8 +127,12 @@ def team_matrix(session: Session, workspace_id: str, channel_id: str,
     if not tq.is_member(session, team.id, actor.id):
         return refusals.MENTOR_MEMBERS_ONLY
     cells, skills, names = {}, {}, {}
-    for member, prof, rows in mq.team_people(session, team.id):
-        if prof is None or prof.visibility != "team" or not rows or member.is_deleted:
+    everyone = mq.team_people(session, team.id)
+    managers = mq.managers_of(session, [m.id for m, _, _ in everyone])
+    for member, prof, rows in everyone:
+        if prof is None or not rows or member.is_deleted:
+            continue
+        if prof.visibility != "team" and actor.id not in (member.id, managers.get(member.id)):
             continue
         names[member.slack_user_id] = member.display_name or member.slack_user_id
         for s in rows:

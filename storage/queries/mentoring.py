@@ -61,6 +61,15 @@ def plan_skill_names(session: Session, member_id: int) -> list[str]:
     return [n.strip() for n in names if n and n.strip()]
 
 
+def managers_of(session: Session, member_ids: list[int]) -> dict[int, int]:
+    """member id -> their manager's (as their plan names them), for those who have one."""
+    if not member_ids:
+        return {}
+    return {owner: manager for owner, manager in session.exec(
+        select(Pdp.owner_id, Pdp.manager_id).where(Pdp.owner_id.in_(member_ids)))
+        if manager is not None}
+
+
 def team_spellings(session: Session, team_ids: list[int]) -> dict[str, str]:
     """key -> the spelling teammates already use (the most common one)."""
     if not team_ids:
