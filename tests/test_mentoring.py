@@ -123,6 +123,8 @@ def test_a_round_introduces_pairs_in_a_group_dm_and_tells_the_unpaired_why(pact)
              for m in emulator.messages(ch.id)]
     assert len(intro) == 1 and "SQL" in intro[0]["text"] and f"<@{a}>" in intro[0]["text"]
     assert "mentor_skip" in str(intro[0]["blocks"])
+    assert f"<@{lead}> can teach it (level 5) and <@{a}> wants to learn it (level 1)." in str(
+        intro[0]["blocks"])
     _working_hours(pact)
     assert any("odd numbers" in m["text"] and "first in line" in m["text"]
                for m in emulator.dms(b))

@@ -144,18 +144,30 @@ def round_summary(team_name: str, pairs: int, unpaired: list[tuple[str, str]],
     return clip("\n".join(lines), 3900)
 
 
-def intro_message(team_name: str, mentor: str, mentees: list[tuple[str, str, int]]
+def matched_because(mentor: str, mentee: str, why: tuple[int, int, bool] | None) -> str:
+    """Why the round paired them: the levels on the skill, and a link to the team's goal."""
+    if why is None:
+        return f"{mention(mentor)} can teach it and {mention(mentee)} wants to learn it."
+    have, want, goal = why
+    return (f"{mention(mentor)} can teach it (level {have}) and {mention(mentee)} wants to "
+            f"learn it (level {want})" + (", and it is a skill of one of the team's active "
+                                          "goals." if goal else "."))
+
+
+def intro_message(team_name: str, mentor: str, mentees: list[tuple[str, str, int]],
+                  why: dict[int, tuple[int, int, bool]] | None = None
                   ) -> tuple[str, list[dict]]:
-    """The group DM of a mentor and their mentees (slack id, skill, pair id)."""
+    """The group DM of a mentor and their mentees (slack id, skill, pair id); `why`, by pair
+    id: the mentor's level, the mentee's, and whether the skill is one of a team goal's."""
     names = ", ".join(f"{mention(m)}" for m, _, _ in mentees)
     skills = ", ".join(sorted({escape(s) for _, s, _ in mentees}))
     text = f"Mentor round of {escape(team_name)}: {mention(mentor)} mentors {names} on {skills}."
     blocks = [header("Your mentor pair"), section(text)]
     for mentee, skill, pair_id in mentees[:20]:
         blocks += [
-            section(f"*{escape(skill)}*: {mention(mentor)} can teach it and {mention(mentee)} wants to "
-                    "learn it. Suggested first session: 30 minutes where the mentee brings a "
-                    "real task and the mentor shows how they would approach it."),
+            section(f"*{escape(skill)}*: {matched_because(mentor, mentee, (why or {}).get(pair_id))}"
+                    " Suggested first session: 30 minutes where the mentee brings a real task "
+                    "and the mentor shows how they would approach it."),
             {"type": "actions", "block_id": f"pair{pair_id}", "elements": [
                 button("Book a time", MENTOR_BOOK, str(pair_id), style="primary"),
                 button("Skip this round", MENTOR_SKIP, str(pair_id), confirm={

@@ -164,13 +164,30 @@ def introduce(session: Session, team: Team, pair_ids: list[int], now: datetime, 
     mentor = session.get(Member, rows[0].mentor_id)
     mentees = [(session.get(Member, r.mentee_id).slack_user_id, r.skill, r.id) for r in rows]
     people = users or [mentor.slack_user_id, *[m for m, _, _ in mentees]]
-    text, blocks = ui.intro_message(team.name, mentor.slack_user_id, mentees)
+    text, blocks = ui.intro_message(team.name, mentor.slack_user_id, mentees,
+                                    _why(session, team, rows))
     mid = enqueue(session, workspace_id=team.workspace_id, key=f"mentor_intro:{rows[0].id}:",
                   channel=channel_id or ",".join(people), text=text, blocks=blocks,
                   kind="mentor_intro", not_before=now,
                   after_send=None if channel_id else
                   "mentor_pairs:" + ",".join(str(r.id) for r in rows))
     return [mid] if mid else []
+
+
+def _why(session: Session, team: Team, rows: list[MentorPair]
+         ) -> dict[int, tuple[int, int, bool]]:
+    """Per pair: the mentor's level and the mentee's on the pair's skill, and whether it is a
+    skill of the team's active goals (what the round weighed)."""
+    goal = _goal_skills(session, team.id)
+    levels = mq.levels_of(session, {r.mentor_id for r in rows} | {r.mentee_id for r in rows},
+                          {matching.skill_key(r.skill)[:80] for r in rows})
+    out = {}
+    for r in rows:
+        key = matching.skill_key(r.skill)[:80]
+        have, want = levels.get((r.mentor_id, key)), levels.get((r.mentee_id, key))
+        if have is not None and want is not None:
+            out[r.id] = (have, want, key in goal)
+    return out
 
 
 def intro_sent(session: Session, ref: str, channel: str, ts: str) -> None:

@@ -61,6 +61,16 @@ def plan_skill_names(session: Session, member_id: int) -> list[str]:
     return [n.strip() for n in names if n and n.strip()]
 
 
+def levels_of(session: Session, member_ids: set[int], keys: set[str]
+              ) -> dict[tuple[int, str], int]:
+    """(member id, skill key) -> their level, for those members and skills."""
+    if not member_ids or not keys:
+        return {}
+    return {(m, k): level for m, k, level in session.exec(
+        select(MemberSkill.member_id, MemberSkill.key, MemberSkill.level).where(
+            MemberSkill.member_id.in_(member_ids), MemberSkill.key.in_(keys)))}
+
+
 def managers_of(session: Session, member_ids: list[int]) -> dict[int, int]:
     """member id -> their manager's (as their plan names them), for those who have one."""
     if not member_ids:
