@@ -460,3 +460,21 @@ def test_the_matrix_puts_the_skills_a_round_can_use_first_and_people_by_name(pac
         found = team_matrix(s, WS, team.channel, a)
         assert found.people == [a, b, lead]  # adam, Mia, Zoe
         assert [found.names[p] for p in found.people] == ["adam", "Mia", "Zoe"]
+
+
+def test_a_group_dm_slack_would_not_open_at_once_is_opened_by_the_outbox(pact):
+    emulator, engine = pact.emulator, pact.engine
+    team = make_team(engine, emulator, members=1)
+    lead, a = team.lead, team.members[0]
+    _save(pact, lead, "SQL 5 mentor")
+    _save(pact, a, "SQL 1 learn")
+    emulator.fail_next("conversations.open", error="internal_error")
+    _round(pact, team)
+    (group,) = [ch for ch in emulator._channels.values() if ch.is_mpim]
+    (intro,) = emulator.messages(group.id)
+    assert f"<@{a}>" in intro["text"] and "SQL" in intro["text"]
+    opened = [c for c in emulator.calls_to("conversations.open") if "," in str(c.args["users"])]
+    assert len(opened) == 2  # refused once at the round, then opened by the outbox
+    with session_scope(engine) as s:
+        assert [p.channel_id for p in s.exec(select(MentorPair))] == [group.id]
+    assert emulator.violations == []
