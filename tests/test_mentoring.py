@@ -36,15 +36,19 @@ def _modal(pact):
     return [v for v in pact.emulator.views().values() if v["callback_id"] == "skills_profile"][-1]
 
 
-def _save(pact, user, lines, visibility="team", capacity="1", view=None):
+def _save(pact, user, lines, visibility="team", capacity="1", view=None, picked=()):
     if view is None:
         pact.slack.command("skills", user=user)
         view = _modal(pact)
-    response = pact.slack.view_submission(user=user, view=view, values={
+    values = {
         "skills": {"value": text_value(lines)},
         "skills_visibility": {"value": {"type": "radio_buttons",
                                         "selected_option": {"value": visibility}}},
-        "skills_capacity": {"value": select_value(capacity)}})
+        "skills_capacity": {"value": select_value(capacity)}}
+    if picked:
+        values["skills_pick"] = {"value": {"type": "multi_static_select", "selected_options": [
+            {"value": p} for p in picked]}}
+    response = pact.slack.view_submission(user=user, view=view, values=values)
     pact.wait_idle()
     return response
 
@@ -77,9 +81,14 @@ def test_profile_is_seeded_from_own_plan_normalised_and_saved_only_for_the_submi
     assert _save(pact, lead, "k8s 4 mentor\nSQL 2 learn").status == 200
     assert _skills(pact.engine, team.member_ids[lead]) == {
         "Kubernetes": (4, True, False), "SQL": (2, False, True)}
-    # The member opens their own form: the team's spellings are offered back.
+    # The member opens their own form: the team's spellings are offered back, as options;
+    # one picked is added to learn in that spelling (unless the lines list it already).
     pact.slack.command("skills", user=member)
-    assert "Kubernetes" in str(_modal(pact)["blocks"])
+    offered = next(b for b in _modal(pact)["blocks"] if b.get("block_id") == "skills_pick")
+    assert [o["value"] for o in offered["element"]["options"]] == ["Kubernetes", "SQL"]
+    _save(pact, member, "SQL 3 mentor", picked=["SQL", "kubernetes"])
+    assert _skills(pact.engine, team.member_ids[member]) == {
+        "SQL": (3, True, False), "Kubernetes": (1, False, True)}
     # Someone submitting the lead's form saves *their own* profile, never the lead's.
     _save(pact, member, "kubernetes 1 learn", view=view)
     assert _skills(pact.engine, team.member_ids[lead])["Kubernetes"] == (4, True, False)

@@ -72,6 +72,7 @@ SKILLS_CALLBACK = "skills_profile"
 SKILLS_LINES = "skills"
 SKILLS_VISIBILITY = "skills_visibility"
 SKILLS_CAPACITY = "skills_capacity"
+SKILLS_PICK = "skills_pick"  # the team's spellings, offered back: picked ones are to learn
 MENTOR_MET = "mentor_met"  # + "_yes" / "_not_yet" / "_no"; value: "<pair id>:<answer>"
 MENTOR_SKIP = "mentor_skip"
 MENTOR_BOOK = "mentor_book"  # opens the booking modal

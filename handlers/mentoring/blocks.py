@@ -25,6 +25,7 @@ from handlers.kit.ids import (
     SKILLS_CALLBACK,
     SKILLS_CAPACITY,
     SKILLS_LINES,
+    SKILLS_PICK,
     SKILLS_VISIBILITY,
 )
 
@@ -53,8 +54,16 @@ def profile_modal(lines: str, visibility: str, capacity: int, spellings: list[st
                      "placeholder": plain("SQL 4 mentor\nKubernetes 1 learn", 150)}},
     ]
     if spellings:
-        blocks.append(context(clip("Your teams write: " + ", ".join(
-            escape(s) for s in spellings), 2900)))
+        blocks += [
+            context(clip("Your teams write: " + ", ".join(escape(s) for s in spellings), 2900)),
+            {"type": "input", "block_id": SKILLS_PICK, "optional": True,
+             "label": plain("Want to learn one of these?"),
+             "hint": plain("Each one you pick is added as a skill to learn, level 1, in the "
+                           "spelling your teams use."),
+             "element": {"type": "multi_static_select", "action_id": "value",
+                         "placeholder": plain("Skills your teams list"),
+                         "options": [{"text": plain(s, 75), "value": s[:150]}
+                                     for s in spellings[:100]]}}]
     blocks += [
         {"type": "input", "block_id": SKILLS_VISIBILITY, "label": plain("Who sees it"),
          "element": {"type": "radio_buttons", "action_id": "value", "options": vis,

@@ -22,6 +22,7 @@ from storage.queries.teams import team_for_channel
 from storage.types import utcnow
 
 log = logging.getLogger("pact.mentoring")
+MAX_PICKS = 100  # the team's spellings offered back in the profile form, at most
 
 
 def _say(req: CommandRequest, text: str) -> None:
@@ -51,7 +52,8 @@ def skills_save(ack, body, view, services) -> None:
         errors = skills.save_profile(session, who.workspace_id, who.user_id,
                                       form.text("skills", multiline=True),
                                       form.choice("skills_visibility"),
-                                      int(capacity) if capacity and capacity.isdigit() else None)
+                                      int(capacity) if capacity and capacity.isdigit() else None,
+                                      form.choices("skills_pick")[:MAX_PICKS])
         if errors:
             session.rollback()
             return ack(response_action="errors", errors=errors)

@@ -76,12 +76,26 @@ def parse_skills(text: str, known: dict[str, str]) -> tuple[list[MemberSkill], s
 
 
 def save_profile(session: Session, workspace_id: str, user_id: str, text: str,
-                 visibility: str | None, capacity: int | None) -> dict[str, str] | None:
-    """Store the verified user's own profile (nobody saves anyone else's); errors by field."""
+                 visibility: str | None, capacity: int | None,
+                 picked: list[str] | None = None) -> dict[str, str] | None:
+    """Store the verified user's own profile (nobody saves anyone else's); errors by field.
+    `picked`: skills chosen among the team's spellings, added to learn (level 1) unless the
+    lines already list them."""
     member = get_or_create_member(session, workspace_id, user_id)
-    skills, refusal = parse_skills(text, _known_spellings(session, member))
+    known = _known_spellings(session, member)
+    skills, refusal = parse_skills(text, known)
     if refusal:
         return {"skills": refusal}
+    listed = {s.key for s in skills}
+    for raw in picked or []:
+        name = matching.skill_name(raw, known)[:80]
+        key = matching.skill_key(name)[:80]
+        if key and key not in listed:
+            listed.add(key)
+            skills.append(MemberSkill(member_id=0, key=key, name=name, level=1,
+                                      want_learn=True))
+    if len(skills) > MAX_SKILLS:
+        return {"skills": refusals.SKILLS_TOO_MANY}
     prof = mq.ensure_profile(session, member.id)
     prof.visibility = visibility if visibility in ("team", "manager") else "team"
     prof.capacity = capacity if capacity is not None and 0 <= capacity <= 5 else 1
