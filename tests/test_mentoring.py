@@ -311,7 +311,8 @@ def test_a_scheduled_round_runs_from_the_tick_and_introduces_in_one_group_dm(pac
     (group,) = [ch for ch in emulator._channels.values() if ch.is_mpim]
     (intro,) = emulator.messages(group.id)
     assert all(f"<@{u}>" in intro["text"] for u in (lead, a, b)) and "SQL" in intro["text"]
-    assert not any("Mentor round" in m["text"] for u in (lead, a, b) for m in emulator.dms(u))
+    assert not any(m["text"].startswith("Mentor round") for u in (lead, a, b)
+                   for m in emulator.dms(u))
     opened = [c.args["users"] for c in emulator.calls_to("conversations.open")
               if "," in str(c.args.get("users"))]
     assert [sorted(u.split(",")) for u in opened] == [sorted([lead, a, b])]
@@ -319,6 +320,10 @@ def test_a_scheduled_round_runs_from_the_tick_and_introduces_in_one_group_dm(pac
         assert {p.channel_id for p in s.exec(select(MentorPair))} == {group.id}
         sent = s.exec(select(OutboxMessage).where(OutboxMessage.kind == "mentor_intro")).one()
         assert sent.status == "sent" and sent.sent_channel == group.id
+    # The lead is told what a round they ran would have said, in their working hours.
+    _working_hours(pact)
+    assert any(m["text"].startswith("Scheduled mentor round of Growth: 2 pairs introduced.")
+               for m in emulator.dms(lead))
     # A time booked from that intro is posted in that group DM.
     book = next(e for blk in intro["blocks"] if blk["type"] == "actions"
                 for e in blk["elements"] if e["action_id"] == "mentor_book")
