@@ -15,7 +15,6 @@ from handlers.mentoring import blocks as ui
 from handlers.pacts import service as pacts
 from storage.models import Member, MentorPair, Team
 from storage.queries import mentoring as mq
-from storage.queries import pacts as pacts_q
 from storage.queries import pdp as pq
 from storage.queries.members import get_or_create_member
 from storage.queries.outbox import enqueue
@@ -151,8 +150,7 @@ def to_pact(session: Session, workspace_id: str, user_id: str, pair_id: int | No
                           now)
     if agreed.refusal:
         return PactMade(agreed.refusal)
-    for row in pacts_q.pending_pact_messages(session, offered.pact_id, now):
-        pq.rewrite_pending(session, row.id, None, now)  # told below instead, in one message
+    mq.withdraw_pact_messages(session, offered.pact_id)  # told below instead, in one message
     pair.pact_id = offered.pact_id
     session.add(pair)
     ids = []

@@ -215,3 +215,13 @@ def skip_followups(session: Session, pair_id: int) -> int:
         .where(OutboxMessage.idempotency_key.like(f"mentor_followup:{pair_id}:%"),
                OutboxMessage.status == "pending")
         .values(status="skipped", last_error="the pair skipped this round")).rowcount
+
+
+def withdraw_pact_messages(session: Session, pact_id: int) -> int:
+    """A pact made from a mentor pair: its own offer and agreement DMs, still waiting in this
+    very transaction, give way to mentoring's one message to each side."""
+    return session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.idempotency_key.like(f"pact:{pact_id}:%"),
+               OutboxMessage.status == "pending")
+        .values(status="skipped", last_error="told by mentoring instead")).rowcount
