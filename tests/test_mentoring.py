@@ -280,6 +280,9 @@ def test_book_a_time_is_shown_to_both_and_only_the_pair_may_book(pact):
         return [m["text"] for m in (*emulator.ephemerals(user=user), *emulator.dms(user))]
     assert any("Only the two people" in t for t in told(outsider))
     assert any("Skipped" in t for t in told(a))
+    assert [m["text"] for m in emulator.messages(group) if "skipped" in m["text"]] == [
+        f"<@{a}> skipped this round's mentoring on Python with <@{lead}>; you'll both be "
+        "matched again next round."]
     with session_scope(engine) as s:
         followups = s.exec(select(OutboxMessage).where(
             OutboxMessage.kind == "mentor_followup")).all()

@@ -198,6 +198,11 @@ def book_modal() -> dict:
                              "placeholder": plain("Thursday 14:00, 30 minutes, video call")}}]}
 
 
+def skipped_text(user_id: str, other: str, skill: str) -> str:
+    return (f"{mention(user_id)} skipped this round's mentoring on {escape(skill)} with "
+            f"{mention(other)}; you'll both be matched again next round.")
+
+
 def booked_text(user_id: str, skill: str, note: str) -> str:
     return f"{mention(user_id)} booked your first session on {escape(skill)}: {escape(note)}"
 

@@ -82,6 +82,7 @@ KINDS = [
     # Sent to "U1,U2,…" (a scheduled round): the group DM opened is stored on the pairs.
     Kind("mentor_intro", time_bound=False, after_send=rounds.intro_sent),
     Kind("mentor_booked", time_bound=False),
+    Kind("mentor_skipped", time_bound=False),  # one side skipped: said in the pair's group DM
     Kind("mentor_pact", time_bound=False),  # a pair became a pact: each side is told
     Kind("mentor_unpaired", time_bound=False, hold=hold_nudges),
     Kind("mentor_summary", time_bound=False, hold=hold_nudges),  # a scheduled round, to leads

@@ -197,8 +197,9 @@ def skip(body, client, services) -> None:
         if who is None:
             return tell(client, body, refusals.STALE)
         with session_scope(services.engine) as session:
-            told = pairs.skip_pair(session, who.workspace_id, who.user_id,
-                                     int_id(who.value))
+            told, ids = pairs.skip_pair(session, who.workspace_id, who.user_id,
+                                        int_id(who.value))
+        services.send_now(client, ids)
         tell(client, body, told)
     reported(work, body, client)
 

@@ -39,18 +39,30 @@ def answer_followup(session: Session, workspace_id: str, user_id: str, value: st
             "no": "Noted. Thanks for saying so; it helps the next round."}[answer]
 
 
-def skip_pair(session: Session, workspace_id: str, user_id: str, pair_id: int | None) -> str:
+def skip_pair(session: Session, workspace_id: str, user_id: str, pair_id: int | None
+              ) -> tuple[str, list[int]]:
+    """One side skips the round: no "Did you meet?" for the pair, and the other side is told
+    where both read (once). Returns the answer to the clicker and the messages to send."""
     pair, rnd = mq.pair_for(session, pair_id) if pair_id else (None, None)
     team = session.get(Team, rnd.team_id) if rnd else None
     if pair is None or team is None or team.workspace_id != workspace_id:
-        return refusals.STALE
+        return refusals.STALE, []
     member = get_or_create_member(session, workspace_id, user_id)
     if member.id not in (pair.mentor_id, pair.mentee_id):
-        return refusals.MENTOR_NOT_IN_PAIR
-    pair.skipped = True
-    session.add(pair)
-    mq.skip_followups(session, pair.id)
-    return "Skipped for this round; you'll be matched again next round."
+        return refusals.MENTOR_NOT_IN_PAIR, []
+    ids = []
+    if not pair.skipped:
+        pair.skipped = True
+        session.add(pair)
+        mq.skip_followups(session, pair.id)
+        other = session.get(Member, pair.mentee_id if member.id == pair.mentor_id
+                            else pair.mentor_id)
+        mid = enqueue(session, workspace_id=workspace_id, key=f"mentor_skipped:{pair.id}",
+                      channel=pair_channel(session, pair),
+                      text=ui.skipped_text(user_id, other.slack_user_id, pair.skill),
+                      kind="mentor_skipped")
+        ids += [mid] if mid else []
+    return "Skipped for this round; you'll be matched again next round.", ids
 
 
 def book(session: Session, workspace_id: str, user_id: str, pair_id: int | None,
