@@ -93,10 +93,11 @@ def seed(engine, teams: int, size: int, skills: int, now: datetime) -> list[int]
             {"member_id": m + 1, "visibility": "team", "capacity": rng.choice((1, 1, 1, 2, 3)),
              "paused_until": now.replace(year=now.year + 1) if rng.random() < 0.05 else None,
              "opted_out": False, "updated_at": now} for m in range(people)])
-        c.execute(insert(Absence.__table__), [
-            {"member_id": m + 1, "workspace_id": WS, "until": now.date().replace(
-                year=now.year + 1), "note": "", "set_at": now, "status_away": False,
-             "status_label": ""} for m in range(people) if rng.random() < 0.05])
+        away = [{"member_id": m + 1, "workspace_id": WS, "until": now.date().replace(
+            year=now.year + 1), "note": "", "set_at": now, "status_away": False,
+            "status_label": ""} for m in range(people) if rng.random() < 0.05]
+        if away:  # (an empty list would insert one row of defaults)
+            c.execute(insert(Absence.__table__), away)
         rows = []
         for m in range(people):
             for key in rng.sample(VOCABULARY, skills):
@@ -121,7 +122,8 @@ def whole_rounds(engine, team_ids: list[int], now: datetime) -> str:
             queued += len(done.outbox_ids)
             for mentor, mentees, pair_ids in done.intros:
                 queued += len(rounds.introduce(session, team, pair_ids, now,
-                                               users=[mentor, *mentees]))
+                                               users=[mentor, *mentees],
+                                               done=done))
             pairs += done.pairs
     return f"{pairs} pairs, {queued} messages queued"
 

@@ -38,7 +38,8 @@ def run_round(session: Session, job: Run, ctx, services=None) -> Outcome:
     done.answers = mq.answer_counts(session, team.id)
     ids = list(done.outbox_ids)
     for mentor, mentees, pair_ids in done.intros:
-        ids += rounds.introduce(session, team, pair_ids, job.now, users=[mentor, *mentees])
+        ids += rounds.introduce(session, team, pair_ids, job.now, users=[mentor, *mentees],
+                                done=done)
     # The leads hear what a lead running it would have: the pairs, who has none and why.
     summary = ui.round_summary(done.team_name, done.pairs, done.unpaired_why,
                                done.left_out_why, done.spelling, done.answers)

@@ -106,14 +106,14 @@ def mentor_round_later(req: CommandRequest) -> None:
         return req.respond(text=done, response_type="ephemeral")
     ids = list(done.outbox_ids)
     for mentor, mentees, pair_ids in done.intros:
-        ids += _introduce(req, team, mentor, mentees, pair_ids)
+        ids += _introduce(req, team, done, mentor, mentees, pair_ids)
     req.services.send_now(req.client, ids)
     req.respond(text=ui.round_summary(done.team_name, done.pairs, done.unpaired_why,
                                       done.left_out_why, done.spelling, done.answers),
                 response_type="ephemeral")
 
 
-def _introduce(req, team, mentor, mentees, pair_ids) -> list[int]:
+def _introduce(req, team, done, mentor, mentees, pair_ids) -> list[int]:
     """Open the group DM now, so the intro goes out at once; if Slack would not open it, the
     intro names its people and the outbox opens it (retrying, or telling why it cannot)."""
     try:
@@ -125,7 +125,7 @@ def _introduce(req, team, mentor, mentees, pair_ids) -> list[int]:
         opened = ""
     with session_scope(req.services.engine) as session:
         return rounds.introduce(session, team, pair_ids, utcnow(), channel_id=opened,
-                                users=[mentor, *mentees])
+                                users=[mentor, *mentees], done=done)
 
 
 def mentor_pause(req: CommandRequest) -> None:

@@ -38,6 +38,11 @@ class RoundDone:
     unpaired_why: list[tuple[str, str]] = field(default_factory=list)
     left_out_why: list[tuple[str, str, datetime | None]] = field(default_factory=list)
     spelling: dict[str, str] = field(default_factory=dict)
+    goal_skills: frozenset[str] = frozenset()  # for the intros' "why"...
+    levels: dict[tuple[int, str], int] = field(default_factory=dict, repr=False)  # ...and this
+    # The round's pairs and people, held so the session's identity map (weak references)
+    # still has them when the intros are written in the same session.
+    loaded: list = field(default_factory=list, repr=False)
 
 
 def _goal_skills(session: Session, team_id: int) -> frozenset[str]:
@@ -99,12 +104,15 @@ def run_round(session: Session, team: Team, run_by: str, now: datetime) -> Round
     history = mq.pairs_of_rounds(session, [r.id for r in mq.recent_rounds(
         session, team.id, settings.repeat_window)])
     recent = {frozenset((p.mentor_id, p.mentee_id)) for p in history}
-    result = matching.plan_round(roster.people, recent, _goal_skills(session, team.id))
+    goal_skills = _goal_skills(session, team.id)
+    result = matching.plan_round(roster.people, recent, goal_skills)
     rnd = MentorRound(team_id=team.id, run_by=run_by, created_at=now)
     session.add(rnd)
     session.flush()
     done = RoundDone(rnd.id, team.name, len(result.pairs), len(result.unpaired),
-                     len(result.left_out), spelling=spelling)
+                     len(result.left_out), spelling=spelling, goal_skills=goal_skills,
+                     levels={(p.id, k): s.level for p in roster.people
+                             for k, s in p.skills.items()})
     done.left_out_why = [
         (members[i].slack_user_id, why, roster.away[i].until if i in roster.away else None)
         for i, why in result.left_out.items()]
@@ -116,6 +124,7 @@ def run_round(session: Session, team: Team, run_by: str, now: datetime) -> Round
         session.add(row)
         by_mentor.setdefault(pair.mentor, []).append(row)
     session.flush()
+    done.loaded = [*members.values(), *(r for rows in by_mentor.values() for r in rows)]
     for mentor_id, rows in by_mentor.items():
         users = [members[mentor_id].slack_user_id,
                  *[members[r.mentee_id].slack_user_id for r in rows]]
@@ -148,11 +157,13 @@ def _follow_ups(session, team, row: MentorPair, members, now) -> list[int]:
 
 
 def introduce(session: Session, team: Team, pair_ids: list[int], now: datetime, *,
-              channel_id: str = "", users: list[str] | None = None) -> list[int]:
+              channel_id: str = "", users: list[str] | None = None,
+              done: RoundDone | None = None) -> list[int]:
     """The one intro of a mentor and their mentees, in their group DM: `channel_id` when Slack
     already opened it (a round a lead runs), else addressed to the people (`users`), so the
     outbox opens it when the intro goes out (a scheduled round, or a lead's when opening
-    failed). Once per group, however often it is asked."""
+    failed). Once per group, however often it is asked. `done`: the round just planned in
+    this session, whose goal skills and levels the intro's "why" then reuses."""
     rows = [session.get(MentorPair, i) for i in pair_ids]
     rows = [r for r in rows if r is not None]
     if not rows:
@@ -165,7 +176,7 @@ def introduce(session: Session, team: Team, pair_ids: list[int], now: datetime, 
     mentees = [(session.get(Member, r.mentee_id).slack_user_id, r.skill, r.id) for r in rows]
     people = users or [mentor.slack_user_id, *[m for m, _, _ in mentees]]
     text, blocks = ui.intro_message(team.name, mentor.slack_user_id, mentees,
-                                    _why(session, team, rows))
+                                    _why(session, team, rows, done))
     mid = enqueue(session, workspace_id=team.workspace_id, key=f"mentor_intro:{rows[0].id}:",
                   channel=channel_id or ",".join(people), text=text, blocks=blocks,
                   kind="mentor_intro", not_before=now,
@@ -174,13 +185,16 @@ def introduce(session: Session, team: Team, pair_ids: list[int], now: datetime, 
     return [mid] if mid else []
 
 
-def _why(session: Session, team: Team, rows: list[MentorPair]
+def _why(session: Session, team: Team, rows: list[MentorPair], done: RoundDone | None
          ) -> dict[int, tuple[int, int, bool]]:
     """Per pair: the mentor's level and the mentee's on the pair's skill, and whether it is a
     skill of the team's active goals (what the round weighed)."""
-    goal = _goal_skills(session, team.id)
-    levels = mq.levels_of(session, {r.mentor_id for r in rows} | {r.mentee_id for r in rows},
-                          {matching.skill_key(r.skill)[:80] for r in rows})
+    if done is not None:
+        goal, levels = done.goal_skills, done.levels
+    else:
+        goal = _goal_skills(session, team.id)
+        levels = mq.levels_of(session, {r.mentor_id for r in rows} | {r.mentee_id for r in rows},
+                              {matching.skill_key(r.skill)[:80] for r in rows})
     out = {}
     for r in rows:
         key = matching.skill_key(r.skill)[:80]
