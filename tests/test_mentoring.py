@@ -495,3 +495,31 @@ def test_a_group_dm_slack_would_not_open_at_once_is_opened_by_the_outbox(pact):
     with session_scope(engine) as s:
         assert [p.channel_id for p in s.exec(select(MentorPair))] == [group.id]
     assert emulator.violations == []
+
+
+def test_a_pair_whose_mentor_supports_the_objective_already_keeps_that_pact(pact):
+    emulator, engine = pact.emulator, pact.engine
+    team = make_team(engine, emulator, members=1)
+    lead, a = team.lead, team.members[0]
+    _save(pact, lead, "SQL 5 mentor")
+    _save(pact, a, "SQL 1 learn")
+    _plan(engine, team.member_ids[a], "", "SQL", visibility="team")
+    with session_scope(engine) as s:
+        objective = s.exec(select(Objective)).one()
+        s.add(Pact(workspace_id=WS, owner_id=team.member_ids[a],
+                   supporter_id=team.member_ids[lead], objective_id=objective.id,
+                   origin="offer", status="active"))
+    _round(pact, team)
+    later = next_nudge_at(utcnow() + timedelta(days=10), "Europe/Berlin") + timedelta(minutes=1)
+    tick(later, services_for(engine, emulator), client_for(emulator))
+    (dm,) = [m for m in emulator.dms(a) if "Did you meet" in m["text"]]
+    button = next(e for blk in dm["blocks"] if blk["type"] == "actions"
+                  for e in blk["elements"] if e["action_id"] == "mentor_pact")
+    pact.slack.block_action(user=a, action_id="mentor_pact", value=button["value"],
+                            channel=emulator.dm_channel(a))
+    pact.wait_idle()
+    with session_scope(engine) as s:
+        (existing,) = s.exec(select(Pact)).all()
+        assert s.exec(select(MentorPair)).one().pact_id == existing.id
+    assert any("is a pact already" in m["text"] for m in emulator.dms(a))
+    assert emulator.violations == []

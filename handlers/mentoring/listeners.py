@@ -213,6 +213,8 @@ def make_pact(body, client, services) -> None:
         with session_scope(services.engine) as session:
             made = pairs.to_pact(session, who.workspace_id, who.user_id, int_id(who.value),
                                  utcnow())
+            if made.failed:
+                session.rollback()
         services.send_now(client, made.outbox_ids)
         tell(client, body, made.text)
         if services.refresh_home is not None:

@@ -15,6 +15,7 @@ from handlers.mentoring import blocks as ui
 from handlers.pacts import service as pacts
 from storage.models import Member, MentorPair, Team
 from storage.queries import mentoring as mq
+from storage.queries import pacts as pacts_q
 from storage.queries import pdp as pq
 from storage.queries.members import get_or_create_member
 from storage.queries.outbox import enqueue
@@ -108,6 +109,7 @@ class PactMade:
     text: str  # the answer to whoever clicked
     outbox_ids: list[int] = field(default_factory=list)
     refresh: list[str] = field(default_factory=list)  # Slack ids whose Home tab changed
+    failed: bool = False  # a refusal after changes were made: roll the transaction back
 
 
 def _linked_objective(session: Session, mentee: Member, mentor: Member, skill: str
@@ -151,18 +153,22 @@ def to_pact(session: Session, workspace_id: str, user_id: str, pair_id: int | No
         return PactMade(refusals.mentor_no_objective(
             escape(pair.skill), mention(mentee.slack_user_id), own=member.id == mentee.id))
     objective_id, seen_title = found
-    mq.record_answer(session, pair.id, member.id, "yes", now)  # clicking says they met
+    existing = pacts_q.open_pact(session, mentor.id, objective_id=objective_id)
+    if existing is not None:  # the mentor supports it already: that is the pair's pact
+        pair.pact_id = existing.id
+        session.add(pair)
+        return PactMade(refusals.MENTOR_ALREADY_PACT)
     offered = pacts.make_offer(
         session, workspace_id, mentor.slack_user_id, f"o:{objective_id}",
         pacts.OfferInput("pairing", f"Mentoring on {pair.skill}"[:500], "biweekly", None),
         None, now)
-    if offered.refusal or offered.pact_id is None:
-        return PactMade(offered.refusal or offered.text or refusals.MENTOR_ALREADY_PACT)
     agreed = pacts.decide(session, workspace_id, mentee.slack_user_id, offered.pact_id, True,
-                          now)
-    if agreed.refusal:
-        return PactMade(agreed.refusal)
+                          now) if offered.pact_id is not None else offered
+    if offered.refusal or agreed.refusal or offered.pact_id is None:
+        # Checked above, so unexpected: nothing of it may stay (the caller rolls back).
+        return PactMade(offered.refusal or agreed.refusal or refusals.STALE, failed=True)
     mq.withdraw_pact_messages(session, offered.pact_id)  # told below instead, in one message
+    mq.record_answer(session, pair.id, member.id, "yes", now)  # clicking says they met
     pair.pact_id = offered.pact_id
     session.add(pair)
     ids = []
