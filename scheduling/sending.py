@@ -66,13 +66,16 @@ def send_as_workspace(client, message: OutboxMessage) -> Outcome:
 
 
 def _send(client, message: OutboxMessage) -> Outcome:
+    channel = message.channel
     try:
         if message.update_ts:  # an edit in place of a post Pact made earlier
-            response = client.chat_update(channel=message.channel, ts=message.update_ts,
+            response = client.chat_update(channel=channel, ts=message.update_ts,
                                           text=message.text, blocks=message.blocks or [])
         else:
+            if "," in channel:  # a group DM named by its people: Slack opens (or finds) it
+                channel = client.conversations_open(users=channel)["channel"]["id"]
             response = client.chat_postMessage(
-                channel=message.channel, text=message.text, blocks=message.blocks or None,
+                channel=channel, text=message.text, blocks=message.blocks or None,
                 thread_ts=message.thread_ts, unfurl_links=False, unfurl_media=False)
     except SlackApiError as err:
         response = err.response
@@ -93,7 +96,7 @@ def _send(client, message: OutboxMessage) -> Outcome:
     except Exception as err:  # noqa: BLE001 - timeouts and network trouble: retried
         return Outcome(message, "transient", f"{type(err).__name__}: {err}"[:300])
     outcome = Outcome(message, "ok", ts=response.get("ts") or message.update_ts,
-                       channel=response.get("channel") or message.channel)
+                       channel=response.get("channel") or channel)
     if message.attachment:
         _attach(client, message, outcome)
     return outcome

@@ -56,3 +56,20 @@ def test_profile_modal_and_messages_stay_within_slacks_limits():
 def test_heatmap_is_a_png():
     png = heatmap.render(["SQL", "Go"], ["U1", "U2"], {("U1", "SQL"): "M5", ("U2", "Go"): "L1"})
     assert png.startswith(b"\x89PNG\r\n\x1a\n") and len(png) > 1000
+    named = heatmap.render(["SQL"], ["U1"], {("U1", "SQL"): "M5"}, {"U1": "Ana <b>"})
+    assert named.startswith(b"\x89PNG\r\n\x1a\n")
+
+
+def test_the_round_summary_groups_reasons_and_stays_short_for_a_large_team():
+    users = [f"U0PER{i:05d}" for i in range(600)]
+    text = ui.round_summary(
+        "Growth <b>", 200, [(u, "odd") for u in users[:100]] + [(users[100], "no_teacher:rust")],
+        [(u, "away", None) for u in users[101:140]] + [(u, "no profile", None)
+                                                       for u in users[140:]],
+        {"rust": "Rust <i>"}, {"yes": 3})
+    assert text.startswith("Mentor round of Growth &lt;b&gt;: 200 pairs introduced.")
+    assert f"<@{users[24]}>, " not in text and f"<@{users[24]}> and 75 more (odd numbers)" in text
+    assert f"<@{users[100]}> (nobody can teach Rust &lt;i&gt; yet)" in text
+    assert "away: " in text and "and 14 more" in text
+    assert "no skill profile yet: 460 people" in text and "3 yes, 0 not yet, 0 no" in text
+    assert len(text) < 3000

@@ -15,7 +15,8 @@ log = logging.getLogger("pact.absences")
 
 
 def is_dm(channel: str) -> bool:
-    return channel[:1] in ("U", "W")
+    """A DM to one person (a user id); "U1,U2" names a group DM, not anyone's own."""
+    return channel[:1] in ("U", "W") and "," not in channel
 
 
 def while_away(inner: Hold | None = None, on_drop=None) -> Hold:

@@ -73,10 +73,12 @@ SKILLS_CALLBACK = "skills_profile"
 SKILLS_LINES = "skills"
 SKILLS_VISIBILITY = "skills_visibility"
 SKILLS_CAPACITY = "skills_capacity"
+SKILLS_PICK = "skills_pick"  # the team's spellings, offered back: picked ones are to learn
 MENTOR_MET = "mentor_met"  # + "_yes" / "_not_yet" / "_no"; value: "<pair id>:<answer>"
 MENTOR_SKIP = "mentor_skip"
 MENTOR_BOOK = "mentor_book"  # opens the booking modal
 MENTOR_BOOK_CALLBACK = "mentor_book"
+MENTOR_PACT = "mentor_pact"  # "We met: make it a pact"; value: the pair id
 # Pacts: supporting a teammate's objective (or pledging to a shared goal), and kudos.
 PACT_HELP = "pact_help"  # value: "o:<objective id>" or "g:<goal id>"; opens the offer modal
 PACT_OFFER_FORM = "pact_offer"

@@ -199,7 +199,19 @@ MENTOR_LEADS_ONLY = "Only the team's leads can run or change mentor rounds."
 MENTOR_MEMBERS_ONLY = "Only the team's members and leads can see its skill matrix."
 MENTOR_NOT_IN_PAIR = "Only the two people of this pair can answer for it."
 MENTOR_PAUSE_USAGE = "Try `/pact mentor pause` or `/pact mentor pause until 2027-03-01`."
+MENTOR_ALREADY_PACT = "This pair is a pact already: see it on your Home tab or `/pact pacts`."
+MENTOR_SKIPPED_PAIR = "This pair skipped the round, so it can't become a pact."
 SKILLS_TOO_MANY = "Up to 30 skills, please."
+
+
+def mentor_no_objective(skill: str, mentee: str, own: bool) -> str:
+    """No open objective on the pair's skill that the mentor may see (hidden and missing look
+    the same, so nothing private shows). `skill` is escaped, `mentee` a mention."""
+    if own:
+        return (f"Your plan has no open objective on {skill} that your mentor may see: add one "
+                "(or share it with your team) with `/pact plan`, then click again.")
+    return (f"There is no objective on {skill} in {mentee}'s plan that you may see yet; they "
+            "can add one with `/pact plan`.")
 
 
 def skills_bad_line(line: str) -> str:

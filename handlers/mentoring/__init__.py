@@ -48,4 +48,6 @@ def register(app, services) -> None:
                                lazy=[partial(listeners.met, services=services)])
     app.action(ids.MENTOR_SKIP)(ack=ack_only,
                                 lazy=[partial(listeners.skip, services=services)])
+    app.action(ids.MENTOR_PACT)(ack=ack_only,
+                                lazy=[partial(listeners.make_pact, services=services)])
     services.add_home_section(60, "mentoring", home.section)

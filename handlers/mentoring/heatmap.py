@@ -11,9 +11,11 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 
-def render(skills: list[str], people: list[str], cells: dict[tuple[str, str], str]) -> bytes:
-    """Rows: people; columns: skills; colour: level, positive for mentors, negative for
-    learners (M = can mentor, L = wants to learn)."""
+def render(skills: list[str], people: list[str], cells: dict[tuple[str, str], str],
+           names: dict[str, str] | None = None) -> bytes:
+    """Rows: people (labelled by `names`, Slack id -> display name: an image shows no
+    mentions), columns: skills, both in the order given; colour: level, positive for mentors,
+    negative for learners (M = can mentor, L = wants to learn)."""
     grid = []
     for person in people:
         row = []
@@ -27,7 +29,8 @@ def render(skills: list[str], people: list[str], cells: dict[tuple[str, str], st
     try:
         image = ax.imshow(grid or [[0]], cmap="RdBu", vmin=-5, vmax=5, aspect="auto")
         ax.set_xticks(range(len(skills)), labels=skills, rotation=60, ha="right", fontsize=7)
-        ax.set_yticks(range(len(people)), labels=people, fontsize=7)
+        ax.set_yticks(range(len(people)), labels=[(names or {}).get(p, p) for p in people],
+                      fontsize=7)
         fig.colorbar(image, ax=ax, label="mentor level (blue) / learner level (red)")
         fig.tight_layout()
         out = io.BytesIO()

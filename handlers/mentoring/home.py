@@ -7,6 +7,7 @@ from sqlmodel import Session
 from handlers.kit.blocks import escape, mention, slack_date
 from handlers.mentoring import blocks as ui
 from storage.models import Member, Team
+from storage.queries import absences as aq
 from storage.queries import mentoring as mq
 from storage.queries import schedules as sq
 from storage.queries import teams as tq
@@ -32,6 +33,10 @@ def section(session: Session, member: Member, budget: int) -> list[dict]:
         state = ("Paused until " + slack_date(prof.paused_until) + "."
                  if prof.paused_until.year < now.year + 5 else
                  "Paused until you type `/pact mentor opt-in`.")
+    elif (away := aq.away_of(session, member, now)) is not None:
+        state = ("You are away, so mentor rounds leave you out until "
+                 + slack_date(away.until) + "." if away.until else
+                 "You are away (your Slack status), so mentor rounds leave you out for now.")
     elif prof.visibility != "team":
         state = "Your profile is only for you and your manager, so rounds leave you out."
     else:

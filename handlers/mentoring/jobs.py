@@ -8,7 +8,8 @@ from datetime import datetime
 from sqlmodel import Session
 
 from handlers.kit import refusals
-from handlers.mentoring import service
+from handlers.mentoring import blocks as ui
+from handlers.mentoring import rounds
 from handlers.rhythm.jobs import hold_nudges
 from scheduling.kinds import Kind, Outcome, Run
 from storage.models import Team
@@ -16,6 +17,7 @@ from storage.queries import mentoring as mq
 from storage.queries import schedules as sq
 from storage.queries import teams as tq
 from storage.queries.members import get_or_create_member
+from storage.queries.outbox import enqueue
 
 CADENCES = {"biweekly": "every 2 weeks mon 10:00", "monthly": "every 4 weeks mon 10:00"}
 
@@ -25,19 +27,28 @@ def prepare(session: Session, runs: list[Run]) -> None:
 
 
 def run_round(session: Session, job: Run, ctx, services=None) -> Outcome:
-    """A scheduled round. Jobs never call Slack, so instead of a group DM (which needs
-    conversations.open) each person of a group gets the intro in their own DM with Pact."""
+    """A scheduled round, introduced like a lead's: one group DM per mentor and mentees. Jobs
+    never call Slack, so each intro names its people and the outbox opens the group DM."""
     team = session.get(Team, job.subject_id)
     if team is None:
         return Outcome(done=True)
     if team.paused_reason:
         return Outcome()
-    done = service.run_round(session, team, "", job.now)
+    done = rounds.run_round(session, team, "", job.now)
+    done.answers = mq.answer_counts(session, team.id)
     ids = list(done.outbox_ids)
     for mentor, mentees, pair_ids in done.intros:
-        for user in (mentor, *mentees):
-            ids += service.introduce(session, team, pair_ids, user, job.now,
-                                     key_suffix=user, channel_is_group=False)
+        ids += rounds.introduce(session, team, pair_ids, job.now, users=[mentor, *mentees],
+                                done=done)
+    # The leads hear what a lead running it would have: the pairs, who has none and why.
+    summary = ui.round_summary(done.team_name, done.pairs, done.unpaired_why,
+                               done.left_out_why, done.spelling, done.answers)
+    for lead in tq.team_leads(session, team.id):
+        mid = enqueue(session, workspace_id=team.workspace_id, key=f"mentor_summary:"
+                      f"{done.round_id}:{lead.id}", channel=lead.slack_user_id,
+                      text="Scheduled " + summary[:1].lower() + summary[1:],
+                      kind="mentor_summary", not_before=job.now)
+        ids += [mid] if mid else []
     return Outcome(outbox_ids=ids)
 
 
@@ -69,9 +80,13 @@ def set_schedule(session: Session, workspace_id: str, channel_id: str, user_id: 
 
 KINDS = [
     Kind("mentor_round", time_bound=False, prepare=prepare, run=run_round),
-    Kind("mentor_intro", time_bound=False),
+    # Sent to "U1,U2,…" (a scheduled round): the group DM opened is stored on the pairs.
+    Kind("mentor_intro", time_bound=False, after_send=rounds.intro_sent),
     Kind("mentor_booked", time_bound=False),
+    Kind("mentor_skipped", time_bound=False),  # one side skipped: said in the pair's group DM
+    Kind("mentor_pact", time_bound=False),  # a pair became a pact: each side is told
     Kind("mentor_unpaired", time_bound=False, hold=hold_nudges),
+    Kind("mentor_summary", time_bound=False, hold=hold_nudges),  # a scheduled round, to leads
     # Ten days on, in each person's working hours (held again if it is late and off-hours).
     Kind("mentor_followup", time_bound=False, hold=hold_nudges),
 ]

@@ -15,13 +15,14 @@ from handlers.kit.payload import int_id, read_interaction, submission_key
 from handlers.kit.replies import tell
 from handlers.kit.router import CommandRequest
 from handlers.mentoring import blocks as ui
-from handlers.mentoring import jobs, service
+from handlers.mentoring import jobs, pairs, rounds, service, skills
 from storage.engine import session_scope
 from storage.queries.members import first_submission
 from storage.queries.teams import team_for_channel
 from storage.types import utcnow
 
 log = logging.getLogger("pact.mentoring")
+MAX_PICKS = 100  # the team's spellings offered back in the profile form, at most
 
 
 def _say(req: CommandRequest, text: str) -> None:
@@ -32,7 +33,7 @@ def _say(req: CommandRequest, text: str) -> None:
 
 def skills_open(req: CommandRequest) -> None:
     with session_scope(req.services.engine) as session:
-        form = service.profile_form(session, req.team_id, req.user_id)
+        form = skills.profile_form(session, req.team_id, req.user_id)
     view = attach(ui.profile_modal(form.lines, form.visibility, form.capacity, form.spellings),
                   {"for": req.user_id}, metadata_key(req.services.settings))
     req.open_form(view)
@@ -48,10 +49,11 @@ def skills_save(ack, body, view, services) -> None:
     with session_scope(services.engine) as session:
         if not first_submission(session, who.workspace_id, submission_key(body)):
             return ack()
-        errors = service.save_profile(session, who.workspace_id, who.user_id,
+        errors = skills.save_profile(session, who.workspace_id, who.user_id,
                                       form.text("skills", multiline=True),
                                       form.choice("skills_visibility"),
-                                      int(capacity) if capacity and capacity.isdigit() else None)
+                                      int(capacity) if capacity and capacity.isdigit() else None,
+                                      form.choices("skills_pick")[:MAX_PICKS])
         if errors:
             session.rollback()
             return ack(response_action="errors", errors=errors)
@@ -62,7 +64,7 @@ def skills_save(ack, body, view, services) -> None:
 
 def skills_team(req: CommandRequest) -> None:
     with session_scope(req.services.engine) as session:
-        found = service.team_matrix(session, req.team_id, req.channel_id, req.user_id)
+        found = skills.team_matrix(session, req.team_id, req.channel_id, req.user_id)
     if isinstance(found, str):
         return _say(req, found)
     text, blocks = ui.matrix_message(found.team_name, found.skills, found.people, found.cells)
@@ -75,12 +77,12 @@ def skills_team_later(req: CommandRequest) -> None:
     if not req.body.get("_matrix"):
         return
     with session_scope(req.services.engine) as session:
-        found = service.team_matrix(session, req.team_id, req.channel_id, req.user_id)
+        found = skills.team_matrix(session, req.team_id, req.channel_id, req.user_id)
     if isinstance(found, str):
         return
     from handlers.mentoring import heatmap  # matplotlib loads only when a heatmap is drawn
 
-    png = heatmap.render(found.skills, found.people, found.cells)
+    png = heatmap.render(found.skills, found.people, found.cells, found.names)
     dm = req.client.conversations_open(users=req.user_id)["channel"]["id"]
     req.client.files_upload_v2(channel=dm, content=png, filename="skill-matrix.png",
                                title=f"Skill matrix of {found.team_name}",
@@ -97,38 +99,33 @@ def mentor_round(req: CommandRequest) -> None:
 def mentor_round_later(req: CommandRequest) -> None:
     """Plan and store the round (one transaction), then open each group DM and introduce."""
     with session_scope(req.services.engine) as session:
-        done = service.start_round(session, req.team_id, req.channel_id, req.user_id,
+        done = rounds.start_round(session, req.team_id, req.channel_id, req.user_id,
                                    utcnow())
         team = team_for_channel(session, req.team_id, req.channel_id)
     if isinstance(done, str):
         return req.respond(text=done, response_type="ephemeral")
     ids = list(done.outbox_ids)
     for mentor, mentees, pair_ids in done.intros:
-        ids += _introduce(req, team, mentor, mentees, pair_ids)
+        ids += _introduce(req, team, done, mentor, mentees, pair_ids)
     req.services.send_now(req.client, ids)
-    req.respond(text=f"Mentor round of {done.team_name}: {done.pairs} pairs introduced, "
-                     f"{done.unpaired} told why they have no pair this time, "
-                     f"{done.left_out} not taking part (paused, opted out, away, "
-                     "excluded or no team profile)." + _answers(done.answers),
+    req.respond(text=ui.round_summary(done.team_name, done.pairs, done.unpaired_why,
+                                      done.left_out_why, done.spelling, done.answers),
                 response_type="ephemeral")
 
 
-def _answers(counts: dict[str, int]) -> str:
-    if not counts:
-        return ""
-    return (f" Earlier rounds, asked \"Did you meet?\": {counts.get('yes', 0)} yes, "
-            f"{counts.get('not_yet', 0)} not yet, {counts.get('no', 0)} no.")
-
-
-def _introduce(req, team, mentor, mentees, pair_ids) -> list[int]:
+def _introduce(req, team, done, mentor, mentees, pair_ids) -> list[int]:
+    """Open the group DM now, so the intro goes out at once; if Slack would not open it, the
+    intro names its people and the outbox opens it (retrying, or telling why it cannot)."""
     try:
         channel = req.client.conversations_open(users=",".join([mentor, *mentees]))
+        opened = channel["channel"]["id"]
     except SlackApiError as err:
         log.warning("could not open the group DM of pairs %s: %s", pair_ids,
                     err.response.get("error"))
-        return []
+        opened = ""
     with session_scope(req.services.engine) as session:
-        return service.introduce(session, team, pair_ids, channel["channel"]["id"], utcnow())
+        return rounds.introduce(session, team, pair_ids, utcnow(), channel_id=opened,
+                                users=[mentor, *mentees], done=done)
 
 
 def mentor_pause(req: CommandRequest) -> None:
@@ -169,7 +166,7 @@ def mentor_include(req: CommandRequest) -> None:
 
 def mentor_window(req: CommandRequest) -> None:
     with session_scope(req.services.engine) as session:
-        _say(req, service.set_window(session, req.team_id, req.channel_id, req.user_id,
+        _say(req, rounds.set_window(session, req.team_id, req.channel_id, req.user_id,
                                      req.args))
 
 
@@ -188,7 +185,7 @@ def met(body, client, services) -> None:
         if who is None:
             return tell(client, body, refusals.STALE)
         with session_scope(services.engine) as session:
-            told = service.answer_followup(session, who.workspace_id, who.user_id, who.value,
+            told = pairs.answer_followup(session, who.workspace_id, who.user_id, who.value,
                                            utcnow())
         tell(client, body, told)
     reported(work, body, client)
@@ -200,9 +197,29 @@ def skip(body, client, services) -> None:
         if who is None:
             return tell(client, body, refusals.STALE)
         with session_scope(services.engine) as session:
-            told = service.skip_pair(session, who.workspace_id, who.user_id,
-                                     int_id(who.value))
+            told, ids = pairs.skip_pair(session, who.workspace_id, who.user_id,
+                                        int_id(who.value))
+        services.send_now(client, ids)
         tell(client, body, told)
+    reported(work, body, client)
+
+
+def make_pact(body, client, services) -> None:
+    """"We met: make it a pact" on a follow-up: both sides are told, their Home tabs redrawn."""
+    def work():
+        who = read_interaction(body)
+        if who is None:
+            return tell(client, body, refusals.STALE)
+        with session_scope(services.engine) as session:
+            made = pairs.to_pact(session, who.workspace_id, who.user_id, int_id(who.value),
+                                 utcnow())
+            if made.failed:
+                session.rollback()
+        services.send_now(client, made.outbox_ids)
+        tell(client, body, made.text)
+        if services.refresh_home is not None:
+            for user in made.refresh:
+                services.refresh_home(client, who.workspace_id, user)
     reported(work, body, client)
 
 
@@ -223,7 +240,7 @@ def save_book(ack, body, view, services) -> None:
     if not note:
         return ack(response_action="errors", errors={"when": "Say when you will meet."})
     with session_scope(services.engine) as session:
-        refusal, pair = service.book(session, who.workspace_id, who.user_id, pair_id, note)
+        refusal, pair = pairs.book(session, who.workspace_id, who.user_id, pair_id, note)
         if refusal:
             return ack(response_action="errors", errors={"when": refusal})
     ack()
@@ -234,7 +251,7 @@ def after_book(body, client, view, services) -> None:
         who = read_interaction(body)
         meta = read_metadata(view, metadata_key(services.settings)) or {}
         with session_scope(services.engine) as session:
-            ids = service.announce_booking(session, who.workspace_id, who.user_id,
+            ids = pairs.announce_booking(session, who.workspace_id, who.user_id,
                                            int_id(meta.get("pair")), submission_key(body))
         services.send_now(client, ids)
     reported(work, body, client)

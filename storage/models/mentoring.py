@@ -76,6 +76,8 @@ class MentorPair(SQLModel, table=True):
     channel_id: str = Field(default="", max_length=32)  # the intro group DM
     booked: str = Field(default="", max_length=200)  # the agreed time, as noted
     skipped: bool = False
+    # The pact the pair turned into (once only): the mentee's objective, the mentor supporting.
+    pact_id: int | None = Field(default=None, foreign_key="pacts.id", ondelete="SET NULL")
 
 
 class MentorUnpaired(SQLModel, table=True):

@@ -25,7 +25,9 @@ class OutboxMessage(SQLModel, table=True):
     # process) adds nothing.
     idempotency_key: str = Field(max_length=255, unique=True)
     kind: str = Field(default="", max_length=40)  # e.g. "goal_celebration", for logs and doctor
-    channel: str = Field(max_length=32)  # C…/G… channel, or U… user id for a DM
+    # C…/G… channel, U… user id for a DM, or "U1,U2,…" for the group DM of those people
+    # (opened with conversations.open when it is sent; up to 8 ids of up to 21 characters).
+    channel: str = Field(max_length=255)
     text: str = Field(max_length=40000)
     blocks: list | None = Field(default=None, sa_type=JSON)
     thread_ts: str | None = Field(default=None, max_length=32)

@@ -61,6 +61,25 @@ def plan_skill_names(session: Session, member_id: int) -> list[str]:
     return [n.strip() for n in names if n and n.strip()]
 
 
+def levels_of(session: Session, member_ids: set[int], keys: set[str]
+              ) -> dict[tuple[int, str], int]:
+    """(member id, skill key) -> their level, for those members and skills."""
+    if not member_ids or not keys:
+        return {}
+    return {(m, k): level for m, k, level in session.exec(
+        select(MemberSkill.member_id, MemberSkill.key, MemberSkill.level).where(
+            MemberSkill.member_id.in_(member_ids), MemberSkill.key.in_(keys)))}
+
+
+def managers_of(session: Session, member_ids: list[int]) -> dict[int, int]:
+    """member id -> their manager's (as their plan names them), for those who have one."""
+    if not member_ids:
+        return {}
+    return {owner: manager for owner, manager in session.exec(
+        select(Pdp.owner_id, Pdp.manager_id).where(Pdp.owner_id.in_(member_ids)))
+        if manager is not None}
+
+
 def team_spellings(session: Session, team_ids: list[int]) -> dict[str, str]:
     """key -> the spelling teammates already use (the most common one)."""
     if not team_ids:
@@ -142,8 +161,10 @@ def active_goal_titles(session: Session, team_id: int) -> list[str]:
                                                       Goal.status == "active")))
 
 
-def pair_for(session: Session, pair_id: int) -> tuple[MentorPair | None, MentorRound | None]:
-    pair = session.get(MentorPair, pair_id)
+def pair_for(session: Session, pair_id: int, *, for_update: bool = False
+             ) -> tuple[MentorPair | None, MentorRound | None]:
+    """The pair and its round; `for_update` locks the pair (two clicks at once: one effect)."""
+    pair = session.get(MentorPair, pair_id, with_for_update=for_update)
     return pair, (session.get(MentorRound, pair.round_id) if pair else None)
 
 
@@ -194,3 +215,13 @@ def skip_followups(session: Session, pair_id: int) -> int:
         .where(OutboxMessage.idempotency_key.like(f"mentor_followup:{pair_id}:%"),
                OutboxMessage.status == "pending")
         .values(status="skipped", last_error="the pair skipped this round")).rowcount
+
+
+def withdraw_pact_messages(session: Session, pact_id: int) -> int:
+    """A pact made from a mentor pair: its own offer and agreement DMs, still waiting in this
+    very transaction, give way to mentoring's one message to each side."""
+    return session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.idempotency_key.like(f"pact:{pact_id}:%"),
+               OutboxMessage.status == "pending")
+        .values(status="skipped", last_error="told by mentoring instead")).rowcount
