@@ -6,7 +6,7 @@ from __future__ import annotations
 from functools import partial
 
 from handlers.absences import listeners, service
-from handlers.absences.holds import while_away
+from handlers.absences.holds import held_while_away, while_away
 from handlers.absences.statuses import read_statuses
 from handlers.kit import ids
 from handlers.kit.replies import ack_only
@@ -14,7 +14,7 @@ from storage.types import utcnow
 
 KINDS: list = []
 
-__all__ = ["KINDS", "read_statuses", "register", "while_away"]
+__all__ = ["KINDS", "held_while_away", "read_statuses", "register", "while_away"]
 
 
 def _home_section(session, member, budget):

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import datetime
 
 from sqlmodel import Session
 
 from bot.rules.absence import first_working_moment_back, held_too_long
-from scheduling.kinds import Held, Hold
+from bot.rules.nudges import next_nudge_at
+from scheduling.kinds import Held, Hold, Kind
 from storage.queries import absences as aq
 
 log = logging.getLogger("pact.absences")
@@ -21,7 +23,8 @@ def is_dm(channel: str) -> bool:
 def while_away(inner: Hold | None = None, on_drop=None) -> Hold:
     """A hold that keeps DMs to someone away until 10:00 on their first working day back,
     drops those held so long they no longer matter (counted; `on_drop(session, messages)`
-    lets their content be decided afresh), then applies `inner`."""
+    lets their content be decided afresh), lets those held go one a working day once they are
+    back, then applies `inner`."""
 
     def hold(session: Session, messages: list, now: datetime) -> dict:
         recipients = {(m.workspace_id, m.channel) for m in messages if is_dm(m.channel)}
@@ -34,10 +37,16 @@ def while_away(inner: Hold | None = None, on_drop=None) -> Hold:
                 absence, tz = found
                 answers[message.id] = Held(first_working_moment_back(absence, now, tz),
                                            aq.HELD_WHILE_AWAY)
-            elif message.last_error == aq.HELD_WHILE_AWAY and held_too_long(
+            elif message.last_error in aq.HELD_REASONS and held_too_long(
                     message.created_at, now):
                 answers[message.id] = Held(None, aq.DROPPED_AFTER_ABSENCE)
                 dropped.append(message)
+            elif message.last_error in aq.HELD_REASONS and is_dm(message.channel):
+                later = _wait_turn(session, message, now)
+                if later is not None:
+                    answers[message.id] = Held(later, aq.WAITING_TURN)
+                else:
+                    rest.append(message)
             else:
                 rest.append(message)
         if dropped and on_drop is not None:
@@ -47,3 +56,29 @@ def while_away(inner: Hold | None = None, on_drop=None) -> Hold:
         return answers
 
     return hold
+
+
+def _wait_turn(session: Session, message, now: datetime) -> datetime | None:
+    """A DM held through an absence goes within the one-DM-a-day rule: it waits for the next
+    working morning when another personal DM went to its recipient today, or another one is
+    due now before it (a fresh one first, then the oldest held)."""
+    tz = aq.zone_of(session, message.workspace_id, message.channel)
+    if tz is None:
+        return None
+    if aq.personal_dm_today(session, message, PERSONAL_KINDS, now, tz):
+        return next_nudge_at(now, tz)
+    return None
+
+
+# Personal DMs of other features that wait for their recipient's return (point 2 of the
+# absences design): pact check-ins, survey invitations and reminders, mentor introductions,
+# the unpaired's reasons and follow-ups. Nudges declare their own hold in the rhythm.
+HELD_KINDS = ("pact_checkin", "pact_progress", "pulse_invite", "pulse_reminder",
+              "mentor_intro", "mentor_unpaired", "mentor_followup")
+PERSONAL_KINDS = ("nudge", *HELD_KINDS)  # what counts for "one DM a day" after a return
+
+
+def held_while_away(kinds: list[Kind], names: tuple[str, ...] = HELD_KINDS) -> list[Kind]:
+    """`kinds` with the DMs of `names` held while their recipient is away (their own hold,
+    e.g. working hours, applies once they are back)."""
+    return [replace(k, hold=while_away(k.hold)) if k.name in names else k for k in kinds]

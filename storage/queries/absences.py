@@ -3,9 +3,10 @@ holiday calendars."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, func, update
+from sqlalchemy import and_, delete, func, or_, update
 from sqlmodel import Session, select
 
 from bot.rules.absence import STALE_AFTER_HOLD, STATUS_FRESH, Away, Calendar, away_now
@@ -20,6 +21,8 @@ from storage.models import (
 
 DROPPED_AFTER_ABSENCE = "dropped: held while away, no longer timely"
 HELD_WHILE_AWAY = "held while its recipient is away"
+WAITING_TURN = "held after an absence: one DM a day"
+HELD_REASONS = (HELD_WHILE_AWAY, WAITING_TURN)
 
 
 def _row(session: Session, member: Member) -> Absence:
@@ -104,6 +107,37 @@ def stale_statuses(session: Session, recipients: set[tuple[str, str]],
             and (checked is None or now - checked >= STATUS_FRESH)]
 
 
+def zone_of(session: Session, workspace_id: str, slack_user_id: str) -> str | None:
+    return session.exec(select(Member.tz).where(Member.workspace_id == workspace_id,
+                                                Member.slack_user_id == slack_user_id)).first()
+
+
+def personal_dm_today(session: Session, message: OutboxMessage, kinds: tuple[str, ...],
+                      now: datetime, tz: str) -> bool:
+    """Another personal DM (of `kinds`) to `message`'s recipient went out today (their local
+    day), or is due now ahead of it: one not held for an absence, or an older held one."""
+    zone = ZoneInfo(tz)
+    day = now.astimezone(zone).date()
+    start = datetime.combine(day, time(0), tzinfo=zone)
+    end = start + timedelta(days=1)
+    mine = (OutboxMessage.workspace_id == message.workspace_id,
+            OutboxMessage.channel == message.channel, OutboxMessage.kind.in_(kinds),
+            OutboxMessage.id != message.id)
+    sent = session.exec(select(OutboxMessage.id).where(
+        *mine, OutboxMessage.status == "sent", OutboxMessage.update_ts.is_(None),
+        # next_attempt_at: when it was (last) due to go out, on the tick's clock
+        OutboxMessage.next_attempt_at >= start, OutboxMessage.next_attempt_at < end
+    ).limit(1)).first()
+    if sent is not None:
+        return True
+    ahead = session.exec(select(OutboxMessage.id).where(
+        *mine, OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now,
+        or_(OutboxMessage.last_error.is_(None), OutboxMessage.last_error.not_in(HELD_REASONS),
+            and_(OutboxMessage.id < message.id,  # an older held one, unless it is dropped now
+                 OutboxMessage.created_at >= now - STALE_AFTER_HOLD))).limit(1)).first()
+    return ahead is not None
+
+
 def dropped_count(session: Session, workspace_id: str | None = None,
                   channels: list[str] | None = None) -> int:
     """How many DMs were dropped because they were held through an absence until too late."""
@@ -120,7 +154,7 @@ def held_count(session: Session, workspace_id: str | None = None,
                channels: list[str] | None = None) -> int:
     """How many DMs are waiting for someone to be back."""
     query = select(func.count()).select_from(OutboxMessage).where(
-        OutboxMessage.status == "pending", OutboxMessage.last_error == HELD_WHILE_AWAY)
+        OutboxMessage.status == "pending", OutboxMessage.last_error.in_(HELD_REASONS))
     if workspace_id is not None:
         query = query.where(OutboxMessage.workspace_id == workspace_id)
     if channels is not None:
@@ -135,7 +169,7 @@ def drop_stale_held(session: Session, workspace_id: str, channel: str,
     (and counted), and their nudge items forgotten, so what matters now is decided afresh."""
     stale = list(session.exec(select(OutboxMessage).where(
         OutboxMessage.workspace_id == workspace_id, OutboxMessage.channel == channel,
-        OutboxMessage.status == "pending", OutboxMessage.last_error == HELD_WHILE_AWAY,
+        OutboxMessage.status == "pending", OutboxMessage.last_error.in_(HELD_REASONS),
         OutboxMessage.created_at < now - STALE_AFTER_HOLD)))
     if not stale:
         return 0
