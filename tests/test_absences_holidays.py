@@ -165,3 +165,48 @@ def test_a_day_off_named_with_markup_pings_nobody_in_the_post_or_its_fallback(en
         shown = post["text"] + str(post.get("blocks"))
         assert "<!channel>" not in shown and "<https://evil" not in shown, mode
         assert "&lt;!channel&gt;" in post["text"], mode
+
+
+def _milestone_team(engine, emulator, mode):
+    # Check-ins on Fridays; the milestone is due Wednesday, May 19, 2027: its "in 2 days"
+    # reminder falls on Whit Monday, a public holiday in Bavaria.
+    team = make_team(engine, emulator, goals=1, milestones=[date(2027, 5, 19)], weekday="fri",
+                     name=f"ms-{mode}")
+    _calendar(engine, team.id, mode=mode)
+    return team
+
+
+def _reminders(emulator, team):
+    return [m for m in emulator.messages(team.channel) if "Milestone" in m["text"]]
+
+
+def test_a_milestone_reminder_on_a_holiday_moves_and_says_why(engine, emulator):
+    team = _milestone_team(engine, emulator, "move")
+    services, client = services_for(engine, emulator), client_for(emulator)
+    for moment in (WHIT_MONDAY - timedelta(days=3), WHIT_MONDAY):
+        tick(moment.astimezone(UTC), services, client)
+    assert _reminders(emulator, team) == []
+    tick((WHIT_MONDAY + timedelta(days=1)).astimezone(UTC), services, client)
+    (moved,) = _reminders(emulator, team)
+    assert moved["text"].startswith("Milestone “Step 0” is due tomorrow")
+    assert ("Monday, May 17 was a public holiday in Germany (Pentecost Monday), so this "
+            "reminder comes today.") in str(moved["blocks"])
+    tick((WHIT_MONDAY + timedelta(days=2)).astimezone(UTC), services, client)
+    due = _reminders(emulator, team)[-1]
+    assert due["text"] == "Milestone “Step 0” is due today"  # on its day: nothing to explain
+    assert "holiday" not in str(due["blocks"])
+    with session_scope(engine) as s:
+        assert aq.team_holiday_counts(s, team.id) == (1, 0)
+
+
+def test_a_milestone_reminder_on_a_holiday_is_skipped_in_skip_mode(engine, emulator):
+    team = _milestone_team(engine, emulator, "skip")
+    services, client = services_for(engine, emulator), client_for(emulator)
+    for moment in (WHIT_MONDAY - timedelta(days=3), WHIT_MONDAY, WHIT_MONDAY + timedelta(days=1)):
+        tick(moment.astimezone(UTC), services, client)
+    assert _reminders(emulator, team) == []
+    tick((WHIT_MONDAY + timedelta(days=2)).astimezone(UTC), services, client)
+    assert [m["text"] for m in _reminders(emulator, team)] == [
+        "Milestone “Step 0” is due today"]
+    with session_scope(engine) as s:
+        assert aq.team_holiday_counts(s, team.id) == (0, 1)
