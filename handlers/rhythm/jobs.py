@@ -194,7 +194,7 @@ def run_nudge(session: Session, job: Run, ctx, services=None) -> Outcome:
     owners = facts.owners
     plans = [PlanFacts(p.id, p.owner_id, p.manager_id,
                        (owners.get(p.owner_id).display_name if owners.get(p.owner_id) else ""),
-                       p.next_review_at)
+                       p.next_review_at, p.review_requested_at)
              for p in facts.plans if not (owners.get(p.owner_id) and owners[p.owner_id].is_deleted)]
     objectives = [ObjectiveFacts(o.id, member.id, o.title, o.status,
                                  o.last_progress_at or o.created_at) for o in facts.objectives]

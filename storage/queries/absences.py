@@ -15,7 +15,9 @@ from storage.models import (
     Member,
     NudgeSent,
     NudgeSnooze,
+    Objective,
     OutboxMessage,
+    Pact,
     TeamHolidays,
 )
 
@@ -244,3 +246,15 @@ def snoozed(session: Session, member_id: int, subject: str, now: datetime) -> bo
 def unsnooze(session: Session, member_id: int, subject: str) -> None:
     session.execute(delete(NudgeSnooze).where(NudgeSnooze.member_id == member_id,
                                               NudgeSnooze.subject == subject[:60]))
+
+
+# ---- nudge less: a reminder only to whoever has not acted yet ----------------------------------
+
+def acted_on_pact_since(session: Session, pact: Pact, member_id: int, since: datetime) -> bool:
+    """`member_id`, the pact's owner, logged progress on its objective since `since` (the
+    last check-in day): their check-in would ask what they already told (a supporter has
+    nothing to log, and their answer to the last check-in answered that one)."""
+    if pact.owner_id != member_id or pact.objective_id is None:
+        return False
+    objective = session.get(Objective, pact.objective_id)
+    return bool(objective and objective.last_progress_at and objective.last_progress_at >= since)
