@@ -15,8 +15,8 @@ from handlers.pacts import service
 from scheduling.kinds import Kind, Outcome, Run
 from storage.models import Member
 from storage.queries import outbox
-from storage.queries.absences import acted_on_pact_since
 from storage.queries import pacts as q
+from storage.queries.absences import acted_on_pact_since
 from storage.queries.rhythm import member_zones, nudged_today
 
 log = logging.getLogger("pact.pacts")
