@@ -103,6 +103,21 @@ def first_working_moment_back(away: Away, now: datetime, tz: str) -> datetime:
     return next_nudge_at(max(away.until or now, now), tz)
 
 
+REVIEW_WEEK_BACK = 4  # a review due while away moves to the end of the first week back
+
+
+def review_after_absence(due: datetime, away: Away, now: datetime, tz: str) -> datetime | None:
+    """When a review due at `due` happens instead, for an absence known now: at 10:00 on the
+    last of their first five working days back; None when it is not due while they are away
+    (or the absence has no known end: their status says so without an expiration)."""
+    if away.until is None or not now <= due < away.until:
+        return None
+    moment = first_working_moment_back(away, now, tz)
+    for _ in range(REVIEW_WEEK_BACK):
+        moment = next_nudge_at(moment, tz)
+    return moment
+
+
 def held_too_long(created_at: datetime | None, now: datetime) -> bool:
     return created_at is not None and now - created_at > STALE_AFTER_HOLD
 

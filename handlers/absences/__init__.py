@@ -6,13 +6,15 @@ from __future__ import annotations
 from functools import partial
 
 from handlers.absences import listeners, service
-from handlers.absences.holds import held_while_away, while_away
+from handlers.absences.holds import held_while_away, in_working_hours, while_away
+from handlers.absences.reviews import KIND as REVIEW_MOVED
 from handlers.absences.statuses import read_statuses
 from handlers.kit import ids
 from handlers.kit.replies import ack_only
+from scheduling.kinds import Kind
 from storage.types import utcnow
 
-KINDS: list = []
+KINDS: list = [Kind(REVIEW_MOVED, time_bound=False, hold=while_away(in_working_hours))]
 
 __all__ = ["KINDS", "held_while_away", "read_statuses", "register", "while_away"]
 

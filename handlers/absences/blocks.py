@@ -21,10 +21,13 @@ def until_words(away: Away, tz: str) -> str:
     return f"until {slack_date(last_moment(away))}"
 
 
-def away_set(until: date, tz: str, note: str) -> str:
+def away_set(until: date, tz: str, note: str, reviews_moved: int = 0) -> str:
     text = (f"You are away through {slack_date(until, tz=tz)}. Reminders are held and come on "
             "your first working day back; your lab turn waits for you. "
             "`/pact away off` when you are back early.")
+    if reviews_moved:
+        text += (f"\n{reviews_moved} development plan review(s) due while you are away move to "
+                 "your first week back; the other side is told why.")
     return text + (f"\nNote: {escape(note)}" if note else "")
 
 

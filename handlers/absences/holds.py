@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlmodel import Session
 
 from bot.rules.absence import first_working_moment_back, held_too_long
-from bot.rules.nudges import next_nudge_at
+from bot.rules.nudges import may_nudge, next_nudge_at
 from scheduling.kinds import Held, Hold, Kind
 from storage.queries import absences as aq
 
@@ -82,3 +82,14 @@ def held_while_away(kinds: list[Kind], names: tuple[str, ...] = HELD_KINDS) -> l
     """`kinds` with the DMs of `names` held while their recipient is away (their own hold,
     e.g. working hours, applies once they are back)."""
     return [replace(k, hold=while_away(k.hold)) if k.name in names else k for k in kinds]
+
+
+def in_working_hours(session: Session, messages: list, now: datetime) -> dict:
+    """A DM of Pact's own (not a reply to a click) waits for its recipient's working hours."""
+    held = {}
+    for message in messages:
+        tz = aq.zone_of(session, message.workspace_id, message.channel) \
+            if is_dm(message.channel) else None
+        if tz and not may_nudge(now, tz):
+            held[message.id] = next_nudge_at(now, tz)
+    return held

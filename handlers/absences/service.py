@@ -10,6 +10,7 @@ from sqlmodel import Session
 
 from bot.rules.absence import AwayRequest, parse_away, status_end, status_means_absence
 from handlers.absences import blocks as ui
+from handlers.absences import reviews
 from handlers.kit.blocks import mention
 from storage.models import Member
 from storage.queries import absences as aq
@@ -62,7 +63,8 @@ def _apply(session: Session, member: Member, request: AwayRequest, now: datetime
     aq.set_away(session, member, request.until, request.note, now)
     if request.until is None:
         return ui.away_cleared(aq.away_of(session, member, now))
-    return ui.away_set(request.until, member.tz, request.note)
+    moved = reviews.move_reviews(session, member, aq.away_of(session, member, now), now)
+    return ui.away_set(request.until, member.tz, request.note, reviews_moved=len(moved))
 
 
 def away_from_home(session: Session, workspace_id: str, user_id: str, picked: str | None,
@@ -89,6 +91,8 @@ def record_status(session: Session, workspace_id: str, user: dict, now: datetime
     member = get_or_create_member(session, workspace_id, user["id"])
     away, label, until = status_reading(user)
     aq.record_status(session, member, away, label, until, now)
+    if away and until is not None:  # an end is known: reviews due before it move
+        reviews.move_reviews(session, member, aq.away_of(session, member, now), now)
 
 
 def home_section(session: Session, member: Member, budget: int, now: datetime) -> list[dict]:
