@@ -17,7 +17,7 @@ from bot.rules.absence import (
 from scheduling.tick import tick
 from storage.engine import session_scope
 from storage.queries import absences as aq
-from tests.test_tick import client_for, make_team, schedule, services_for
+from tests.test_tick import WS, client_for, make_team, schedule, services_for
 
 BAVARIA = Calendar("DE", "BY")
 ENGLAND = Calendar("GB", "ENG")
@@ -208,5 +208,65 @@ def test_a_milestone_reminder_on_a_holiday_is_skipped_in_skip_mode(engine, emula
     tick((WHIT_MONDAY + timedelta(days=2)).astimezone(UTC), services, client)
     assert [m["text"] for m in _reminders(emulator, team)] == [
         "Milestone “Step 0” is due today"]
+    with session_scope(engine) as s:
+        assert aq.team_holiday_counts(s, team.id) == (0, 1)
+
+
+GOOD_FRIDAY = datetime(2027, 3, 26, 16, tzinfo=BERLIN)
+
+
+def _digest_team(engine, emulator, mode):
+    from handlers.impact import digest
+    from storage.models import Kudos, Team
+
+    team = make_team(engine, emulator, goals=1, weekday="wed", name=f"digest-{mode}")
+    _calendar(engine, team.id, mode=mode)
+    with session_scope(engine) as s:
+        digest.save(s, s.get(Team, team.id), True, "fri", "16:00",
+                    (GOOD_FRIDAY - timedelta(days=3)).astimezone(UTC))
+        lead, first = team.member_ids[team.lead], team.member_ids[team.members[0]]
+        for days in (1, -6):  # something to say in both weeks
+            s.add(Kudos(workspace_id=WS, giver_id=lead, receiver_id=first, reason="thanks",
+                        created_at=(GOOD_FRIDAY - timedelta(days=days)).astimezone(UTC)))
+    return team
+
+
+def _digests(emulator, team):
+    return [m for m in emulator.messages(team.channel) if "digest" in m["text"].lower()
+            or "This week in" in m["text"]]
+
+
+def test_a_digest_on_a_holiday_goes_out_on_the_next_working_day_and_says_why(engine,
+                                                                            emulator):
+    team = _digest_team(engine, emulator, "move")
+    services, client = services_for(engine, emulator), client_for(emulator)
+    tick(GOOD_FRIDAY.astimezone(UTC), services, client)
+    assert _digests(emulator, team) == []
+    # Easter Monday is a holiday too: Tuesday is the next working day.
+    assert schedule(engine, "digest", team.id).next_run_at == (
+        GOOD_FRIDAY + timedelta(days=4)).astimezone(UTC)
+    tick((GOOD_FRIDAY + timedelta(days=3)).astimezone(UTC), services, client)
+    assert _digests(emulator, team) == []
+    tick((GOOD_FRIDAY + timedelta(days=4)).astimezone(UTC), services, client)
+    (post,) = _digests(emulator, team)
+    assert post["text"].startswith("Friday, Mar 26 was a public holiday in Germany "
+                                   "(Good Friday); here is the week's digest.")
+    assert "This week in" in post["text"]
+    tick((GOOD_FRIDAY + timedelta(days=7)).astimezone(UTC), services, client)
+    posts = _digests(emulator, team)
+    assert len(posts) == 2 and "holiday" not in posts[1]["text"]  # a new week, a new post
+    assert emulator.calls_to("chat.update") == []
+
+
+def test_a_digest_on_a_holiday_is_skipped_in_skip_mode_and_the_channel_is_told(engine,
+                                                                              emulator):
+    team = _digest_team(engine, emulator, "skip")
+    services, client = services_for(engine, emulator), client_for(emulator)
+    tick(GOOD_FRIDAY.astimezone(UTC), services, client)
+    (notice,) = emulator.messages(team.channel)
+    assert notice["text"] == ("Friday, Mar 26 was a public holiday in Germany (Good Friday): "
+                              "no digest this week. The next one comes as usual.")
+    assert schedule(engine, "digest", team.id).next_run_at == (
+        GOOD_FRIDAY + timedelta(days=7)).astimezone(UTC)
     with session_scope(engine) as s:
         assert aq.team_holiday_counts(s, team.id) == (0, 1)

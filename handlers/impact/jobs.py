@@ -62,4 +62,5 @@ KINDS = [
     Kind("feedback_new", time_bound=False),
     Kind("digest", time_bound=True, prepare=no_context, run=digest.run,
          after_send=digest.store_post),
+    Kind("digest_holiday", time_bound=True),  # no digest this week: a holiday, and why
 ]
