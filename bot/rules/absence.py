@@ -196,9 +196,10 @@ def next_working_day(day: date, calendar: Calendar) -> date:
     return day + timedelta(days=1)
 
 
-def why_moved(day: date, calendar: Calendar) -> str:
-    """"Monday, Dec 28 was a public holiday in Germany (Boxing Day)"-style reason."""
+def why_moved(day: date, calendar: Calendar, tense: str = "was") -> str:
+    """"Monday, Dec 28 was a public holiday in Germany (Boxing Day)"-style reason (`tense`
+    "is" for a day still ahead)."""
     what = holiday_of(day, calendar) or "a holiday"
     own = any(d == day for d, _ in calendar.own)
     where = "a team day off" if own else f"a public holiday in {country_name(calendar.country)}"
-    return f"{day.strftime('%A, %b')} {day.day} was {where} ({what})"
+    return f"{day.strftime('%A, %b')} {day.day} {tense} {where} ({what})"

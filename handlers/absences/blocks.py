@@ -6,7 +6,15 @@ from datetime import date, datetime, timedelta
 
 from bot.rules.absence import Away
 from handlers.kit import ids
-from handlers.kit.blocks import button, context, escape, section, slack_date, user
+from handlers.kit.blocks import (
+    button,
+    context,
+    escape,
+    section,
+    slack_date,
+    slack_datetime,
+    user,
+)
 
 
 def last_moment(away: Away) -> datetime:
@@ -89,3 +97,12 @@ def lab_note(away: list[tuple[str | None, Away]], presenter: str | None) -> str:
         return ""
     tail = f"; {user(presenter)} presents instead" if presenter else "; nobody else can present"
     return ", ".join(parts) + tail + "."
+
+
+def session_note(day) -> str:
+    """Why a lab session is not at its usual time: "Thursday, Dec 24 is a public holiday in
+    Germany (Christmas Eve): the session moves to Friday …" (or: no session that week)."""
+    why = escape(day.why)
+    if day.starts_at is None:
+        return f":palm_tree: {why}: no session that week."
+    return f":palm_tree: {why}: the session moves to {slack_datetime(day.starts_at)}."

@@ -148,3 +148,31 @@ def team_post_day(session: Session, team: Team, occurrence: datetime,
     back = (local.weekday() - WEEKDAY_NUMBERS[weekday]) % 7
     note = moved_here(session, team.id, local.date(), local.date() - timedelta(days=back))
     return HolidayCall(note=note) if note else None
+
+
+@dataclass
+class SessionDay:
+    """A lab session falling on a team holiday: where it goes (None: skipped) and why."""
+
+    why: str  # "Thursday, Dec 24 is a public holiday in Germany (Christmas Eve)"
+    starts_at: datetime | None
+
+
+def session_day(session: Session, team: Team, starts_at: datetime) -> SessionDay | None:
+    """For a lab session at `starts_at`: None on a working day; else the same time on the next
+    working day (or None: skipped, the team's setting), and why."""
+    zone = ZoneInfo(team.tz)
+    local = starts_at.astimezone(zone)
+    calendar = aq.calendar_of(session, team.id)
+    if holiday_of(local.date(), calendar) is None:
+        return None
+    why = why_moved(local.date(), calendar, tense="is")
+    if calendar.mode != "move":
+        return SessionDay(why, None)
+    moved = datetime.combine(next_working_day(local.date(), calendar),
+                             local.time().replace(tzinfo=None), tzinfo=zone)
+    return SessionDay(why, moved.astimezone(UTC))
+
+
+def count_session_day(session: Session, team: Team, day: SessionDay) -> None:
+    aq.count_holiday(session, team.id, moved=day.starts_at is not None)
