@@ -23,6 +23,8 @@ ABSENCE_EMOJI = frozenset({
 })
 ABSENCE_WORDS = ("ooo", "out of office", "out of the office", "vacation", "holiday",
                  "holidays", "sick", "parental leave", "on leave", "pto", "annual leave")
+DEFAULT_STATUS_WORDS = (*sorted(ABSENCE_EMOJI), *ABSENCE_WORDS)  # a team may set its own
+MAX_STATUS_WORDS, MAX_STATUS_WORD = 60, 40
 MAX_AHEAD = timedelta(days=365)
 STATUS_FRESH = timedelta(minutes=15)  # a status read from Slack is trusted this long
 STALE_AFTER_HOLD = timedelta(days=3)  # a DM held longer than this no longer matters
@@ -36,6 +38,29 @@ def status_means_absence(emoji: str | None, text: str | None,
         return True
     lowered = (text or "").lower()
     return any(re.search(rf"(?<![a-z]){re.escape(w)}(?![a-z])", lowered) for w in words)
+
+
+def status_vocabulary(entries) -> tuple[tuple[str, ...], frozenset[str]]:
+    """A list of status words and emoji (":ski:", "sabbatical") as (words, emoji)."""
+    words, emoji = [], set()
+    for entry in entries:
+        entry = str(entry).strip().lower()
+        if len(entry) > 2 and entry.startswith(":") and entry.endswith(":"):
+            emoji.add(entry)
+        elif entry:
+            words.append(entry)
+    return tuple(words), frozenset(emoji)
+
+
+def status_word_error(entry: str) -> str | None:
+    """What is wrong with a status word or emoji a lead typed, or None."""
+    if not entry.strip():
+        return "Give a word (e.g. `sabbatical`) or an emoji (e.g. `:ski:`)."
+    if len(entry) > MAX_STATUS_WORD:
+        return f"Keep it within {MAX_STATUS_WORD} characters."
+    if any(c in entry for c in "<>&*_~`|"):
+        return "Use letters, spaces, dashes or an emoji code like `:ski:`."
+    return None
 
 
 def status_end(expiration: int | float | None) -> datetime | None:

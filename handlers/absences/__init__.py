@@ -32,8 +32,9 @@ def register(app, services) -> None:
     services.commands.add("holidays", "The team's holiday calendar: a country's public "
                           "holidays, its own days off, move or skip posts on them.",
                           takes_args=True, usage="holidays [DE [BY] | add DATE | remove DATE"
-                          " | move | skip | none]",
-                          examples=("holidays", "holidays DE BY"))(listeners.holidays)
+                          " | move | skip | none | words [add|remove WORD | default]]",
+                          examples=("holidays DE BY", "holidays words add sabbatical")
+                          )(listeners.holidays)
     services.add_home_section(10, "absence", _home_section)
     app.action(ids.ABSENCE_PICK_UNTIL)(ack=ack_only,
                                        lazy=[partial(listeners.picked_on_home,

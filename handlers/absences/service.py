@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from bot.rules.absence import AwayRequest, parse_away, status_end, status_means_absence
 from handlers.absences import blocks as ui
-from handlers.absences import reviews
+from handlers.absences import reviews, words
 from handlers.kit.blocks import mention
 from storage.models import Member
 from storage.queries import absences as aq
@@ -78,18 +78,20 @@ def away_from_home(session: Session, workspace_id: str, user_id: str, picked: st
     return _apply(session, member, request, now)
 
 
-def status_reading(user: dict) -> tuple[bool, str, datetime | None]:
-    """What a `users.info` user's status says: away?, its label, its own expiration."""
+def status_reading(user: dict, vocabulary=None) -> tuple[bool, str, datetime | None]:
+    """What a `users.info` user's status says: away?, its label, its own expiration.
+    `vocabulary`: (words, emoji) meaning absence, Pact's default list without it."""
     profile = user.get("profile") or {}
     emoji, text = profile.get("status_emoji") or "", profile.get("status_text") or ""
-    away = status_means_absence(emoji, text)
+    away = status_means_absence(emoji, text, *vocabulary) if vocabulary else \
+        status_means_absence(emoji, text)
     label = " ".join(p for p in (emoji, text) if p)[:120] if away else ""
     return away, label, status_end(profile.get("status_expiration")) if away else None
 
 
 def record_status(session: Session, workspace_id: str, user: dict, now: datetime) -> None:
     member = get_or_create_member(session, workspace_id, user["id"])
-    away, label, until = status_reading(user)
+    away, label, until = status_reading(user, words.member_vocabulary(session, member))
     aq.record_status(session, member, away, label, until, now)
     if away and until is not None:  # an end is known: reviews due before it move
         reviews.move_reviews(session, member, aq.away_of(session, member, now), now)

@@ -19,6 +19,7 @@ from storage.models import (
     OutboxMessage,
     Pact,
     TeamHolidays,
+    TeamMembership,
 )
 
 DROPPED_AFTER_ABSENCE = "dropped: held while away, no longer timely"
@@ -211,6 +212,28 @@ def calendar_of(session: Session, team_id: int) -> Calendar:
         return Calendar()
     own = tuple((date.fromisoformat(d), what) for d, what in (row.own_days or []))
     return Calendar(row.country, row.subdivision, own, row.mode)
+
+
+def status_words_of(session: Session, team_id: int) -> list | None:
+    """The team's own status words and emoji meaning absence; None: Pact's default list."""
+    row = session.get(TeamHolidays, team_id)
+    return None if row is None or row.status_words is None else list(row.status_words)
+
+
+def set_status_words(session: Session, team_id: int, words: list | None) -> None:
+    row = holidays_row(session, team_id)
+    row.status_words = None if words is None else list(words)
+    session.add(row)
+    session.flush()
+
+
+def status_words_of_member(session: Session, member_id: int) -> list[list | None]:
+    """Each of the member's teams' lists (None for a team using the default)."""
+    rows = session.exec(select(TeamMembership.team_id, TeamHolidays.status_words)
+                        .join(TeamHolidays, TeamHolidays.team_id == TeamMembership.team_id,
+                              isouter=True)
+                        .where(TeamMembership.member_id == member_id)).all()
+    return [words for _team, words in rows]
 
 
 def count_holiday(session: Session, team_id: int, *, moved: bool) -> None:
