@@ -99,10 +99,10 @@ def lab_note(away: list[tuple[str | None, Away]], presenter: str | None) -> str:
     return ", ".join(parts) + tail + "."
 
 
-def session_note(day) -> str:
+def session_note(why: str, starts_at: datetime | None) -> str:
     """Why a lab session is not at its usual time: "Thursday, Dec 24 is a public holiday in
-    Germany (Christmas Eve): the session moves to Friday …" (or: no session that week)."""
-    why = escape(day.why)
-    if day.starts_at is None:
-        return f":palm_tree: {why}: no session that week."
-    return f":palm_tree: {why}: the session moves to {slack_datetime(day.starts_at)}."
+    Germany (Christmas Eve): the session moves to Friday …" (`starts_at` None: no session
+    that week)."""
+    if starts_at is None:
+        return f":palm_tree: {escape(why)}: no session that week."
+    return f":palm_tree: {escape(why)}: the session moves to {slack_datetime(starts_at)}."

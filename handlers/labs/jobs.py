@@ -55,7 +55,7 @@ def run_announce(session: Session, job: Run, ctx, services=None) -> Outcome:
     day = session_day(session, team, starts_at)
     if day is not None:  # a team holiday: the session moves to the next working day, or not
         count_session_day(session, team, day)
-        note = session_note(day)
+        note = session_note(day.why, day.starts_at)
         if day.starts_at is None:
             mid = enqueue(session, workspace_id=team.workspace_id, channel=team.channel_id,
                           key=f"lab_holiday:{lab.id}:{starts_at.isoformat()}", text=note,

@@ -82,7 +82,7 @@ def projected(session: Session, lab: Lab, team: Team, now: datetime,
         day = session_day(session, team, when)
         at = day.starts_at if day and day.starts_at else when
         if day is not None and holidays is not None:
-            holidays[at] = absence_ui.session_note(day)
+            holidays[at] = absence_ui.session_note(day.why, day.starts_at)
         if day is not None and day.starts_at is None:
             out.append((when, None, None))  # skipped for the holiday: nobody's turn
             continue
