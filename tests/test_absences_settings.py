@@ -64,3 +64,71 @@ def test_someone_in_two_teams_is_away_by_either_list_and_in_none_by_the_default(
     assert "ooo" in words and ":palm_tree:" in emoji
     outsider = emulator.add_user(name="outsider")
     assert _status(engine, outsider, text="OOO") is not None  # in no team: the default
+
+
+# ---- a person's own country ------------------------------------------------------------------
+
+def test_away_country_through_the_signed_endpoint_with_its_errors(pact):
+    user = pact.emulator.add_user(name="brit", tz="Europe/London")
+
+    def say(text):
+        answer = pact.slack.command(text, user=user).json()
+        assert answer["response_type"] == "ephemeral"
+        return answer["text"]
+
+    assert "follow your team's holiday calendar" in say("away country")
+    assert "public holidays in United Kingdom (ENG)" in say("away country GB ENG")
+    assert "country code" in say("away country XX")
+    assert "no subdivision" in say("away country DE QQ")
+    assert "`/pact away country DE [BY]`" in say("away country <!channel>")
+    assert "United Kingdom (ENG)" in say("away country")
+    assert "follow your team's holiday calendar" in say("away country none")
+
+
+def test_working_moment_skips_a_persons_public_holidays():
+    from zoneinfo import ZoneInfo
+
+    from bot.rules.absence import Calendar, working_moment
+
+    london = ZoneInfo("Europe/London")
+    christmas = datetime(2026, 12, 25, 10, tzinfo=london).astimezone(UTC)
+    moved = working_moment(christmas, "Europe/London", Calendar("GB", "ENG"))
+    # Boxing Day falls on a Saturday in 2026: England observes it on Monday the 28th.
+    assert moved.astimezone(london) == datetime(2026, 12, 29, 10, tzinfo=london)
+    berlin = working_moment(christmas, "Europe/London", Calendar("DE", "BY"))
+    assert berlin.astimezone(london).date().isoformat() == "2026-12-28"
+
+
+def test_personal_dms_follow_their_own_country_else_their_teams_calendar(engine, emulator):
+    from datetime import timedelta
+    from zoneinfo import ZoneInfo
+
+    from scheduling.tick import tick
+    from storage.queries.outbox import enqueue
+    from tests.test_absences_holidays import _calendar
+    from tests.test_tick import client_for, services_for
+
+    london = ZoneInfo("Europe/London")
+    monday = datetime(2026, 12, 28, 10, tzinfo=london)  # Boxing Day (observed) in England
+    team = make_team(engine, emulator, tz="Europe/London", members=2)
+    _calendar(engine, team.id, country="DE", subdivision="BY")  # a working day in Germany
+    brit, colleague = team.members
+    with session_scope(engine) as s:
+        aq.set_country(s, get_or_create_member(s, WS, brit), "GB", "ENG")
+        for uid in (brit, colleague):
+            enqueue(s, workspace_id=WS, key=f"pc:{uid}", channel=uid, text="How is your pact?",
+                    kind="pact_checkin", not_before=monday.astimezone(UTC))
+    services, client = services_for(engine, emulator), client_for(emulator)
+    tick(monday.astimezone(UTC), services, client)
+    assert len(emulator.dms(colleague)) == 1  # the team's calendar: Monday is a working day
+    assert emulator.dms(brit) == []
+    tick((monday + timedelta(days=1)).astimezone(UTC), services, client)
+    assert len(emulator.dms(brit)) == 1
+    with session_scope(engine) as s:
+        aq.set_country(s, get_or_create_member(s, WS, brit), "", "")
+        enqueue(s, workspace_id=WS, key="pc:again", channel=colleague, text="Again",
+                kind="pact_checkin", not_before=datetime(2027, 1, 1, 9, tzinfo=UTC))
+    tick(datetime(2027, 1, 1, 10, tzinfo=UTC), services, client)  # New Year: the team's too
+    assert len(emulator.dms(colleague)) == 1
+    tick(datetime(2027, 1, 4, 10, tzinfo=UTC), services, client)
+    assert len(emulator.dms(colleague)) == 2

@@ -228,3 +228,13 @@ def why_moved(day: date, calendar: Calendar, tense: str = "was") -> str:
     own = any(d == day for d, _ in calendar.own)
     where = "a team day off" if own else f"a public holiday in {country_name(calendar.country)}"
     return f"{day.strftime('%A, %b')} {day.day} {tense} {where} ({what})"
+
+
+def working_moment(moment: datetime, tz: str, calendar: Calendar) -> datetime:
+    """`moment` (a 10:00 on a working day), or the first 10:00 after it that is not a holiday
+    on `calendar` (a person's own country, or their team's calendar)."""
+    for _ in range(60):
+        if holiday_of(moment.astimezone(ZoneInfo(tz)).date(), calendar) is None:
+            return moment
+        moment = next_nudge_at(moment, tz)
+    return moment

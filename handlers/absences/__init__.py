@@ -25,7 +25,7 @@ def _home_section(session, member, budget):
 
 def register(app, services) -> None:
     services.commands.add("away", "Say you are away (or back): Pact holds your reminders.",
-                          takes_args=True, usage="away until YYYY-MM-DD [note] | away off",
+                          takes_args=True, usage="away until YYYY-MM-DD [note] | away off | away country DE [BY]",
                           later=listeners.away_later,
                           examples=("away until 2026-12-28 Skiing in the Alps", "away off")
                           )(listeners.away)

@@ -39,6 +39,19 @@ def away_set(until: date, tz: str, note: str, reviews_moved: int = 0) -> str:
     return text + (f"\nNote: {escape(note)}" if note else "")
 
 
+COUNTRY_USAGE = ("`/pact away country DE [BY]` (a country and subdivision) for your own "
+                 "public holidays, `/pact away country none` for your team's calendar.")
+
+
+def country_shown(country: str, subdivision: str) -> str:
+    """Whose public holidays keep Pact's DMs to you for the next working day."""
+    if not country:
+        return ("Your DMs follow your team's holiday calendar. " + COUNTRY_USAGE)
+    where = escape(country) + (f" ({escape(subdivision)})" if subdivision else "")
+    return (f"On public holidays in {where} Pact's reminders to you wait for your next working "
+            "day (your team's posts follow the team's calendar). " + COUNTRY_USAGE)
+
+
 def away_cleared(still: Away | None) -> str:
     if still is not None:
         return ("Welcome back. Your Slack status still says you are away "

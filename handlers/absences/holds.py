@@ -5,10 +5,16 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from bot.rules.absence import first_working_moment_back, held_too_long
+from bot.rules.absence import (
+    first_working_moment_back,
+    held_too_long,
+    holiday_of,
+    working_moment,
+)
 from bot.rules.nudges import may_nudge, next_nudge_at
 from scheduling.kinds import Held, Hold, Kind
 from storage.queries import absences as aq
@@ -29,14 +35,23 @@ def while_away(inner: Hold | None = None, on_drop=None) -> Hold:
     def hold(session: Session, messages: list, now: datetime) -> dict:
         recipients = {(m.workspace_id, m.channel) for m in messages if is_dm(m.channel)}
         away = aq.away_recipients(session, recipients, now)
+        calendars = aq.personal_calendars(session, recipients)
         answers: dict = {}
         rest, dropped = [], []
         for message in messages:
-            found = away.get((message.workspace_id, message.channel))
+            key = (message.workspace_id, message.channel)
+            found = away.get(key)
+            calendar, zone = calendars.get(key, (None, None))
             if found is not None:
                 absence, tz = found
-                answers[message.id] = Held(first_working_moment_back(absence, now, tz),
-                                           aq.HELD_WHILE_AWAY)
+                back = first_working_moment_back(absence, now, tz)
+                answers[message.id] = Held(working_moment(back, tz, calendar) if calendar
+                                           else back, aq.HELD_WHILE_AWAY)
+            elif calendar is not None and holiday_of(
+                    now.astimezone(ZoneInfo(zone)).date(), calendar) is not None:
+                # Their public holiday (their own country's, else their team's): tomorrow.
+                answers[message.id] = Held(working_moment(next_nudge_at(now, zone), zone,
+                                                          calendar), aq.HELD_FOR_HOLIDAY)
             elif message.last_error in aq.HELD_REASONS and held_too_long(
                     message.created_at, now):
                 answers[message.id] = Held(None, aq.DROPPED_AFTER_ABSENCE)

@@ -8,7 +8,14 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from bot.rules.absence import AwayRequest, parse_away, status_end, status_means_absence
+from bot.rules.absence import (
+    AwayRequest,
+    calendar_error,
+    country_name,
+    parse_away,
+    status_end,
+    status_means_absence,
+)
 from handlers.absences import blocks as ui
 from handlers.absences import reviews, words
 from handlers.kit.blocks import mention
@@ -53,6 +60,8 @@ def away_command(session: Session, workspace_id: str, user_id: str, args: list[s
     member = get_or_create_member(session, workspace_id, user_id)
     if not args:
         return ui.away_shown(aq.away_of(session, member, now), member.tz)
+    if args[0].lower() == "country":
+        return country_command(session, member, args[1:])
     request = parse_away(args, today_of(member, now))
     if isinstance(request, str):
         return request
@@ -65,6 +74,22 @@ def _apply(session: Session, member: Member, request: AwayRequest, now: datetime
         return ui.away_cleared(aq.away_of(session, member, now))
     moved = reviews.move_reviews(session, member, aq.away_of(session, member, now), now)
     return ui.away_set(request.until, member.tz, request.note, reviews_moved=len(moved))
+
+
+def country_command(session: Session, member: Member, args: list[str]) -> str:
+    """`/pact away country DE [BY]` / `none` / nothing: whose public holidays hold your DMs."""
+    if len(args) > 2 or any(not a.isalnum() for a in args):
+        return ui.COUNTRY_USAGE
+    if args and args[0].lower() == "none" and len(args) == 1:
+        aq.set_country(session, member, "", "")
+    elif args:
+        country, subdivision = args[0].upper(), (args[1].upper() if len(args) == 2 else "")
+        error = calendar_error(country, subdivision)
+        if error:
+            return error
+        aq.set_country(session, member, country, subdivision)
+    country, subdivision = aq.own_country(session, member)
+    return ui.country_shown(country_name(country) if country else "", subdivision)
 
 
 def away_from_home(session: Session, workspace_id: str, user_id: str, picked: str | None,

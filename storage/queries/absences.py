@@ -26,6 +26,7 @@ DROPPED_AFTER_ABSENCE = "dropped: held while away, no longer timely"
 HELD_WHILE_AWAY = "held while its recipient is away"
 WAITING_TURN = "held after an absence: one DM a day"
 HELD_REASONS = (HELD_WHILE_AWAY, WAITING_TURN)
+HELD_FOR_HOLIDAY = "held: a public holiday for its recipient"
 
 
 def _row(session: Session, member: Member) -> Absence:
@@ -94,6 +95,44 @@ def away_recipients(session: Session, recipients: set[tuple[str, str]],
         if away is not None:
             out[key] = (away, member.tz)
     return out
+
+
+def personal_calendars(session: Session, recipients: set[tuple[str, str]]
+                       ) -> dict[tuple[str, str], tuple[Calendar, str]]:
+    """{(workspace, Slack user id): (their holiday calendar, their timezone)}: their own
+    country if they set one, else their (first) team's calendar; only those with either."""
+    users = {u for _, u in recipients}
+    if not users:
+        return {}
+    rows = session.exec(select(Member, Absence).join(Absence, Absence.member_id == Member.id,
+                                                     isouter=True)
+                        .where(Member.slack_user_id.in_(users))).all()
+    out = {}
+    for member, absence in rows:
+        key = (member.workspace_id, member.slack_user_id)
+        if key not in recipients:
+            continue
+        if absence is not None and absence.country:
+            out[key] = (Calendar(absence.country, absence.subdivision), member.tz)
+            continue
+        team_id = session.exec(select(TeamMembership.team_id).join(
+            TeamHolidays, TeamHolidays.team_id == TeamMembership.team_id)
+            .where(TeamMembership.member_id == member.id)
+            .order_by(TeamMembership.team_id).limit(1)).first()
+        if team_id is not None:
+            out[key] = (calendar_of(session, team_id), member.tz)
+    return out
+
+
+def set_country(session: Session, member: Member, country: str, subdivision: str) -> None:
+    row = _row(session, member)
+    row.country, row.subdivision = country, subdivision
+    session.flush()
+
+
+def own_country(session: Session, member: Member) -> tuple[str, str]:
+    row = session.get(Absence, member.id)
+    return (row.country, row.subdivision) if row else ("", "")
 
 
 def stale_statuses(session: Session, recipients: set[tuple[str, str]],
