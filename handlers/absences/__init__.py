@@ -43,6 +43,9 @@ def register(app, services) -> None:
                                  lazy=[partial(listeners.back_on_home, services=services)])
     app.action(ids.REMINDERS_STOP)(ack=ack_only,
                                    lazy=[partial(listeners.stop_clicked, services=services)])
+    app.action(ids.REMINDERS_SNOOZE)(ack=ack_only,
+                                     lazy=[partial(listeners.snooze_clicked,
+                                                   services=services)])
     app.action(ids.REMINDERS_RESUME)(ack=ack_only,
                                      lazy=[partial(listeners.resume_clicked,
                                                    services=services)])

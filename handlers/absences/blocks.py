@@ -8,6 +8,7 @@ from bot.rules.absence import Away
 from handlers.kit import ids
 from handlers.kit.blocks import (
     button,
+    confirm_dialog,
     context,
     escape,
     section,
@@ -69,13 +70,10 @@ def away_shown(away: Away | None, tz: str) -> str:
 
 
 def home_section(away: Away | None, tz: str, held: int, today: date,
-                 stopped: bool = False) -> list[dict]:
+                 stopped: list[str] | None = None) -> list[dict]:
     """"You are away until … — reminders are held", with a way back; or a date to pick;
     and, after "Stop these" on a reminder, a way to turn reminders back on."""
-    extra = [section("Reminders about your development plans are *stopped*.",
-                     accessory=button("Turn back on", ids.REMINDERS_RESUME, "nudge"))
-             ] if stopped else []
-    return _away_blocks(away, tz, held, today) + extra
+    return _away_blocks(away, tz, held, today) + stopped_section(list(stopped or []))
 
 
 def _away_blocks(away: Away | None, tz: str, held: int, today: date) -> list[dict]:
@@ -119,3 +117,35 @@ def session_note(why: str, starts_at: datetime | None) -> str:
     if starts_at is None:
         return f":palm_tree: {escape(why)}: no session that week."
     return f":palm_tree: {escape(why)}: the session moves to {slack_datetime(starts_at)}."
+
+
+# Reminder DMs that carry "Snooze a week" and "Stop these", and what stopping them means.
+STOPPABLE = {
+    "nudge": "reminders about your development plans",
+    "pact_checkin": "pact check-ins",
+    "pulse_reminder": "pulse survey reminders",
+    "mentor_followup": "mentoring follow-ups",
+}
+
+
+def reminder_controls(kind: str, next_line: str) -> list[dict]:
+    """What every reminder DM ends with: when the next one would come, Snooze a week and
+    Stop these (for its kind; turned back on from the Home tab)."""
+    what = STOPPABLE.get(kind, "these reminders")
+    return [{"type": "actions", "block_id": f"reminders_{kind}", "elements": [
+                button("Snooze a week", ids.REMINDERS_SNOOZE, kind),
+                {**button("Stop these", ids.REMINDERS_STOP, kind),
+                 "confirm": confirm_dialog("Stop these reminders?",
+                                           f"No more {what}. Turn them back on from the Home "
+                                           "tab.", "Stop them")}]},
+            context(escape(next_line))]
+
+
+def snoozed_text(what: str, until: datetime) -> str:
+    return f":zzz: Snoozed: no {what} until {slack_date(until)}."
+
+
+def stopped_section(kinds: list[str]) -> list[dict]:
+    """On the Home tab: each kind of reminder stopped with "Stop these", and a way back."""
+    return [section(f"{STOPPABLE.get(k, 'Some reminders').capitalize()}: *stopped*.",
+                    accessory=button("Turn back on", ids.REMINDERS_RESUME, k)) for k in kinds]

@@ -16,6 +16,7 @@ from bot.rules.absence import (
     working_moment,
 )
 from bot.rules.nudges import may_nudge, next_nudge_at
+from handlers.absences.blocks import STOPPABLE
 from scheduling.kinds import Held, Hold, Kind
 from storage.queries import absences as aq
 
@@ -95,8 +96,34 @@ PERSONAL_KINDS = ("nudge", *HELD_KINDS)  # what counts for "one DM a day" after 
 
 def held_while_away(kinds: list[Kind], names: tuple[str, ...] = HELD_KINDS) -> list[Kind]:
     """`kinds` with the DMs of `names` held while their recipient is away (their own hold,
-    e.g. working hours, applies once they are back)."""
-    return [replace(k, hold=while_away(k.hold)) if k.name in names else k for k in kinds]
+    e.g. working hours, applies once they are back), and those of a kind its recipient
+    snoozed or stopped ("Snooze a week", "Stop these") dropped."""
+    out = []
+    for kind in kinds:
+        hold = kind.hold
+        if kind.name in STOPPABLE:
+            hold = unless_silenced(kind.name, hold)
+        if kind.name in names:
+            hold = while_away(hold)
+        out.append(replace(kind, hold=hold) if hold is not kind.hold else kind)
+    return out
+
+
+def unless_silenced(kind: str, inner: Hold | None = None) -> Hold:
+    """A hold that drops a DM of `kind` whose recipient snoozed or stopped that kind."""
+    subject = f"stop:{kind}"
+
+    def hold(session: Session, messages: list, now: datetime) -> dict:
+        recipients = {(m.workspace_id, m.channel) for m in messages if is_dm(m.channel)}
+        quiet = aq.silenced(session, recipients, subject, now)
+        answers = {m.id: Held(None, aq.SILENCED) for m in messages
+                   if (m.workspace_id, m.channel) in quiet}
+        rest = [m for m in messages if m.id not in answers]
+        if inner is not None and rest:
+            answers.update(inner(session, rest, now))
+        return answers
+
+    return hold
 
 
 def in_working_hours(session: Session, messages: list, now: datetime) -> dict:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from handlers.absences.blocks import reminder_controls
 from handlers.kit.blocks import button, clip, context, escape, header, mention, plain, section
 from handlers.kit.ids import (
     MENTOR_BOOK,
@@ -115,7 +116,9 @@ def followup_dm(other: str, skill: str, pair_id: int) -> tuple[str, list[dict]]:
     return text, [section(text), {"type": "actions", "block_id": f"met{pair_id}", "elements": [
         button("Yes", f"{MENTOR_MET}_yes", f"{pair_id}:yes", style="primary"),
         button("Not yet", f"{MENTOR_MET}_not_yet", f"{pair_id}:not_yet"),
-        button("No", f"{MENTOR_MET}_no", f"{pair_id}:no")]}]
+        button("No", f"{MENTOR_MET}_no", f"{pair_id}:no")]},
+        *reminder_controls("mentor_followup", "One follow-up per pairing: the next comes "
+                           "after your next mentor round.")]
 
 
 def matrix_message(team_name: str, skills: list[str], people: list[str],

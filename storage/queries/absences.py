@@ -27,6 +27,7 @@ HELD_WHILE_AWAY = "held while its recipient is away"
 WAITING_TURN = "held after an absence: one DM a day"
 HELD_REASONS = (HELD_WHILE_AWAY, WAITING_TURN)
 HELD_FOR_HOLIDAY = "held: a public holiday for its recipient"
+SILENCED = "dropped: its recipient pressed Snooze a week or Stop these"
 
 
 def _row(session: Session, member: Member) -> Absence:
@@ -303,6 +304,20 @@ def snoozed(session: Session, member_id: int, subject: str, now: datetime) -> bo
     """`subject` (e.g. "stop:nudge") is snoozed or stopped for the member at `now`."""
     row = session.get(NudgeSnooze, (member_id, subject[:60]))
     return row is not None and row.until > now
+
+
+def silenced(session: Session, recipients: set[tuple[str, str]], subject: str,
+             now: datetime) -> set[tuple[str, str]]:
+    """Those of `recipients` (workspace, Slack user id) who snoozed or stopped `subject`."""
+    users = {u for _, u in recipients}
+    if not users:
+        return set()
+    rows = session.exec(select(Member.workspace_id, Member.slack_user_id)
+                        .join(NudgeSnooze, NudgeSnooze.member_id == Member.id)
+                        .where(Member.slack_user_id.in_(users),
+                               NudgeSnooze.subject == subject[:60],
+                               NudgeSnooze.until > now)).all()
+    return {(ws, uid) for ws, uid in rows if (ws, uid) in recipients}
 
 
 def unsnooze(session: Session, member_id: int, subject: str) -> None:
