@@ -132,3 +132,18 @@ def test_personal_dms_follow_their_own_country_else_their_teams_calendar(engine,
     assert len(emulator.dms(colleague)) == 1
     tick(datetime(2027, 1, 4, 10, tzinfo=UTC), services, client)
     assert len(emulator.dms(colleague)) == 2
+
+
+def test_the_home_tab_says_why_reminders_wait_on_your_own_public_holiday(engine, emulator):
+    from zoneinfo import ZoneInfo
+
+    uid = emulator.add_user(name="brit", tz="Europe/London")
+    monday = datetime(2026, 12, 28, 11, tzinfo=ZoneInfo("Europe/London")).astimezone(UTC)
+    with session_scope(engine) as s:
+        member = get_or_create_member(s, WS, uid)
+        member.tz = "Europe/London"
+        assert "public holiday" not in str(service.home_section(s, member, 50, monday))
+        aq.set_country(s, member, "GB", "ENG")
+        shown = str(service.home_section(s, member, 50, monday))
+    assert ("Monday, Dec 28 is a public holiday in United Kingdom (Boxing Day (observed)): "
+            "Pact's reminders to you wait for your next working day.") in shown

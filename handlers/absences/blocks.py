@@ -70,10 +70,13 @@ def away_shown(away: Away | None, tz: str) -> str:
 
 
 def home_section(away: Away | None, tz: str, held: int, today: date,
-                 stopped: list[str] | None = None) -> list[dict]:
+                 stopped: list[str] | None = None, holiday: str = "") -> list[dict]:
     """"You are away until … — reminders are held", with a way back; or a date to pick;
     and, after "Stop these" on a reminder, a way to turn reminders back on."""
-    return _away_blocks(away, tz, held, today) + stopped_section(list(stopped or []))
+    today_off = [context(f":palm_tree: {escape(holiday)}: Pact's reminders to you wait for "
+                         "your next working day.")] if holiday else []
+    return today_off + _away_blocks(away, tz, held, today) + stopped_section(
+        list(stopped or []))
 
 
 def _away_blocks(away: Away | None, tz: str, held: int, today: date) -> list[dict]:

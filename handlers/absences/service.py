@@ -12,9 +12,11 @@ from bot.rules.absence import (
     AwayRequest,
     calendar_error,
     country_name,
+    holiday_of,
     parse_away,
     status_end,
     status_means_absence,
+    why_moved,
 )
 from handlers.absences import blocks as ui
 from handlers.absences import reviews, words
@@ -144,8 +146,13 @@ def record_status(session: Session, workspace_id: str, user: dict, now: datetime
 def home_section(session: Session, member: Member, budget: int, now: datetime) -> list[dict]:
     away = aq.away_of(session, member, now)
     held = aq.held_count(session, member.workspace_id, [member.slack_user_id]) if away else 0
-    return ui.home_section(away, member.tz, held, today_of(member, now),
-                           stopped=reminders_stopped(session, member, now))
+    key = (member.workspace_id, member.slack_user_id)
+    calendar, _tz = aq.personal_calendars(session, {key}).get(key, (None, None))
+    today = today_of(member, now)
+    holiday = why_moved(today, calendar, tense="is") if calendar and holiday_of(
+        today, calendar) else ""
+    return ui.home_section(away, member.tz, held, today,
+                           stopped=reminders_stopped(session, member, now), holiday=holiday)
 
 
 
