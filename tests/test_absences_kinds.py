@@ -99,3 +99,31 @@ def test_a_held_dm_never_goes_out_on_the_weekend_after_the_return(engine, emulat
         row = s.exec(select(OutboxMessage).where(OutboxMessage.channel == away)).one()
     sent = row.next_attempt_at.astimezone(BERLIN)
     assert (sent.date(), sent.hour, sent.weekday()) == (date(2026, 11, 30), 10, 0)
+
+
+def test_a_survey_invitation_held_past_the_surveys_close_is_dropped_on_return(engine,
+                                                                             emulator):
+    from storage.models import PulseSeries, PulseSurvey
+    from tests.test_tick import make_team
+
+    team = make_team(engine, emulator, members=1)
+    away = team.members[0]
+    with session_scope(engine) as s:
+        series = PulseSeries(workspace_id=WS, team_id=team.id, questions=["q1"])
+        s.add(series)
+        s.flush()
+        survey = PulseSurvey(series_id=series.id, team_id=team.id, workspace_id=WS,
+                             questions=["q1"], opens_at=TUESDAY.astimezone(UTC),
+                             closes_at=(TUESDAY + timedelta(days=1)).astimezone(UTC))
+        s.add(survey)
+        s.flush()
+        aq.set_away(s, get_or_create_member(s, WS, away), date(2026, 11, 25), "", TUESDAY)
+        enqueue(s, workspace_id=WS, key=f"pulse_invite:{survey.id}:1", channel=away,
+                text="A two-minute pulse survey", kind="pulse_invite",
+                not_before=TUESDAY.astimezone(UTC))
+    services, client = services_for(engine, emulator), client_for(emulator)
+    _run(services, client, TUESDAY, TUESDAY + timedelta(days=2, hours=2))  # back Thursday
+    assert [m for m in emulator.dms(away) if "pulse" in m["text"]] == []
+    with session_scope(engine) as s:
+        row = s.exec(select(OutboxMessage).where(OutboxMessage.kind == "pulse_invite")).one()
+    assert row.status == "skipped" and "survey closed" in row.last_error
