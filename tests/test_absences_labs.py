@@ -184,3 +184,26 @@ def test_a_lab_session_on_a_holiday_is_skipped_in_skip_mode_and_keeps_the_turn(e
         (held,) = s.exec(select(LabSession).where(LabSession.lab_id == lab_id)).all()
         assert held.starts_at == (ASCENSION + timedelta(days=7)).astimezone(UTC)
         assert aq.team_holiday_counts(s, team.id) == (0, 1)
+
+
+def test_away_after_the_session_was_planned_hands_it_to_the_next_person_there(engine):
+    from handlers.absences import service as absences
+    from storage.models import LabSession, OutboxMessage
+
+    with session_scope(engine) as session:
+        team, lab, ids = _team(session)
+        first = plan_session(session, lab, datetime(2026, 12, 3, 14, tzinfo=UTC), NOW)
+        assert first.presenter_id == ids["ULEAD"]
+        _away(session, "UBOB", date(2026, 12, 4))  # the next in line is away too
+        answer = absences.away_command(session, WS, "ULEAD", ["until", "2026-12-05"], NOW)
+        assert "You are away" in answer
+        session.refresh(first)
+        assert first.presenter_id == ids["UCAT"]
+        told = session.exec(select(OutboxMessage).where(OutboxMessage.channel == "UCAT")).all()
+        assert told  # the new presenter hears, in their DM
+        # Back, the lead presents at the first session after their return.
+        later = plan_session(session, lab, datetime(2026, 12, 10, 14, tzinfo=UTC), NOW)
+        assert later.presenter_id == ids["ULEAD"]
+        again = absences.away_command(session, WS, "ULEAD", ["until", "2026-12-05"], NOW)
+        assert "You are away" in again
+        assert session.get(LabSession, first.id).presenter_id == ids["UCAT"]

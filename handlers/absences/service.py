@@ -21,6 +21,7 @@ from bot.rules.absence import (
 from handlers.absences import blocks as ui
 from handlers.absences import reviews, words
 from handlers.kit.blocks import mention
+from handlers.labs import service as labs
 from storage.models import Member
 from storage.queries import absences as aq
 from storage.queries import rhythm as rq
@@ -94,6 +95,7 @@ def _apply(session: Session, member: Member, request: AwayRequest, now: datetime
     if request.until is None:
         return ui.away_cleared(aq.away_of(session, member, now))
     moved = reviews.move_reviews(session, member, aq.away_of(session, member, now), now)
+    labs.presenter_away(session, member, now)  # a session already planned goes to the next
     return ui.away_set(request.until, member.tz, request.note, reviews_moved=len(moved))
 
 

@@ -22,6 +22,7 @@ from handlers.labs.sessions import (
     hand_on,
     note_in_thread,
     plan_for,
+    set_presenter,
     settle_dms,
     shareable_topic,
     skip,
@@ -346,3 +347,36 @@ def replace_if_gone(session: Session, team: Team, lab: Lab, lab_session: LabSess
                 note_in_thread(session, team, lab_session, note,
                                f"lab_change:{lab_session.id}:{presenter}", now),
                 tell_presenter(session, team, lab_session, now) if presenter else None)
+
+
+def presenter_away(session: Session, member: Member, now: datetime) -> list[int]:
+    """`member` said they are away: a session of theirs already planned within the absence
+    goes to the next person in line who is there (they keep their turn for after their
+    return); the announcement, its thread and both presenters' DMs say so."""
+    ids: list[int] = []
+    for team in tq.teams_of_member(session, member.id):
+        lab = lq.lab_for_team(session, team.id)
+        if lab is None:
+            continue
+        for lab_session in lq.pending_sessions(session, lab.id, now):
+            away = aq.away_members(session, [s.member_id for s in lq.seats(session, lab.id)],
+                                   lab_session.starts_at)
+            if lab_session.presenter_id != member.id or member.id not in away:
+                continue
+            current = rotation.give_back(sync_rotation(session, lab), member.id)
+            replacement = rotation.pick(current, exclude=set(away))
+            if replacement is None:
+                continue  # nobody else is there: the session stays as it is
+            lq.save_seats(session, lab.id, rotation.presented(current, replacement))
+            set_presenter(session, lab_session, replacement, now)
+            session.flush()
+            new = lq.slack_id(session, replacement)
+            line = absence_ui.lab_note([(member.slack_user_id, away[member.id])], new)
+            ids += _ids(update_post(session, lab, team, lab_session, now),
+                        note_in_thread(session, team, lab_session, line,
+                                       f"lab_away:{lab_session.id}:{member.id}", now),
+                        tell_presenter(session, team, lab_session, now),
+                        *settle_dms(session, team, lab_session, f"You are away; {mention(new)} "
+                                    "presents instead. You keep your turn.", now,
+                                    of=member.slack_user_id))
+    return ids
