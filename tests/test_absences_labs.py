@@ -207,3 +207,20 @@ def test_away_after_the_session_was_planned_hands_it_to_the_next_person_there(en
         again = absences.away_command(session, WS, "ULEAD", ["until", "2026-12-05"], NOW)
         assert "You are away" in again
         assert session.get(LabSession, first.id).presenter_id == ids["UCAT"]
+
+
+def test_a_status_with_an_end_hands_a_planned_session_on_one_without_does_not(engine):
+    from handlers.absences import service as absences
+
+    with session_scope(engine) as session:
+        team, lab, ids = _team(session)
+        first = plan_session(session, lab, datetime(2026, 12, 3, 14, tzinfo=UTC), NOW)
+        absences.record_status(session, WS, {"id": "ULEAD", "profile": {
+            "status_emoji": ":palm_tree:", "status_text": "", "status_expiration": 0}}, NOW)
+        session.refresh(first)
+        assert first.presenter_id == ids["ULEAD"]  # no end known: their DMs wait, no more
+        ends = int(datetime(2026, 12, 4, tzinfo=UTC).timestamp())
+        absences.record_status(session, WS, {"id": "ULEAD", "profile": {
+            "status_emoji": ":palm_tree:", "status_text": "", "status_expiration": ends}}, NOW)
+        session.refresh(first)
+        assert first.presenter_id == ids["UBOB"]

@@ -141,8 +141,9 @@ def record_status(session: Session, workspace_id: str, user: dict, now: datetime
     member = get_or_create_member(session, workspace_id, user["id"])
     away, label, until = status_reading(user, words.member_vocabulary(session, member))
     aq.record_status(session, member, away, label, until, now)
-    if away and until is not None:  # an end is known: reviews due before it move
+    if away and until is not None:  # an end is known: reviews and lab turns before it move
         reviews.move_reviews(session, member, aq.away_of(session, member, now), now)
+        labs.presenter_away(session, member, now)
 
 
 def home_section(session: Session, member: Member, budget: int, now: datetime) -> list[dict]:
