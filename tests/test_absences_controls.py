@@ -112,4 +112,8 @@ def test_stop_these_on_a_mentoring_follow_up_until_turned_back_on_from_home(pact
         dropped = s.exec(select(OutboxMessage).where(
             OutboxMessage.last_error == aq.SILENCED)).all()
     assert len(dropped) == 1
+    from bot.doctor import _absence_checks
+
+    (check,) = _absence_checks(pact.engine)
+    assert "1 dropped after Snooze a week or Stop these" in check.detail  # pact doctor says
     assert pact.emulator.violations == []

@@ -122,6 +122,9 @@ def test_personal_dms_follow_their_own_country_else_their_teams_calendar(engine,
     tick(monday.astimezone(UTC), services, client)
     assert len(emulator.dms(colleague)) == 1  # the team's calendar: Monday is a working day
     assert emulator.dms(brit) == []
+    from bot.doctor import _absence_checks
+
+    assert "1 DM(s) waiting out a personal holiday" in _absence_checks(engine)[0].detail
     tick((monday + timedelta(days=1)).astimezone(UTC), services, client)
     assert len(emulator.dms(brit)) == 1
     with session_scope(engine) as s:

@@ -193,6 +193,12 @@ def dropped_count(session: Session, workspace_id: str | None = None,
     return session.exec(query).one()
 
 
+def reason_count(session: Session, status: str, reason: str) -> int:
+    """How many DMs are (status) for one hold's reason, e.g. waiting for a public holiday."""
+    return session.exec(select(func.count()).select_from(OutboxMessage).where(
+        OutboxMessage.status == status, OutboxMessage.last_error == reason)).one()
+
+
 def held_count(session: Session, workspace_id: str | None = None,
                channels: list[str] | None = None) -> int:
     """How many DMs are waiting for someone to be back."""
