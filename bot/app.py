@@ -39,7 +39,7 @@ def schedule_kinds() -> Kinds:
         *goals.KINDS, *pdp.KINDS, *labs.KINDS, *rhythm.KINDS, *teams.KINDS, *workspaces.KINDS,
         *mentoring.KINDS, *pacts.KINDS, *kudos.KINDS, *impact.KINDS, *absences.KINDS,
     ]
-    return Kinds.of(kinds, channel_trouble=rhythm.channel_trouble,
+    return Kinds.of(absences.held_while_away(kinds), channel_trouble=rhythm.channel_trouble,
                     look_up=absences.read_statuses)
 
 

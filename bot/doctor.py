@@ -182,9 +182,12 @@ def _absence_checks(engine) -> list[Check]:
     with session_scope(engine) as session:
         held, dropped = aq.held_count(session), aq.dropped_count(session)
         moved, skipped = aq.holiday_counts(session)
+        holiday = aq.reason_count(session, "pending", aq.HELD_FOR_HOLIDAY)
+        silenced = aq.reason_count(session, "skipped", aq.SILENCED)
     return [Check("absences", True, f"{held} DM(s) held while someone is away, {dropped} "
                   f"dropped as stale; {moved} team post(s) moved and {skipped} skipped for "
-                  "holidays")]
+                  f"holidays; {holiday} DM(s) waiting out a personal holiday, {silenced} "
+                  "dropped after Snooze a week or Stop these")]
 
 
 def _slack_checks(settings, env: Mapping[str, str]) -> list[Check]:

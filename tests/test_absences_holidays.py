@@ -17,7 +17,7 @@ from bot.rules.absence import (
 from scheduling.tick import tick
 from storage.engine import session_scope
 from storage.queries import absences as aq
-from tests.test_tick import client_for, make_team, schedule, services_for
+from tests.test_tick import WS, client_for, make_team, schedule, services_for
 
 BAVARIA = Calendar("DE", "BY")
 ENGLAND = Calendar("GB", "ENG")
@@ -165,3 +165,108 @@ def test_a_day_off_named_with_markup_pings_nobody_in_the_post_or_its_fallback(en
         shown = post["text"] + str(post.get("blocks"))
         assert "<!channel>" not in shown and "<https://evil" not in shown, mode
         assert "&lt;!channel&gt;" in post["text"], mode
+
+
+def _milestone_team(engine, emulator, mode):
+    # Check-ins on Fridays; the milestone is due Wednesday, May 19, 2027: its "in 2 days"
+    # reminder falls on Whit Monday, a public holiday in Bavaria.
+    team = make_team(engine, emulator, goals=1, milestones=[date(2027, 5, 19)], weekday="fri",
+                     name=f"ms-{mode}")
+    _calendar(engine, team.id, mode=mode)
+    return team
+
+
+def _reminders(emulator, team):
+    return [m for m in emulator.messages(team.channel) if "Milestone" in m["text"]]
+
+
+def test_a_milestone_reminder_on_a_holiday_moves_and_says_why(engine, emulator):
+    team = _milestone_team(engine, emulator, "move")
+    services, client = services_for(engine, emulator), client_for(emulator)
+    for moment in (WHIT_MONDAY - timedelta(days=3), WHIT_MONDAY):
+        tick(moment.astimezone(UTC), services, client)
+    assert _reminders(emulator, team) == []
+    tick((WHIT_MONDAY + timedelta(days=1)).astimezone(UTC), services, client)
+    (moved,) = _reminders(emulator, team)
+    assert moved["text"].startswith("Milestone “Step 0” is due tomorrow")
+    assert ("Monday, May 17 was a public holiday in Germany (Pentecost Monday), so this "
+            "reminder comes today.") in str(moved["blocks"])
+    tick((WHIT_MONDAY + timedelta(days=2)).astimezone(UTC), services, client)
+    due = _reminders(emulator, team)[-1]
+    assert due["text"] == "Milestone “Step 0” is due today"  # on its day: nothing to explain
+    assert "holiday" not in str(due["blocks"])
+    with session_scope(engine) as s:
+        assert aq.team_holiday_counts(s, team.id) == (1, 0)
+
+
+def test_a_milestone_reminder_on_a_holiday_is_skipped_in_skip_mode(engine, emulator):
+    team = _milestone_team(engine, emulator, "skip")
+    services, client = services_for(engine, emulator), client_for(emulator)
+    for moment in (WHIT_MONDAY - timedelta(days=3), WHIT_MONDAY, WHIT_MONDAY + timedelta(days=1)):
+        tick(moment.astimezone(UTC), services, client)
+    assert _reminders(emulator, team) == []
+    tick((WHIT_MONDAY + timedelta(days=2)).astimezone(UTC), services, client)
+    assert [m["text"] for m in _reminders(emulator, team)] == [
+        "Milestone “Step 0” is due today"]
+    with session_scope(engine) as s:
+        assert aq.team_holiday_counts(s, team.id) == (0, 1)
+
+
+GOOD_FRIDAY = datetime(2027, 3, 26, 16, tzinfo=BERLIN)
+
+
+def _digest_team(engine, emulator, mode):
+    from handlers.impact import digest
+    from storage.models import Kudos, Team
+
+    team = make_team(engine, emulator, goals=1, weekday="wed", name=f"digest-{mode}")
+    _calendar(engine, team.id, mode=mode)
+    with session_scope(engine) as s:
+        digest.save(s, s.get(Team, team.id), True, "fri", "16:00",
+                    (GOOD_FRIDAY - timedelta(days=3)).astimezone(UTC))
+        lead, first = team.member_ids[team.lead], team.member_ids[team.members[0]]
+        for days in (1, -6):  # something to say in both weeks
+            s.add(Kudos(workspace_id=WS, giver_id=lead, receiver_id=first, reason="thanks",
+                        created_at=(GOOD_FRIDAY - timedelta(days=days)).astimezone(UTC)))
+    return team
+
+
+def _digests(emulator, team):
+    return [m for m in emulator.messages(team.channel) if "digest" in m["text"].lower()
+            or "This week in" in m["text"]]
+
+
+def test_a_digest_on_a_holiday_goes_out_on_the_next_working_day_and_says_why(engine,
+                                                                            emulator):
+    team = _digest_team(engine, emulator, "move")
+    services, client = services_for(engine, emulator), client_for(emulator)
+    tick(GOOD_FRIDAY.astimezone(UTC), services, client)
+    assert _digests(emulator, team) == []
+    # Easter Monday is a holiday too: Tuesday is the next working day.
+    assert schedule(engine, "digest", team.id).next_run_at == (
+        GOOD_FRIDAY + timedelta(days=4)).astimezone(UTC)
+    tick((GOOD_FRIDAY + timedelta(days=3)).astimezone(UTC), services, client)
+    assert _digests(emulator, team) == []
+    tick((GOOD_FRIDAY + timedelta(days=4)).astimezone(UTC), services, client)
+    (post,) = _digests(emulator, team)
+    assert post["text"].startswith("Friday, Mar 26 was a public holiday in Germany "
+                                   "(Good Friday); here is the week's digest.")
+    assert "This week in" in post["text"]
+    tick((GOOD_FRIDAY + timedelta(days=7)).astimezone(UTC), services, client)
+    posts = _digests(emulator, team)
+    assert len(posts) == 2 and "holiday" not in posts[1]["text"]  # a new week, a new post
+    assert emulator.calls_to("chat.update") == []
+
+
+def test_a_digest_on_a_holiday_is_skipped_in_skip_mode_and_the_channel_is_told(engine,
+                                                                              emulator):
+    team = _digest_team(engine, emulator, "skip")
+    services, client = services_for(engine, emulator), client_for(emulator)
+    tick(GOOD_FRIDAY.astimezone(UTC), services, client)
+    (notice,) = emulator.messages(team.channel)
+    assert notice["text"] == ("Friday, Mar 26 was a public holiday in Germany (Good Friday): "
+                              "no digest this week. The next one comes as usual.")
+    assert schedule(engine, "digest", team.id).next_run_at == (
+        GOOD_FRIDAY + timedelta(days=7)).astimezone(UTC)
+    with session_scope(engine) as s:
+        assert aq.team_holiday_counts(s, team.id) == (0, 1)

@@ -5,6 +5,7 @@ sessions with random absences (a property test); `/pact lab` says why."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -106,3 +107,120 @@ def test_a_session_in_someones_absence_goes_to_the_next_person_and_lab_says_why(
         third = plan_session(session, lab, found.rows[2][0], NOW)
         assert [first.presenter_id, second.presenter_id, third.presenter_id] == [
             ids["UBOB"], ids["UCAT"], ids["ULEAD"]]
+
+
+# ---- a lab session on a team holiday, through the real tick --------------------------------
+
+ASCENSION = datetime(2027, 5, 6, 15, tzinfo=ZoneInfo("Europe/Berlin"))  # a Thursday
+
+
+def _holiday_lab(engine, emulator, mode):
+    from handlers.labs.schedules import lab_schedules
+    from tests.test_absences_holidays import _calendar
+    from tests.test_tick import make_team
+
+    team = make_team(engine, emulator, goals=0, members=2, weekday="mon", name=f"lab-{mode}")
+    _calendar(engine, team.id, mode=mode)
+    with session_scope(engine) as s:
+        lab = Lab(team_id=team.id, rule="every week thu 15:00 from 2027-04-29")
+        s.add(lab)
+        s.flush()
+        lab_schedules(s, lab, s.get(Team, team.id), (ASCENSION - timedelta(days=8)).astimezone(
+            UTC))
+        lab_id = lab.id
+    return team, lab_id
+
+
+def _announcements(emulator, team):
+    return [m for m in emulator.messages(team.channel) if "Learning lab" in m["text"]
+            or "session" in m["text"]]
+
+
+def test_a_lab_session_on_a_holiday_moves_to_the_next_working_day_and_says_why(engine,
+                                                                              emulator):
+    from handlers.labs import service as labs
+    from scheduling.tick import tick
+    from storage.models import LabSession
+    from tests.test_tick import WS as TICK_WS
+    from tests.test_tick import client_for, services_for
+
+    team, lab_id = _holiday_lab(engine, emulator, "move")
+    with session_scope(engine) as s:
+        found = labs.upcoming(s, TICK_WS, team.channel, (ASCENSION - timedelta(days=4)
+                                                         ).astimezone(UTC))
+    friday = (ASCENSION + timedelta(days=1)).astimezone(UTC)
+    assert found.rows[0][0] == friday  # /pact lab lists it where it will be
+    assert "is a public holiday in Germany (Ascension Day): the session moves to" in \
+        found.notes[friday]
+    services, client = services_for(engine, emulator), client_for(emulator)
+    tick((ASCENSION - timedelta(days=3)).astimezone(UTC), services, client)  # Monday
+    (post,) = _announcements(emulator, team)
+    assert post["text"].startswith(":palm_tree: Thursday, May 6 is a public holiday in "
+                                   "Germany (Ascension Day): the session moves to")
+    with session_scope(engine) as s:
+        (planned,) = s.exec(select(LabSession).where(LabSession.lab_id == lab_id)).all()
+        assert planned.starts_at == friday
+        assert aq.team_holiday_counts(s, team.id) == (1, 0)
+
+
+def test_a_lab_session_on_a_holiday_is_skipped_in_skip_mode_and_keeps_the_turn(engine,
+                                                                              emulator):
+    from scheduling.tick import tick
+    from storage.models import LabSession
+    from tests.test_tick import client_for, services_for
+
+    team, lab_id = _holiday_lab(engine, emulator, "skip")
+    services, client = services_for(engine, emulator), client_for(emulator)
+    tick((ASCENSION - timedelta(days=3)).astimezone(UTC), services, client)
+    (notice,) = _announcements(emulator, team)
+    assert notice["text"] == (":palm_tree: Thursday, May 6 is a public holiday in Germany "
+                              "(Ascension Day): no session that week.")
+    with session_scope(engine) as s:
+        assert s.exec(select(LabSession).where(LabSession.lab_id == lab_id)).all() == []
+    tick((ASCENSION + timedelta(days=4)).astimezone(UTC), services, client)  # next Monday
+    posts = _announcements(emulator, team)
+    assert len(posts) == 2 and "Learning lab" in posts[1]["text"]
+    with session_scope(engine) as s:
+        (held,) = s.exec(select(LabSession).where(LabSession.lab_id == lab_id)).all()
+        assert held.starts_at == (ASCENSION + timedelta(days=7)).astimezone(UTC)
+        assert aq.team_holiday_counts(s, team.id) == (0, 1)
+
+
+def test_away_after_the_session_was_planned_hands_it_to_the_next_person_there(engine):
+    from handlers.absences import service as absences
+    from storage.models import LabSession, OutboxMessage
+
+    with session_scope(engine) as session:
+        team, lab, ids = _team(session)
+        first = plan_session(session, lab, datetime(2026, 12, 3, 14, tzinfo=UTC), NOW)
+        assert first.presenter_id == ids["ULEAD"]
+        _away(session, "UBOB", date(2026, 12, 4))  # the next in line is away too
+        answer = absences.away_command(session, WS, "ULEAD", ["until", "2026-12-05"], NOW)
+        assert "You are away" in answer
+        session.refresh(first)
+        assert first.presenter_id == ids["UCAT"]
+        told = session.exec(select(OutboxMessage).where(OutboxMessage.channel == "UCAT")).all()
+        assert told  # the new presenter hears, in their DM
+        # Back, the lead presents at the first session after their return.
+        later = plan_session(session, lab, datetime(2026, 12, 10, 14, tzinfo=UTC), NOW)
+        assert later.presenter_id == ids["ULEAD"]
+        again = absences.away_command(session, WS, "ULEAD", ["until", "2026-12-05"], NOW)
+        assert "You are away" in again
+        assert session.get(LabSession, first.id).presenter_id == ids["UCAT"]
+
+
+def test_a_status_with_an_end_hands_a_planned_session_on_one_without_does_not(engine):
+    from handlers.absences import service as absences
+
+    with session_scope(engine) as session:
+        team, lab, ids = _team(session)
+        first = plan_session(session, lab, datetime(2026, 12, 3, 14, tzinfo=UTC), NOW)
+        absences.record_status(session, WS, {"id": "ULEAD", "profile": {
+            "status_emoji": ":palm_tree:", "status_text": "", "status_expiration": 0}}, NOW)
+        session.refresh(first)
+        assert first.presenter_id == ids["ULEAD"]  # no end known: their DMs wait, no more
+        ends = int(datetime(2026, 12, 4, tzinfo=UTC).timestamp())
+        absences.record_status(session, WS, {"id": "ULEAD", "profile": {
+            "status_emoji": ":palm_tree:", "status_text": "", "status_expiration": ends}}, NOW)
+        session.refresh(first)
+        assert first.presenter_id == ids["UBOB"]

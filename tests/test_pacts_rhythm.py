@@ -70,7 +70,8 @@ def test_check_ins_at_the_cadence_in_each_sides_working_hours(pact, world):
         assert times[0] - start >= timedelta(days=6)
     dm = checkins_of(pact, world.teammate)[0]
     assert check_message_blocks(dm["blocks"]) == []
-    assert set(buttons(dm)) == {ids.PACT_CHECKIN_MET, ids.PACT_CHECKIN_NOT_YET, ids.PACT_END}
+    assert set(buttons(dm)) == {ids.PACT_CHECKIN_MET, ids.PACT_CHECKIN_NOT_YET, ids.PACT_END,
+                                ids.REMINDERS_SNOOZE, ids.REMINDERS_STOP}
     click(pact, world.teammate, ids.PACT_CHECKIN_MET, pid)
     click(pact, world.owner, ids.PACT_CHECKIN_NOT_YET, pid)
     with session_scope(pact.engine) as s:

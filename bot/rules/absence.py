@@ -23,6 +23,8 @@ ABSENCE_EMOJI = frozenset({
 })
 ABSENCE_WORDS = ("ooo", "out of office", "out of the office", "vacation", "holiday",
                  "holidays", "sick", "parental leave", "on leave", "pto", "annual leave")
+DEFAULT_STATUS_WORDS = (*sorted(ABSENCE_EMOJI), *ABSENCE_WORDS)  # a team may set its own
+MAX_STATUS_WORDS, MAX_STATUS_WORD = 60, 40
 MAX_AHEAD = timedelta(days=365)
 STATUS_FRESH = timedelta(minutes=15)  # a status read from Slack is trusted this long
 STALE_AFTER_HOLD = timedelta(days=3)  # a DM held longer than this no longer matters
@@ -36,6 +38,29 @@ def status_means_absence(emoji: str | None, text: str | None,
         return True
     lowered = (text or "").lower()
     return any(re.search(rf"(?<![a-z]){re.escape(w)}(?![a-z])", lowered) for w in words)
+
+
+def status_vocabulary(entries) -> tuple[tuple[str, ...], frozenset[str]]:
+    """A list of status words and emoji (":ski:", "sabbatical") as (words, emoji)."""
+    words, emoji = [], set()
+    for entry in entries:
+        entry = str(entry).strip().lower()
+        if len(entry) > 2 and entry.startswith(":") and entry.endswith(":"):
+            emoji.add(entry)
+        elif entry:
+            words.append(entry)
+    return tuple(words), frozenset(emoji)
+
+
+def status_word_error(entry: str) -> str | None:
+    """What is wrong with a status word or emoji a lead typed, or None."""
+    if not entry.strip():
+        return "Give a word (e.g. `sabbatical`) or an emoji (e.g. `:ski:`)."
+    if len(entry) > MAX_STATUS_WORD:
+        return f"Keep it within {MAX_STATUS_WORD} characters."
+    if any(c in entry for c in "<>&*_~`|"):
+        return "Use letters, spaces, dashes or an emoji code like `:ski:`."
+    return None
 
 
 def status_end(expiration: int | float | None) -> datetime | None:
@@ -101,6 +126,21 @@ def first_working_moment_back(away: Away, now: datetime, tz: str) -> datetime:
     """When a held DM may go out: 10:00 on their first working day after the absence (or, for
     a status with no end, the next working morning, when the status is read again)."""
     return next_nudge_at(max(away.until or now, now), tz)
+
+
+REVIEW_WEEK_BACK = 4  # a review due while away moves to the end of the first week back
+
+
+def review_after_absence(due: datetime, away: Away, now: datetime, tz: str) -> datetime | None:
+    """When a review due at `due` happens instead, for an absence known now: at 10:00 on the
+    last of their first five working days back; None when it is not due while they are away
+    (or the absence has no known end: their status says so without an expiration)."""
+    if away.until is None or not now <= due < away.until:
+        return None
+    moment = first_working_moment_back(away, now, tz)
+    for _ in range(REVIEW_WEEK_BACK):
+        moment = next_nudge_at(moment, tz)
+    return moment
 
 
 def held_too_long(created_at: datetime | None, now: datetime) -> bool:
@@ -181,9 +221,20 @@ def next_working_day(day: date, calendar: Calendar) -> date:
     return day + timedelta(days=1)
 
 
-def why_moved(day: date, calendar: Calendar) -> str:
-    """"Monday, Dec 28 was a public holiday in Germany (Boxing Day)"-style reason."""
+def why_moved(day: date, calendar: Calendar, tense: str = "was") -> str:
+    """"Monday, Dec 28 was a public holiday in Germany (Boxing Day)"-style reason (`tense`
+    "is" for a day still ahead)."""
     what = holiday_of(day, calendar) or "a holiday"
     own = any(d == day for d, _ in calendar.own)
     where = "a team day off" if own else f"a public holiday in {country_name(calendar.country)}"
-    return f"{day.strftime('%A, %b')} {day.day} was {where} ({what})"
+    return f"{day.strftime('%A, %b')} {day.day} {tense} {where} ({what})"
+
+
+def working_moment(moment: datetime, tz: str, calendar: Calendar) -> datetime:
+    """`moment` (a 10:00 on a working day), or the first 10:00 after it that is not a holiday
+    on `calendar` (a person's own country, or their team's calendar)."""
+    for _ in range(60):
+        if holiday_of(moment.astimezone(ZoneInfo(tz)).date(), calendar) is None:
+            return moment
+        moment = next_nudge_at(moment, tz)
+    return moment

@@ -50,6 +50,7 @@ class PlanFacts:
     manager_id: int | None
     owner_name: str
     next_review_at: datetime | None
+    review_requested_at: datetime | None = None  # the owner asked for it: nothing to nudge
 
 
 @dataclass(frozen=True)
@@ -85,8 +86,8 @@ def items_for(member_id: int, now: datetime, plans: list[PlanFacts],
             continue
         subject = f"pdp:{plan.pdp_id}"
         roles = []
-        if plan.owner_id == member_id:
-            roles.append("")
+        if plan.owner_id == member_id and plan.review_requested_at is None:
+            roles.append("")  # once they asked their manager for the review, that was it
         if plan.manager_id == member_id and plan.owner_id != member_id:
             roles.append("_report")
         for role in roles:

@@ -6,7 +6,16 @@ from datetime import date, datetime, timedelta
 
 from bot.rules.absence import Away
 from handlers.kit import ids
-from handlers.kit.blocks import button, context, escape, section, slack_date, user
+from handlers.kit.blocks import (
+    button,
+    confirm_dialog,
+    context,
+    escape,
+    section,
+    slack_date,
+    slack_datetime,
+    user,
+)
 
 
 def last_moment(away: Away) -> datetime:
@@ -21,11 +30,27 @@ def until_words(away: Away, tz: str) -> str:
     return f"until {slack_date(last_moment(away))}"
 
 
-def away_set(until: date, tz: str, note: str) -> str:
+def away_set(until: date, tz: str, note: str, reviews_moved: int = 0) -> str:
     text = (f"You are away through {slack_date(until, tz=tz)}. Reminders are held and come on "
             "your first working day back; your lab turn waits for you. "
             "`/pact away off` when you are back early.")
+    if reviews_moved:
+        text += (f"\n{reviews_moved} development plan review(s) due while you are away move to "
+                 "your first week back; the other side is told why.")
     return text + (f"\nNote: {escape(note)}" if note else "")
+
+
+COUNTRY_USAGE = ("`/pact away country DE [BY]` (a country and subdivision) for your own "
+                 "public holidays, `/pact away country none` for your team's calendar.")
+
+
+def country_shown(country: str, subdivision: str) -> str:
+    """Whose public holidays keep Pact's DMs to you for the next working day."""
+    if not country:
+        return ("Your DMs follow your team's holiday calendar. " + COUNTRY_USAGE)
+    where = escape(country) + (f" ({escape(subdivision)})" if subdivision else "")
+    return (f"On public holidays in {where} Pact's reminders to you wait for your next working "
+            "day (your team's posts follow the team's calendar). " + COUNTRY_USAGE)
 
 
 def away_cleared(still: Away | None) -> str:
@@ -45,13 +70,13 @@ def away_shown(away: Away | None, tz: str) -> str:
 
 
 def home_section(away: Away | None, tz: str, held: int, today: date,
-                 stopped: bool = False) -> list[dict]:
+                 stopped: list[str] | None = None, holiday: str = "") -> list[dict]:
     """"You are away until … — reminders are held", with a way back; or a date to pick;
     and, after "Stop these" on a reminder, a way to turn reminders back on."""
-    extra = [section("Reminders about your development plans are *stopped*.",
-                     accessory=button("Turn back on", ids.REMINDERS_RESUME, "nudge"))
-             ] if stopped else []
-    return _away_blocks(away, tz, held, today) + extra
+    today_off = [context(f":palm_tree: {escape(holiday)}: Pact's reminders to you wait for "
+                         "your next working day.")] if holiday else []
+    return today_off + _away_blocks(away, tz, held, today) + stopped_section(
+        list(stopped or []))
 
 
 def _away_blocks(away: Away | None, tz: str, held: int, today: date) -> list[dict]:
@@ -86,3 +111,44 @@ def lab_note(away: list[tuple[str | None, Away]], presenter: str | None) -> str:
         return ""
     tail = f"; {user(presenter)} presents instead" if presenter else "; nobody else can present"
     return ", ".join(parts) + tail + "."
+
+
+def session_note(why: str, starts_at: datetime | None) -> str:
+    """Why a lab session is not at its usual time: "Thursday, Dec 24 is a public holiday in
+    Germany (Christmas Eve): the session moves to Friday …" (`starts_at` None: no session
+    that week)."""
+    if starts_at is None:
+        return f":palm_tree: {escape(why)}: no session that week."
+    return f":palm_tree: {escape(why)}: the session moves to {slack_datetime(starts_at)}."
+
+
+# Reminder DMs that carry "Snooze a week" and "Stop these", and what stopping them means.
+STOPPABLE = {
+    "nudge": "reminders about your development plans",
+    "pact_checkin": "pact check-ins",
+    "pulse_reminder": "pulse survey reminders",
+    "mentor_followup": "mentoring follow-ups",
+}
+
+
+def reminder_controls(kind: str, next_line: str) -> list[dict]:
+    """What every reminder DM ends with: when the next one would come, Snooze a week and
+    Stop these (for its kind; turned back on from the Home tab)."""
+    what = STOPPABLE.get(kind, "these reminders")
+    return [{"type": "actions", "block_id": f"reminders_{kind}", "elements": [
+                button("Snooze a week", ids.REMINDERS_SNOOZE, kind),
+                {**button("Stop these", ids.REMINDERS_STOP, kind),
+                 "confirm": confirm_dialog("Stop these reminders?",
+                                           f"No more {what}. Turn them back on from the Home "
+                                           "tab.", "Stop them")}]},
+            context(escape(next_line))]
+
+
+def snoozed_text(what: str, until: datetime) -> str:
+    return f":zzz: Snoozed: no {what} until {slack_date(until)}."
+
+
+def stopped_section(kinds: list[str]) -> list[dict]:
+    """On the Home tab: each kind of reminder stopped with "Stop these", and a way back."""
+    return [section(f"{STOPPABLE.get(k, 'Some reminders').capitalize()}: *stopped*.",
+                    accessory=button("Turn back on", ids.REMINDERS_RESUME, k)) for k in kinds]

@@ -19,6 +19,7 @@ from bot.rules.absence import (
     why_moved,
 )
 from bot.rules.permissions import Actor
+from handlers.absences import words
 from handlers.kit import refusals
 from handlers.kit.blocks import escape
 from storage.models import Team
@@ -28,7 +29,8 @@ from storage.queries.members import get_or_create_member
 
 USAGE = ("`/pact holidays DE [BY]` (a country and subdivision), `/pact holidays add "
          "2026-12-24 [what]`, `/pact holidays remove 2026-12-24`, `/pact holidays move` or "
-         "`skip` (what check-ins and reminders do on a holiday), `/pact holidays none`.")
+         "`skip` (what check-ins and reminders do on a holiday), `/pact holidays none`, "
+         "`/pact holidays words` (the status words that mean away).")
 
 
 def holidays_command(session: Session, workspace_id: str, channel_id: str, user_id: str,
@@ -38,13 +40,17 @@ def holidays_command(session: Session, workspace_id: str, channel_id: str, user_
         return refusals.NO_TEAM_HERE
     if not args:
         return describe(session, team, now)
+    if [a.lower() for a in args] == ["words"]:
+        return words.show(team, words.team_words(session, team.id))
     member = get_or_create_member(session, workspace_id, user_id)
     actor = Actor(member.id, member.is_admin, tq.role_in_team(session, team.id, member.id),
                   member.is_deleted)
     if actor.is_deleted or not (actor.is_lead or actor.is_admin):
         return refusals.HOLIDAYS_LEADS_ONLY
-    row = aq.holidays_row(session, team.id)
     word = args[0].lower()
+    if word == "words":  # the status words and emoji that mean absence
+        return words.words_command(session, team, args[1:])
+    row = aq.holidays_row(session, team.id)
     if word in ("move", "skip") and len(args) == 1:
         row.mode = word
     elif word == "none" and len(args) == 1:
@@ -86,7 +92,8 @@ def describe(session: Session, team: Team, now: datetime, days: int = 60) -> str
               if holiday_of(d, calendar)]
     lines = [f"*{escape(team.name)}* follows {where}"
              + (f" and {len(calendar.own)} day(s) of its own" if calendar.own else "")
-             + f"; on a holiday its check-ins and milestone reminders {mode}.",
+             + f"; on a holiday its check-ins, lab sessions, milestone reminders and digests "
+               f"{mode}.",
              f"So far {moved} post(s) moved and {skipped} skipped for a holiday."]
     lines.append("Coming up:\n" + "\n".join(coming[:15]) if coming
                  else f"No holidays in the next {days} days.")
@@ -148,3 +155,31 @@ def team_post_day(session: Session, team: Team, occurrence: datetime,
     back = (local.weekday() - WEEKDAY_NUMBERS[weekday]) % 7
     note = moved_here(session, team.id, local.date(), local.date() - timedelta(days=back))
     return HolidayCall(note=note) if note else None
+
+
+@dataclass
+class SessionDay:
+    """A lab session falling on a team holiday: where it goes (None: skipped) and why."""
+
+    why: str  # "Thursday, Dec 24 is a public holiday in Germany (Christmas Eve)"
+    starts_at: datetime | None
+
+
+def session_day(session: Session, team: Team, starts_at: datetime) -> SessionDay | None:
+    """For a lab session at `starts_at`: None on a working day; else the same time on the next
+    working day (or None: skipped, the team's setting), and why."""
+    zone = ZoneInfo(team.tz)
+    local = starts_at.astimezone(zone)
+    calendar = aq.calendar_of(session, team.id)
+    if holiday_of(local.date(), calendar) is None:
+        return None
+    why = why_moved(local.date(), calendar, tense="is")
+    if calendar.mode != "move":
+        return SessionDay(why, None)
+    moved = datetime.combine(next_working_day(local.date(), calendar),
+                             local.time().replace(tzinfo=None), tzinfo=zone)
+    return SessionDay(why, moved.astimezone(UTC))
+
+
+def count_session_day(session: Session, team: Team, day: SessionDay) -> None:
+    aq.count_holiday(session, team.id, moved=day.starts_at is not None)

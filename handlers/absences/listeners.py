@@ -64,12 +64,21 @@ def _from_home(body, client, services, *, back: bool) -> None:
 
 def stop_clicked(body, client, services) -> None:
     """"Stop these" on a reminder DM: stored, then the DM says so in place."""
+    _reminder_click(body, client, services, service.stop_reminders)
+
+
+def snooze_clicked(body, client, services) -> None:
+    """"Snooze a week" on a reminder DM: stored, then the DM says so in place."""
+    _reminder_click(body, client, services, service.snooze_reminders)
+
+
+def _reminder_click(body, client, services, use_case) -> None:
     click = read_interaction(body)
     if click is None:
         return
     with session_scope(services.engine) as session:
-        answer = service.stop_reminders(session, click.workspace_id, click.user_id,
-                                        str(click.action.get("value") or ""), utcnow())
+        answer = use_case(session, click.workspace_id, click.user_id,
+                          str(click.action.get("value") or ""), utcnow())
     if click.channel_id and click.message_ts and in_own_dm(client, click.user_id,
                                                            click.channel_id):
         try:
@@ -79,6 +88,8 @@ def stop_clicked(body, client, services) -> None:
         except SlackApiError as err:
             log.info("could not update the reminder in place: %s", err.response.get("error"))
             tell(client, body, answer, title="Reminders")
+    else:
+        tell(client, body, answer, title="Reminders")
     _refresh_home(services, client, click.workspace_id, click.user_id)
 
 

@@ -8,9 +8,20 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from bot.rules.absence import AwayRequest, parse_away, status_end, status_means_absence
+from bot.rules.absence import (
+    AwayRequest,
+    calendar_error,
+    country_name,
+    holiday_of,
+    parse_away,
+    status_end,
+    status_means_absence,
+    why_moved,
+)
 from handlers.absences import blocks as ui
+from handlers.absences import reviews, words
 from handlers.kit.blocks import mention
+from handlers.labs import service as labs
 from storage.models import Member
 from storage.queries import absences as aq
 from storage.queries import rhythm as rq
@@ -18,28 +29,47 @@ from storage.queries.members import get_or_create_member
 
 STOPPED_NUDGES = "stop:nudge"  # a snooze subject: no review nudges at all until resumed
 FOREVER = timedelta(days=365 * 50)
+SNOOZE = timedelta(days=7)
+
+
+def stop_subject(kind: str) -> str:
+    """The snooze subject that silences a kind of reminder DM ("stop:pact_checkin")."""
+    return f"stop:{kind}"
 
 
 def stop_reminders(session: Session, workspace_id: str, user_id: str, kind: str,
                    now: datetime) -> str:
     """"Stop these" on a reminder DM; only the kinds Pact knows."""
-    if kind != "nudge":
+    if kind not in ui.STOPPABLE:
         return "Those reminders cannot be stopped from here."
     member = get_or_create_member(session, workspace_id, user_id)
-    rq.snooze_subjects(session, member.id, [STOPPED_NUDGES], now + FOREVER)
-    return ("Stopped: no more reminders about your development plans. Turn them back on "
-            "from the Home tab.")
+    rq.snooze_subjects(session, member.id, [stop_subject(kind)], now + FOREVER)
+    return f"Stopped: no more {ui.STOPPABLE[kind]}. Turn them back on from the Home tab."
+
+
+def snooze_reminders(session: Session, workspace_id: str, user_id: str, kind: str,
+                     now: datetime) -> str:
+    """"Snooze a week" on a reminder DM: none of its kind for seven days."""
+    if kind not in ui.STOPPABLE:
+        return "Those reminders cannot be snoozed from here."
+    member = get_or_create_member(session, workspace_id, user_id)
+    if aq.snoozed(session, member.id, stop_subject(kind), now + SNOOZE):
+        return f"Those are stopped: no {ui.STOPPABLE[kind]} until you turn them back on."
+    rq.snooze_subjects(session, member.id, [stop_subject(kind)], now + SNOOZE)
+    return ui.snoozed_text(ui.STOPPABLE[kind], now + SNOOZE)
 
 
 def resume_reminders(session: Session, workspace_id: str, user_id: str, kind: str,
                      now: datetime) -> str:
     member = get_or_create_member(session, workspace_id, user_id)
-    aq.unsnooze(session, member.id, STOPPED_NUDGES)
-    return "Reminders about your development plans are on again."
+    aq.unsnooze(session, member.id, stop_subject(kind))
+    return f"{ui.STOPPABLE.get(kind, 'Reminders').capitalize()} are on again."
 
 
-def reminders_stopped(session: Session, member: Member, now: datetime) -> bool:
-    return aq.snoozed(session, member.id, STOPPED_NUDGES, now)
+def reminders_stopped(session: Session, member: Member, now: datetime) -> list[str]:
+    """The kinds of reminder the member stopped (not merely snoozed for a week)."""
+    return [kind for kind in ui.STOPPABLE
+            if aq.snoozed(session, member.id, stop_subject(kind), now + SNOOZE * 2)]
 
 
 def today_of(member: Member, now: datetime) -> date:
@@ -52,6 +82,8 @@ def away_command(session: Session, workspace_id: str, user_id: str, args: list[s
     member = get_or_create_member(session, workspace_id, user_id)
     if not args:
         return ui.away_shown(aq.away_of(session, member, now), member.tz)
+    if args[0].lower() == "country":
+        return country_command(session, member, args[1:])
     request = parse_away(args, today_of(member, now))
     if isinstance(request, str):
         return request
@@ -62,7 +94,25 @@ def _apply(session: Session, member: Member, request: AwayRequest, now: datetime
     aq.set_away(session, member, request.until, request.note, now)
     if request.until is None:
         return ui.away_cleared(aq.away_of(session, member, now))
-    return ui.away_set(request.until, member.tz, request.note)
+    moved = reviews.move_reviews(session, member, aq.away_of(session, member, now), now)
+    labs.presenter_away(session, member, now)  # a session already planned goes to the next
+    return ui.away_set(request.until, member.tz, request.note, reviews_moved=len(moved))
+
+
+def country_command(session: Session, member: Member, args: list[str]) -> str:
+    """`/pact away country DE [BY]` / `none` / nothing: whose public holidays hold your DMs."""
+    if len(args) > 2 or any(not a.isalnum() for a in args):
+        return ui.COUNTRY_USAGE
+    if args and args[0].lower() == "none" and len(args) == 1:
+        aq.set_country(session, member, "", "")
+    elif args:
+        country, subdivision = args[0].upper(), (args[1].upper() if len(args) == 2 else "")
+        error = calendar_error(country, subdivision)
+        if error:
+            return error
+        aq.set_country(session, member, country, subdivision)
+    country, subdivision = aq.own_country(session, member)
+    return ui.country_shown(country_name(country) if country else "", subdivision)
 
 
 def away_from_home(session: Session, workspace_id: str, user_id: str, picked: str | None,
@@ -76,26 +126,36 @@ def away_from_home(session: Session, workspace_id: str, user_id: str, picked: st
     return _apply(session, member, request, now)
 
 
-def status_reading(user: dict) -> tuple[bool, str, datetime | None]:
-    """What a `users.info` user's status says: away?, its label, its own expiration."""
+def status_reading(user: dict, vocabulary=None) -> tuple[bool, str, datetime | None]:
+    """What a `users.info` user's status says: away?, its label, its own expiration.
+    `vocabulary`: (words, emoji) meaning absence, Pact's default list without it."""
     profile = user.get("profile") or {}
     emoji, text = profile.get("status_emoji") or "", profile.get("status_text") or ""
-    away = status_means_absence(emoji, text)
+    away = status_means_absence(emoji, text, *vocabulary) if vocabulary else \
+        status_means_absence(emoji, text)
     label = " ".join(p for p in (emoji, text) if p)[:120] if away else ""
     return away, label, status_end(profile.get("status_expiration")) if away else None
 
 
 def record_status(session: Session, workspace_id: str, user: dict, now: datetime) -> None:
     member = get_or_create_member(session, workspace_id, user["id"])
-    away, label, until = status_reading(user)
+    away, label, until = status_reading(user, words.member_vocabulary(session, member))
     aq.record_status(session, member, away, label, until, now)
+    if away and until is not None:  # an end is known: reviews and lab turns before it move
+        reviews.move_reviews(session, member, aq.away_of(session, member, now), now)
+        labs.presenter_away(session, member, now)
 
 
 def home_section(session: Session, member: Member, budget: int, now: datetime) -> list[dict]:
     away = aq.away_of(session, member, now)
     held = aq.held_count(session, member.workspace_id, [member.slack_user_id]) if away else 0
-    return ui.home_section(away, member.tz, held, today_of(member, now),
-                           stopped=reminders_stopped(session, member, now))
+    key = (member.workspace_id, member.slack_user_id)
+    calendar, _tz = aq.personal_calendars(session, {key}).get(key, (None, None))
+    today = today_of(member, now)
+    holiday = why_moved(today, calendar, tense="is") if calendar and holiday_of(
+        today, calendar) else ""
+    return ui.home_section(away, member.tz, held, today,
+                           stopped=reminders_stopped(session, member, now), holiday=holiday)
 
 
 

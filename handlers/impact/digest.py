@@ -12,9 +12,11 @@ from sqlmodel import Session
 
 from bot.rules.recurrence import DAY_NAMES, WEEKDAYS
 from bot.rules.visibility import TEAM_AUDIENCE, may_see
+from handlers.absences.calendar import WEEKDAY_NUMBERS, team_post_day
 from handlers.impact import digest_blocks as ui
 from handlers.impact.digest_chart import goals_chart
 from handlers.kit import refusals
+from handlers.kit.blocks import context, escape
 from scheduling.kinds import Outcome, Run
 from storage.models import ImpactSettings, Team
 from storage.queries import impact_digest as dq
@@ -93,8 +95,21 @@ def run(session: Session, job: Run, ctx, services=None) -> Outcome:
         return Outcome(done=True)
     if team.paused_reason:
         return Outcome()
+    weekday = job.rule.weekdays[0] if len(job.rule.weekdays) == 1 else None
+    holiday = team_post_day(session, team, job.occurrence, weekday)
+    if holiday is not None and holiday.next_run_at is not None:
+        return Outcome(next_run_at=holiday.next_run_at)  # the post says so when it runs
+    if holiday is not None and holiday.skipped:
+        text = f"{escape(holiday.note)}: no digest this week. The next one comes as usual."
+        mid = enqueue(session, workspace_id=team.workspace_id, channel=team.channel_id,
+                      key=f"digest:{team.id}:{job.occurrence.isoformat()}:holiday", text=text,
+                      blocks=[context(text)], kind="digest_holiday", not_before=job.now)
+        return Outcome(outbox_ids=[mid] if mid else [])
     local = job.occurrence.astimezone(ZoneInfo(team.tz))
-    week = f"{local.isocalendar().year}-W{local.isocalendar().week:02d}"
+    # The week of the day it was planned for (a digest moved past a holiday keeps its week).
+    planned = local - timedelta(days=(local.weekday() - WEEKDAY_NUMBERS[weekday]) % 7
+                                if weekday in WEEKDAY_NUMBERS else 0)
+    week = f"{planned.isocalendar().year}-W{planned.isocalendar().week:02d}"
     facts = dq.week_facts(session, team.id, job.occurrence - timedelta(days=7),
                           job.occurrence, local.date() + timedelta(days=14))
     seen = seen_by_channel(facts)
@@ -102,6 +117,9 @@ def run(session: Session, job: Run, ctx, services=None) -> Outcome:
     if message is None:
         return Outcome()
     text, blocks = message
+    if holiday is not None:  # moved here from a holiday
+        why = f"{escape(holiday.note)}; here is the week's digest."
+        text, blocks = f"{why} {text}", [context(why), *blocks]
     again = settings.digest_week == week and settings.digest_ts
     attachment = chart_attachment(seen.goals, week, updated=bool(again))
     mid = enqueue(session, workspace_id=team.workspace_id,

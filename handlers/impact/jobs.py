@@ -9,7 +9,7 @@ from sqlmodel import Session
 
 from bot.rules.nudges import may_nudge, next_nudge_at
 from handlers.impact import digest, pulse
-from scheduling.kinds import Kind, Outcome, Run
+from scheduling.kinds import Held, Kind, Outcome, Run
 from storage.models import PulseSeries, PulseSurvey, Team
 from storage.queries import rhythm as rq
 
@@ -40,12 +40,19 @@ def run_sweep(session: Session, job: Run, ctx, services=None) -> Outcome:
                    next_run_at=result.next_at)
 
 
-def hold_dms(session: Session, messages: list, now: datetime) -> dict[int, datetime]:
-    """An invitation or reminder left behind (downtime, retries) never arrives outside the
-    recipient's working hours: it waits for their next 10:00."""
+def hold_dms(session: Session, messages: list, now: datetime) -> dict:
+    """An invitation or reminder left behind (downtime, retries, its recipient away) never
+    arrives outside the recipient's working hours: it waits for their next 10:00; once the
+    survey has closed it is dropped."""
     zones = rq.member_zones(session, {m.channel for m in messages})
-    held = {}
+    held: dict = {}
     for message in messages:
+        survey_id = (message.idempotency_key or "").split(":")[1:2]
+        survey = session.get(PulseSurvey, int(survey_id[0])) if survey_id and \
+            survey_id[0].isdigit() else None
+        if survey is not None and (survey.status != "open" or survey.closes_at <= now):
+            held[message.id] = Held(None, "dropped: the survey closed before it could go out")
+            continue
         tz = zones.get((message.workspace_id, message.channel))
         if tz and not may_nudge(now, tz):
             held[message.id] = next_nudge_at(now, tz)
@@ -62,4 +69,5 @@ KINDS = [
     Kind("feedback_new", time_bound=False),
     Kind("digest", time_bound=True, prepare=no_context, run=digest.run,
          after_send=digest.store_post),
+    Kind("digest_holiday", time_bound=True),  # no digest this week: a holiday, and why
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from handlers.absences.blocks import reminder_controls
 from handlers.impact.results import ENPS_QUESTION, LIKERT, QUESTIONS, SHORT, SurveyResult
 from handlers.kit.blocks import (
     button,
@@ -85,6 +86,9 @@ def invitation_dm(team_name: str, survey_id: int, closes_at: datetime,
                   button("Answer", PULSE_ANSWER, str(survey_id), style="primary")]},
               context("Your answer is stored apart from your name; results appear only when "
                       "enough people answered.")]
+    if reminder:
+        blocks += reminder_controls("pulse_reminder", "The only reminder for this survey; "
+                                    "the next survey's invitation comes as usual.")
     return text, blocks
 
 

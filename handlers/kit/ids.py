@@ -110,5 +110,6 @@ ABSENCE_BACK = "absence_back"  # value unused
 # On every reminder DM (handled in handlers/absences/): no more reminders of this kind.
 REMINDERS_STOP = "reminders_stop"  # value: the kind, e.g. "nudge"
 REMINDERS_RESUME = "reminders_resume"  # on the Home tab; value: the kind
+REMINDERS_SNOOZE = "reminders_snooze"  # on a reminder DM; value: the kind: none for a week
 # "I'm stuck" on a check-in (handled in handlers/rhythm/): what the person is stuck on first.
 CHECKIN_STUCK_FORM = "checkin_stuck_form"  # the modal; sealed metadata: goal id and thread

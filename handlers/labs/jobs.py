@@ -9,12 +9,16 @@ from datetime import datetime
 from sqlmodel import Session
 
 from bot.rules.recurrence import occurrence_of
+from handlers.absences.blocks import session_note
+from handlers.absences.calendar import count_session_day, session_day
+from handlers.kit.blocks import context
 from handlers.kit.payload import int_id
 from handlers.labs import blocks as ui
 from handlers.labs import schedules
 from handlers.labs.service import replace_if_gone
 from handlers.labs.sessions import (
     announce,
+    cancel_planned,
     plan_session,
     settle_dms,
     shareable_topic,
@@ -47,13 +51,30 @@ def run_announce(session: Session, job: Run, ctx, services=None) -> Outcome:
         log.warning("lab %s: the session of %s started before it could be announced",
                     lab.id, starts_at)
         return Outcome()
+    note = ""
+    day = session_day(session, team, starts_at)
+    if day is not None:  # a team holiday: the session moves to the next working day, or not
+        count_session_day(session, team, day)
+        note = session_note(day.why, day.starts_at)
+        if day.starts_at is None:
+            mid = enqueue(session, workspace_id=team.workspace_id, channel=team.channel_id,
+                          key=f"lab_holiday:{lab.id}:{starts_at.isoformat()}", text=note,
+                          blocks=[context(note)], kind="lab_change", not_before=job.now)
+            cancel_planned(session, lab, lq.session_at(session, lab.id, starts_at), job.now)
+            return Outcome(outbox_ids=[mid] if mid else [])
+        early = lq.session_at(session, lab.id, starts_at)  # planned ahead: it moves too
+        if early is not None and early.status == "scheduled" and not early.channel_ts:
+            early.starts_at = day.starts_at
+            session.add(early)
+            session.flush()
+        starts_at = day.starts_at
     lab_session = plan_session(session, lab, starts_at, job.now)
     if lab_session is None:
         # Planned ahead (its presenter set the topic early): announced now, once.
         lab_session = lq.session_at(session, lab.id, starts_at)
         if lab_session is None or lab_session.status != "scheduled" or lab_session.channel_ts:
             return Outcome()
-    return Outcome(outbox_ids=announce(session, lab, team, lab_session, job.now))
+    return Outcome(outbox_ids=announce(session, lab, team, lab_session, job.now, note=note))
 
 
 def run_session(session: Session, job: Run, ctx, services=None) -> Outcome:

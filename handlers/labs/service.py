@@ -13,6 +13,7 @@ from sqlmodel import Session
 from bot.rules import rotation
 from bot.rules.recurrence import describe, next_after, parse_rule
 from handlers.absences import blocks as absence_ui
+from handlers.absences.calendar import session_day
 from handlers.kit import refusals
 from handlers.kit.blocks import escape, mention, slack_date, slack_datetime
 from handlers.labs.blocks import swap_request_dm
@@ -21,6 +22,7 @@ from handlers.labs.sessions import (
     hand_on,
     note_in_thread,
     plan_for,
+    set_presenter,
     settle_dms,
     shareable_topic,
     skip,
@@ -62,9 +64,12 @@ def _ids(*ids: int | None) -> list[int]:
 # ---- listing and topics ----------------------------------------------------------------------
 
 def projected(session: Session, lab: Lab, team: Team, now: datetime,
-              count: int = 4) -> list[tuple[datetime, int | None, LabSession | None]]:
+              count: int = 4, holidays: dict | None = None
+              ) -> list[tuple[datetime, int | None, LabSession | None]]:
     """The next `count` sessions: planned ones as stored, later ones with who is next in line
-    (someone away then keeps their place and presents after their return)."""
+    (someone away then keeps their place and presents after their return). A session on a
+    team holiday moves to the next working day, or is skipped (nobody's turn); `holidays`, if
+    given, gets {session time: why}."""
     rule = parse_rule(lab.rule)
     planned = {s.starts_at: s for s in lq.pending_sessions(session, lab.id, now)}
     seats = lq.seats(session, lab.id)
@@ -75,13 +80,20 @@ def projected(session: Session, lab: Lab, team: Team, now: datetime,
         if when is None:
             break
         cursor = when
-        stored = planned.get(when)
-        if stored is not None:
-            out.append((when, stored.presenter_id, stored))
+        day = session_day(session, team, when)
+        at = day.starts_at if day and day.starts_at else when
+        if day is not None and holidays is not None:
+            holidays[at] = absence_ui.session_note(day.why, day.starts_at)
+        if day is not None and day.starts_at is None:
+            out.append((when, None, None))  # skipped for the holiday: nobody's turn
             continue
-        away = aq.away_members(session, [s.member_id for s in seats], when)
+        stored = planned.get(at) or planned.get(when)
+        if stored is not None:
+            out.append((stored.starts_at, stored.presenter_id, stored))
+            continue
+        away = aq.away_members(session, [s.member_id for s in seats], at)
         presenter, seats = rotation.pick_around(seats, away)
-        out.append((when, presenter, None))
+        out.append((at, presenter, None))
     return out
 
 
@@ -118,12 +130,15 @@ def upcoming(session: Session, workspace_id: str, channel_id: str,
     if lab is None:
         return refusals.LAB_NONE_YET
     sync_rotation(session, lab)  # people deactivated or gone drop out of the line
-    ahead = projected(session, lab, team, now)
+    holidays: dict = {}
+    ahead = projected(session, lab, team, now, holidays=holidays)
     rows = [(when, lq.slack_id(session, who),
              shareable_topic(session, stored) if stored else "")
             for when, who, stored in ahead]
-    return Upcoming(team.name, describe(parse_rule(lab.rule)), rows,
-                    away_notes(session, lab, team, ahead))
+    notes = away_notes(session, lab, team, [r for r in ahead if r[1] is not None])
+    for when, why in holidays.items():
+        notes[when] = f"{why} {notes[when]}" if when in notes else why
+    return Upcoming(team.name, describe(parse_rule(lab.rule)), rows, notes)
 
 
 def set_topic(session: Session, workspace_id: str, channel_id: str, user_id: str, topic: str,
@@ -332,3 +347,36 @@ def replace_if_gone(session: Session, team: Team, lab: Lab, lab_session: LabSess
                 note_in_thread(session, team, lab_session, note,
                                f"lab_change:{lab_session.id}:{presenter}", now),
                 tell_presenter(session, team, lab_session, now) if presenter else None)
+
+
+def presenter_away(session: Session, member: Member, now: datetime) -> list[int]:
+    """`member` said they are away: a session of theirs already planned within the absence
+    goes to the next person in line who is there (they keep their turn for after their
+    return); the announcement, its thread and both presenters' DMs say so."""
+    ids: list[int] = []
+    for team in tq.teams_of_member(session, member.id):
+        lab = lq.lab_for_team(session, team.id)
+        if lab is None:
+            continue
+        for lab_session in lq.pending_sessions(session, lab.id, now):
+            away = aq.away_members(session, [s.member_id for s in lq.seats(session, lab.id)],
+                                   lab_session.starts_at)
+            if lab_session.presenter_id != member.id or member.id not in away:
+                continue
+            current = rotation.give_back(sync_rotation(session, lab), member.id)
+            replacement = rotation.pick(current, exclude=set(away))
+            if replacement is None:
+                continue  # nobody else is there: the session stays as it is
+            lq.save_seats(session, lab.id, rotation.presented(current, replacement))
+            set_presenter(session, lab_session, replacement, now)
+            session.flush()
+            new = lq.slack_id(session, replacement)
+            line = absence_ui.lab_note([(member.slack_user_id, away[member.id])], new)
+            ids += _ids(update_post(session, lab, team, lab_session, now),
+                        note_in_thread(session, team, lab_session, line,
+                                       f"lab_away:{lab_session.id}:{member.id}", now),
+                        tell_presenter(session, team, lab_session, now),
+                        *settle_dms(session, team, lab_session, f"You are away; {mention(new)} "
+                                    "presents instead. You keep your turn.", now,
+                                    of=member.slack_user_id))
+    return ids

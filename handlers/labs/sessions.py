@@ -14,7 +14,7 @@ from sqlmodel import Session
 from bot.rules import rotation
 from bot.rules.rotation import Seat
 from bot.rules.visibility import TEAM, TEAM_AUDIENCE, may_see
-from handlers.kit.blocks import with_state_line
+from handlers.kit.blocks import context, with_state_line
 from handlers.labs import blocks as ui
 from handlers.labs import schedules
 from storage.models import Lab, LabSession, Member, Objective, Team
@@ -105,6 +105,20 @@ def plan_for(session: Session, lab: Lab, starts_at: datetime, member_id: int,
     return lab_session
 
 
+def cancel_planned(session: Session, lab: Lab, lab_session: LabSession | None,
+                   now: datetime) -> None:
+    """A session planned ahead (its topic set early) that will not take place (a team
+    holiday): called off before it was announced, its presenter keeps their turn."""
+    if lab_session is None or lab_session.status != "scheduled" or lab_session.channel_ts:
+        return
+    if lab_session.presenter_id is not None:
+        lq.save_seats(session, lab.id, rotation.give_back(sync_rotation(session, lab),
+                                                          lab_session.presenter_id))
+    lab_session.status = "cancelled"
+    session.add(lab_session)
+    session.flush()
+
+
 def skip(session: Session, lab: Lab, lab_session: LabSession, now: datetime) -> int | None:
     """The presenter passes: the next person in line presents, the skipper keeps their turn.
     Returns the new presenter, or None when nobody else can (nothing changes then)."""
@@ -185,13 +199,16 @@ def update_post(session: Session, lab: Lab, team: Team, lab_session: LabSession,
 
 
 def announce(session: Session, lab: Lab, team: Team, lab_session: LabSession,
-             now: datetime) -> list[int]:
-    """Enqueue the session's announcement, and the presenter's DM with their controls."""
+             now: datetime, note: str = "") -> list[int]:
+    """Enqueue the session's announcement, and the presenter's DM with their controls.
+    `note` (safe mrkdwn): why it is not at its usual time (a team holiday)."""
     presenter = lq.slack_id(session, lab_session.presenter_id)
     topic = shareable_topic(session, lab_session)
     text, blocks = ui.announcement(lab_session.id, team.name, lab_session.starts_at,
                                    lab.duration_minutes, presenter, topic,
                                    objective_id=lab_session.objective_id, tz=team.tz)
+    if note:
+        text, blocks = f"{note} {text}", [*blocks[:1], context(note), *blocks[1:]]
     ids = [enqueue(session, workspace_id=team.workspace_id,
                    key=f"lab_announce:{lab_session.id}", channel=team.channel_id, text=text,
                    blocks=blocks, kind="lab_announce", after_send=f"lab_post:{lab_session.id}",

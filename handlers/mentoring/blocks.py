@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from handlers.absences.blocks import reminder_controls
 from handlers.kit.blocks import (
     button,
     clip,
@@ -216,7 +217,9 @@ def followup_dm(other: str, skill: str, pair_id: int) -> tuple[str, list[dict]]:
         {"type": "actions", "block_id": f"pact{pair_id}", "elements": [
             button("We met: make it a pact", MENTOR_PACT, str(pair_id))]},
         context("A pact: the mentor supports the mentee's objective on this skill, with a "
-                "check-in every two weeks.")]
+                "check-in every two weeks."),
+        *reminder_controls("mentor_followup", "One follow-up per pairing: the next comes "
+                           "after your next mentor round.")]
 
 
 def pact_made_dm(other: str, skill: str, title: str, mentor: bool) -> tuple[str, list[dict]]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from handlers.absences.blocks import reminder_controls
 from handlers.kit import ids
 from handlers.kit.blocks import (
     button,
@@ -242,6 +243,8 @@ def checkin_dm(items: list[tuple[int, str, str]]) -> dict:
             button("Not yet", ids.PACT_CHECKIN_NOT_YET, str(pact_id)),
             end_button(pact_id)]})
     first = items[0][2] if items else ""
+    blocks += reminder_controls("pact_checkin", "The next check-in comes at each pact's "
+                                "cadence, on a working day, at most one of these a day.")
     return _message(f"How is your pact on {escape(first)} going?", blocks)
 
 

@@ -4,7 +4,8 @@ listing every pact whose cadence is due that day; and the kinds of every pact me
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
@@ -17,6 +18,7 @@ from storage.models import Member
 from storage.queries import absences as aq
 from storage.queries import outbox
 from storage.queries import pacts as q
+from storage.queries.absences import acted_on_pact_since
 from storage.queries.rhythm import member_zones, nudged_today
 
 log = logging.getLogger("pact.pacts")
@@ -54,8 +56,12 @@ def due_checkins(session: Session, member: Member, now: datetime) -> list:
         on = getattr(pact, mine)
         if on is None or on > today:
             continue
-        setattr(pact, mine, today + timedelta(days=service.CADENCE_DAYS[pact.cadence]))
+        every = timedelta(days=service.CADENCE_DAYS[pact.cadence])
+        setattr(pact, mine, today + every)
         session.add(pact)
+        if acted_on_pact_since(session, pact, member.id, datetime.combine(
+                on - every, time(0), tzinfo=ZoneInfo(member.tz))):
+            continue  # progress logged since the last one: no reminder
         due.append(pact)
     session.flush()
     return due

@@ -21,7 +21,7 @@ from bot.rules.nudges import (
     may_nudge,
     next_nudge_at,
 )
-from handlers.absences.calendar import WEEKDAY_NUMBERS, team_post_day
+from handlers.absences.calendar import WEEKDAY_NUMBERS, moved_here, team_post_day
 from handlers.absences.holds import while_away
 from handlers.absences.service import STOPPED_NUDGES
 from handlers.kit.blocks import context, escape
@@ -144,6 +144,11 @@ def run_milestone(session: Session, job: Run, ctx, services=None) -> Outcome:
     days_left = (milestone.due_date - today).days
     text, blocks = milestone_reminder(goal.title, MilestoneFacts(
         milestone.id, milestone.title, milestone.due_date, False), days_left, team.tz)
+    why = moved_here(session, team.id, today, job.rule.start - timedelta(
+        days=job.rule.days_before)) if job.rule.kind == "once" and job.rule.start else None
+    if why:  # moved here from a holiday: the reminder says so
+        why = f"{escape(why)}, so this reminder comes today."
+        text, blocks = f"{text} ({why})", [*blocks[:1], context(why), *blocks[1:]]
     thread = goal.thread_ts or goal.channel_ts
     if not thread:
         latest = cq.latest_checkin_post(session, team.workspace_id, team.id)
@@ -189,7 +194,7 @@ def run_nudge(session: Session, job: Run, ctx, services=None) -> Outcome:
     owners = facts.owners
     plans = [PlanFacts(p.id, p.owner_id, p.manager_id,
                        (owners.get(p.owner_id).display_name if owners.get(p.owner_id) else ""),
-                       p.next_review_at)
+                       p.next_review_at, p.review_requested_at)
              for p in facts.plans if not (owners.get(p.owner_id) and owners[p.owner_id].is_deleted)]
     objectives = [ObjectiveFacts(o.id, member.id, o.title, o.status,
                                  o.last_progress_at or o.created_at) for o in facts.objectives]

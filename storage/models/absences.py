@@ -26,6 +26,9 @@ class Absence(SQLModel, table=True):
     status_label: str = Field(default="", max_length=120)
     status_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
     status_checked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # Their own public holidays (`/pact away country DE BY`); "" for their teams' calendar.
+    country: str = Field(default="", max_length=8)
+    subdivision: str = Field(default="", max_length=16)
 
 
 class TeamHolidays(SQLModel, table=True):
@@ -41,3 +44,5 @@ class TeamHolidays(SQLModel, table=True):
     mode: str = Field(default="move", max_length=4)
     moved: int = 0  # posts moved to the next working day
     skipped: int = 0  # posts skipped for a holiday
+    # The status words and emoji that mean absence for its members; None: Pact's default list.
+    status_words: list | None = Field(default=None, sa_type=JSON)

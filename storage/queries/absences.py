@@ -3,9 +3,10 @@ holiday calendars."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, func, update
+from sqlalchemy import and_, delete, func, or_, update
 from sqlmodel import Session, select
 
 from bot.rules.absence import STALE_AFTER_HOLD, STATUS_FRESH, Away, Calendar, away_now
@@ -14,12 +15,19 @@ from storage.models import (
     Member,
     NudgeSent,
     NudgeSnooze,
+    Objective,
     OutboxMessage,
+    Pact,
     TeamHolidays,
+    TeamMembership,
 )
 
 DROPPED_AFTER_ABSENCE = "dropped: held while away, no longer timely"
 HELD_WHILE_AWAY = "held while its recipient is away"
+WAITING_TURN = "held after an absence: one DM a day"
+HELD_REASONS = (HELD_WHILE_AWAY, WAITING_TURN)
+HELD_FOR_HOLIDAY = "held: a public holiday for its recipient"
+SILENCED = "dropped: its recipient pressed Snooze a week or Stop these"
 
 
 def _row(session: Session, member: Member) -> Absence:
@@ -90,6 +98,44 @@ def away_recipients(session: Session, recipients: set[tuple[str, str]],
     return out
 
 
+def personal_calendars(session: Session, recipients: set[tuple[str, str]]
+                       ) -> dict[tuple[str, str], tuple[Calendar, str]]:
+    """{(workspace, Slack user id): (their holiday calendar, their timezone)}: their own
+    country if they set one, else their (first) team's calendar; only those with either."""
+    users = {u for _, u in recipients}
+    if not users:
+        return {}
+    rows = session.exec(select(Member, Absence).join(Absence, Absence.member_id == Member.id,
+                                                     isouter=True)
+                        .where(Member.slack_user_id.in_(users))).all()
+    out = {}
+    for member, absence in rows:
+        key = (member.workspace_id, member.slack_user_id)
+        if key not in recipients:
+            continue
+        if absence is not None and absence.country:
+            out[key] = (Calendar(absence.country, absence.subdivision), member.tz)
+            continue
+        team_id = session.exec(select(TeamMembership.team_id).join(
+            TeamHolidays, TeamHolidays.team_id == TeamMembership.team_id)
+            .where(TeamMembership.member_id == member.id)
+            .order_by(TeamMembership.team_id).limit(1)).first()
+        if team_id is not None:
+            out[key] = (calendar_of(session, team_id), member.tz)
+    return out
+
+
+def set_country(session: Session, member: Member, country: str, subdivision: str) -> None:
+    row = _row(session, member)
+    row.country, row.subdivision = country, subdivision
+    session.flush()
+
+
+def own_country(session: Session, member: Member) -> tuple[str, str]:
+    row = session.get(Absence, member.id)
+    return (row.country, row.subdivision) if row else ("", "")
+
+
 def stale_statuses(session: Session, recipients: set[tuple[str, str]],
                    now: datetime) -> list[tuple[str, str]]:
     """Recipients whose Slack status Pact has not read within `STATUS_FRESH`."""
@@ -104,6 +150,37 @@ def stale_statuses(session: Session, recipients: set[tuple[str, str]],
             and (checked is None or now - checked >= STATUS_FRESH)]
 
 
+def zone_of(session: Session, workspace_id: str, slack_user_id: str) -> str | None:
+    return session.exec(select(Member.tz).where(Member.workspace_id == workspace_id,
+                                                Member.slack_user_id == slack_user_id)).first()
+
+
+def personal_dm_today(session: Session, message: OutboxMessage, kinds: tuple[str, ...],
+                      now: datetime, tz: str) -> bool:
+    """Another personal DM (of `kinds`) to `message`'s recipient went out today (their local
+    day), or is due now ahead of it: one not held for an absence, or an older held one."""
+    zone = ZoneInfo(tz)
+    day = now.astimezone(zone).date()
+    start = datetime.combine(day, time(0), tzinfo=zone)
+    end = start + timedelta(days=1)
+    mine = (OutboxMessage.workspace_id == message.workspace_id,
+            OutboxMessage.channel == message.channel, OutboxMessage.kind.in_(kinds),
+            OutboxMessage.id != message.id)
+    sent = session.exec(select(OutboxMessage.id).where(
+        *mine, OutboxMessage.status == "sent", OutboxMessage.update_ts.is_(None),
+        # next_attempt_at: when it was (last) due to go out, on the tick's clock
+        OutboxMessage.next_attempt_at >= start, OutboxMessage.next_attempt_at < end
+    ).limit(1)).first()
+    if sent is not None:
+        return True
+    ahead = session.exec(select(OutboxMessage.id).where(
+        *mine, OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now,
+        or_(OutboxMessage.last_error.is_(None), OutboxMessage.last_error.not_in(HELD_REASONS),
+            and_(OutboxMessage.id < message.id,  # an older held one, unless it is dropped now
+                 OutboxMessage.created_at >= now - STALE_AFTER_HOLD))).limit(1)).first()
+    return ahead is not None
+
+
 def dropped_count(session: Session, workspace_id: str | None = None,
                   channels: list[str] | None = None) -> int:
     """How many DMs were dropped because they were held through an absence until too late."""
@@ -116,11 +193,17 @@ def dropped_count(session: Session, workspace_id: str | None = None,
     return session.exec(query).one()
 
 
+def reason_count(session: Session, status: str, reason: str) -> int:
+    """How many DMs are (status) for one hold's reason, e.g. waiting for a public holiday."""
+    return session.exec(select(func.count()).select_from(OutboxMessage).where(
+        OutboxMessage.status == status, OutboxMessage.last_error == reason)).one()
+
+
 def held_count(session: Session, workspace_id: str | None = None,
                channels: list[str] | None = None) -> int:
     """How many DMs are waiting for someone to be back."""
     query = select(func.count()).select_from(OutboxMessage).where(
-        OutboxMessage.status == "pending", OutboxMessage.last_error == HELD_WHILE_AWAY)
+        OutboxMessage.status == "pending", OutboxMessage.last_error.in_(HELD_REASONS))
     if workspace_id is not None:
         query = query.where(OutboxMessage.workspace_id == workspace_id)
     if channels is not None:
@@ -135,7 +218,7 @@ def drop_stale_held(session: Session, workspace_id: str, channel: str,
     (and counted), and their nudge items forgotten, so what matters now is decided afresh."""
     stale = list(session.exec(select(OutboxMessage).where(
         OutboxMessage.workspace_id == workspace_id, OutboxMessage.channel == channel,
-        OutboxMessage.status == "pending", OutboxMessage.last_error == HELD_WHILE_AWAY,
+        OutboxMessage.status == "pending", OutboxMessage.last_error.in_(HELD_REASONS),
         OutboxMessage.created_at < now - STALE_AFTER_HOLD)))
     if not stale:
         return 0
@@ -177,6 +260,28 @@ def calendar_of(session: Session, team_id: int) -> Calendar:
     return Calendar(row.country, row.subdivision, own, row.mode)
 
 
+def status_words_of(session: Session, team_id: int) -> list | None:
+    """The team's own status words and emoji meaning absence; None: Pact's default list."""
+    row = session.get(TeamHolidays, team_id)
+    return None if row is None or row.status_words is None else list(row.status_words)
+
+
+def set_status_words(session: Session, team_id: int, words: list | None) -> None:
+    row = holidays_row(session, team_id)
+    row.status_words = None if words is None else list(words)
+    session.add(row)
+    session.flush()
+
+
+def status_words_of_member(session: Session, member_id: int) -> list[list | None]:
+    """Each of the member's teams' lists (None for a team using the default)."""
+    rows = session.exec(select(TeamMembership.team_id, TeamHolidays.status_words)
+                        .join(TeamHolidays, TeamHolidays.team_id == TeamMembership.team_id,
+                              isouter=True)
+                        .where(TeamMembership.member_id == member_id)).all()
+    return [words for _team, words in rows]
+
+
 def count_holiday(session: Session, team_id: int, *, moved: bool) -> None:
     """One post moved (or skipped) for a holiday, for the team view and `pact doctor`."""
     row = holidays_row(session, team_id)
@@ -207,6 +312,32 @@ def snoozed(session: Session, member_id: int, subject: str, now: datetime) -> bo
     return row is not None and row.until > now
 
 
+def silenced(session: Session, recipients: set[tuple[str, str]], subject: str,
+             now: datetime) -> set[tuple[str, str]]:
+    """Those of `recipients` (workspace, Slack user id) who snoozed or stopped `subject`."""
+    users = {u for _, u in recipients}
+    if not users:
+        return set()
+    rows = session.exec(select(Member.workspace_id, Member.slack_user_id)
+                        .join(NudgeSnooze, NudgeSnooze.member_id == Member.id)
+                        .where(Member.slack_user_id.in_(users),
+                               NudgeSnooze.subject == subject[:60],
+                               NudgeSnooze.until > now)).all()
+    return {(ws, uid) for ws, uid in rows if (ws, uid) in recipients}
+
+
 def unsnooze(session: Session, member_id: int, subject: str) -> None:
     session.execute(delete(NudgeSnooze).where(NudgeSnooze.member_id == member_id,
                                               NudgeSnooze.subject == subject[:60]))
+
+
+# ---- nudge less: a reminder only to whoever has not acted yet ----------------------------------
+
+def acted_on_pact_since(session: Session, pact: Pact, member_id: int, since: datetime) -> bool:
+    """`member_id`, the pact's owner, logged progress on its objective since `since` (the
+    last check-in day): their check-in would ask what they already told (a supporter has
+    nothing to log, and their answer to the last check-in answered that one)."""
+    if pact.owner_id != member_id or pact.objective_id is None:
+        return False
+    objective = session.get(Objective, pact.objective_id)
+    return bool(objective and objective.last_progress_at and objective.last_progress_at >= since)
