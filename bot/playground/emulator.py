@@ -391,9 +391,11 @@ class _Channel:
 class SlackEmulator(OAuthEmulation):
     """Slack Web API on 127.0.0.1 with world state, payload checks, faults and rate limits."""
 
-    def __init__(self, team_id="T0PACT", bot_token="xoxb-test-token", scopes=DEFAULT_SCOPES):
+    def __init__(self, team_id="T0PACT", bot_token="xoxb-test-token", scopes=DEFAULT_SCOPES,
+                 wall=time.time):
         self.team_id, self.bot_token, self.scopes = team_id, bot_token, tuple(scopes)
-        self.clock = time.monotonic
+        self.clock = time.monotonic  # for trigger expiry and rate limits: real seconds
+        self.wall = wall  # what message timestamps say (the playground's moved clock)
         self.rate_limits = False
         self.url = ""
         self.calls: list[Call] = []
@@ -486,7 +488,7 @@ class SlackEmulator(OAuthEmulation):
 
     def _new_ts(self) -> str:
         """Globally (so per channel too) strictly increasing message timestamps."""
-        us = max(int(time.time() * 1_000_000), self._last_us + 1)
+        us = max(int(self.wall() * 1_000_000), self._last_us + 1)
         self._last_us = us
         return f"{us // 1_000_000}.{us % 1_000_000:06d}"
 

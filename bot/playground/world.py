@@ -61,7 +61,8 @@ class Playground:
     def __init__(self, database_url: str, *, secret: str | None = None):
         self.database_url = database_url
         self.secret = secret or secrets.token_hex(16)
-        self.emulator = SlackEmulator(team_id=WORKSPACE, scopes=_bot_scopes())
+        self.emulator = SlackEmulator(team_id=WORKSPACE, scopes=_bot_scopes(),
+                                      wall=lambda: self.now().timestamp())
         self.people: dict[str, Person] = {}
         self.offset = timedelta()
         self.ephemerals: list[Ephemeral] = []
@@ -93,7 +94,8 @@ class Playground:
             "SLACK_BOT_TOKEN": self.emulator.bot_token, "SLACK_SIGNING_SECRET": self.secret,
             "SLACK_API_URL": self.emulator.url, "DATABASE_URL": self.database_url,
             "LOG_LEVEL": "WARNING"}, need_listener=True)
-        engine = make_engine(self.database_url)
+        # Pact's one clock: every use case, query default and tick reads the playground's now.
+        engine = make_engine(self.database_url, clock=self.now)
         from bot.app import schedule_kinds
 
         self.services = Services(settings=settings, engine=engine, kinds=schedule_kinds())

@@ -10,7 +10,7 @@ from handlers.absences.holds import while_away
 from handlers.absences.statuses import read_statuses
 from handlers.kit import ids
 from handlers.kit.replies import ack_only
-from storage.types import utcnow
+from storage.engine import now_of
 
 KINDS: list = []
 
@@ -18,7 +18,7 @@ __all__ = ["KINDS", "read_statuses", "register", "while_away"]
 
 
 def _home_section(session, member, budget):
-    return service.home_section(session, member, budget, utcnow())
+    return service.home_section(session, member, budget, now_of(session))
 
 
 def register(app, services) -> None:

@@ -19,7 +19,6 @@ from handlers.mentoring import jobs, service
 from storage.engine import session_scope
 from storage.queries.members import first_submission
 from storage.queries.teams import team_for_channel
-from storage.types import utcnow
 
 log = logging.getLogger("pact.mentoring")
 
@@ -98,7 +97,7 @@ def mentor_round_later(req: CommandRequest) -> None:
     """Plan and store the round (one transaction), then open each group DM and introduce."""
     with session_scope(req.services.engine) as session:
         done = service.start_round(session, req.team_id, req.channel_id, req.user_id,
-                                   utcnow())
+                                   req.services.now())
         team = team_for_channel(session, req.team_id, req.channel_id)
     if isinstance(done, str):
         return req.respond(text=done, response_type="ephemeral")
@@ -128,7 +127,7 @@ def _introduce(req, team, mentor, mentees, pair_ids) -> list[int]:
                     err.response.get("error"))
         return []
     with session_scope(req.services.engine) as session:
-        return service.introduce(session, team, pair_ids, channel["channel"]["id"], utcnow())
+        return service.introduce(session, team, pair_ids, channel["channel"]["id"], req.services.now())
 
 
 def mentor_pause(req: CommandRequest) -> None:
@@ -136,7 +135,7 @@ def mentor_pause(req: CommandRequest) -> None:
     if until == "bad":
         return _say(req, refusals.MENTOR_PAUSE_USAGE)
     with session_scope(req.services.engine) as session:
-        _say(req, service.pause(session, req.team_id, req.user_id, until, utcnow()))
+        _say(req, service.pause(session, req.team_id, req.user_id, until, req.services.now()))
 
 
 def mentor_opt_out(req: CommandRequest) -> None:
@@ -176,7 +175,7 @@ def mentor_window(req: CommandRequest) -> None:
 def mentor_schedule(req: CommandRequest) -> None:
     with session_scope(req.services.engine) as session:
         _say(req, jobs.set_schedule(session, req.team_id, req.channel_id, req.user_id,
-                                    req.args, utcnow()))
+                                    req.args, req.services.now()))
 
 
 # ---- buttons -----------------------------------------------------------------------------
@@ -189,7 +188,7 @@ def met(body, client, services) -> None:
             return tell(client, body, refusals.STALE)
         with session_scope(services.engine) as session:
             told = service.answer_followup(session, who.workspace_id, who.user_id, who.value,
-                                           utcnow())
+                                           services.now())
         tell(client, body, told)
     reported(work, body, client)
 

@@ -16,12 +16,12 @@ from handlers.labs.service import shareable_topic
 from handlers.pacts import blocks as pacts_ui
 from handlers.pacts import service as pacts
 from handlers.pdp import surfaces
+from storage.engine import now_of
 from storage.models import Goal, Member, Objective, Pdp
 from storage.queries import labs as lab_queries
 from storage.queries import outbox
 from storage.queries import pdp as q
 from storage.queries.teams import teams_of_member
-from storage.types import utcnow
 
 log = logging.getLogger("pact.pdp")
 
@@ -33,7 +33,7 @@ def celebrate(session: Session, pdp: Pdp, objective_id: int, owner: Member) -> N
     teams). Private or manager-only, or no team channel: a congratulation by DM.
     """
     message = surfaces.celebration_post(session, pdp, objective_id)
-    supporters, _ = pacts.objective_done(session, objective_id, utcnow())
+    supporters, _ = pacts.objective_done(session, objective_id, now_of(session))
     message = kudos_button_on(pacts_ui.credit_supporters(message, supporters),
                               owner.slack_user_id)
     teams = []
