@@ -46,6 +46,8 @@ def do(pg: Playground, what: dict) -> dict:
         pg.click(user, what["action"], channel=what.get("channel"),
                  message_ts=what.get("ts"), ephemeral=what.get("ephemeral"),
                  view_id=what.get("view_id"), state=what.get("values"))
+    elif kind == "shortcut":
+        pg.shortcut(user, what["channel"], what["ts"], what["callback_id"])
     elif kind == "submit":
         pg.submit(user, what["view_id"], what.get("values") or {})
     elif kind == "close":

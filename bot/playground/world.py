@@ -9,9 +9,11 @@ inline errors) is kept here, as a Slack client keeps it.
 from __future__ import annotations
 
 import json
+import re
 import secrets
 import threading
 import time
+import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -20,6 +22,9 @@ from bot.playground.formstate import state_for
 from bot.playground.slack_requests import SlackSender
 
 WORKSPACE = "T0PLAYGRND"
+# Pact's message shortcuts as manifest.yml declares them: (callback_id, name). A test holds them
+# to the manifest, which is not shipped in the package.
+MESSAGE_SHORTCUTS = (("give_kudos", "Give kudos"),)
 MAX_STOPS = 5000  # due moments one move of the clock runs at most
 
 
@@ -139,10 +144,41 @@ class Playground:
             return [(c.id, c.name) for c in emu._channels.values()
                     if not c.is_im and not c.is_mpim and user in c.members]
 
+    def escape_mentions(self, text: str) -> str:
+        """`@max` → `<@U…|max>` and `#random` → `<#C…|random>` for the names Slack knows."""
+        emu = self.emulator
+        with emu._lock:
+            users = {u["name"].lower(): uid for uid, u in emu._users.items() if not u["deleted"]}
+            channels = {c.name.lower(): c.id for c in emu._channels.values() if not c.is_im}
+
+        def person(m: re.Match) -> str:
+            uid = users.get(m.group(1).lower())
+            return f"<@{uid}|{m.group(1)}>" if uid else m.group(0)
+
+        def room(m: re.Match) -> str:
+            cid = channels.get(m.group(1).lower())
+            return f"<#{cid}|{m.group(1)}>" if cid else m.group(0)
+
+        text = re.sub(r"(?<![<\w])@([\w.\-]+)", person, text)
+        return re.sub(r"(?<![<\w])#([\w\-]+)", room, text)
+
     def now(self) -> datetime:
         return datetime.now(UTC) + self.offset
 
     # ---- time travel ---------------------------------------------------------------------
+
+    def start_clock_at(self, moment: datetime) -> None:
+        """Start a fresh world's clock at `moment` (the demo's past); afterwards it only moves
+        forward. Refused once Pact has anything scheduled, which an earlier clock would break."""
+        from sqlmodel import select
+
+        from storage.engine import session_scope
+        from storage.models import Schedule
+
+        with self.lock, session_scope(self.services.engine) as session:
+            if session.exec(select(Schedule.id).limit(1)).first() is not None:
+                raise ValueError("the clock only moves forward once something is scheduled")
+            self.offset = moment - datetime.now(UTC)
 
     def advance(self, *, hours: float = 0, to: datetime | None = None) -> datetime:
         """Move Pact's clock forward (never back) and run the scheduler's tick there."""
@@ -170,8 +206,10 @@ class Playground:
     # ---- what a person does --------------------------------------------------------------
 
     def command(self, user: str, channel: str, text: str) -> Answer:
-        """`/pact <text>` typed in `channel`."""
+        """`/pact <text>` typed in `channel`; `@name` and `#channel` become Slack's escaped
+        mentions, as Slack sends them for a command with `should_escape` (manifest.yml)."""
         with self.lock:
+            text = self.escape_mentions(text)
             fields = self.sender.command_fields(text, user=user, channel=channel)
             fields["trigger_id"] = self.emulator.new_trigger_id()
             fields["response_url"] = self._response_url("commands", user, channel, None)
@@ -210,6 +248,22 @@ class Playground:
                          "blocks": message.get("blocks", [])},
                 response_url=self._response_url("actions", user, channel,
                                                 ephemeral or ("ts", ts)))
+            return self._send(user, channel, lambda: self.sender.post_payload(payload))
+
+    def shortcut(self, user: str, channel: str, message_ts: str, callback_id: str) -> Answer:
+        """A message shortcut chosen from a message's menu: Slack's `message_action` payload."""
+        with self.lock:
+            if callback_id not in dict(MESSAGE_SHORTCUTS):
+                raise ValueError(f"no message shortcut {callback_id!r}")
+            message = self._message(channel, message_ts, None)
+            if not message:
+                raise KeyError(f"no message {message_ts} in {channel}")
+            payload = message_action(
+                self.sender._interaction_base("message_action", user), callback_id=callback_id,
+                channel={"id": channel, "name": dict(self.channels_of(user)).get(channel, "")},
+                message=message, team=WORKSPACE,
+                trigger_id=self.emulator.new_trigger_id(),
+                response_url=self._response_url("shortcuts", user, channel, None))
             return self._send(user, channel, lambda: self.sender.post_payload(payload))
 
     def submit(self, user: str, view_id: str, values: dict) -> Answer:
@@ -382,6 +436,24 @@ class Playground:
             self.close(user, self.view(view_id)["root_view_id"])
             return
         self.close(user, view_id)
+
+def message_action(base: dict, *, callback_id: str, channel: dict, message: dict, team: str,
+                   trigger_id: str, response_url: str) -> dict:
+    """A message shortcut's payload as Slack sends it (slack/platform.md 5.5): who, where, which
+    shortcut, and the message it was used on."""
+    shown = {"type": "message", "text": message.get("text", ""), "user": message.get("user"),
+             "ts": message["ts"], "team": team, "blocks": message.get("blocks") or []}
+    if message.get("bot_id"):
+        shown["bot_id"] = message["bot_id"]
+    if message.get("thread_ts"):
+        shown["thread_ts"] = message["thread_ts"]
+    if message.get("user") and not message.get("bot_id"):
+        shown["client_msg_id"] = str(uuid.uuid5(uuid.NAMESPACE_URL,
+                                                f"{channel['id']}/{message['ts']}"))
+    return {**base, "callback_id": callback_id,
+            "action_ts": f"{time.time():.6f}", "channel": channel, "trigger_id": trigger_id,
+            "message_ts": message["ts"], "response_url": response_url, "message": shown}
+
 
 def _bot_scopes() -> tuple:
     from bot.scopes import BOT_SCOPES
