@@ -44,7 +44,7 @@ def _goal_list(pg) -> str:
 def test_a_goal_achieved_after_time_travel_is_dated_and_kept_recent_on_the_moved_clock(pg):
     _team_with_goal(pg)
     pg.advance(hours=24 * 40)
-    demo._log_goal(pg, LEAD, "Everyone certified", "6", "All six of us")  # the target: achieved
+    demo.log_goal(pg, LEAD, "Everyone certified", "6", "All six of us")  # the target: achieved
     pg.executor.wait_idle(10)
     pg._settle()
     achieved_at = pg.now()
@@ -61,7 +61,7 @@ def test_a_goal_achieved_after_time_travel_is_dated_and_kept_recent_on_the_moved
 def test_progress_logged_after_time_travel_carries_the_moved_clock(pg):
     _team_with_goal(pg)
     pg.advance(hours=24 * 9)
-    demo._log_goal(pg, MEMBERS[0], "Everyone certified", "1", "Passed")
+    demo.log_goal(pg, MEMBERS[0], "Everyone certified", "1", "Passed")
     with session_scope(pg.services.engine) as session:
         entry = session.exec(select(ProgressUpdate)).one()
     assert abs(entry.created_at - pg.now()) < timedelta(minutes=5)
