@@ -137,7 +137,9 @@ def state(pg: Playground, user: str, current: str, thread_ts: str | None = None)
             "modal": modal(pg, user),
             "now": in_zone(pg.now(), person.tz if person else "UTC"),
             "tz": person.tz if person else "UTC",
-            "people": [{"id": p.id, "name": p.real_name, "role": p.role, "tz": p.tz}
+            "people": [{"id": p.id, "name": p.real_name, "role": p.role, "tz": p.tz,
+                        "manager": pg.people[p.manager].real_name
+                        if p.manager in pg.people else None}
                        for p in pg.people.values()],
             "problems": list(pg.problems[-20:]),
         }
