@@ -4,6 +4,7 @@ goal was achieved, whether it is still recent, when progress was logged) is the 
 from __future__ import annotations
 
 import re
+import time
 from datetime import timedelta
 
 import pytest
@@ -87,3 +88,19 @@ def test_one_clock_per_engine_reaches_queries_and_row_defaults(tmp_path):
     assert workspace.created_at == moment
     assert abs(utcnow() - datetime.now(UTC)) < timedelta(seconds=5)  # outside: the wall clock
     engine.dispose()
+
+
+def test_the_playground_keeps_ticking_so_what_falls_due_goes_out_unasked(pg):
+    from storage.queries.outbox import enqueue
+
+    _team_with_goal(pg)
+    with session_scope(pg.services.engine) as session:
+        enqueue(session, workspace_id="T0PLAYGRND", key="later", channel=TEAM_CHANNEL,
+                text="Due in a moment", not_before=pg.now() + timedelta(seconds=1))
+    pg.keep_ticking(every=0.2)
+    end = time.monotonic() + 10
+    while time.monotonic() < end and not any(
+            m["text"] == "Due in a moment" for m in pg.emulator.messages(TEAM_CHANNEL)):
+        time.sleep(0.1)
+    assert any(m["text"] == "Due in a moment" for m in pg.emulator.messages(TEAM_CHANNEL))
+    assert pg.problems == []

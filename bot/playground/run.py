@@ -59,6 +59,7 @@ def start(database: str | None = None, *, demo_world: bool = False, port: int = 
                 snapshot.save(pg, kept)
 
     save()
+    pg.keep_ticking()
     server = serve(pg, port, on_change=save)
     print(f"Pact playground: http://{HOST}:{server.server_address[1]}/", file=out, flush=True)
     return pg, server

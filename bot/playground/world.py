@@ -9,6 +9,7 @@ inline errors) is kept here, as a Slack client keeps it.
 from __future__ import annotations
 
 import json
+import logging
 import re
 import secrets
 import threading
@@ -21,6 +22,7 @@ from bot.playground.emulator import SlackEmulator, check_message_blocks, check_v
 from bot.playground.formstate import state_for
 from bot.playground.slack_requests import SlackSender
 
+log = logging.getLogger("pact.playground")
 WORKSPACE = "T0PLAYGRND"
 # Pact's message shortcuts as manifest.yml declares them: (callback_id, name). A test holds them
 # to the manifest, which is not shipped in the package.
@@ -117,9 +119,28 @@ class Playground:
                                   self.secret, team_id=WORKSPACE)
         return self
 
+    def keep_ticking(self, every: float = 2.0) -> None:
+        """Run the scheduler's tick at the playground's now every `every` seconds, as Pact's
+        worker does, so what falls due or was paced to the next tick goes out without anyone
+        moving the clock."""
+        self._ticking = threading.Event()
+
+        def loop(stop: threading.Event) -> None:
+            while not stop.wait(every):
+                try:
+                    self.advance()
+                except Exception as err:  # noqa: BLE001 - shown on the page, in red
+                    log.exception("playground tick failed")
+                    self.problems.append(f"tick: {err!r}")
+
+        threading.Thread(target=loop, args=(self._ticking,), name="playground-tick",
+                         daemon=True).start()
+
     def stop(self) -> None:
         from bot.server import stop_server
 
+        if getattr(self, "_ticking", None) is not None:
+            self._ticking.set()
         self.executor.wait_idle(10)
         stop_server(self.server, self._stopping)
         self._thread.join(timeout=5)
