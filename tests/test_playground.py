@@ -134,6 +134,9 @@ def _weeks_of_history(pg):
     assert "Every milestone is done" not in said  # only the milestones that were done
     pg.open_home(demo.MEMBERS[0])
     assert "Sam Carter" in surfaces.home(pg, demo.MEMBERS[0])  # the pact, on the owner's Home
+    pg.command(demo.MEMBERS[4], pg.emulator.dm_channel(demo.MEMBERS[4]), "away")
+    assert "KubeCon" in surfaces.conversation(pg, demo.MEMBERS[4],
+                                              pg.emulator.dm_channel(demo.MEMBERS[4]))
     with pytest.raises(ValueError):
         pg.start_clock_at(datetime.now(UTC) - timedelta(days=3))  # never back once scheduled
 

@@ -1,7 +1,7 @@
 """The demo's past, lived week by week on the playground's clock: each Monday the tick posts the
 team's check-in and people answer it (progress, a milestone), thank each other with kudos and agree
 a pact, so every date Pact stores and shows is spread over the weeks, as in a team that has used it
-for a month."""
+for a month; one of them is away at a conference as it ends."""
 
 from __future__ import annotations
 
@@ -46,6 +46,9 @@ def live_weeks(pg: Playground, weeks: int) -> None:
         pg.command(who, TEAM_CHANNEL, text)
         if week == 1:
             agree_pact(pg, SAM, MAX)
+        if week == weeks - 1:  # away at a conference into next week: Home and the lab show it
+            until = (pg.now() + timedelta(days=8)).date().isoformat()
+            pg.command(OLA, pg.emulator.dm_channel(OLA), f"away until {until} At KubeCon")
         pg.executor.wait_idle(10)
         pg._settle()
 
@@ -85,7 +88,8 @@ def agree_pact(pg: Playground, supporter: str, owner: str) -> None:
     dm = pg.emulator.dm_channel(owner)
     offer = _eventually(lambda: next((m for m in reversed(pg.emulator.messages(dm))
                                       if "pact_accept" in str(m.get("blocks"))), None),
-                        "the offer in the owner's DM", meanwhile=lambda: pg.advance(hours=0))  # a paced DM goes at the tick
+                        "the offer in the owner's DM",
+                        meanwhile=lambda: pg.advance(hours=0))  # a paced DM goes at a tick
     click_on(pg, owner, {**offer, "channel": dm}, "pact_accept")
     pg.executor.wait_idle(10)
 

@@ -17,7 +17,8 @@ log = logging.getLogger("pact.absences")
 
 def away(req: CommandRequest) -> None:
     with session_scope(req.services.engine) as session:
-        answer = service.away_command(session, req.team_id, req.user_id, req.args, req.services.now())
+        answer = service.away_command(session, req.team_id, req.user_id, req.args,
+                                      req.services.now())
     req.ack(text=answer, response_type="ephemeral")
 
 

@@ -238,12 +238,14 @@ def join(ack, body, context, services) -> None:
 
 def mark_milestone(ack, body, context, services) -> None:
     ack()
-    _clicked(body, context, services, service.mark_milestone, now=services.now(), emit=services.emit)
+    _clicked(body, context, services, service.mark_milestone, now=services.now(),
+             emit=services.emit)
 
 
 def mark_achieved(ack, body, context, services) -> None:
     ack()
-    _clicked(body, context, services, service.mark_achieved, now=services.now(), emit=services.emit)
+    _clicked(body, context, services, service.mark_achieved, now=services.now(),
+             emit=services.emit)
 
 
 def archive(ack, body, context, services) -> None:

@@ -127,7 +127,8 @@ def _introduce(req, team, mentor, mentees, pair_ids) -> list[int]:
                     err.response.get("error"))
         return []
     with session_scope(req.services.engine) as session:
-        return service.introduce(session, team, pair_ids, channel["channel"]["id"], req.services.now())
+        return service.introduce(session, team, pair_ids, channel["channel"]["id"],
+                                 req.services.now())
 
 
 def mentor_pause(req: CommandRequest) -> None:

@@ -15,8 +15,10 @@ __all__ = ["KINDS", "channel_trouble", "register"]
 
 
 def register(app, services) -> None:
-    services.on("team_saved", lambda session, team: schedules.sync_team(session, team, services.now()))
-    services.on("goal_saved", lambda session, goal: schedules.sync_goal(session, goal, services.now()))
+    services.on("team_saved",
+                lambda session, team: schedules.sync_team(session, team, services.now()))
+    services.on("goal_saved",
+                lambda session, goal: schedules.sync_goal(session, goal, services.now()))
     services.on("pdp_saved", lambda session, pdp: schedules.sync_pdp(session, pdp, services.now()))
     app.action(ids.CHECKIN_STUCK)(ack=ack_only, lazy=[opens_modal(listeners.stuck_form, services)])
     app.view(ids.CHECKIN_STUCK_FORM)(ack=partial(listeners.save_stuck, services=services),
