@@ -306,3 +306,22 @@ def test_mentions_typed_in_a_command_reach_pact_escaped_as_slack_sends_them(pg):
     pg._settle()
     assert any("thanks" in m["text"] and MEMBERS[0] in m["text"]
                for m in pg.emulator.messages(TEAM_CHANNEL))
+
+
+def test_what_the_playground_refuses_is_shown_in_red(pg):
+    server = serve(pg, 0)
+    try:
+        port = server.server_address[1]
+        past = json.dumps({"user": LEAD, "kind": "clock", "step": "date",
+                           "date": "2020-01-06"}).encode()
+        request = urllib.request.Request(f"http://127.0.0.1:{port}/api/do", data=past,
+                                         headers={"Content-Type": "application/json"})
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(request)
+        assert refused.value.code == 400
+        state = json.loads(urllib.request.urlopen(
+            f"http://127.0.0.1:{port}/api/state?user={LEAD}&at=home").read())
+        assert any("only moves forward" in p for p in state["problems"])
+    finally:
+        server.shutdown()
+        server.server_close()
