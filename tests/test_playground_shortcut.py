@@ -21,10 +21,9 @@ ROOT = Path(__file__).resolve().parents[1]
 def pg(database_url):
     playground = Playground(database_url).start()
     demo.add_people(playground)
-    pg_ = playground
-    pg_.command(LEAD, TEAM_CHANNEL, "team setup")
-    fill(pg_, LEAD, {"name": "Platform", "leads": [LEAD], "members": list(MEMBERS),
-                     "tz": "Europe/Berlin", "weekday": "mon", "time": "10:00"})
+    playground.command(LEAD, TEAM_CHANNEL, "team setup")
+    fill(playground, LEAD, {"name": "Platform", "leads": [LEAD], "members": list(MEMBERS),
+                           "tz": "Europe/Berlin", "weekday": "mon", "time": "10:00"})
     yield playground
     playground.stop()
 

@@ -14,9 +14,9 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 EMOJI = {
-    "round_pushpin": "📍", "palm_tree": "🌴", "thermometer": "🌡️", "sleeping": "😴",
+    "round_pushpin": "📍", "thermometer": "🌡️", "sleeping": "😴",
     "ski": "🎿", "sick": "🤢", "raising_hand": "🙋", "mask": "😷", "luggage": "🧳",
-    "inbox_tray": "📥", "house_with_garden": "🏡", "face_with_thermometer": "🤒",
+    "house_with_garden": "🏡", "face_with_thermometer": "🤒",
     "desert_island": "🏝️", "beach_with_umbrella": "🏖️", "baby_bottle": "🍼", "baby": "👶",
     "airplane_departure": "🛫", "airplane": "✈️",
     "tada": "🎉", "white_check_mark": "✅", "heavy_check_mark": "✔️", "x": "❌",
