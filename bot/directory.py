@@ -10,7 +10,7 @@ from datetime import timedelta
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.engine import Engine
 
-from storage.engine import session_scope
+from storage.engine import now_of, session_scope
 from storage.models import Member
 from storage.queries.members import (
     get_member,
@@ -18,7 +18,6 @@ from storage.queries.members import (
     members_by_slack_ids,
     upsert_member_from_slack,
 )
-from storage.types import utcnow
 
 log = logging.getLogger(__name__)
 MAX_AGE = timedelta(hours=12)
@@ -34,7 +33,7 @@ def refresh_member(engine: Engine, client, team_id: str, user_id: str, *,
     with session_scope(engine) as session:
         member = get_member(session, team_id, user_id)
         fresh = (member is not None and member.refreshed_at is not None
-                 and utcnow() - member.refreshed_at < max_age)
+                 and now_of(session) - member.refreshed_at < max_age)
         if fresh:
             return member
     try:
@@ -62,7 +61,7 @@ def not_people(engine: Engine, client, team_id: str, user_ids: list[str]) -> lis
     ids = [u for u in wanted if u not in bad]
     with session_scope(engine) as session:
         stored = members_by_slack_ids(session, team_id, ids)
-        now = utcnow()
+        now = now_of(session)
         unknown = []
         for uid in ids:
             member = stored.get(uid)

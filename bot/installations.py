@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import threading
-from datetime import UTC, datetime
 
 from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk import WebClient
@@ -22,7 +21,7 @@ from sqlalchemy.engine import Engine
 
 from bot.config import Settings
 from bot.scopes import BOT_SCOPES
-from storage.engine import session_scope
+from storage.engine import now_of, session_scope
 from storage.models.installations import BOTS_TABLE, INSTALLATIONS_TABLE, OAUTH_STATES_TABLE
 from storage.queries import workspaces as wq
 
@@ -44,7 +43,7 @@ class PactInstallationStore(SQLAlchemyInstallationStore):
         super().save(installation)
         if installation.team_id:
             with session_scope(self.engine) as session:
-                wq.mark_installed(session, installation.team_id, datetime.now(UTC))
+                wq.mark_installed(session, installation.team_id, now_of(session))
             log.info("installed in workspace %s", installation.team_id)
 
 

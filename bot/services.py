@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from sqlalchemy.engine import Engine
 
@@ -12,6 +13,7 @@ from bot.config import Settings
 from handlers.kit.router import CommandRouter
 from scheduling.kinds import NO_KINDS, Kinds
 from scheduling.outbox import deliver_now
+from storage.engine import clock_of
 
 # A part of someone's Home tab: (session, member, block budget) -> blocks.
 HomeSection = Callable[..., list[dict]]
@@ -39,9 +41,14 @@ class Services:
     # (client, team_id, user_id): publish someone's Home tab anew (the home feature sets it).
     refresh_home: Callable | None = None
 
+    def now(self) -> datetime:
+        """What every use case takes as now: the clock the engine was made with (the wall
+        clock, or the playground's), so listeners, queries and the tick agree."""
+        return clock_of(self.engine)()
+
     def send_now(self, client, message_ids, now=None) -> int:
         """Send these outbox messages now, by their kinds' rules; how many went out."""
-        return deliver_now(self.engine, client, message_ids, now, kinds=self.kinds)
+        return deliver_now(self.engine, client, message_ids, now or self.now(), kinds=self.kinds)
 
     def on(self, name: str, fn: Callable) -> None:
         self.hooks.setdefault(name, []).append(fn)

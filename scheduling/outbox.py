@@ -41,10 +41,9 @@ from sqlalchemy.engine import Engine
 from bot.rules.delivery import CHANNEL_GONE, NOT_IN_CHANNEL, PERMANENT, SKIP
 from scheduling.kinds import Held, Kind, Kinds
 from scheduling.sending import Outcome, send_as_workspace, sending_client
-from storage.engine import session_scope
+from storage.engine import clock_of, session_scope
 from storage.models import OutboxMessage
 from storage.queries import outbox as q
-from storage.types import utcnow
 
 log = logging.getLogger("pact.outbox")
 
@@ -106,7 +105,7 @@ def deliver_now(engine: Engine, client, message_ids, now: datetime | None = None
     ids = [mid for mid in message_ids if mid is not None]
     if not ids:
         return 0
-    return deliver(engine, client, now or utcnow(), ids=ids, kinds=kinds).sent
+    return deliver(engine, client, now or clock_of(engine)(), ids=ids, kinds=kinds).sent
 
 
 def deliver_due(engine: Engine, client, now: datetime, limit: int = 20_000, *,
@@ -327,7 +326,7 @@ class _Pass:
                 troubled: dict[tuple[str, str], str]) -> None:
         rows = {"sent": [], "retrying": [], "skipped": [], "failed": []}
         hooks: list[Outcome] = []
-        wall = utcnow()
+        wall = clock_of(self.engine)()  # when it went out, on the process's clock
         for o in outcomes:
             m = o.message
             if o.kind == "error" and (o.detail in CHANNEL_GONE or o.detail == NOT_IN_CHANNEL):

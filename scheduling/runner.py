@@ -22,7 +22,7 @@ def make_scheduler(services, client) -> BackgroundScheduler:
 
     def run_tick() -> None:
         try:
-            result = tick(datetime.now(UTC), services, client)
+            result = tick(services.now(), services, client)
             if result.claimed:
                 log.info("tick: %s claimed, %s sent, %s failed", result.claimed, result.sent,
                          result.failed)

@@ -4,20 +4,27 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from threading import Lock
+from weakref import WeakKeyDictionary
 
 from sqlalchemy import event, text
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, create_engine
 
+from bot.rules.clock import Clock, wall_clock
+from storage.types import current_clock
+
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 
 _engines: dict[str, Engine] = {}
 _lock = Lock()
+_clocks: WeakKeyDictionary[Engine, Clock] = WeakKeyDictionary()
 
 
-def make_engine(url: str) -> Engine:
-    """A new engine for `url`, tuned for Pact's workload.
+def make_engine(url: str, *, clock: Clock | None = None) -> Engine:
+    """A new engine for `url`, tuned for Pact's workload; `clock` is what its sessions and the
+    use cases run on it take as now (see bot/rules/clock.py).
 
     SQLite: WAL so readers never wait for the writer, a busy timeout so writers queue instead
     of failing, foreign keys on, and every transaction opened with BEGIN IMMEDIATE so a
@@ -26,6 +33,23 @@ def make_engine(url: str) -> Engine:
     Both: `hide_parameters`, so a database error logged with its traceback never carries what
     people wrote (plan text, notes) into the logs.
     """
+    engine = _make_engine(url)
+    if clock is not None:
+        _clocks[engine] = clock
+    return engine
+
+
+def clock_of(engine: Engine) -> Clock:
+    """The clock of the process that made `engine` (the wall clock unless one was given)."""
+    return _clocks.get(engine, wall_clock)
+
+
+def now_of(session: Session) -> datetime:
+    """"Now" for a unit of work: the clock of the engine its session was opened on."""
+    return session.info.get("clock", wall_clock)()
+
+
+def _make_engine(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         engine = create_engine(
@@ -71,13 +95,18 @@ def dispose_engines() -> None:
 @contextmanager
 def session_scope(engine: Engine) -> Iterator[Session]:
     """A session that commits on success and rolls back on any error: no partial writes."""
-    with Session(engine, expire_on_commit=False) as session:
-        try:
-            yield session
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
+    clock = clock_of(engine)
+    token = current_clock.set(clock)  # model defaults (created_at, …) follow it too
+    try:
+        with Session(engine, expire_on_commit=False, info={"clock": clock}) as session:
+            try:
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+    finally:
+        current_clock.reset(token)
 
 
 def database_answers(engine: Engine) -> bool:

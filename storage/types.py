@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from datetime import UTC, datetime
 
 from sqlalchemy import DateTime
@@ -35,5 +36,12 @@ class UTCDateTime(TypeDecorator):
         return value.astimezone(UTC)
 
 
+# The clock of the unit of work in progress (storage.engine.session_scope sets it to its engine's
+# clock), so a row's default timestamps follow the same clock as the use case writing it.
+current_clock: ContextVar = ContextVar("pact_clock", default=None)
+
+
 def utcnow() -> datetime:
-    return datetime.now(UTC)
+    """Now on the clock of the unit of work in progress; the wall clock outside one."""
+    clock = current_clock.get()
+    return clock() if clock is not None else datetime.now(UTC)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 from bot.playground.slack_requests import number_value, select_value, text_value
+from bot.rules.clock import wall_clock
 from handlers.goals import progress_listeners
 from handlers.kit import refusals
 from handlers.kit.metadata import attach, metadata_key, read_metadata
@@ -38,7 +39,7 @@ def services_for(engine):
     settings = SimpleNamespace(signing_secret="test-signing-secret", bot_token="xoxb-test",
                                response_url_hosts=("hooks.slack.com",))
     return SimpleNamespace(settings=settings, engine=engine, goal_sections=[],
-                           emit=lambda *args: None)
+                           emit=lambda *args: None, now=wall_clock)
 
 
 def click(user: str, goal_id: int) -> dict:

@@ -8,6 +8,7 @@ from types import SimpleNamespace
 from sqlmodel import select
 
 from bot.playground.slack_requests import select_value, text_value, user_value
+from bot.rules.clock import wall_clock
 from bot.rules.pdp import PlanInput
 from handlers.kit import ids, refusals
 from handlers.kit.metadata import metadata_key, read_metadata, seal
@@ -36,7 +37,7 @@ def services_for(engine):
     settings = SimpleNamespace(signing_secret="test-secret", bot_token="xoxb-test",
                                response_url_hosts=("hooks.slack.com",))
     return SimpleNamespace(settings=settings, engine=engine,
-                           emit=lambda name, *args: None)
+                           emit=lambda name, *args: None, now=wall_clock)
 
 
 def plan_values(manager: str | None) -> dict:

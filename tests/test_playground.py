@@ -12,7 +12,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -88,7 +88,7 @@ def test_moving_the_clock_runs_the_check_in(pg):
     assert "Check-in" in surfaces.conversation(pg, MEMBERS[2], TEAM_CHANNEL)
 
 
-def test_the_demo_world_looks_alive_and_every_surface_renders(pg):
+def test_the_demo_world_looks_alive_over_weeks_and_every_surface_renders(pg):
     demo.seed(pg)
     assert pg.problems == []
     channel = surfaces.conversation(pg, LEAD, TEAM_CHANNEL)
@@ -101,6 +101,44 @@ def test_the_demo_world_looks_alive_and_every_surface_renders(pg):
         surfaces.conversation(pg, p.id, pg.emulator.dm_channel(p.id)) for p in demo.PEOPLE)
     assert "unknown" not in everything and "[" not in everything.replace("[<", "")
     assert len({p.tz for p in demo.PEOPLE if p.role == "member"}) >= 4
+    _weeks_of_history(pg)
+
+
+def _history(pg):
+    from sqlmodel import select
+
+    from storage.engine import session_scope
+    from storage.models import Kudos, Pact, ProgressUpdate
+
+    with session_scope(pg.services.engine) as session:
+        return ([u.created_at for u in session.exec(select(ProgressUpdate))],
+                [k.created_at for k in session.exec(select(Kudos))],
+                [(p.status, p.created_at) for p in session.exec(select(Pact))])
+
+
+def _weeks_of_history(pg):
+    """The demo was lived over weeks on the playground's clock, which ends at the wall clock."""
+    progress, kudos, pacts = _history(pg)
+    weeks = {d.isocalendar()[:2] for d in progress}
+    assert len(weeks) >= demo.HISTORY_WEEKS  # progress each week, not all on one day
+    assert min(progress) < datetime.now(UTC) - timedelta(days=20)
+    assert len({d.isocalendar()[:2] for d in kudos}) >= 3
+    assert [s for s, _ in pacts] == ["active"]
+    assert pacts[0][1] < datetime.now(UTC) - timedelta(days=7)
+    check_ins = [m for m in pg.emulator.messages(TEAM_CHANNEL)
+                 if m["text"].startswith("Check-in")]
+    assert len(check_ins) >= demo.HISTORY_WEEKS
+    assert abs(pg.now() - datetime.now(UTC)) < timedelta(minutes=2)  # the past is behind us
+    said = " ".join(m["text"] for m in pg.emulator.messages(TEAM_CHANNEL))
+    assert "Passed the CKA exam!" in said and "thanks" in said and "marked the milestone" in said
+    assert "Every milestone is done" not in said  # only the milestones that were done
+    pg.open_home(demo.MEMBERS[0])
+    assert "Sam Carter" in surfaces.home(pg, demo.MEMBERS[0])  # the pact, on the owner's Home
+    pg.command(demo.MEMBERS[4], pg.emulator.dm_channel(demo.MEMBERS[4]), "away")
+    assert "KubeCon" in surfaces.conversation(pg, demo.MEMBERS[4],
+                                              pg.emulator.dm_channel(demo.MEMBERS[4]))
+    with pytest.raises(ValueError):
+        pg.start_clock_at(datetime.now(UTC) - timedelta(days=3))  # never back once scheduled
 
 
 def test_next_monday_10_in_the_persons_timezone():
@@ -254,6 +292,36 @@ def test_a_page_under_another_host_name_gets_nothing(pg):
         with pytest.raises(urllib.error.HTTPError) as refused:
             urllib.request.urlopen(request)
         assert refused.value.code == 403
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_mentions_typed_in_a_command_reach_pact_escaped_as_slack_sends_them(pg):
+    assert pg.escape_mentions("kudos @max @nobody for #random, mail a@b.c") == \
+        f"kudos <@{MEMBERS[0]}|max> @nobody for <#C0RANDOMCH|random>, mail a@b.c"
+    _team(pg)
+    pg.command(LEAD, TEAM_CHANNEL, "kudos @max for the review")
+    pg.executor.wait_idle(10)
+    pg._settle()
+    assert any("thanks" in m["text"] and MEMBERS[0] in m["text"]
+               for m in pg.emulator.messages(TEAM_CHANNEL))
+
+
+def test_what_the_playground_refuses_is_shown_in_red(pg):
+    server = serve(pg, 0)
+    try:
+        port = server.server_address[1]
+        past = json.dumps({"user": LEAD, "kind": "clock", "step": "date",
+                           "date": "2020-01-06"}).encode()
+        request = urllib.request.Request(f"http://127.0.0.1:{port}/api/do", data=past,
+                                         headers={"Content-Type": "application/json"})
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(request)
+        assert refused.value.code == 400
+        state = json.loads(urllib.request.urlopen(
+            f"http://127.0.0.1:{port}/api/state?user={LEAD}&at=home").read())
+        assert any("only moves forward" in p for p in state["problems"])
     finally:
         server.shutdown()
         server.server_close()

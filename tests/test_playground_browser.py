@@ -110,7 +110,8 @@ def test_a_team_from_setup_to_check_in_in_the_browser(chrome, site):
     pg, url = site
     chrome.get(url)
     act_as(chrome, LEAD)
-    assert "Lena Fischer (lead, Europe/Berlin)" in css(chrome, "#actas")[0].text
+    assert "Lena Fischer (lead, Europe/Berlin, reports to Maria Rossi)" in \
+        css(chrome, "#actas")[0].text
     go(chrome, TEAM_CHANNEL)
     type_command(chrome, "/pact team setup")
     modal(chrome, "team")
@@ -183,3 +184,38 @@ def test_a_destructive_button_asks_first_and_cancel_changes_nothing(chrome, site
     from storage.models import Pdp
     with session_scope(pg.services.engine) as s:
         assert s.exec(select(Pdp)).all(), "cancel deleted the plan"
+
+
+def test_give_kudos_from_a_messages_menu(chrome, site):
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    pg, url = site
+    pg.command(demo.LEAD, TEAM_CHANNEL, "team setup")
+    demo.fill(pg, demo.LEAD, {"name": "Platform", "leads": [demo.LEAD], "members": list(MEMBERS),
+                              "tz": "Europe/Berlin", "weekday": "mon", "time": "10:00"})
+    chrome.get(url)
+    act_as(chrome, MEMBERS[0])
+    go(chrome, TEAM_CHANNEL)
+    type_command(chrome, "Fixed the flaky build")
+    wait_for(lambda: "Fixed the flaky build" in messages_text(chrome), what="the message")
+
+    act_as(chrome, demo.LEAD)
+    go(chrome, TEAM_CHANNEL)
+    said = wait_for(lambda: [m for m in css(chrome, "#messages .msg")
+                             if "Fixed the flaky build" in m.text], what="Max's message")[-1]
+    ActionChains(chrome).move_to_element(said).perform()
+    said.find_element("css selector", ".msg-menu summary").click()
+    item = wait_for(lambda: [b for b in said.find_elements("css selector", "[data-shortcut]")
+                             if b.is_displayed()], what="the menu")[0]
+    assert "Give kudos" in item.text
+    item.click()
+    form = modal(chrome, "Give kudos")
+    assert "The message will be linked." in form.text
+    picked = [o.text for o in form.find_elements("css selector",
+                                                 '[data-block-id="who"] option:checked')]
+    assert picked == ["Max Weber"], picked
+    field(chrome, "reason").send_keys("the build fix")
+    click(chrome, ".modal [data-submit]")
+    wait_for(lambda: "thanks" in messages_text(chrome) and "the build fix" in messages_text(chrome)
+             and not css(chrome, "#overlay.open"), what="the kudos post")
+    assert not css(chrome, "#problems div"), css(chrome, "#problems")[0].text

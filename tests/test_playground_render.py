@@ -181,3 +181,22 @@ def test_form_state_is_built_as_slack_builds_it():
     assert state["who"]["who"]["selected_users"] == ["U1", "U2"]
     assert state["n"]["n"] == {"type": "number_input", "value": None}  # blank is empty
     assert "row" not in state  # buttons have no state
+
+
+# Pieces of idempotency keys such as f"pact:{id}:progress:{day}", not emoji.
+NOT_EMOJI = {"-", "00-18", "edit", "goal", "handled", "mgr", "objective", "owner", "progress",
+             "stuck"}
+
+
+def test_every_emoji_shortcode_pact_writes_is_shown_as_emoji():
+    import re
+    from pathlib import Path
+
+    from bot.playground.mrkdwn import EMOJI
+
+    root = Path(__file__).resolve().parents[1]
+    used = {m for folder in ("handlers", "bot/rules", "scheduling")
+            for path in (root / folder).rglob("*.py")
+            for m in re.findall(r":([a-z0-9_+\-]+):", path.read_text())}
+    assert used - NOT_EMOJI - set(EMOJI) == set()
+    assert render_mrkdwn(":round_pushpin: Due :palm_tree:") == "📍 Due 🌴"

@@ -427,3 +427,18 @@ def test_reset_keeps_world(emu, client):
     assert emu.calls == [] and emu.messages(cid) == [] and emu.violations == []
     assert client.auth_test()["ok"]
     assert client.users_info(user=uid)["ok"] and client.conversations_info(channel=cid)["ok"]
+
+
+def test_the_emulator_is_cohesive_modules_behind_one_import_path():
+    from pathlib import Path
+
+    import bot.playground.emulator as public
+    from bot.playground.webapi import chat, files, limits, users, views
+
+    assert public.check_view is limits.check_view
+    assert public.check_message_blocks is limits.check_message_blocks
+    for part in (chat.ChatMethods, files.FileMethods, users.UserMethods, views.ViewMethods):
+        assert issubclass(public.SlackEmulator, part)
+    root = Path(public.__file__).parent
+    for module in [root / "emulator.py", *(root / "webapi").glob("*.py")]:
+        assert len(module.read_text().splitlines()) <= 400, module.name

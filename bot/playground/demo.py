@@ -1,12 +1,16 @@
 """A believable team to play with, made the way its people would make it: through `/pact`,
 buttons and modals, so the demo is Pact's own behaviour and never a copy of its tables.
 
+A fresh world is given a past: the team starts four weeks ago on the playground's clock, and the
+weeks are lived one by one (the tick posts each check-in, people answer them, log progress, thank
+each other, agree a pact), so charts, reports and Home show a history dated over those weeks.
+
 The people and channels have fixed ids: a playground database made earlier still matches them.
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from bot.playground.world import Person, Playground
 
@@ -54,7 +58,7 @@ def fill(pg: Playground, user: str, values: dict) -> None:
         raise RuntimeError(f"demo form {view.get('callback_id')} refused: {errors or answer}")
 
 
-def _click_on(pg: Playground, user: str, msg: dict, action_id: str) -> None:
+def click_on(pg: Playground, user: str, msg: dict, action_id: str) -> None:
     for block in msg.get("blocks", []):
         for el in block.get("elements", []) if block.get("type") == "actions" else []:
             if el.get("action_id") == action_id:
@@ -85,8 +89,35 @@ def _day(pg: Playground, days: int) -> str:
     return (pg.now() + timedelta(days=days)).date().isoformat()
 
 
+HISTORY_WEEKS = 4
+
+
 def seed(pg: Playground) -> None:
-    """The team, two shared goals with milestones and progress, plans, a lab rotation."""
+    """The team, two shared goals with milestones and weeks of progress, plans, a lab rotation,
+    kudos and a pact. A fresh world starts `HISTORY_WEEKS` back and is lived up to now."""
+    fresh = not _has_teams(pg)
+    if fresh:
+        pg.start_clock_at(datetime.now(UTC) - timedelta(weeks=HISTORY_WEEKS, days=1))
+    _start(pg)
+    if fresh:
+        from bot.playground import history
+
+        history.live_weeks(pg, HISTORY_WEEKS)
+        pg.advance(to=datetime.now(UTC))
+
+
+def _has_teams(pg: Playground) -> bool:
+    from sqlmodel import select
+
+    from storage.engine import session_scope
+    from storage.models import Team
+
+    with session_scope(pg.services.engine) as session:
+        return session.exec(select(Team.id).limit(1)).first() is not None
+
+
+def _start(pg: Playground) -> None:
+    """Week one: the team, its goals and who joined them, three plans, the lab rotation."""
     pg.command(LEAD, TEAM_CHANNEL, "team setup")
     fill(pg, LEAD, {"name": "Platform", "leads": [LEAD], "members": list(MEMBERS),
                     "tz": "Europe/Berlin", "weekday": "mon", "time": "10:00"})
@@ -105,30 +136,30 @@ def seed(pg: Playground) -> None:
     posts = [m for m in pg.emulator.messages(TEAM_CHANNEL) if "goal_join" in str(m["blocks"])]
     for post, joining in zip(posts, (MEMBERS[:5], MEMBERS[1:4]), strict=False):
         for member in joining:
-            _click_on(pg, member, post, "goal_join")
-    progress = ((MEMBERS[0], "1", "Passed the CKA exam!"), (MEMBERS[1], "2", "Priya too"),
-                (MEMBERS[2], "3", "Third one in"))
-    for member, value, note in progress:
-        _log_goal(pg, member, "Kubernetes", value, note)
-    _log_goal(pg, LEAD, "CI build", "22", "Remote cache on")
+            click_on(pg, member, post, "goal_join")
     _plans(pg)
     pg.command(LEAD, TEAM_CHANNEL, "lab setup")
     fill(pg, LEAD, {"cadence": "every second Thursday 15:00", "duration": "60",
                     "announce": "3", "members": [LEAD, *MEMBERS]})
 
 
-def _log_goal(pg: Playground, user: str, title_has: str, value: str, note: str) -> None:
-    for msg in reversed(pg.emulator.messages(TEAM_CHANNEL)):
-        if title_has in msg.get("text", "") and "goal_log_progress" in str(msg.get("blocks")):
-            ts, block_id, el = next(
-                (msg["ts"], b.get("block_id", ""), e) for b in msg["blocks"]
-                if b.get("type") == "actions" for e in b["elements"]
-                if e.get("action_id") == "goal_log_progress")
-            pg.click(user, {"type": "button", "action_id": "goal_log_progress",
-                            "block_id": block_id, "value": el.get("value", "")},
-                     channel=TEAM_CHANNEL, message_ts=ts)
-            fill(pg, user, {"value": value, "mode": "set", "note": note})
-            return
+def log_goal(pg: Playground, user: str, title_has: str, value: str, note: str) -> None:
+    """Log progress on the goal from its latest post with a Log progress button for it (the
+    week's check-in, once there is one; else the goal's own post)."""
+    messages = pg.emulator.messages(TEAM_CHANNEL)
+    goal = next((e.get("value") for m in messages if m.get("text", "").startswith("Shared goal:")
+                 and title_has in m["text"] for b in m.get("blocks", [])
+                 if b.get("type") == "actions" for e in b["elements"]
+                 if e.get("action_id") == "goal_log_progress"), None)
+    for msg in reversed(messages):
+        for b in msg.get("blocks", []):
+            for e in b.get("elements", []) if b.get("type") == "actions" else []:
+                if e.get("action_id") == "goal_log_progress" and e.get("value") == goal:
+                    pg.click(user, {"type": "button", "action_id": "goal_log_progress",
+                                    "block_id": b.get("block_id", ""), "value": goal},
+                             channel=TEAM_CHANNEL, message_ts=msg["ts"])
+                    fill(pg, user, {"value": value, "mode": "set", "note": note})
+                    return
     raise RuntimeError(f"no goal post about {title_has}")
 
 

@@ -14,6 +14,11 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 EMOJI = {
+    "round_pushpin": "📍", "thermometer": "🌡️", "sleeping": "😴",
+    "ski": "🎿", "sick": "🤢", "raising_hand": "🙋", "mask": "😷", "luggage": "🧳",
+    "house_with_garden": "🏡", "face_with_thermometer": "🤒",
+    "desert_island": "🏝️", "beach_with_umbrella": "🏖️", "baby_bottle": "🍼", "baby": "👶",
+    "airplane_departure": "🛫", "airplane": "✈️",
     "tada": "🎉", "white_check_mark": "✅", "heavy_check_mark": "✔️", "x": "❌",
     "warning": "⚠️", "rocket": "🚀", "star": "⭐", "sparkles": "✨", "fire": "🔥",
     "calendar": "📅", "spiral_calendar_pad": "🗓️", "date": "📅", "dart": "🎯",

@@ -49,7 +49,8 @@ def start(database: str | None = None, *, demo_world: bool = False, port: int = 
     if not empty and kept is not None:
         snapshot.load(pg, kept)
     if demo_world or empty:
-        print("Seeding the demo team (a lead, six members, a manager)…", file=out, flush=True)
+        print("Seeding the demo team (a lead, six members, a manager) and living its last four "
+              "weeks on the playground clock (about a minute)…", file=out, flush=True)
         demo.seed(pg)
 
     def save() -> None:
@@ -58,6 +59,7 @@ def start(database: str | None = None, *, demo_world: bool = False, port: int = 
                 snapshot.save(pg, kept)
 
     save()
+    pg.keep_ticking()
     server = serve(pg, port, on_change=save)
     print(f"Pact playground: http://{HOST}:{server.server_address[1]}/", file=out, flush=True)
     return pg, server

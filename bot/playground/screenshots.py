@@ -83,7 +83,7 @@ def take(out_dir: Path) -> list[Path]:
             _show(driver, url, owner, surfaces.HOME, home=True)
             shot("home")
             for member, total in ((MEMBERS[3], "5"), (MEMBERS[4], "7")):
-                demo._log_goal(pg, member, "Kubernetes", total, "Certified!")
+                demo.log_goal(pg, member, "Kubernetes", total, "Certified!")
             _show(driver, url, LEAD, TEAM_CHANNEL)
             _scroll_to(driver, "achieved")
             shot("celebration")

@@ -7,7 +7,7 @@ import html
 
 from bot.playground import blocks as bk
 from bot.playground.mrkdwn import Reader, in_zone, render_mrkdwn
-from bot.playground.world import Playground
+from bot.playground.world import MESSAGE_SHORTCUTS, Playground
 
 HOME = "home"
 
@@ -50,9 +50,19 @@ def _message_html(pg: Playground, msg: dict, reader: Reader, channel: str,
     reactions = "".join(f'<span class="reaction">{render_mrkdwn(":" + r["name"] + ":")} '
                         f'{r["count"]}</span>' for r in msg.get("reactions", []))
     return (f'<div class="msg" data-channel="{html.escape(channel)}" '
-            f'data-ts="{html.escape(msg["ts"])}"><div class="who">{who}{" <span class=app>APP</span>" if bot else ""}'
+            f'data-ts="{html.escape(msg["ts"])}">{_shortcuts_menu()}<div class="who">{who}'
+            f'{" <span class=app>APP</span>" if bot else ""}'
             f'{edited}</div><div class="body">{bk.message(msg, reader)}</div>'
             f'{reactions}{thread}</div>')
+
+
+def _shortcuts_menu() -> str:
+    """The message's "More actions" menu: Pact's message shortcuts, as Slack lists them."""
+    items = "".join(f'<button class="shortcut" data-shortcut="{html.escape(cid)}">'
+                    f'{html.escape(name)} <span class="app">Pact</span></button>'
+                    for cid, name in MESSAGE_SHORTCUTS)
+    return (f'<details class="msg-menu"><summary title="More actions" aria-label="More actions">'
+            f'⋮</summary><div class="menu">{items}</div></details>')
 
 
 def _ephemeral_html(e, reader: Reader) -> str:
@@ -127,7 +137,9 @@ def state(pg: Playground, user: str, current: str, thread_ts: str | None = None)
             "modal": modal(pg, user),
             "now": in_zone(pg.now(), person.tz if person else "UTC"),
             "tz": person.tz if person else "UTC",
-            "people": [{"id": p.id, "name": p.real_name, "role": p.role, "tz": p.tz}
+            "people": [{"id": p.id, "name": p.real_name, "role": p.role, "tz": p.tz,
+                        "manager": pg.people[p.manager].real_name
+                        if p.manager in pg.people else None}
                        for p in pg.people.values()],
             "problems": list(pg.problems[-20:]),
         }

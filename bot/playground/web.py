@@ -46,6 +46,8 @@ def do(pg: Playground, what: dict) -> dict:
         pg.click(user, what["action"], channel=what.get("channel"),
                  message_ts=what.get("ts"), ephemeral=what.get("ephemeral"),
                  view_id=what.get("view_id"), state=what.get("values"))
+    elif kind == "shortcut":
+        pg.shortcut(user, what["channel"], what["ts"], what["callback_id"])
     elif kind == "submit":
         pg.submit(user, what["view_id"], what.get("values") or {})
     elif kind == "close":
@@ -63,7 +65,13 @@ def do(pg: Playground, what: dict) -> dict:
             pg.advance(to=next_monday_10(pg.now(), tz))
         elif step == "date":
             day = datetime.fromisoformat(what["date"]).date()
-            pg.advance(to=datetime.combine(day, time(9, 0), tzinfo=ZoneInfo(tz)))
+            target = datetime.combine(day, time(9, 0), tzinfo=ZoneInfo(tz))
+            if target <= pg.now():
+                raise ValueError(f"The clock only moves forward: {day.isoformat()} 09:00 "
+                                 f"({tz}) has passed.")
+            pg.advance(to=target)
+        else:
+            raise ValueError(f"unknown clock step {step!r}")
     else:
         raise ValueError(f"unknown kind {kind!r}")
     return {"ok": True}
@@ -140,6 +148,7 @@ class _Handler(BaseHTTPRequestHandler):
         except ConnectionError:
             return None  # the page went away before the answer: nothing to show
         except (KeyError, ValueError, TypeError) as err:
+            self.pg.problems.append(f"playground: {err}")  # shown on the page, in red
             return self._json(400, {"ok": False, "error": str(err)})
         except Exception as err:  # noqa: BLE001 - shown on the page, in red
             log.exception("playground action failed")

@@ -9,9 +9,12 @@ inline errors) is kept here, as a Slack client keeps it.
 from __future__ import annotations
 
 import json
+import logging
+import re
 import secrets
 import threading
 import time
+import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -19,7 +22,11 @@ from bot.playground.emulator import SlackEmulator, check_message_blocks, check_v
 from bot.playground.formstate import state_for
 from bot.playground.slack_requests import SlackSender
 
+log = logging.getLogger("pact.playground")
 WORKSPACE = "T0PLAYGRND"
+# Pact's message shortcuts as manifest.yml declares them: (callback_id, name). A test holds them
+# to the manifest, which is not shipped in the package.
+MESSAGE_SHORTCUTS = (("give_kudos", "Give kudos"),)
 MAX_STOPS = 5000  # due moments one move of the clock runs at most
 
 
@@ -61,7 +68,8 @@ class Playground:
     def __init__(self, database_url: str, *, secret: str | None = None):
         self.database_url = database_url
         self.secret = secret or secrets.token_hex(16)
-        self.emulator = SlackEmulator(team_id=WORKSPACE, scopes=_bot_scopes())
+        self.emulator = SlackEmulator(team_id=WORKSPACE, scopes=_bot_scopes(),
+                                      wall=lambda: self.now().timestamp())
         self.people: dict[str, Person] = {}
         self.offset = timedelta()
         self.ephemerals: list[Ephemeral] = []
@@ -93,7 +101,8 @@ class Playground:
             "SLACK_BOT_TOKEN": self.emulator.bot_token, "SLACK_SIGNING_SECRET": self.secret,
             "SLACK_API_URL": self.emulator.url, "DATABASE_URL": self.database_url,
             "LOG_LEVEL": "WARNING"}, need_listener=True)
-        engine = make_engine(self.database_url)
+        # Pact's one clock: every use case, query default and tick reads the playground's now.
+        engine = make_engine(self.database_url, clock=self.now)
         from bot.app import schedule_kinds
 
         self.services = Services(settings=settings, engine=engine, kinds=schedule_kinds())
@@ -110,9 +119,28 @@ class Playground:
                                   self.secret, team_id=WORKSPACE)
         return self
 
+    def keep_ticking(self, every: float = 2.0) -> None:
+        """Run the scheduler's tick at the playground's now every `every` seconds, as Pact's
+        worker does, so what falls due or was paced to the next tick goes out without anyone
+        moving the clock."""
+        self._ticking = threading.Event()
+
+        def loop(stop: threading.Event) -> None:
+            while not stop.wait(every):
+                try:
+                    self.advance()
+                except Exception as err:  # noqa: BLE001 - shown on the page, in red
+                    log.exception("playground tick failed")
+                    self.problems.append(f"tick: {err!r}")
+
+        threading.Thread(target=loop, args=(self._ticking,), name="playground-tick",
+                         daemon=True).start()
+
     def stop(self) -> None:
         from bot.server import stop_server
 
+        if getattr(self, "_ticking", None) is not None:
+            self._ticking.set()
         self.executor.wait_idle(10)
         stop_server(self.server, self._stopping)
         self._thread.join(timeout=5)
@@ -137,10 +165,41 @@ class Playground:
             return [(c.id, c.name) for c in emu._channels.values()
                     if not c.is_im and not c.is_mpim and user in c.members]
 
+    def escape_mentions(self, text: str) -> str:
+        """`@max` → `<@U…|max>` and `#random` → `<#C…|random>` for the names Slack knows."""
+        emu = self.emulator
+        with emu._lock:
+            users = {u["name"].lower(): uid for uid, u in emu._users.items() if not u["deleted"]}
+            channels = {c.name.lower(): c.id for c in emu._channels.values() if not c.is_im}
+
+        def person(m: re.Match) -> str:
+            uid = users.get(m.group(1).lower())
+            return f"<@{uid}|{m.group(1)}>" if uid else m.group(0)
+
+        def room(m: re.Match) -> str:
+            cid = channels.get(m.group(1).lower())
+            return f"<#{cid}|{m.group(1)}>" if cid else m.group(0)
+
+        text = re.sub(r"(?<![<\w])@([\w.\-]+)", person, text)
+        return re.sub(r"(?<![<\w])#([\w\-]+)", room, text)
+
     def now(self) -> datetime:
         return datetime.now(UTC) + self.offset
 
     # ---- time travel ---------------------------------------------------------------------
+
+    def start_clock_at(self, moment: datetime) -> None:
+        """Start a fresh world's clock at `moment` (the demo's past); afterwards it only moves
+        forward. Refused once Pact has anything scheduled, which an earlier clock would break."""
+        from sqlmodel import select
+
+        from storage.engine import session_scope
+        from storage.models import Schedule
+
+        with self.lock, session_scope(self.services.engine) as session:
+            if session.exec(select(Schedule.id).limit(1)).first() is not None:
+                raise ValueError("the clock only moves forward once something is scheduled")
+            self.offset = moment - datetime.now(UTC)
 
     def advance(self, *, hours: float = 0, to: datetime | None = None) -> datetime:
         """Move Pact's clock forward (never back) and run the scheduler's tick there."""
@@ -168,8 +227,10 @@ class Playground:
     # ---- what a person does --------------------------------------------------------------
 
     def command(self, user: str, channel: str, text: str) -> Answer:
-        """`/pact <text>` typed in `channel`."""
+        """`/pact <text>` typed in `channel`; `@name` and `#channel` become Slack's escaped
+        mentions, as Slack sends them for a command with `should_escape` (manifest.yml)."""
         with self.lock:
+            text = self.escape_mentions(text)
             fields = self.sender.command_fields(text, user=user, channel=channel)
             fields["trigger_id"] = self.emulator.new_trigger_id()
             fields["response_url"] = self._response_url("commands", user, channel, None)
@@ -208,6 +269,22 @@ class Playground:
                          "blocks": message.get("blocks", [])},
                 response_url=self._response_url("actions", user, channel,
                                                 ephemeral or ("ts", ts)))
+            return self._send(user, channel, lambda: self.sender.post_payload(payload))
+
+    def shortcut(self, user: str, channel: str, message_ts: str, callback_id: str) -> Answer:
+        """A message shortcut chosen from a message's menu: Slack's `message_action` payload."""
+        with self.lock:
+            if callback_id not in dict(MESSAGE_SHORTCUTS):
+                raise ValueError(f"no message shortcut {callback_id!r}")
+            message = self._message(channel, message_ts, None)
+            if not message:
+                raise KeyError(f"no message {message_ts} in {channel}")
+            payload = message_action(
+                self.sender._interaction_base("message_action", user), callback_id=callback_id,
+                channel={"id": channel, "name": dict(self.channels_of(user)).get(channel, "")},
+                message=message, team=WORKSPACE,
+                trigger_id=self.emulator.new_trigger_id(),
+                response_url=self._response_url("shortcuts", user, channel, None))
             return self._send(user, channel, lambda: self.sender.post_payload(payload))
 
     def submit(self, user: str, view_id: str, values: dict) -> Answer:
@@ -380,6 +457,24 @@ class Playground:
             self.close(user, self.view(view_id)["root_view_id"])
             return
         self.close(user, view_id)
+
+def message_action(base: dict, *, callback_id: str, channel: dict, message: dict, team: str,
+                   trigger_id: str, response_url: str) -> dict:
+    """A message shortcut's payload as Slack sends it (slack/platform.md 5.5): who, where, which
+    shortcut, and the message it was used on."""
+    shown = {"type": "message", "text": message.get("text", ""), "user": message.get("user"),
+             "ts": message["ts"], "team": team, "blocks": message.get("blocks") or []}
+    if message.get("bot_id"):
+        shown["bot_id"] = message["bot_id"]
+    if message.get("thread_ts"):
+        shown["thread_ts"] = message["thread_ts"]
+    if message.get("user") and not message.get("bot_id"):
+        shown["client_msg_id"] = str(uuid.uuid5(uuid.NAMESPACE_URL,
+                                                f"{channel['id']}/{message['ts']}"))
+    return {**base, "callback_id": callback_id,
+            "action_ts": f"{time.time():.6f}", "channel": channel, "trigger_id": trigger_id,
+            "message_ts": message["ts"], "response_url": response_url, "message": shown}
+
 
 def _bot_scopes() -> tuple:
     from bot.scopes import BOT_SCOPES

@@ -12,7 +12,7 @@ from handlers.absences.statuses import read_statuses
 from handlers.kit import ids
 from handlers.kit.replies import ack_only
 from scheduling.kinds import Kind
-from storage.types import utcnow
+from storage.engine import now_of
 
 KINDS: list = [Kind(REVIEW_MOVED, time_bound=False, hold=while_away(in_working_hours))]
 
@@ -20,7 +20,7 @@ __all__ = ["KINDS", "held_while_away", "read_statuses", "register", "while_away"
 
 
 def _home_section(session, member, budget):
-    return service.home_section(session, member, budget, utcnow())
+    return service.home_section(session, member, budget, now_of(session))
 
 
 def register(app, services) -> None:

@@ -11,21 +11,21 @@ from handlers.kit.payload import read_interaction
 from handlers.kit.replies import in_own_dm, tell
 from handlers.kit.router import CommandRequest
 from storage.engine import session_scope
-from storage.types import utcnow
 
 log = logging.getLogger("pact.absences")
 
 
 def away(req: CommandRequest) -> None:
     with session_scope(req.services.engine) as session:
-        answer = service.away_command(session, req.team_id, req.user_id, req.args, utcnow())
+        answer = service.away_command(session, req.team_id, req.user_id, req.args,
+                                      req.services.now())
     req.ack(text=answer, response_type="ephemeral")
 
 
 def holidays(req: CommandRequest) -> None:
     with session_scope(req.services.engine) as session:
         answer = calendar.holidays_command(session, req.team_id, req.channel_id, req.user_id,
-                                           req.args, utcnow())
+                                           req.args, req.services.now())
     req.ack(text=answer, response_type="ephemeral")
 
 
@@ -57,7 +57,7 @@ def _from_home(body, client, services, *, back: bool) -> None:
     picked = None if back else (who.action.get("selected_date") or "")
     with session_scope(services.engine) as session:
         answer = service.away_from_home(session, who.workspace_id, who.user_id, picked,
-                                        utcnow())
+                                        services.now())
     _refresh_home(services, client, who.workspace_id, who.user_id)
     tell(client, body, answer, title="Away")
 
@@ -78,7 +78,7 @@ def _reminder_click(body, client, services, use_case) -> None:
         return
     with session_scope(services.engine) as session:
         answer = use_case(session, click.workspace_id, click.user_id,
-                          str(click.action.get("value") or ""), utcnow())
+                          str(click.action.get("value") or ""), services.now())
     if click.channel_id and click.message_ts and in_own_dm(client, click.user_id,
                                                            click.channel_id):
         try:
@@ -99,5 +99,5 @@ def resume_clicked(body, client, services) -> None:
         return
     with session_scope(services.engine) as session:
         service.resume_reminders(session, click.workspace_id, click.user_id,
-                                 str(click.action.get("value") or ""), utcnow())
+                                 str(click.action.get("value") or ""), services.now())
     _refresh_home(services, client, click.workspace_id, click.user_id)

@@ -13,12 +13,12 @@ from handlers.goals import posts
 from handlers.goals.posts import GoalCard
 from handlers.kit import refusals
 from handlers.kit.blocks import escape, mention
+from storage.engine import now_of
 from storage.models import Goal, Member, Milestone, Team
 from storage.queries import achieved
 from storage.queries import goals as gq
 from storage.queries import teams as tq
 from storage.queries.members import get_member, get_or_create_member
-from storage.types import utcnow
 
 
 @dataclass
@@ -193,7 +193,7 @@ def home_section(session, member: Member, budget: int) -> list[dict]:
         shaped.append((team.name, team.channel_id, []))
     names = {t.id: t.name for t in teams}
     done = [(names[g.team_id], g.title, g.achieved_at) for g in
-            achieved.recently_achieved_of_teams(session, list(names), utcnow())]
+            achieved.recently_achieved_of_teams(session, list(names), now_of(session))]
     return posts.home_goals_section(shaped, budget, not_loaded=not_loaded, achieved=done)
 
 

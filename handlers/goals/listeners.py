@@ -26,7 +26,6 @@ from handlers.kit.replies import tell, tell_if_cannot_post
 from handlers.kit.router import CommandRequest
 from handlers.teams.blocks import no_team_message
 from storage.engine import session_scope
-from storage.types import utcnow
 
 log = logging.getLogger("pact.goals")
 
@@ -77,7 +76,7 @@ def refresh_caller(req: CommandRequest, services) -> None:
 def goal_list(req: CommandRequest, services) -> None:
     with session_scope(services.engine) as session:
         found = cards.goal_list(session, req.team_id, req.channel_id)
-        done = cards.recently_achieved(session, found[0], utcnow()) if found else []
+        done = cards.recently_achieved(session, found[0], services.now()) if found else []
     if found is None:
         req.ack(**no_team_message(req.channel_id))
         return
@@ -133,7 +132,7 @@ def save_goal(ack, body, view, context, services) -> None:
         return
     try:
         with session_scope(services.engine) as session:
-            done = service.save_goal(session, who.workspace_id, who.user_id, form, utcnow(),
+            done = service.save_goal(session, who.workspace_id, who.user_id, form, services.now(),
                                      emit=services.emit)
             if not (done.refusal or done.errors):
                 once(session, body, who.workspace_id)
@@ -234,17 +233,19 @@ def _clicked(body, context, services, use_case, **options) -> None:
 
 def join(ack, body, context, services) -> None:
     ack()
-    _clicked(body, context, services, service.join, now=utcnow())
+    _clicked(body, context, services, service.join, now=services.now())
 
 
 def mark_milestone(ack, body, context, services) -> None:
     ack()
-    _clicked(body, context, services, service.mark_milestone, now=utcnow(), emit=services.emit)
+    _clicked(body, context, services, service.mark_milestone, now=services.now(),
+             emit=services.emit)
 
 
 def mark_achieved(ack, body, context, services) -> None:
     ack()
-    _clicked(body, context, services, service.mark_achieved, now=utcnow(), emit=services.emit)
+    _clicked(body, context, services, service.mark_achieved, now=services.now(),
+             emit=services.emit)
 
 
 def archive(ack, body, context, services) -> None:

@@ -21,7 +21,6 @@ from handlers.kit.once import Repeated, once
 from handlers.kit.payload import int_id, read_interaction
 from handlers.kit.router import CommandRequest
 from storage.engine import session_scope
-from storage.types import utcnow
 
 
 def goal_update(req: CommandRequest, services) -> None:
@@ -67,7 +66,7 @@ def save_progress(ack, body, view, context, services) -> None:
     try:
         with session_scope(services.engine) as session:
             done = service.log_progress(session, who.workspace_id, who.user_id, goal_id, typed,
-                                        utcnow(), emit=services.emit)
+                                        services.now(), emit=services.emit)
             if not done.refusal:
                 once(session, body, who.workspace_id)
     except Repeated:

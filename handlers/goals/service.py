@@ -32,11 +32,11 @@ from handlers.kudos.blocks import kudos_button_on
 from handlers.pacts import blocks as pacts_ui
 from handlers.pacts import service as pacts
 from scheduling.kinds import Kind
+from storage.engine import now_of
 from storage.models import Goal, Member, Milestone, Team
 from storage.queries import goals as gq
 from storage.queries import outbox
 from storage.queries.members import get_member, get_or_create_member
-from storage.types import utcnow
 
 Emit = Callable[..., None]
 
@@ -108,7 +108,7 @@ def _celebration(session, goal: Goal, team: Team, card: GoalCard) -> list[int | 
     people = gq.members_by_id(session, contributors)
     text, blocks = posts.celebration(card, [people[i].slack_user_id for i in contributors
                                             if i in people])
-    pledged, thanks = pacts.goal_achieved(session, goal.id, utcnow())  # here and by DM
+    pledged, thanks = pacts.goal_achieved(session, goal.id, now_of(session))  # here and by DM
     credited = kudos_button_on(pacts_ui.credit_supporters({"text": text, "blocks": blocks},
                                                           pledged), "")
     text, blocks = credited["text"], credited["blocks"]

@@ -17,7 +17,6 @@ from handlers.kit.router import CommandRequest
 from storage.engine import session_scope
 from storage.models import Member
 from storage.queries import impact as iq
-from storage.types import utcnow
 
 MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
 
@@ -54,7 +53,7 @@ def save_ask(ack, body, view, services) -> None:
         return ack(response_action="errors", errors={"givers": refusals.STALE})
     with session_scope(services.engine) as session:
         result = feedback.ask(session, who.workspace_id, who.user_id, objective_id,
-                              Form(view).users("givers"), utcnow())
+                              Form(view).users("givers"), services.now())
         if isinstance(result, dict):
             return ack(response_action="errors", errors=result)
     ack(response_action="update", view=notice_modal(
@@ -106,7 +105,7 @@ def save_give(ack, body, view, services) -> None:
                                                      refusals.FEEDBACK_SAY_SOMETHING})
     with session_scope(services.engine) as session:
         result = feedback.give(session, who.workspace_id, who.user_id, request_id, data,
-                               utcnow())
+                               services.now())
     if isinstance(result, str):
         return ack(response_action="update", view=notice_modal("Feedback", result))
     ack(response_action="update", view=notice_modal("Thank you", "Your feedback is in."))

@@ -13,7 +13,6 @@ from handlers.kit.router import CommandRequest
 from storage.engine import session_scope
 from storage.queries import teams as tq
 from storage.queries.members import get_member
-from storage.types import utcnow
 
 
 def _number(form: Form, block_id: str) -> int | None:
@@ -55,7 +54,7 @@ def save_setup(ack, body, view, services) -> None:
         actor = get_member(session, who.workspace_id, who.user_id)
         if team is None or not pulse.may_lead(session, team, actor):
             return ack(response_action="errors", errors={"questions": refusals.PULSE_LEADS_ONLY})
-        pulse.save_setup(session, team, actor, data, utcnow())
+        pulse.save_setup(session, team, actor, data, services.now())
     ack(response_action="update", view=notice_modal(
         "Pulse survey", "Saved. Each member gets the survey by DM at 10:00 on their next "
         "working day; results reach the team's leads when it closes."))
@@ -66,7 +65,7 @@ def answer_modal(services, who, _client) -> dict | str:
     survey_id = who.value_id
     with session_scope(services.engine) as session:
         survey, refusal = pulse.answerable(session, who.workspace_id, who.user_id, survey_id,
-                                           utcnow())
+                                           services.now())
         if refusal:
             return refusal
         team = tq.get_team(session, who.workspace_id, survey.team_id)
@@ -91,7 +90,7 @@ def save_answer(ack, body, view, services) -> None:
                              form.text("comment", multiline=True, limit=1000) or None)
     with session_scope(services.engine) as session:
         refusal = pulse.answer(session, who.workspace_id, who.user_id, survey_id, data,
-                               utcnow())
+                               services.now())
     if refusal:
         return ack(response_action="update", view=notice_modal("Pulse", refusal))
     ack(response_action="update", view=notice_modal(
@@ -110,5 +109,5 @@ def digest_command(req: CommandRequest) -> None:
             return req.ack(text=refusals.PULSE_NO_TEAM, response_type="ephemeral")
         if not pulse.may_lead(session, team, get_member(session, req.team_id, req.user_id)):
             return req.ack(text=refusals.DIGEST_LEADS_ONLY, response_type="ephemeral")
-        said = digest.save(session, team, *parsed, utcnow())
+        said = digest.save(session, team, *parsed, req.services.now())
     req.ack(text=said, response_type="ephemeral")

@@ -13,7 +13,6 @@ from handlers.kit.payload import read_interaction
 from handlers.kit.replies import tell
 from handlers.kit.router import CommandRequest
 from storage.engine import session_scope
-from storage.types import utcnow
 
 log = logging.getLogger("pact.impact")
 
@@ -29,7 +28,7 @@ def report_command(req: CommandRequest) -> None:
 
 def report_later(req: CommandRequest) -> None:
     with session_scope(req.services.engine) as session:
-        report = service.build(session, req.team_id, req.user_id, utcnow())
+        report = service.build(session, req.team_id, req.user_id, req.services.now())
     if isinstance(report, str):
         if report == refusals.REPORT_NO_TEAMS:  # allowed, but nothing to report on yet
             req.client.chat_postMessage(channel=req.user_id, text=report)
@@ -50,7 +49,7 @@ def send_csv(body, client, services) -> None:
         if who is None:
             return
         with session_scope(services.engine) as session:
-            report = service.build(session, who.workspace_id, who.user_id, utcnow())
+            report = service.build(session, who.workspace_id, who.user_id, services.now())
         if isinstance(report, str):
             return tell(client, body, report, title="Report")
         dm = client.conversations_open(users=who.user_id)["channel"]["id"]

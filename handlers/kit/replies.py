@@ -14,7 +14,6 @@ from storage.engine import session_scope
 from storage.models import OutboxMessage
 from storage.queries import outbox
 from storage.queries import teams as tq
-from storage.types import utcnow
 
 log = logging.getLogger("pact.replies")
 
@@ -116,7 +115,7 @@ def tell_if_cannot_post(services, client, message_id, user_id: str, channel_id: 
                 else refusals.not_in_channel(channel_id)
         team = tq.team_for_channel(session, message.workspace_id, channel_id)
         kind = "not_in_channel" if error == "not_in_channel" else "channel_gone"
-        day = utcnow().date().isoformat()
+        day = services.now().date().isoformat()
         key = (f"{kind}:{team.id}:{channel_id}:{day}:{user_id}" if team is not None
                else f"{kind}:-:{channel_id}:{day}:{user_id}")
         dm_id = outbox.enqueue(session, workspace_id=message.workspace_id, key=key,

@@ -14,8 +14,7 @@ from handlers.kit.payload import read_interaction, submission_key
 from handlers.kit.router import CommandRequest
 from handlers.kudos import blocks as ui
 from handlers.kudos import service
-from storage.engine import session_scope
-from storage.types import utcnow
+from storage.engine import now_of, session_scope
 
 LEADING_MENTION = re.compile(r"\s*<@([UW][A-Z0-9]{2,30})(?:\|[^>]*)?>\s*,?")
 CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,30}$")
@@ -62,7 +61,7 @@ def kudos_later(req: CommandRequest) -> None:
     with session_scope(req.services.engine) as session:
         done = service.give(session, req.team_id, req.user_id,
                             service.KudosInput(people, reason, private), req.channel_id,
-                            f"kudos-cmd:{req.body.get('trigger_id', '')}", utcnow())
+                            f"kudos-cmd:{req.body.get('trigger_id', '')}", req.services.now())
     req.services.send_now(req.client, done.outbox_ids)
     req.respond(text=done.refusal or done.text, response_type="ephemeral")
 
@@ -111,7 +110,7 @@ def save_kudos(ack, body, client, view, context, services) -> None:
         return ack(response_action="errors", errors=errors)
     with session_scope(services.engine) as session:
         done = service.give(session, who.workspace_id, who.user_id, new,
-                            str(meta.get("channel") or ""), submission_key(body), utcnow())
+                            str(meta.get("channel") or ""), submission_key(body), services.now())
     if done.refusal:
         return ack(response_action="errors", errors={"who": done.refusal})
     ack()
@@ -131,4 +130,4 @@ def after_kudos(body, client, context, services) -> None:
 
 
 def home_kudos(session, member, budget) -> list[dict]:
-    return ui.home_line(service.received_this_month(session, member, utcnow()))[:budget]
+    return ui.home_line(service.received_this_month(session, member, now_of(session)))[:budget]

@@ -20,9 +20,8 @@ from handlers.kit.router import CommandRequest
 from handlers.labs import blocks as ui
 from handlers.labs import jobs, service, setup
 from handlers.labs.sessions import announcement_of
-from storage.engine import session_scope
+from storage.engine import now_of, session_scope
 from storage.queries import labs as lq
-from storage.types import utcnow
 
 log = logging.getLogger("pact.labs")
 
@@ -46,11 +45,11 @@ def refresh_post(engine, client, session_id: int) -> None:
 # ---- hooks of other features ------------------------------------------------------------------
 
 def on_member_left(session, team, member) -> None:
-    service.member_left(session, team, member, utcnow())
+    service.member_left(session, team, member, now_of(session))
 
 
 def on_team_saved(session, team) -> None:
-    jobs.sync_team_lab(session, team, utcnow())
+    jobs.sync_team_lab(session, team, now_of(session))
 
 
 # ---- setup -----------------------------------------------------------------------------------
@@ -93,7 +92,7 @@ def _save_setup(ack, body, view, services) -> None:
         return ack(response_action="errors", errors={"cadence": refusals.STALE})
     with session_scope(services.engine) as session:
         errors = setup.save_setup(session, who.workspace_id, who.user_id, team_id,
-                                    _setup_input(view), utcnow())
+                                    _setup_input(view), services.now())
         if errors:
             return ack(response_action="errors", errors=errors)
         once(session, body, who.workspace_id)
@@ -108,7 +107,7 @@ def after_setup(body, client, view, services) -> None:
         if who is None or team_id is None:
             return
         with session_scope(services.engine) as session:
-            done = setup.setup_done(session, who.workspace_id, team_id, utcnow())
+            done = setup.setup_done(session, who.workspace_id, team_id, services.now())
         if done is None:
             return
         services.send_now(client, done.outbox_ids)
@@ -127,7 +126,7 @@ def after_setup(body, client, view, services) -> None:
 
 def lab_show(req: CommandRequest) -> None:
     with session_scope(req.services.engine) as session:
-        found = service.upcoming(session, req.team_id, req.channel_id, utcnow())
+        found = service.upcoming(session, req.team_id, req.channel_id, req.services.now())
     if isinstance(found, str):
         return req.ack(text=found, response_type="ephemeral")
     req.ack(text=f"Next learning-lab sessions of {escape(found.team_name)}",
@@ -142,7 +141,7 @@ def lab_topic(req: CommandRequest) -> None:
         return req.ack(text=refusals.LAB_TOPIC_USAGE, response_type="ephemeral")
     with session_scope(req.services.engine) as session:
         lab_session, refusal = service.set_topic(session, req.team_id, req.channel_id,
-                                                 req.user_id, topic, utcnow())
+                                                 req.user_id, topic, req.services.now())
         if lab_session is not None:
             req.body["_lab_session"] = lab_session.id
             when = lab_session.starts_at
@@ -176,7 +175,7 @@ def skip(body, client, services) -> None:
             return tell(client, body, refusals.STALE)
         with session_scope(services.engine) as session:
             result = service.skip_turn(session, who.workspace_id, who.user_id, who.value_id,
-                                       utcnow())
+                                       services.now())
         if result.refusal:
             return tell(client, body, result.refusal)
         _answer(client, body, result, services)
@@ -189,7 +188,7 @@ def swap_modal(services, who, _client) -> dict | str:
         return refusals.STALE
     with session_scope(services.engine) as session:
         refusal = service.may_swap(session, who.workspace_id, who.user_id, who.value_id,
-                                   utcnow())
+                                   services.now())
     return refusal or attach(ui.swap_modal(), {"session": who.value_id},
                              metadata_key(services.settings))
 
@@ -216,7 +215,7 @@ def _save_swap(ack, body, view, client, services) -> None:
         return ack(response_action="errors", errors={"other": refusals.not_people([other])})
     with session_scope(services.engine) as session:
         result = service.request_swap(session, who.workspace_id, who.user_id, session_id,
-                                      other, utcnow())
+                                      other, services.now())
         if result.refusal:
             return ack(response_action="errors", errors={"other": result.refusal})
         once(session, body, who.workspace_id)
@@ -243,7 +242,7 @@ def _answer_swap(body, client, services, accepted: bool) -> None:
         return tell(client, body, refusals.STALE)
     with session_scope(services.engine) as session:
         result = service.answer_swap(session, who.workspace_id, who.user_id, who.value_id,
-                                     accepted, utcnow())
+                                     accepted, services.now())
     if result.refusal:
         return tell(client, body, result.refusal)
     _answer(client, body, result, services)
@@ -272,7 +271,7 @@ def done(body, client, services) -> None:
             return tell(client, body, refusals.STALE)
         with session_scope(services.engine) as session:
             result = service.mark_done(session, who.workspace_id, who.user_id, who.value_id,
-                                       utcnow(), services.emit)
+                                       services.now(), services.emit)
         if result.refusal:
             return tell(client, body, result.refusal)
         _answer(client, body, result, services)

@@ -6,12 +6,12 @@ from sqlmodel import Session
 
 from handlers.kit.blocks import escape, mention, slack_date
 from handlers.mentoring import blocks as ui
+from storage.engine import now_of
 from storage.models import Member, Team
 from storage.queries import absences as aq
 from storage.queries import mentoring as mq
 from storage.queries import schedules as sq
 from storage.queries import teams as tq
-from storage.types import utcnow
 
 
 def section(session: Session, member: Member, budget: int) -> list[dict]:
@@ -26,7 +26,7 @@ def section(session: Session, member: Member, budget: int) -> list[dict]:
         role = "you mentor" if pair.mentor_id == member.id else "your mentor is"
         lines.append(f"*{escape(team.name if team else '')}*: {role} {mention(other.slack_user_id)}"
                      f" on {escape(pair.skill)}" + (" (skipped)" if pair.skipped else ""))
-    now = utcnow()
+    now = now_of(session)
     if prof.opted_out:
         state = "You are out of mentor rounds: `/pact mentor opt-in` to come back."
     elif prof.paused_until and prof.paused_until > now:

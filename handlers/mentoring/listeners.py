@@ -19,7 +19,6 @@ from handlers.mentoring import jobs, pairs, rounds, service, skills
 from storage.engine import session_scope
 from storage.queries.members import first_submission
 from storage.queries.teams import team_for_channel
-from storage.types import utcnow
 
 log = logging.getLogger("pact.mentoring")
 MAX_PICKS = 100  # the team's spellings offered back in the profile form, at most
@@ -100,7 +99,7 @@ def mentor_round_later(req: CommandRequest) -> None:
     """Plan and store the round (one transaction), then open each group DM and introduce."""
     with session_scope(req.services.engine) as session:
         done = rounds.start_round(session, req.team_id, req.channel_id, req.user_id,
-                                   utcnow())
+                                   req.services.now())
         team = team_for_channel(session, req.team_id, req.channel_id)
     if isinstance(done, str):
         return req.respond(text=done, response_type="ephemeral")
@@ -124,7 +123,7 @@ def _introduce(req, team, done, mentor, mentees, pair_ids) -> list[int]:
                     err.response.get("error"))
         opened = ""
     with session_scope(req.services.engine) as session:
-        return rounds.introduce(session, team, pair_ids, utcnow(), channel_id=opened,
+        return rounds.introduce(session, team, pair_ids, req.services.now(), channel_id=opened,
                                 users=[mentor, *mentees], done=done)
 
 
@@ -133,7 +132,7 @@ def mentor_pause(req: CommandRequest) -> None:
     if until == "bad":
         return _say(req, refusals.MENTOR_PAUSE_USAGE)
     with session_scope(req.services.engine) as session:
-        _say(req, service.pause(session, req.team_id, req.user_id, until, utcnow()))
+        _say(req, service.pause(session, req.team_id, req.user_id, until, req.services.now()))
 
 
 def mentor_opt_out(req: CommandRequest) -> None:
@@ -173,7 +172,7 @@ def mentor_window(req: CommandRequest) -> None:
 def mentor_schedule(req: CommandRequest) -> None:
     with session_scope(req.services.engine) as session:
         _say(req, jobs.set_schedule(session, req.team_id, req.channel_id, req.user_id,
-                                    req.args, utcnow()))
+                                    req.args, req.services.now()))
 
 
 # ---- buttons -----------------------------------------------------------------------------
@@ -186,7 +185,7 @@ def met(body, client, services) -> None:
             return tell(client, body, refusals.STALE)
         with session_scope(services.engine) as session:
             told = pairs.answer_followup(session, who.workspace_id, who.user_id, who.value,
-                                           utcnow())
+                                           services.now())
         tell(client, body, told)
     reported(work, body, client)
 
@@ -212,7 +211,7 @@ def make_pact(body, client, services) -> None:
             return tell(client, body, refusals.STALE)
         with session_scope(services.engine) as session:
             made = pairs.to_pact(session, who.workspace_id, who.user_id, int_id(who.value),
-                                 utcnow())
+                                 services.now())
             if made.failed:
                 session.rollback()
         services.send_now(client, made.outbox_ids)

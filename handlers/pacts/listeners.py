@@ -24,7 +24,6 @@ from handlers.pacts import service
 from storage.engine import session_scope
 from storage.queries import pdp as pq
 from storage.queries.members import get_member, get_or_create_member
-from storage.types import utcnow
 
 log = logging.getLogger("pact.pacts")
 RESULT = "pact_result"
@@ -107,7 +106,7 @@ def save_offer(ack, body, view, context, services) -> None:
                              form.choice("cadence") or "", form.date("until"))
     with session_scope(services.engine) as session:
         done = service.make_offer(session, who.workspace_id, who.user_id, target, new,
-                                  submission_key(body), utcnow())
+                                  submission_key(body), services.now())
     if done.errors:
         return ack(response_action="errors", errors=done.errors)
     ack()
@@ -124,7 +123,7 @@ def _click(body, context, services, use_case, **options) -> None:
         return
     with session_scope(services.engine) as session:
         context[RESULT] = use_case(session, who.workspace_id, who.user_id, who.value_id,
-                                   now=utcnow(), **options)
+                                   now=services.now(), **options)
 
 
 def accept(ack, body, context, services) -> None:
@@ -204,7 +203,7 @@ def save_ask(ack, body, client, view, context, services) -> None:
         return ack(response_action="errors", errors={"who": refusals.kudos_not_people(bad)})
     with session_scope(services.engine) as session:
         done = service.ask(session, who.workspace_id, who.user_id, objective_id, picked,
-                           form.text("note", multiline=True), submission_key(body), utcnow())
+                           form.text("note", multiline=True), submission_key(body), services.now())
     if done.errors:
         return ack(response_action="errors", errors=done.errors)
     ack()
@@ -219,7 +218,7 @@ def save_stuck(ack, body, view, context, services) -> None:
         form = Form(view)
         done = service.stuck(session, who.workspace_id, who.user_id, objective_id,
                              form.text("note", multiline=True), submission_key(body),
-                             utcnow(), ask_the_team="yes" in form.choices("ask_team"))
+                             services.now(), ask_the_team="yes" in form.choices("ask_team"))
     if done.errors:
         return ack(response_action="errors", errors=done.errors)
     ack()

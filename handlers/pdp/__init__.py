@@ -8,13 +8,13 @@ from handlers.kit import ids
 from handlers.kit.replies import ack_only, opens_modal
 from handlers.pdp import commands, listeners, openers, review_listeners, surfaces
 from handlers.pdp.service import KINDS
-from storage.types import utcnow
+from storage.engine import now_of
 
 __all__ = ["KINDS", "register"]
 
 
 def _home_section(session, member, budget):
-    return surfaces.home_section(session, member, budget, utcnow())
+    return surfaces.home_section(session, member, budget, now_of(session))
 
 
 def register(app, services) -> None:

@@ -24,7 +24,6 @@ from handlers.pdp.listeners import refresh_lab_posts
 from handlers.pdp.openers import own_plan
 from storage.engine import session_scope
 from storage.queries.members import get_member, get_or_create_member
-from storage.types import utcnow
 
 log = logging.getLogger("pact.pdp")
 
@@ -43,7 +42,7 @@ def _plan_message(req: CommandRequest, owner_user: str) -> dict:
     with session_scope(req.services.engine) as session:
         owner = get_member(session, req.team_id, owner_user)
         viewer = get_or_create_member(session, req.team_id, req.user_id)
-        return surfaces.plan_message(session, owner, owner_user, viewer, utcnow())
+        return surfaces.plan_message(session, owner, owner_user, viewer, req.services.now())
 
 
 def pdp_command(req: CommandRequest) -> None:
@@ -79,7 +78,7 @@ def pdp_later(req: CommandRequest) -> None:
 def pdp_reports(req: CommandRequest) -> None:
     with session_scope(req.services.engine) as session:
         manager = get_or_create_member(session, req.team_id, req.user_id)
-        message = surfaces.reports(session, manager, utcnow())
+        message = surfaces.reports(session, manager, req.services.now())
     req.ack(text=message["text"], blocks=message["blocks"], response_type="ephemeral")
 
 
@@ -104,7 +103,7 @@ def pdp_export(req: CommandRequest) -> None:
 
 def export_later(req: CommandRequest) -> None:
     """The owner's whole plan and its history, as two files in their DM with Pact."""
-    now = utcnow()
+    now = req.services.now()
     with session_scope(req.services.engine) as session:
         found = _exportable(session, req.team_id, req.user_id)
         if found is None:
@@ -161,7 +160,7 @@ def delete_confirmed(body, client, services) -> None:
             return
         with session_scope(services.engine) as session:
             result = service.delete_plan(session, i.workspace_id, i.user_id, i.value_id,
-                                         utcnow())
+                                         services.now())
             if result.pdp is not None:
                 services.emit("pdp_deleted", session, result.pdp)
         if result.refused or result.gone:
@@ -191,7 +190,7 @@ def delete_social_confirmed(body, client, services) -> None:
 
     def work():
         with session_scope(services.engine) as session:
-            counts = pacts.forget_without_plan(session, i.workspace_id, i.user_id, utcnow())
+            counts = pacts.forget_without_plan(session, i.workspace_id, i.user_id, services.now())
         tell(client, body, "Your pacts and kudos are deleted." if counts
              else "There was nothing left to delete.")
         services.refresh_home(client, i.workspace_id, i.user_id)

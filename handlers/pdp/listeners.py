@@ -23,7 +23,6 @@ from handlers.pdp import notices, service, views
 from handlers.pdp.openers import metadata, stale, summary
 from storage.engine import session_scope
 from storage.queries import pdp as q
-from storage.types import utcnow
 
 log = logging.getLogger("pact.pdp")
 
@@ -126,7 +125,7 @@ def _plan_submit(ack, body, services, client) -> None:
         return
     with session_scope(services.engine) as session:
         result = service.save_plan(session, i.workspace_id, i.user_id, new, editing=editing,
-                                   now=utcnow())
+                                   now=services.now())
         if result.refusal:
             ack(response_action="update",
                 view=views.info_modal("Development plan", result.refusal))
@@ -201,7 +200,7 @@ def _objective_submit(ack, body, context, services) -> None:
         return
     with session_scope(services.engine) as session:
         result = service.save_objective(session, i.workspace_id, i.user_id, oid, draft,
-                                        utcnow())
+                                        services.now())
         if result.refusal:
             ack(response_action="update",
                 view=views.info_modal("Edit objective", result.refusal))
@@ -234,7 +233,7 @@ def _progress_submit(ack, body, services) -> None:
     with session_scope(services.engine) as session:
         result = service.log_progress(session, i.workspace_id, i.user_id, oid, progress,
                                       form.text("note", multiline=True),
-                                      {"progress": error} if error else {}, utcnow())
+                                      {"progress": error} if error else {}, services.now())
         if result.refusal:
             ack(response_action="update", view=views.info_modal("Log progress",
                                                                 result.refusal))

@@ -16,12 +16,12 @@ from handlers.labs.service import shareable_topic
 from handlers.pacts import blocks as pacts_ui
 from handlers.pacts import service as pacts
 from handlers.pdp import surfaces
+from storage.engine import now_of
 from storage.models import Goal, Member, Objective, Pdp
 from storage.queries import labs as lab_queries
 from storage.queries import outbox
 from storage.queries import pdp as q
 from storage.queries.teams import teams_of_member
-from storage.types import utcnow
 
 log = logging.getLogger("pact.pdp")
 
@@ -32,7 +32,7 @@ def celebrate(session: Session, pdp: Pdp, objective_id: int, owner: Member) -> N
     Team-visible: a post in the team channel (the linked goal's team, else each of the owner's
     teams). Private or manager-only, or no team channel: a congratulation by DM.
     """
-    supporters, _ = pacts.objective_done(session, objective_id, utcnow())
+    supporters, _ = pacts.objective_done(session, objective_id, now_of(session))
     message = celebration(session, pdp, objective_id, owner.slack_user_id, supporters)
     teams = []
     if message is not None:

@@ -16,7 +16,6 @@ from handlers.pdp import forms, service, surfaces, views
 from storage.engine import session_scope
 from storage.queries import pdp as q
 from storage.queries.members import get_or_create_member
-from storage.types import utcnow
 
 log = logging.getLogger("pact.pdp")
 
@@ -36,7 +35,7 @@ def stale(title: str) -> dict:
 
 def summary(services, session, pdp, owner, *, notice: str | None = None) -> dict:
     return sealed(services, views.summary_modal(
-        surfaces.own_view(session, pdp, owner), utcnow(), notice=notice,
+        surfaces.own_view(session, pdp, owner), services.now(), notice=notice,
         supporters=pacts.supporters_by_objective(session, owner)), {"pdp": pdp.id})
 
 
@@ -57,7 +56,7 @@ def plan_or_report(services, i: Interaction, _client=None) -> dict:
         with session_scope(services.engine) as session:
             managed = service.managed_plan(session, i.workspace_id, i.user_id, i.value_id)
             if managed is not None:
-                return surfaces.report_modal(session, managed[1], managed[0], utcnow())
+                return surfaces.report_modal(session, managed[1], managed[0], services.now())
     return own_plan(services, i.workspace_id, i.user_id)
 
 
@@ -134,14 +133,14 @@ def objective_from_goal(services, i: Interaction, _client=None) -> dict:
             return views.info_modal("New objective", refusals.PLAN_GOAL_NOT_LINKABLE)
         return sealed(services, forms.objective_form(
             None, service.goal_choices(session, member.id),
-            prefill=service.objective_prefill(goal, utcnow().date())), {"goal": goal.id})
+            prefill=service.objective_prefill(goal, services.now().date())), {"goal": goal.id})
 
 
 def view_report(services, i: Interaction, _client=None) -> dict:
     if i.value_id is None:
         return stale("Development plan")
     with session_scope(services.engine) as session:
-        view = surfaces.report_for(session, i.workspace_id, i.user_id, i.value_id, utcnow())
+        view = surfaces.report_for(session, i.workspace_id, i.user_id, i.value_id, services.now())
     return view or views.info_modal("Development plan", refusals.PLAN_GONE)
 
 

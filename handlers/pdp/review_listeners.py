@@ -17,7 +17,6 @@ from handlers.pdp import reviews, service, views
 from handlers.pdp.listeners import after_change, saved
 from handlers.pdp.openers import metadata, stale, summary
 from storage.engine import session_scope
-from storage.types import utcnow
 
 log = logging.getLogger("pact.pdp")
 
@@ -29,7 +28,7 @@ def request_review(body, client, services) -> None:
 
     def work():
         with session_scope(services.engine) as session:
-            result = reviews.request_review(session, i.workspace_id, i.user_id, utcnow())
+            result = reviews.request_review(session, i.workspace_id, i.user_id, services.now())
             if result.pdp is None:
                 view = None
             else:
@@ -63,7 +62,7 @@ def comment_submit(ack, body, services) -> None:
     with session_scope(services.engine) as session:
         result = reviews.comment(session, i.workspace_id, i.user_id, pdp_id,
                                  form.text("comment", multiline=True),
-                                 bool(form.choices("approve")), utcnow())
+                                 bool(form.choices("approve")), services.now())
         if result.refusal:
             ack(response_action="update", view=views.info_modal("Comment", result.refusal))
             return
@@ -96,14 +95,14 @@ def on_approve(ack, body, services) -> None:
     if i is None or i.value_id is None:
         return
     with session_scope(services.engine) as session:
-        result = reviews.approve(session, i.workspace_id, i.user_id, i.value_id, utcnow())
+        result = reviews.approve(session, i.workspace_id, i.user_id, i.value_id, services.now())
         if result.recorded:
             saved(services, session, result.pdp)
 
 
-def _show_approved(client, body, i, next_review_at) -> None:
+def _show_approved(client, body, i, next_review_at, now) -> None:
     """The buttons the manager approved from give way to a line saying it is done."""
-    done = context(f"✅ You approved this plan {slack_date(utcnow())}. Next review: "
+    done = context(f"✅ You approved this plan {slack_date(now)}. Next review: "
                    f"{slack_date(next_review_at) if next_review_at else '—'}.")
     message = body.get("message") if isinstance(body.get("message"), dict) else {}
     if i.in_modal:
@@ -138,7 +137,7 @@ def approve_after(body, client, services) -> None:
             tell(client, body, refusals.STALE if i.value_id is None
                  else refusals.PLAN_NOT_MANAGER)
             return
-        _show_approved(client, body, i, next_review_at)
+        _show_approved(client, body, i, next_review_at, services.now())
         if owner_user is not None:
             after_change(services, client, i.workspace_id, [owner_user, i.user_id], pdp.id)
 

@@ -21,11 +21,11 @@ from bot.rules.visibility import (
     visible_objective,
 )
 from handlers.pdp import posts, views
+from storage.engine import now_of
 from storage.models import Goal, Member, Pdp
 from storage.queries import pdp as q
 from storage.queries.members import get_or_create_member
 from storage.queries.teams import teammate_ids
-from storage.types import utcnow
 
 
 def viewer_of(session: Session, owner_id: int, manager_id: int | None,
@@ -113,7 +113,7 @@ def manager_home_section(session: Session, member: Member, budget: int) -> list[
     a review waiting first; nothing for someone nobody chose as manager."""
     views_ = [manager_view(session, pdp) for pdp in q.plans_managed_by(session, member.id)]
     views_.sort(key=lambda v: (v.dates is None or v.dates.review_requested_at is None))
-    return posts.reports_home_section(views_, utcnow(), budget)
+    return posts.reports_home_section(views_, now_of(session), budget)
 
 
 def goal_section(session: Session, goal: Goal, viewer: Member | None) -> list[dict]:

@@ -17,7 +17,6 @@ from handlers.kit.replies import in_own_dm
 from handlers.rhythm import service
 from handlers.rhythm.blocks import snoozed_message, stuck_modal
 from storage.engine import session_scope
-from storage.types import utcnow
 
 log = logging.getLogger("pact.rhythm")
 
@@ -49,7 +48,7 @@ def save_stuck(ack, body, view, context, services):
     with session_scope(services.engine) as session:
         asked = service.ask_for_help(session, who.workspace_id, who.user_id, goal_id,
                                      str(meta.get("thread") or "")[:32], note,
-                                     submission_key(body), utcnow())
+                                     submission_key(body), services.now())
     if asked.refusal:
         return ack(response_action="errors", errors={"note": asked.refusal})
     context["pact_stuck"] = asked.message_id
@@ -71,7 +70,7 @@ def _snooze(body, client, services) -> None:
         return
     subjects = [s for s in click.value.split(",") if s and ":" in s][:50]
     until = service.snooze(services.engine, click.workspace_id, click.user_id, subjects,
-                           utcnow())
+                           services.now())
     text, blocks = snoozed_message(until)
     if click.channel_id and click.message_ts and _own_dm(client, click):
         try:
@@ -111,7 +110,7 @@ def _resume(body, client, services) -> None:
         client.chat_postMessage(channel=user, text=f"{channel_ref(channel)} {problem}. Unarchive it or "
                                 "invite Pact, then press Resume again.")
         return
-    nxt = service.resume(services.engine, click.workspace_id, team_id, utcnow())
+    nxt = service.resume(services.engine, click.workspace_id, team_id, services.now())
     when = f" The next check-in is {slack_datetime(nxt)}." if nxt else ""
     client.chat_postMessage(channel=user, text=f"Resumed: Pact posts in {channel_ref(channel)} again."
                             f"{when}")

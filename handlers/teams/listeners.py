@@ -27,7 +27,6 @@ from storage.queries.members import (
     upsert_member_from_slack,
     valid_tz,
 )
-from storage.types import utcnow
 
 log = logging.getLogger("pact.teams")
 
@@ -113,7 +112,7 @@ def team_setup(req: CommandRequest) -> None:
     with session_scope(req.services.engine) as session:
         caller = get_member(session, req.team_id, req.user_id)
         fresh = caller is not None and caller.refreshed_at is not None \
-            and utcnow() - caller.refreshed_at < MAX_AGE
+            and req.services.now() - caller.refreshed_at < MAX_AGE
         form = service.setup_form(session, req.team_id, caller, req.channel_id) \
             if fresh else None
     if form is not None and form.refusal:
@@ -158,7 +157,7 @@ def open_setup(req: CommandRequest, caller=None, form=None) -> None:
 
 def team_show(req: CommandRequest) -> None:
     with session_scope(req.services.engine) as session:
-        answer = service.team_overview(session, req.team_id, req.channel_id, utcnow())
+        answer = service.team_overview(session, req.team_id, req.channel_id, req.services.now())
     req.ack(**(answer or no_team_message(req.channel_id)))
 
 
@@ -197,7 +196,7 @@ def save_team(ack, body, view, context, services) -> None:
     try:
         saved = service.save_team_setup(
             services.engine, interaction.workspace_id, interaction.user_id, channel_id, form,
-            utcnow(), listed_upto=listed_upto if isinstance(listed_upto, int) else None,
+            services.now(), listed_upto=listed_upto if isinstance(listed_upto, int) else None,
             emit=services.emit, guard=lambda s: once(s, body, interaction.workspace_id))
     except Repeated:
         ack()

@@ -16,13 +16,12 @@ from handlers.kit import refusals
 from handlers.kit.blocks import mention
 from handlers.teams.blocks import MAX_PREFILL, team_saved_message, team_summary
 from scheduling.kinds import Kind
-from storage.engine import session_scope
+from storage.engine import now_of, session_scope
 from storage.models import Member, Team, TeamMembership
 from storage.queries import goals as gq
 from storage.queries import outbox
 from storage.queries import teams as tq
 from storage.queries.members import ensure_workspace, get_member, get_or_create_member
-from storage.types import utcnow
 
 KINDS = [Kind("team_saved", time_bound=False)]
 
@@ -79,11 +78,11 @@ def may_set_up(session, member: Member, team: Team | None) -> bool:
                            team_has_leads=has_leads)
 
 
-def next_checkin(team: Team, now: datetime | None = None) -> datetime | None:
+def next_checkin(team: Team, now: datetime) -> datetime | None:
     """When the team's weekly check-in next comes, in UTC (None if it cannot be told)."""
     try:
         rule = parse_rule(f"weekly {team.checkin_weekday} {team.checkin_time}")
-        return next_after(rule, team.tz, now or utcnow())
+        return next_after(rule, team.tz, now)
     except (RuleError, KeyError, ValueError):
         return None
 
@@ -133,7 +132,7 @@ def team_overview(session, workspace_id: str, channel_id: str,
         tz=team.tz, weekday=team.checkin_weekday, time=team.checkin_time,
         goals=goals, paused_reason=team.paused_reason, next_checkin=next_checkin(team, now),
         absences=absence_service.team_line(session, team.id, [m for m, _ in rows],
-                                           now or utcnow()))
+                                           now or now_of(session)))
 
 
 def save_team(session, workspace_id: str, user_id: str, channel_id: str, form: TeamInput,

@@ -6,7 +6,6 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from datetime import UTC, datetime
 
 from slack_bolt import BoltResponse
 
@@ -24,7 +23,7 @@ def once_per_event(body, next, services):  # noqa: A002 - Bolt names the argumen
         return next()
     with session_scope(services.engine) as session:
         first = service.first_delivery(session, str(event_id), str(body.get("team_id") or ""),
-                                       datetime.now(UTC))
+                                       services.now())
     if not first:
         log.info("event %s already handled, dropped", event_id)
         return BoltResponse(status=200, body="")
@@ -63,7 +62,7 @@ def resume_when_back(body, context, next, services):  # noqa: A002 - Bolt's name
         else None
     if team and event_type not in _GOODBYES and team in _halted_ids(services):
         with session_scope(services.engine) as session:
-            service.reinstall(session, team, datetime.now(UTC))
+            service.reinstall(session, team, services.now())
         _forget_halted(services)
         log.info("workspace %s is back: its schedules and outbox resume", team)
     return next()
@@ -71,7 +70,7 @@ def resume_when_back(body, context, next, services):  # noqa: A002 - Bolt's name
 
 def _stop(services, workspace_id: str, why: str) -> None:
     with session_scope(services.engine) as session:
-        service.uninstall(session, workspace_id, datetime.now(UTC),
+        service.uninstall(session, workspace_id, services.now(),
                           services.settings.retention_days)
     _forget_halted(services)
     days = services.settings.retention_days

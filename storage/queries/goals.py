@@ -16,6 +16,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, select
 
 from bot.rules.goals import GoalInput
+from storage.engine import now_of
 from storage.models import (
     Goal,
     GoalParticipant,
@@ -26,7 +27,6 @@ from storage.models import (
     Team,
     TeamMembership,
 )
-from storage.types import utcnow
 
 
 def get_goal(session: Session, workspace_id: str, goal_id, *,
@@ -85,7 +85,7 @@ def active_goals_of_member(session: Session, member_id: int) -> list[tuple[Team,
 
 
 def create_goal(session: Session, team: Team, owner_id: int, form: GoalInput) -> Goal:
-    now = utcnow()
+    now = now_of(session)
     goal = Goal(team_id=team.id, owner_id=owner_id, title=form.title, metric=form.metric,
                 baseline=form.baseline, target=form.target, current_value=form.baseline,
                 unit=form.unit, due_date=form.due_date, project=form.project,
@@ -114,7 +114,7 @@ def update_goal(session: Session, goal: Goal, form: GoalInput, *, current_value:
     goal.baseline, goal.target = form.baseline, form.target
     goal.due_date, goal.project = form.due_date, form.project
     goal.current_value = current_value
-    goal.updated_at = now or utcnow()
+    goal.updated_at = now or now_of(session)
     session.add(goal)
     existing = milestones_of(session, goal.id)
     by_row = {m.row: m for m in form.milestones}
@@ -140,7 +140,7 @@ def add_participant(session: Session, goal_id: int, member_id: int) -> bool:
     """
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     stmt = (insert(GoalParticipant)
-            .values(goal_id=goal_id, member_id=member_id, joined_at=utcnow())
+            .values(goal_id=goal_id, member_id=member_id, joined_at=now_of(session))
             .on_conflict_do_nothing(index_elements=["goal_id", "member_id"])
             .returning(GoalParticipant.member_id))
     return session.execute(stmt).scalar() is not None
@@ -160,7 +160,7 @@ def add_progress(session: Session, goal: Goal, member_id: int, new_value: float 
                  note: str, now: datetime | None = None) -> ProgressUpdate:
     """Keep one progress update and, when it carries a value, make it the goal's value.
     `goal` is locked by the caller, so concurrent updates are written one after the other."""
-    now = now or utcnow()
+    now = now or now_of(session)
     if new_value is not None:
         goal.current_value = new_value
     goal.updated_at = now
@@ -174,7 +174,7 @@ def add_progress(session: Session, goal: Goal, member_id: int, new_value: float 
 
 def touch(session: Session, goal: Goal, now: datetime | None = None) -> None:
     """Record that `goal` (locked by the caller) changed, so renderings know to refresh."""
-    goal.updated_at = now or utcnow()
+    goal.updated_at = now or now_of(session)
     session.add(goal)
 
 
@@ -183,13 +183,13 @@ def mark_milestone_done(session: Session, milestone_id: int, member_id: int,
     """Done once: True for the click that marked it, False if it was already done."""
     result = session.execute(
         update(Milestone).where(Milestone.id == milestone_id, Milestone.done_at.is_(None))
-        .values(done_at=now or utcnow(), done_by_id=member_id))
+        .values(done_at=now or now_of(session), done_by_id=member_id))
     return result.rowcount == 1
 
 
 def achieve(session: Session, goal_id: int, now: datetime | None = None) -> bool:
     """active → achieved, exactly once however many callers race for it."""
-    now = now or utcnow()
+    now = now or now_of(session)
     result = session.execute(
         update(Goal).where(Goal.id == goal_id, Goal.status == "active")
         .values(status="achieved", achieved_at=now, updated_at=now))
@@ -199,7 +199,7 @@ def achieve(session: Session, goal_id: int, now: datetime | None = None) -> bool
 def archive(session: Session, goal_id: int) -> bool:
     result = session.execute(
         update(Goal).where(Goal.id == goal_id, Goal.status.in_(("active", "missed")))
-        .values(status="archived", updated_at=utcnow()))
+        .values(status="archived", updated_at=now_of(session)))
     return result.rowcount == 1
 
 
@@ -268,7 +268,7 @@ def post_messages(session: Session, goal_id: int) -> list[OutboxMessage]:
 
 def post_due_now(session: Session, message_id: int, now: datetime | None = None) -> bool:
     """Make a waiting announcement due at once (after someone invited Pact to the channel)."""
-    now = now or utcnow()
+    now = now or now_of(session)
     result = session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.id == message_id, OutboxMessage.status == "pending",

@@ -6,8 +6,8 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, select
 
+from storage.engine import now_of
 from storage.models import Member, Submission, Workspace
-from storage.types import utcnow
 
 
 def _insert(session: Session):
@@ -19,7 +19,7 @@ def ensure_workspace(session: Session, team_id: str, name: str = "") -> Workspac
     workspace = session.get(Workspace, team_id)
     if workspace is None:
         session.execute(_insert(session)(Workspace.__table__)
-                        .values(id=team_id, name=name, created_at=utcnow())
+                        .values(id=team_id, name=name, created_at=now_of(session))
                         .on_conflict_do_nothing(index_elements=["id"]))
         workspace = session.get(Workspace, team_id)
     elif name and workspace.name != name:
@@ -68,7 +68,7 @@ def upsert_member_from_slack(session: Session, team_id: str, user: dict) -> Memb
     member.is_admin = bool(user.get("is_admin") or user.get("is_owner"))
     member.is_bot = bool(user.get("is_bot") or user.get("is_app_user"))
     member.is_deleted = bool(user.get("deleted"))
-    member.refreshed_at = utcnow()
+    member.refreshed_at = now_of(session)
     session.add(member)
     session.flush()
     return member
@@ -93,7 +93,7 @@ def first_submission(session: Session, workspace_id: str, key: str) -> bool:
     ensure_workspace(session, workspace_id)
     inserted = session.execute(
         _insert(session)(Submission.__table__).values(key=key[:200], workspace_id=workspace_id,
-                                            created_at=utcnow())
+                                            created_at=now_of(session))
         .on_conflict_do_nothing(index_elements=["key"])
         .returning(Submission.__table__.c.key)).first()
     return inserted is not None

@@ -10,9 +10,9 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, select
 
+from storage.engine import now_of
 from storage.models import OutboxMessage
 from storage.queries.workspaces import halted_workspaces
-from storage.types import utcnow
 
 LEASE = timedelta(minutes=2)
 
@@ -32,7 +32,8 @@ def enqueue(session: Session, *, workspace_id: str, key: str, channel: str, text
     values = dict(workspace_id=workspace_id, idempotency_key=key[:255], kind=kind,
                   channel=channel, text=text[:40000], blocks=blocks, thread_ts=thread_ts,
                   after_send=after_send, update_ts=update_ts, status="pending", attempts=0,
-                  next_attempt_at=not_before or utcnow(), created_at=not_before or utcnow(),
+                  next_attempt_at=not_before or now_of(session),
+                  created_at=not_before or now_of(session),
                   attachment=attachment)
     return session.execute(_enqueue_statement(session.get_bind().dialect.name),
                            values).scalar()

@@ -16,6 +16,7 @@ from bot.rules.visibility import (
     ProgressFacts,
     ReviewFacts,
 )
+from storage.engine import now_of
 from storage.models import (
     Goal,
     LabSession,
@@ -28,7 +29,6 @@ from storage.models import (
     ProgressUpdate,
     TeamMembership,
 )
-from storage.types import utcnow
 
 
 def get_plan(session: Session, owner_id: int, *, for_update: bool = False) -> Pdp | None:
@@ -97,7 +97,7 @@ def get_objective(session: Session, objective_id: int, *,
 def record_change(session: Session, pdp: Pdp, actor_id: int, what: str,
                   objective_id: int | None = None, now: datetime | None = None) -> PdpChange:
     change = PdpChange(pdp_id=pdp.id, actor_id=actor_id, objective_id=objective_id,
-                       what=what[:500], created_at=now or utcnow())
+                       what=what[:500], created_at=now or now_of(session))
     session.add(change)
     session.flush()
     return change
