@@ -95,8 +95,8 @@ def _catch_up(rule, tz: str, first: datetime, now: datetime) -> tuple[datetime, 
     return occurrence, passed
 
 
-def _run_claims(engine, services, kinds: Kinds, claims: list[sq.Claimed], now: datetime,
-                grace: timedelta) -> int:
+def _plan(claims: list[sq.Claimed], now: datetime, grace: timedelta) -> list[tuple]:
+    """(claim, rule or the error computing it, the Run or None when too late, missed count)."""
     plans: list[tuple[sq.Claimed, object, Run | None, int]] = []
     for claim in claims:
         try:
@@ -113,6 +113,12 @@ def _run_claims(engine, services, kinds: Kinds, claims: list[sq.Claimed], now: d
         run = Run(claim.id, claim.workspace_id, claim.team_id, claim.kind, claim.subject_id,
                   rule, claim.tz, occurrence, claim.last_run_at, now)
         plans.append((claim, rule, run, passed))
+    return plans
+
+
+def _run_claims(engine, services, kinds: Kinds, claims: list[sq.Claimed], now: datetime,
+                grace: timedelta) -> int:
+    plans = _plan(claims, now, grace)
     skipped_total = 0
     with session_scope(engine) as session:
         contexts = {}
@@ -135,25 +141,7 @@ def _run_claims(engine, services, kinds: Kinds, claims: list[sq.Claimed], now: d
                 if run is not None:
                     with log_ids(workspace_id=claim.workspace_id, team_id=claim.team_id):
                         outcome = kind.run(session, run, contexts.get(claim.kind), services)
-                if outcome.done:
-                    nxt = None
-                else:
-                    nxt = outcome.next_run_at or next_after(rule, claim.tz, now)
-                values = dict(next_run_at=nxt, status="active" if nxt else "done", attempts=0)
-                if run is not None:
-                    values.update(last_run_at=run.occurrence, last_error=None)
-                if skipped:
-                    values.update(skipped_add=skipped,
-                                  last_skipped_at=claim.next_run_at if run else
-                                  _catch_up(rule, claim.tz, claim.next_run_at, now)[0],
-                                  last_error=f"skipped {skipped} missed occurrence(s): only "
-                                             f"the latest runs, and only within {grace}")
-                    log.warning("schedule %s (%s %s): skipped %s missed occurrence(s) (only "
-                                "the latest runs, within %s)", claim.id, claim.kind,
-                                claim.subject_id, skipped, grace)
-                if run is not None and run.occurrence < now - timedelta(minutes=5):
-                    log.info("schedule %s (%s %s): ran the occurrence of %s late", claim.id,
-                             claim.kind, claim.subject_id, run.occurrence.isoformat())
+                values = _finished(claim, rule, run, skipped, outcome, now, grace)
                 if not sq.finish(session, claim, now, **values):
                     savepoint.rollback()  # our lease lapsed and another process took over
                     continue
@@ -164,6 +152,28 @@ def _run_claims(engine, services, kinds: Kinds, claims: list[sq.Claimed], now: d
                               claim.subject_id)
                 _failed(session, claim, rule, now, f"{type(err).__name__}: {err}")
     return skipped_total
+
+
+def _finished(claim: sq.Claimed, rule, run: Run | None, skipped: int, outcome: Outcome,
+              now: datetime, grace: timedelta) -> dict:
+    """The schedule row after its job: when it runs next, and what was missed on the way."""
+    nxt = None if outcome.done else (outcome.next_run_at or next_after(rule, claim.tz, now))
+    values = dict(next_run_at=nxt, status="active" if nxt else "done", attempts=0)
+    if run is not None:
+        values.update(last_run_at=run.occurrence, last_error=None)
+    if skipped:
+        values.update(skipped_add=skipped,
+                      last_skipped_at=claim.next_run_at if run else
+                      _catch_up(rule, claim.tz, claim.next_run_at, now)[0],
+                      last_error=f"skipped {skipped} missed occurrence(s): only "
+                                 f"the latest runs, and only within {grace}")
+        log.warning("schedule %s (%s %s): skipped %s missed occurrence(s) (only "
+                    "the latest runs, within %s)", claim.id, claim.kind,
+                    claim.subject_id, skipped, grace)
+    if run is not None and run.occurrence < now - timedelta(minutes=5):
+        log.info("schedule %s (%s %s): ran the occurrence of %s late", claim.id,
+                 claim.kind, claim.subject_id, run.occurrence.isoformat())
+    return values
 
 
 def _failed(session, claim: sq.Claimed, rule, now: datetime, error: str) -> None:

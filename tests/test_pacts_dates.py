@@ -86,7 +86,8 @@ def test_a_pledge_to_the_team_goal_gets_check_ins(pact, world):
     run_schedules(pact, start + timedelta(days=9))
     [dm] = [m for m in pact.emulator.dms(world.owner) if "How is your pact" in m["text"]]
     assert "Scrum certified team" in text_of(dm["blocks"])
-    assert set(buttons(dm)) == {ids.PACT_CHECKIN_MET, ids.PACT_CHECKIN_NOT_YET, ids.PACT_END}
+    assert set(buttons(dm)) == {ids.PACT_CHECKIN_MET, ids.PACT_CHECKIN_NOT_YET, ids.PACT_END,
+                                ids.REMINDERS_SNOOZE, ids.REMINDERS_STOP}
     click(pact, world.owner, ids.PACT_CHECKIN_MET, pledge.id)
     from storage.models import PactCheckin
     with session_scope(pact.engine) as s:

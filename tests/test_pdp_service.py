@@ -8,7 +8,7 @@ from sqlmodel import select
 
 from bot.rules.pdp import PlanInput, add_months
 from handlers.kit import refusals
-from handlers.pdp import reviews, service
+from handlers.pdp import objectives, reviews, service
 from storage.engine import session_scope
 from storage.models import Objective, OutboxMessage, Pdp, PdpReview
 from storage.types import utcnow
@@ -20,8 +20,8 @@ def plan(manager=None, aspiration="QASPIRATIONZ", visibility="manager") -> PlanI
                      skill_gaps_visibility="private", manager_user=manager, cadence_months=3)
 
 
-def draft(title="Kubernetes deep dive", visibility="team") -> service.ObjectiveDraft:
-    return service.ObjectiveDraft(title=title, skill="", actions="", target_date=None,
+def draft(title="Kubernetes deep dive", visibility="team") -> objectives.ObjectiveDraft:
+    return objectives.ObjectiveDraft(title=title, skill="", actions="", target_date=None,
                                   goal_id=None, status=None, progress=None,
                                   visibility=visibility)
 
@@ -59,15 +59,15 @@ def test_making_a_done_objective_private_withdraws_its_waiting_celebration(engin
     world = make_world(engine)
     now = utcnow()
     with session_scope(engine) as s:
-        assert service.save_objective(s, WORKSPACE, world.owner, None, draft(), now).pdp
+        assert objectives.save_objective(s, WORKSPACE, world.owner, None, draft(), now).pdp
         oid = s.exec(select(Objective.id)).one()
     with session_scope(engine) as s:
-        done = service.log_progress(s, WORKSPACE, world.owner, oid, 100, "", {}, now)
+        done = objectives.log_progress(s, WORKSPACE, world.owner, oid, 100, "", {}, now)
         assert done.refusal is None and not done.errors
     [post] = rows(engine, channel=world.channel)
     assert post.status == "pending" and "Kubernetes deep dive" in content(post)
     with session_scope(engine) as s:
-        hidden = service.save_objective(s, WORKSPACE, world.owner, oid,
+        hidden = objectives.save_objective(s, WORKSPACE, world.owner, oid,
                                         draft(visibility="private"), now)
         assert hidden.refusal is None and not hidden.errors
     [post] = rows(engine, channel=world.channel)
@@ -78,15 +78,15 @@ def test_an_objective_is_celebrated_once_and_only_its_owner_logs_progress(engine
     world = make_world(engine)
     now = utcnow()
     with session_scope(engine) as s:
-        service.save_objective(s, WORKSPACE, world.owner, None, draft(), now)
+        objectives.save_objective(s, WORKSPACE, world.owner, None, draft(), now)
         oid = s.exec(select(Objective.id)).one()
     with session_scope(engine) as s:
-        refused = service.log_progress(s, WORKSPACE, world.teammate, oid, 100, "", {}, now)
+        refused = objectives.log_progress(s, WORKSPACE, world.teammate, oid, 100, "", {}, now)
         assert refused.refusal == refusals.PLAN_NOT_YOURS
     assert rows(engine) == []
     for _ in range(2):
         with session_scope(engine) as s:
-            service.log_progress(s, WORKSPACE, world.owner, oid, 100, "", {}, now)
+            objectives.log_progress(s, WORKSPACE, world.owner, oid, 100, "", {}, now)
     assert len(rows(engine, kind="objective_celebration")) == 1
     with session_scope(engine) as s:
         assert s.get(Objective, oid).status == "done"

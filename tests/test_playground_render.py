@@ -185,7 +185,7 @@ def test_form_state_is_built_as_slack_builds_it():
 
 # Pieces of idempotency keys such as f"pact:{id}:progress:{day}", not emoji.
 NOT_EMOJI = {"-", "00-18", "edit", "goal", "handled", "mgr", "objective", "owner", "progress",
-             "stuck"}
+             "stuck", "until"}
 
 
 def test_every_emoji_shortcode_pact_writes_is_shown_as_emoji():

@@ -11,8 +11,9 @@ import yaml
 
 from bot.playground import demo, surfaces
 from bot.playground.demo import LEAD, MEMBERS, TEAM_CHANNEL, fill
+from bot.playground.slack_requests import message_action
 from bot.playground.web import do
-from bot.playground.world import MESSAGE_SHORTCUTS, Playground, message_action
+from bot.playground.world import MESSAGE_SHORTCUTS, Playground
 
 ROOT = Path(__file__).resolve().parents[1]
 

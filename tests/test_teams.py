@@ -22,7 +22,7 @@ def latest_view(pact, callback_id: str) -> dict:
 def team_values(name="Platform", leads=(), members=(), tz="Europe/Berlin", weekday="tue",
                 time="09:30") -> dict:
     return {"name": {"name": text_value(name)}, "leads": {"leads": users_value(list(leads))},
-            "members": {"members": users_value(list(members))}, "tz": {"tz": text_value(tz)},
+            "members": {"members": users_value(list(members))}, "tz": {"tz": select_value(tz)},
             "weekday": {"weekday": select_value(weekday)}, "time": {"time": time_value(time)}}
 
 
@@ -59,7 +59,11 @@ def test_setup_prefills_humans_and_timezone_then_saves(pact):
     blocks = {b.get("block_id"): b for b in view["blocks"]}
     assert blocks["members"]["element"]["initial_users"] == [alice]
     assert blocks["leads"]["element"]["initial_users"] == [lead]
-    assert blocks["tz"]["element"]["initial_value"] == "Asia/Tokyo"
+    tz = blocks["tz"]["element"]
+    assert tz["type"] == "static_select" and tz["initial_option"]["value"] == "Asia/Tokyo"
+    offered = [o["value"] for g in tz["option_groups"] for o in g["options"]]
+    assert {"Europe/Berlin", "America/New_York", "UTC"} <= set(offered)
+    assert all(len(g["options"]) <= 100 for g in tz["option_groups"])
 
     answer = pact.slack.view_submission(user=lead, view=view, values=team_values(
         name="Growth", leads=[lead], members=[alice], tz="Asia/Tokyo"))

@@ -65,7 +65,7 @@ def submission(services, user, *, name="Platform", leads=("ULEAD",), members=(),
                metadata: dict | None = None, sealed=True):
     view = {"type": "modal", "callback_id": "team_setup", "state": {"values": {
         "name": {"name": text_value(name)}, "leads": {"leads": users_value(list(leads))},
-        "members": {"members": users_value(list(members))}, "tz": {"tz": text_value(tz)},
+        "members": {"members": users_value(list(members))}, "tz": {"tz": select_value(tz)},
         "weekday": {"weekday": select_value("tue")}, "time": {"time": time_value("09:30")}}}}
     meta = metadata if metadata is not None else {"channel": CHANNEL}
     if sealed:
@@ -141,7 +141,7 @@ def test_setup_opens_the_form_with_the_channels_humans_and_sealed_metadata(servi
     assert blocks["leads"]["element"]["initial_users"] == ["ULEAD"]
     assert blocks["members"]["element"]["initial_users"] == ["UA"]
     assert blocks["name"]["element"]["initial_value"] == "Platform Team"
-    assert blocks["tz"]["element"]["initial_value"] == "Asia/Tokyo"
+    assert blocks["tz"]["element"]["initial_option"]["value"] == "Asia/Tokyo"
     assert read_metadata(view, metadata_key(services.settings)) == {"channel": CHANNEL}
 
 

@@ -171,3 +171,21 @@ def users_value(users: list[str]) -> dict:
 
 def user_value(user: str | None) -> dict:
     return {"type": "users_select", "selected_user": user}
+
+
+def message_action(base: dict, *, callback_id: str, channel: dict, message: dict, team: str,
+                   trigger_id: str, response_url: str) -> dict:
+    """A message shortcut's payload as Slack sends it (slack/platform.md 5.5): who, where, which
+    shortcut, and the message it was used on."""
+    shown = {"type": "message", "text": message.get("text", ""), "user": message.get("user"),
+             "ts": message["ts"], "team": team, "blocks": message.get("blocks") or []}
+    if message.get("bot_id"):
+        shown["bot_id"] = message["bot_id"]
+    if message.get("thread_ts"):
+        shown["thread_ts"] = message["thread_ts"]
+    if message.get("user") and not message.get("bot_id"):
+        shown["client_msg_id"] = str(uuid.uuid5(uuid.NAMESPACE_URL,
+                                                f"{channel['id']}/{message['ts']}"))
+    return {**base, "callback_id": callback_id,
+            "action_ts": f"{time.time():.6f}", "channel": channel, "trigger_id": trigger_id,
+            "message_ts": message["ts"], "response_url": response_url, "message": shown}

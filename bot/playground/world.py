@@ -14,13 +14,13 @@ import re
 import secrets
 import threading
 import time
-import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from bot.playground.emulator import SlackEmulator, check_message_blocks, check_view
+from bot.playground.client_state import ClientState, Ephemeral
+from bot.playground.emulator import SlackEmulator
 from bot.playground.formstate import state_for
-from bot.playground.slack_requests import SlackSender
+from bot.playground.slack_requests import SlackSender, message_action
 
 log = logging.getLogger("pact.playground")
 WORKSPACE = "T0PLAYGRND"
@@ -42,18 +42,6 @@ class Person:
 
 
 @dataclass
-class Ephemeral:
-    """A message only `user` sees in `channel` ("Only visible to you")."""
-
-    id: str
-    user: str
-    channel: str
-    text: str
-    blocks: list
-    ts: str
-
-
-@dataclass
 class Answer:
     """What happened after one thing the person did: Pact's HTTP status and what is new."""
 
@@ -62,7 +50,7 @@ class Answer:
     problems: list[str] = field(default_factory=list)
 
 
-class Playground:
+class Playground(ClientState):
     """The emulator, Pact, and the client-side state of each person."""
 
     def __init__(self, database_url: str, *, secret: str | None = None):
@@ -345,13 +333,6 @@ class Playground:
         self._origins[url.split("/hooks/", 1)[1]] = (user, channel, origin)
         return url
 
-    def _message(self, channel: str | None, ts: str | None, ephemeral: str | None) -> dict:
-        if ephemeral:
-            found = next((e for e in self.ephemerals if e.id == ephemeral), None)
-            return {"ts": found.ts, "text": found.text, "blocks": found.blocks} if found else {}
-        with self.emulator._lock:
-            return dict(self.emulator._msg_index.get((channel, ts or "")) or {})
-
     def _send(self, user: str, channel: str | None, request) -> Answer:
         roots = set(self.emulator._stacks)
         response = request()
@@ -366,114 +347,6 @@ class Playground:
             self._show_ack(user, channel, json.loads(response.body))
         self._settle()
         return answer
-
-    def _show_ack(self, user: str, channel: str, body: dict) -> None:
-        """An answer in the HTTP response of a command: ephemeral unless `in_channel`."""
-        if not (body.get("text") or body.get("blocks")):
-            return
-        problems = check_message_blocks(body["blocks"]) if body.get("blocks") else []
-        self.problems.extend(f"ack: {p}" for p in problems)
-        self.ephemerals.append(Ephemeral(f"E{secrets.token_hex(5)}", user, channel,
-                                         body.get("text", ""), body.get("blocks") or [],
-                                         self.emulator._new_ts()))
-
-    def _settle(self) -> None:
-        """Take in what Pact sent since last time: ephemerals, response_url answers, problems."""
-        emu = self.emulator
-        with emu._lock:
-            new = emu._ephemerals[self._seen_ephemerals:]
-            self._seen_ephemerals += len(new)
-            responses = emu._responses[self._seen_responses:]
-            self._seen_responses += len(responses)
-            violations = emu.violations[self._seen_violations:]
-            self._seen_violations += len(violations)
-        for e in new:
-            self.ephemerals.append(Ephemeral(f"E{secrets.token_hex(5)}", e["user"], e["channel"],
-                                             e["text"], e["blocks"], e["message_ts"]))
-        for r in responses:
-            self._take_response(r)
-        self.problems.extend(violations)
-
-    def _take_response(self, response: dict) -> None:
-        user, channel, origin = self._origins.get(response["url"].split("/hooks/", 1)[1],
-                                                  (None, None, None))
-        if user is None:
-            return
-        old = next((e for e in self.ephemerals if e.id == origin), None) \
-            if isinstance(origin, str) else None
-        if response.get("delete_original"):
-            if old:
-                self.ephemerals.remove(old)
-            elif isinstance(origin, tuple):
-                self.emulator._m_chat_delete({"channel": channel, "ts": origin[1]})
-            return
-        if response.get("replace_original") and old:
-            old.text, old.blocks = response.get("text", ""), response.get("blocks") or []
-            return
-        if response.get("replace_original") and isinstance(origin, tuple):
-            with self.emulator._lock:
-                msg = self.emulator._msg_index.get((channel, origin[1]))
-                if msg is not None:
-                    msg.update(text=response.get("text", ""), blocks=response.get("blocks") or [],
-                               edited={"user": self.emulator.bot_user_id, "ts": msg["ts"]})
-            return
-        if response.get("response_type") == "in_channel":
-            with self.emulator._lock:
-                self.emulator._m_chat_postMessage({"channel": channel, **{
-                    k: v for k, v in response.items() if k in ("text", "blocks")}})
-            return
-        self.ephemerals.append(Ephemeral(f"E{secrets.token_hex(5)}", user, channel,
-                                         response.get("text", ""), response.get("blocks") or [],
-                                         self.emulator._new_ts()))
-
-    def _after_submission(self, user: str, view_id: str, answer: Answer) -> None:
-        """Slack's side of a view_submission's ack: close, errors, update, push or clear."""
-        if answer.status != 200:
-            return
-        body = json.loads(answer.body) if answer.body.strip().startswith("{") else {}
-        action = body.get("response_action")
-        emu = self.emulator
-        if action == "errors":
-            self.errors[view_id] = body.get("errors") or {}
-            return
-        self.errors.pop(view_id, None)
-        if action in ("update", "push"):
-            problems = check_view(body.get("view"))
-            if problems:
-                self.problems.extend(f"response_action {action}: {p}" for p in problems)
-                return
-            with emu._lock:
-                old = emu._views[view_id]
-                root = old["root_view_id"]
-                if action == "update":
-                    emu._views[view_id] = emu._make_view(body["view"], view_id, root,
-                                                         old["previous_view_id"])
-                else:
-                    vid = emu._new_id("V")
-                    emu._views[vid] = emu._make_view(body["view"], vid, root, view_id)
-                    emu._stacks[root].append(vid)
-            return
-        if action == "clear":
-            self.close(user, self.view(view_id)["root_view_id"])
-            return
-        self.close(user, view_id)
-
-def message_action(base: dict, *, callback_id: str, channel: dict, message: dict, team: str,
-                   trigger_id: str, response_url: str) -> dict:
-    """A message shortcut's payload as Slack sends it (slack/platform.md 5.5): who, where, which
-    shortcut, and the message it was used on."""
-    shown = {"type": "message", "text": message.get("text", ""), "user": message.get("user"),
-             "ts": message["ts"], "team": team, "blocks": message.get("blocks") or []}
-    if message.get("bot_id"):
-        shown["bot_id"] = message["bot_id"]
-    if message.get("thread_ts"):
-        shown["thread_ts"] = message["thread_ts"]
-    if message.get("user") and not message.get("bot_id"):
-        shown["client_msg_id"] = str(uuid.uuid5(uuid.NAMESPACE_URL,
-                                                f"{channel['id']}/{message['ts']}"))
-    return {**base, "callback_id": callback_id,
-            "action_ts": f"{time.time():.6f}", "channel": channel, "trigger_id": trigger_id,
-            "message_ts": message["ts"], "response_url": response_url, "message": shown}
 
 
 def _bot_scopes() -> tuple:

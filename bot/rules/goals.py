@@ -204,6 +204,18 @@ def validate_goal(values: dict[str, str | None], rows: int, today: date, *,
     elif due < today and keep_dates.get(-1) != due:
         errors[F_DUE] = "The due date cannot be in the past."
 
+    milestones = _milestones(values, rows, today, due, keep_dates, errors)
+
+    if errors:
+        return None, errors
+    return GoalInput(title=title, metric=metric, baseline=baseline, target=target, unit=unit,
+                     due_date=due, project=project, milestones=milestones), {}
+
+
+def _milestones(values: dict[str, str | None], rows: int, today: date, due: date | None,
+                keep_dates: dict[int, date], errors: dict[str, str]) -> list[MilestoneInput]:
+    """The milestone rows that were filled in, each checked against today and the due date."""
+    text = lambda key: (values.get(key) or "").strip()  # noqa: E731
     milestones: list[MilestoneInput] = []
     for row in range(rows):
         k_title, k_date = milestone_keys(row)
@@ -223,11 +235,7 @@ def validate_goal(values: dict[str, str | None], rows: int, today: date, *,
             errors[k_date] = "Milestones must be due on or before the goal's due date."
         if m_title and m_date is not None:
             milestones.append(MilestoneInput(m_title[:MILESTONE_TITLE_MAX], m_date, row))
-
-    if errors:
-        return None, errors
-    return GoalInput(title=title, metric=metric, baseline=baseline, target=target, unit=unit,
-                     due_date=due, project=project, milestones=milestones), {}
+    return milestones
 
 
 @dataclass

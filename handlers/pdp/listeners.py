@@ -19,7 +19,7 @@ from handlers.kit.forms import Form
 from handlers.kit.once import Repeated, once
 from handlers.kit.payload import Interaction, int_id, read_interaction
 from handlers.pacts import service as pacts
-from handlers.pdp import notices, service, views
+from handlers.pdp import notices, objectives, service, views
 from handlers.pdp.openers import metadata, stale, summary
 from storage.engine import session_scope
 from storage.queries import pdp as q
@@ -162,7 +162,7 @@ def plan_after(body, client, services) -> None:
 # ---- the objective and progress forms ---------------------------------------------------------
 
 
-def _objective_draft(form: Form) -> service.ObjectiveDraft | None:
+def _objective_draft(form: Form) -> objectives.ObjectiveDraft | None:
     """What the objective form carried; None when its date is no real date."""
     progress, progress_error = (0, None)
     if "progress" in form:
@@ -171,7 +171,7 @@ def _objective_draft(form: Form) -> service.ObjectiveDraft | None:
     target = form.date("target_date")
     if target is None and form.raw("target_date"):
         return None
-    return service.ObjectiveDraft(
+    return objectives.ObjectiveDraft(
         title=form.text("title"), skill=form.text("skill"),
         actions=form.text("actions", multiline=True), target_date=target,
         goal_id=int_id(goal_choice) if goal_choice and goal_choice != "none" else None,
@@ -199,7 +199,7 @@ def _objective_submit(ack, body, context, services) -> None:
         ack(response_action="errors", errors={"target_date": "Pick a date."})
         return
     with session_scope(services.engine) as session:
-        result = service.save_objective(session, i.workspace_id, i.user_id, oid, draft,
+        result = objectives.save_objective(session, i.workspace_id, i.user_id, oid, draft,
                                         services.now())
         if result.refusal:
             ack(response_action="update",
@@ -231,7 +231,7 @@ def _progress_submit(ack, body, services) -> None:
     form = Form(i.view)
     progress, error = rules.parse_progress(form.raw("progress"))
     with session_scope(services.engine) as session:
-        result = service.log_progress(session, i.workspace_id, i.user_id, oid, progress,
+        result = objectives.log_progress(session, i.workspace_id, i.user_id, oid, progress,
                                       form.text("note", multiline=True),
                                       {"progress": error} if error else {}, services.now())
         if result.refusal:

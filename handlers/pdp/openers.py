@@ -12,7 +12,7 @@ from handlers.kit import ids, refusals
 from handlers.kit.metadata import attach, metadata_key, read_metadata
 from handlers.kit.payload import Interaction, int_id
 from handlers.pacts import service as pacts
-from handlers.pdp import forms, service, surfaces, views
+from handlers.pdp import forms, objectives, service, surfaces, views
 from storage.engine import session_scope
 from storage.queries import pdp as q
 from storage.queries.members import get_or_create_member
@@ -133,7 +133,7 @@ def objective_from_goal(services, i: Interaction, _client=None) -> dict:
             return views.info_modal("New objective", refusals.PLAN_GOAL_NOT_LINKABLE)
         return sealed(services, forms.objective_form(
             None, service.goal_choices(session, member.id),
-            prefill=service.objective_prefill(goal, services.now().date())), {"goal": goal.id})
+            prefill=objectives.objective_prefill(goal, services.now().date())), {"goal": goal.id})
 
 
 def view_report(services, i: Interaction, _client=None) -> dict:

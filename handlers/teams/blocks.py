@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import zoneinfo
 from datetime import datetime
+from functools import lru_cache
 
 from bot.rules.goals import WEEKDAY_NAMES
 from handlers.kit import ids, refusals
@@ -64,9 +66,9 @@ def team_setup_modal(*, channel_id: str, name: str, leads: list[str], members: l
                      _members_hint(len(members), editing),
                      optional=True),
         {"type": "input", "block_id": ids.TEAM_TZ, "label": plain("Timezone"),
-         "hint": plain("The team's timezone for check-ins, e.g. Europe/Berlin."),
-         "element": {"type": "plain_text_input", "action_id": ids.TEAM_TZ, "max_length": 64,
-                     "initial_value": tz or "UTC"}},
+         "hint": plain("The team's timezone for check-ins and dates: type to search, "
+                       "e.g. Berlin."),
+         "element": timezone_select(tz)},
         {"type": "input", "block_id": ids.TEAM_WEEKDAY, "label": plain("Weekly check-in day"),
          "element": {"type": "static_select", "action_id": ids.TEAM_WEEKDAY,
                      "options": [{"text": plain(label), "value": key}
@@ -149,3 +151,43 @@ def team_saved_message(*, name: str, channel_id: str, leads: list[str], members:
         context("Leads start a shared goal with `/pact goal new`; `/pact team` shows the team."),
     ]
     return text, blocks
+
+
+def timezone_select(current: str) -> dict:
+    """Every IANA timezone in a searchable select, grouped by region (Slack allows 100 options
+    per group), with `current` chosen (added when it is an alias outside the list)."""
+    zones = timezone_names()
+    chosen = current if current else "UTC"
+    regions: dict[str, list[str]] = {}
+    for name in zones:
+        regions.setdefault(name.split("/", 1)[0] if "/" in name else "UTC", []).append(name)
+    groups: dict[str, list[str]] = {}
+    for region, names in regions.items():
+        parts = [names[i:i + 100] for i in range(0, len(names), 100)]
+        for part in parts:  # a region over Slack's 100 options is split, labelled by letters
+            label = region if len(parts) == 1 else \
+                f"{region} ({_city(part[0])[:1]}–{_city(part[-1])[:1]})"
+            groups[label] = part
+    if chosen not in zones:
+        groups.setdefault("Other", []).append(chosen)
+
+    def option(name: str) -> dict:
+        return {"text": plain(clip(name.replace("_", " "), 75)), "value": name[:150]}
+
+    return {"type": "static_select", "action_id": ids.TEAM_TZ,
+            "option_groups": [{"label": plain(region), "options": [option(n) for n in names]}
+                              for region, names in groups.items()],
+            "initial_option": option(chosen)}
+
+
+def _city(name: str) -> str:
+    return name.split("/", 1)[-1]
+
+
+@lru_cache(maxsize=1)
+def timezone_names() -> tuple[str, ...]:
+    """The canonical region/city names (no legacy aliases such as US/Eastern), UTC first."""
+    regions = ("Africa", "America", "Antarctica", "Arctic", "Asia", "Atlantic", "Australia",
+               "Europe", "Indian", "Pacific")
+    return ("UTC", *sorted(n for n in zoneinfo.available_timezones()
+                           if n.split("/", 1)[0] in regions))

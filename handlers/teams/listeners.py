@@ -183,7 +183,7 @@ def save_team(ack, body, view, context, services) -> None:
     values = Form(view)
     form, errors = validate_team(
         name=values.text(ids.TEAM_NAME), leads=values.users(ids.TEAM_LEADS),
-        members=values.users(ids.TEAM_MEMBERS), tz=values.text(ids.TEAM_TZ),
+        members=values.users(ids.TEAM_MEMBERS), tz=values.choice(ids.TEAM_TZ) or values.text(ids.TEAM_TZ),
         weekday=values.choice(ids.TEAM_WEEKDAY), time=values.raw(ids.TEAM_TIME),
         known_timezone=lambda name: valid_tz(name) == name)
     client = context.get("client")  # Bolt's, for checking the people picked
