@@ -237,3 +237,21 @@ def test_forged_channel_in_the_setup_form_is_refused_and_creates_nothing(pact):
     with session_scope(pact.engine) as s:
         assert s.exec(select(Team)).all() == []
     assert emu.messages(someone_elses) == []
+
+
+def test_timezone_select_keeps_a_stored_alias_and_stays_within_slacks_limits():
+    from handlers.teams.blocks import timezone_select
+
+    legacy = timezone_select("US/Eastern")
+    assert legacy["initial_option"]["value"] == "US/Eastern"
+    assert legacy["option_groups"][-1]["options"] == [legacy["initial_option"]]
+    values = [o["value"] for g in legacy["option_groups"] for o in g["options"]]
+    assert len(values) == len(set(values)) > 300
+    assert len(legacy["option_groups"]) <= 100
+    assert all(len(g["options"]) <= 100 and len(g["label"]["text"]) <= 75
+               for g in legacy["option_groups"])
+    modal = team_setup_modal(channel_id="C1", name="Platform", leads=["U1"], members=[],
+                             tz="", weekday="mon", time="10:00", editing=False)
+    assert check_view(modal) == []
+    assert next(b for b in modal["blocks"] if b.get("block_id") == "tz")["element"][
+        "initial_option"]["value"] == "UTC"
