@@ -102,6 +102,9 @@ def test_the_demo_world_looks_alive_over_weeks_and_every_surface_renders(pg):
     assert "unknown" not in everything and "[" not in everything.replace("[<", "")
     assert len({p.tz for p in demo.PEOPLE if p.role == "member"}) >= 4
     _weeks_of_history(pg)
+    pg.command(LEAD, TEAM_CHANNEL, "skills team")  # the matrix from the demo's profiles
+    matrix = surfaces.conversation(pg, LEAD, TEAM_CHANNEL)
+    assert "Kubernetes" in matrix and "SQL" in matrix
 
 
 def _history(pg):

@@ -141,6 +141,24 @@ def _start(pg: Playground) -> None:
     pg.command(LEAD, TEAM_CHANNEL, "lab setup")
     fill(pg, LEAD, {"cadence": "every second Thursday 15:00", "duration": "60",
                     "announce": "3", "members": [LEAD, *MEMBERS]})
+    _skills(pg)
+
+
+# Skill profiles, so the team's matrix and a mentor round have something to work with.
+SKILLS = {
+    LEAD: "Kubernetes 5 mentor\nCI pipelines 4 mentor\nPublic speaking 2 learn",
+    MEMBERS[0]: "Kubernetes 4 mentor\nSQL 1 learn",
+    MEMBERS[1]: "SQL 5 mentor\nKubernetes 2 learn",
+    MEMBERS[2]: "CI pipelines 3 mentor\nKubernetes 1 learn",
+    MEMBERS[3]: "Public speaking 4 mentor\nSQL 2 learn",
+    MEMBERS[4]: "Kubernetes 1 learn\nCI pipelines 1 learn",
+}
+
+
+def _skills(pg: Playground) -> None:
+    for who, lines in SKILLS.items():
+        pg.command(who, pg.emulator.dm_channel(who), "skills")
+        fill(pg, who, {"skills": lines, "skills_visibility": "team", "skills_capacity": "1"})
 
 
 def log_goal(pg: Playground, user: str, title_has: str, value: str, note: str) -> None:
