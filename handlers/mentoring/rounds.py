@@ -11,13 +11,11 @@ from sqlmodel import Session, select
 from bot.rules import matching
 from bot.rules.absence import Away
 from bot.rules.nudges import next_nudge_at
-from handlers.kit import refusals
 from handlers.mentoring import blocks as ui
+from handlers.mentoring.access import channel_team
 from storage.models import Goal, Member, MentorPair, MentorRound, MentorUnpaired, Objective, Team
 from storage.queries import absences as aq
 from storage.queries import mentoring as mq
-from storage.queries import teams as tq
-from storage.queries.members import get_or_create_member
 from storage.queries.outbox import enqueue
 
 FOLLOW_UP_AFTER = timedelta(days=10)
@@ -216,12 +214,9 @@ def intro_sent(session: Session, ref: str, channel: str, ts: str) -> None:
 def start_round(session: Session, workspace_id: str, channel_id: str, user_id: str,
                 now: datetime) -> RoundDone | str:
     """`/pact mentor round` in a team's channel: leads only, decided from what Pact stored."""
-    team = tq.team_for_channel(session, workspace_id, channel_id)
-    if team is None:
-        return refusals.MENTOR_NO_TEAM
-    actor = get_or_create_member(session, workspace_id, user_id)
-    if not tq.is_lead(session, team.id, actor.id):
-        return refusals.MENTOR_LEADS_ONLY
+    team, actor, refusal = channel_team(session, workspace_id, channel_id, user_id, lead=True)
+    if refusal:
+        return refusal
     done = run_round(session, team, user_id, now)
     done.answers = mq.answer_counts(session, team.id)
     return done
@@ -230,12 +225,9 @@ def start_round(session: Session, workspace_id: str, channel_id: str, user_id: s
 def set_window(session: Session, workspace_id: str, channel_id: str, user_id: str,
                args: list[str]) -> str:
     """A lead sets how many past rounds a pair may not repeat within (0-12)."""
-    team = tq.team_for_channel(session, workspace_id, channel_id)
-    if team is None:
-        return refusals.MENTOR_NO_TEAM
-    actor = get_or_create_member(session, workspace_id, user_id)
-    if not tq.is_lead(session, team.id, actor.id):
-        return refusals.MENTOR_LEADS_ONLY
+    team, actor, refusal = channel_team(session, workspace_id, channel_id, user_id, lead=True)
+    if refusal:
+        return refusal
     settings = mq.settings_of(session, team.id)
     if not args:
         return f"No pair repeats within {settings.repeat_window} rounds."

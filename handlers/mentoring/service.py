@@ -8,8 +8,8 @@ from datetime import date, datetime, time, timedelta
 
 from sqlmodel import Session
 
-from handlers.kit import refusals
 from handlers.kit.blocks import mention
+from handlers.mentoring.access import channel_team
 from handlers.mentoring.pairs import (  # noqa: F401 - re-exported
     announce_booking,
     answer_followup,
@@ -73,12 +73,9 @@ def opt(session: Session, workspace_id: str, user_id: str, out: bool) -> str:
 def exclude(session: Session, workspace_id: str, channel_id: str, user_id: str,
             target_slack_id: str, on: bool) -> str:
     """A lead leaves someone of the team out of (or back in) the next round."""
-    team = tq.team_for_channel(session, workspace_id, channel_id)
-    if team is None:
-        return refusals.MENTOR_NO_TEAM
-    actor = get_or_create_member(session, workspace_id, user_id)
-    if not tq.is_lead(session, team.id, actor.id):
-        return refusals.MENTOR_LEADS_ONLY
+    team, actor, refusal = channel_team(session, workspace_id, channel_id, user_id, lead=True)
+    if refusal:
+        return refusal
     target = get_or_create_member(session, workspace_id, target_slack_id)
     if not tq.is_member(session, team.id, target.id):
         return "That person is not in this team."

@@ -13,6 +13,7 @@ from bot.rules import matching
 from handlers.kit import refusals
 from handlers.kit.blocks import escape
 from handlers.mentoring import blocks as ui
+from handlers.mentoring.access import channel_team
 from storage.models import Member, MemberSkill
 from storage.queries import mentoring as mq
 from storage.queries import teams as tq
@@ -134,12 +135,9 @@ def team_matrix(session: Session, workspace_id: str, channel_id: str,
     'team' profiles, and a profile kept for its owner and their manager only when the one
     asking is that owner or manager (it stays out of rounds either way). People by name;
     skills by use (`skill_order`)."""
-    team = tq.team_for_channel(session, workspace_id, channel_id)
-    if team is None:
-        return refusals.MENTOR_NO_TEAM
-    actor = get_or_create_member(session, workspace_id, user_id)
-    if not tq.is_member(session, team.id, actor.id):
-        return refusals.MENTOR_MEMBERS_ONLY
+    team, actor, refusal = channel_team(session, workspace_id, channel_id, user_id)
+    if refusal:
+        return refusal
     cells, skills, names = {}, {}, {}
     everyone = mq.team_people(session, team.id)
     managers = mq.managers_of(session, [m.id for m, _, _ in everyone])
