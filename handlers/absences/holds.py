@@ -19,6 +19,7 @@ from bot.rules.nudges import may_nudge, next_nudge_at
 from handlers.absences.blocks import STOPPABLE
 from scheduling.kinds import Held, Hold, Kind
 from storage.queries import absences as aq
+from storage.queries.rhythm import member_zones
 
 log = logging.getLogger("pact.absences")
 
@@ -128,11 +129,13 @@ def unless_silenced(kind: str, inner: Hold | None = None) -> Hold:
 
 
 def in_working_hours(session: Session, messages: list, now: datetime) -> dict:
-    """A DM of Pact's own (not a reply to a click) waits for its recipient's working hours."""
+    """A DM of Pact's own (not a reply to a click) left behind by a crash, downtime or retries
+    never arrives outside its recipient's 09:00-18:00 on a working day: it waits for their next
+    10:00. The one working-hours hold of every DM kind."""
+    zones = member_zones(session, {m.channel for m in messages if is_dm(m.channel)})
     held = {}
     for message in messages:
-        tz = aq.zone_of(session, message.workspace_id, message.channel) \
-            if is_dm(message.channel) else None
+        tz = zones.get((message.workspace_id, message.channel))
         if tz and not may_nudge(now, tz):
             held[message.id] = next_nudge_at(now, tz)
     return held

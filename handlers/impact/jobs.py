@@ -7,11 +7,10 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from bot.rules.nudges import may_nudge, next_nudge_at
+from handlers.absences.holds import in_working_hours
 from handlers.impact import digest, pulse
 from scheduling.kinds import Held, Kind, Outcome, Run
 from storage.models import PulseSeries, PulseSurvey, Team
-from storage.queries import rhythm as rq
 
 
 def no_context(session: Session, runs: list[Run]) -> None:
@@ -40,11 +39,9 @@ def run_sweep(session: Session, job: Run, ctx, services=None) -> Outcome:
                    next_run_at=result.next_at)
 
 
-def hold_dms(session: Session, messages: list, now: datetime) -> dict:
-    """An invitation or reminder left behind (downtime, retries, its recipient away) never
-    arrives outside the recipient's working hours: it waits for their next 10:00; once the
-    survey has closed it is dropped."""
-    zones = rq.member_zones(session, {m.channel for m in messages})
+def hold_survey_dms(session: Session, messages: list, now: datetime) -> dict:
+    """An invitation or reminder whose survey closed before it could go out is dropped; the
+    rest wait for their recipient's working hours like every DM."""
     held: dict = {}
     for message in messages:
         survey_id = (message.idempotency_key or "").split(":")[1:2]
@@ -52,18 +49,15 @@ def hold_dms(session: Session, messages: list, now: datetime) -> dict:
             survey_id[0].isdigit() else None
         if survey is not None and (survey.status != "open" or survey.closes_at <= now):
             held[message.id] = Held(None, "dropped: the survey closed before it could go out")
-            continue
-        tz = zones.get((message.workspace_id, message.channel))
-        if tz and not may_nudge(now, tz):
-            held[message.id] = next_nudge_at(now, tz)
-    return held
+    rest = [m for m in messages if m.id not in held]
+    return {**held, **(in_working_hours(session, rest, now) if rest else {})}
 
 
 KINDS = [
     Kind("pulse_round", time_bound=False, prepare=no_context, run=run_round),
     Kind("pulse_sweep", time_bound=False, prepare=no_context, run=run_sweep),
-    Kind("pulse_invite", time_bound=False, hold=hold_dms),
-    Kind("pulse_reminder", time_bound=True, hold=hold_dms),
+    Kind("pulse_invite", time_bound=False, hold=hold_survey_dms),
+    Kind("pulse_reminder", time_bound=True, hold=hold_survey_dms),
     Kind("pulse_results", time_bound=False),
     Kind("feedback_ask", time_bound=False),
     Kind("feedback_new", time_bound=False),

@@ -7,10 +7,10 @@ from datetime import datetime
 
 from sqlmodel import Session
 
+from handlers.absences.holds import in_working_hours
 from handlers.kit import refusals
 from handlers.mentoring import blocks as ui
 from handlers.mentoring import rounds
-from handlers.rhythm.jobs import hold_nudges
 from scheduling.kinds import Kind, Outcome, Run
 from storage.models import Team
 from storage.queries import mentoring as mq
@@ -85,10 +85,10 @@ KINDS = [
     Kind("mentor_booked", time_bound=False),
     Kind("mentor_skipped", time_bound=False),  # one side skipped: said in the pair's group DM
     Kind("mentor_pact", time_bound=False),  # a pair became a pact: each side is told
-    Kind("mentor_unpaired", time_bound=False, hold=hold_nudges),
-    Kind("mentor_summary", time_bound=False, hold=hold_nudges),  # a scheduled round, to leads
+    Kind("mentor_unpaired", time_bound=False, hold=in_working_hours),
+    Kind("mentor_summary", time_bound=False, hold=in_working_hours),  # a scheduled round, to leads
     # Ten days on, in each person's working hours (held again if it is late and off-hours).
-    Kind("mentor_followup", time_bound=False, hold=hold_nudges),
+    Kind("mentor_followup", time_bound=False, hold=in_working_hours),
 ]
 
 

@@ -7,7 +7,7 @@ messages, so the decision and the messages commit together with the next run, or
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
@@ -22,7 +22,7 @@ from bot.rules.nudges import (
     next_nudge_at,
 )
 from handlers.absences.calendar import WEEKDAY_NUMBERS, moved_here, team_post_day
-from handlers.absences.holds import while_away
+from handlers.absences.holds import in_working_hours, while_away
 from handlers.absences.service import STOPPED_NUDGES
 from handlers.kit.blocks import context, escape
 from handlers.rhythm import schedules
@@ -162,18 +162,6 @@ def run_milestone(session: Session, job: Run, ctx, services=None) -> Outcome:
 
 # ---- review nudges: one DM a working day at most, at 10:00 in the recipient's timezone ------
 
-def hold_nudges(session: Session, messages: list, now: datetime) -> dict[int, datetime]:
-    """A nudge DM about to go out outside its recipient's 09:00-18:00 on a working day (it was
-    left behind by a crash, downtime or retries) waits for their next 10:00."""
-    zones = q.member_zones(session, {m.channel for m in messages})
-    held = {}
-    for message in messages:
-        tz = zones.get((message.workspace_id, message.channel))
-        if tz and not may_nudge(now, tz):
-            held[message.id] = next_nudge_at(now, tz)
-    return held
-
-
 def run_nudge(session: Session, job: Run, ctx, services=None) -> Outcome:
     member = session.get(Member, job.subject_id)
     if member is None:
@@ -222,7 +210,7 @@ KINDS = [
     Kind("milestone_due", time_bound=True, prepare=no_context, run=run_milestone),
     Kind("checkin_superseded", time_bound=False),
     Kind("nudge", time_bound=False, prepare=no_context, run=run_nudge,
-         hold=while_away(hold_nudges, on_drop=aq.forget_nudge_items),
+         hold=while_away(in_working_hours, on_drop=aq.forget_nudge_items),
          reconcile=schedules.reconcile_nudges),
     Kind("stuck", time_bound=False),
     Kind("channel_trouble", time_bound=False),
