@@ -11,6 +11,7 @@ from handlers.kit.blocks import (
     confirm_dialog,
     context,
     escape,
+    plural,
     section,
     slack_date,
     slack_datetime,
@@ -35,8 +36,9 @@ def away_set(until: date, tz: str, note: str, reviews_moved: int = 0) -> str:
             "your first working day back; your lab turn waits for you. "
             "`/pact away off` when you are back early.")
     if reviews_moved:
-        text += (f"\n{reviews_moved} development plan review(s) due while you are away move to "
-                 "your first week back; the other side is told why.")
+        text += (f"\n{plural(reviews_moved, 'development plan review')} due while you are away "
+                 f"{'moves' if reviews_moved == 1 else 'move'} to your first week back; the other "
+                 "side is told why.")
     return text + (f"\nNote: {escape(note)}" if note else "")
 
 

@@ -21,7 +21,7 @@ from bot.rules.absence import (
 from bot.rules.permissions import Actor
 from handlers.absences import words
 from handlers.kit import refusals
-from handlers.kit.blocks import escape
+from handlers.kit.blocks import escape, plural
 from storage.models import Team
 from storage.queries import absences as aq
 from storage.queries import teams as tq
@@ -91,10 +91,10 @@ def describe(session: Session, team: Team, now: datetime, days: int = 60) -> str
     coming = [f"• {d.isoformat()} {escape(holiday_of(d, calendar) or '')}" for d in ahead
               if holiday_of(d, calendar)]
     lines = [f"*{escape(team.name)}* follows {where}"
-             + (f" and {len(calendar.own)} day(s) of its own" if calendar.own else "")
+             + (f" and {plural(len(calendar.own), 'day')} of its own" if calendar.own else "")
              + f"; on a holiday its check-ins, lab sessions, milestone reminders and digests "
                f"{mode}.",
-             f"So far {moved} post(s) moved and {skipped} skipped for a holiday."]
+             f"So far {plural(moved, 'post')} moved and {skipped} skipped for a holiday."]
     lines.append("Coming up:\n" + "\n".join(coming[:15]) if coming
                  else f"No holidays in the next {days} days.")
     return "\n".join(lines) + "\n" + USAGE

@@ -20,7 +20,7 @@ from bot.rules.absence import (
 )
 from handlers.absences import blocks as ui
 from handlers.absences import reviews, words
-from handlers.kit.blocks import mention
+from handlers.kit.blocks import mention, plural
 from handlers.labs import service as labs
 from storage.models import Member
 from storage.queries import absences as aq
@@ -174,9 +174,9 @@ def team_line(session: Session, team_id: int, members: list[Member], now: dateti
     parts = []
     if away_ids:
         names = ", ".join(f"{mention(m.slack_user_id)}" for m in members if m.id in away_ids)
-        parts.append(f"{len(away_ids)} member(s) away this week ({names})")
+        parts.append(f"{plural(len(away_ids), 'member')} away this week ({names})")
     if held or dropped:
-        parts.append(f"{held} reminder(s) held for an absence, {dropped} dropped as stale")
+        parts.append(f"{plural(held, 'reminder')} held for an absence, {dropped} dropped as stale")
     if moved or skipped:
-        parts.append(f"{moved} post(s) moved and {skipped} skipped for holidays")
+        parts.append(f"{plural(moved, 'post')} moved and {skipped} skipped for holidays")
     return "🌴 " + " · ".join(parts) if parts else ""

@@ -9,7 +9,7 @@ from bot.errors import reported
 from handlers.impact import feedback
 from handlers.impact import feedback_blocks as ui
 from handlers.kit import refusals
-from handlers.kit.blocks import notice_modal
+from handlers.kit.blocks import notice_modal, plural
 from handlers.kit.forms import Form
 from handlers.kit.metadata import attach, metadata_key, read_metadata
 from handlers.kit.payload import int_id, read_interaction
@@ -57,7 +57,7 @@ def save_ask(ack, body, view, services) -> None:
         if isinstance(result, dict):
             return ack(response_action="errors", errors=result)
     ack(response_action="update", view=notice_modal(
-        "Ask for feedback", f"Asked {result.count} teammate(s). Their feedback appears in your "
+        "Ask for feedback", f"Asked {plural(result.count, 'teammate')}. Their feedback appears in your "
         "plan's history."))
 
 

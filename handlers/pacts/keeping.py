@@ -12,6 +12,7 @@ from sqlmodel import Session
 from bot.rules.nudges import NUDGE_RULE
 from handlers.kit import ids as action_ids
 from handlers.kit import refusals
+from handlers.kit.blocks import plural
 from handlers.pacts import blocks as ui
 from handlers.pacts.seen import (
     CADENCE_DAYS,
@@ -233,7 +234,7 @@ def stuck(session: Session, workspace_id: str, user_id: str, objective_id: int |
             ids += _dm(session, pact, f"pact:{pact.id}:stuck:{stamp}",
                        slack_id(session, pact.supporter_id),
                        ui.stuck_dm(user_id, facts.title, note), "pact_stuck")
-    return Result(outbox_ids=ids, text=f"Told your {len(ids)} supporter(s). Hang in there.")
+    return Result(outbox_ids=ids, text=f"Told your {plural(len(ids), 'supporter')}. Hang in there.")
 
 
 def checkin_answer(session: Session, workspace_id: str, user_id: str, pact_id: int | None,
