@@ -117,3 +117,19 @@ def test_stop_these_on_a_mentoring_follow_up_until_turned_back_on_from_home(pact
     (check,) = _absence_checks(pact.engine)
     assert "1 dropped after Snooze a week or Stop these" in check.detail  # pact doctor says
     assert pact.emulator.violations == []
+
+
+def test_a_forged_kind_on_stop_or_snooze_is_refused_and_silences_nothing(pact):
+    from handlers.absences import service
+    from handlers.kit import refusals
+    from storage.models import NudgeSnooze
+
+    uid = _person(pact, "forger")
+    now = utcnow()
+    with session_scope(pact.engine) as s:
+        for forged in ("goal_post", "", "x" * 5000, "stop:nudge"):
+            assert service.stop_reminders(s, WS, uid, forged, now) == \
+                refusals.REMINDERS_NOT_STOPPABLE
+            assert service.snooze_reminders(s, WS, uid, forged, now) == \
+                refusals.REMINDERS_NOT_SNOOZABLE
+        assert s.exec(select(NudgeSnooze)).all() == []

@@ -133,6 +133,11 @@ STOPPABLE = {
 }
 
 
+def stop_subject(kind: str) -> str:
+    """The snooze subject that silences a kind of reminder DM ("stop:pact_checkin")."""
+    return f"stop:{kind}"
+
+
 def reminder_controls(kind: str, next_line: str) -> list[dict]:
     """What every reminder DM ends with: when the next one would come, Snooze a week and
     Stop these (for its kind; turned back on from the Home tab)."""

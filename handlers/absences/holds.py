@@ -16,7 +16,7 @@ from bot.rules.absence import (
     working_moment,
 )
 from bot.rules.nudges import may_nudge, next_nudge_at
-from handlers.absences.blocks import STOPPABLE
+from handlers.absences.blocks import STOPPABLE, stop_subject
 from scheduling.kinds import Held, Hold, Kind
 from storage.queries import absences as aq
 from storage.queries.rhythm import member_zones
@@ -113,7 +113,7 @@ def held_while_away(kinds: list[Kind], names: tuple[str, ...] = HELD_KINDS) -> l
 
 def unless_silenced(kind: str, inner: Hold | None = None) -> Hold:
     """A hold that drops a DM of `kind` whose recipient snoozed or stopped that kind."""
-    subject = f"stop:{kind}"
+    subject = stop_subject(kind)
 
     def hold(session: Session, messages: list, now: datetime) -> dict:
         recipients = {(m.workspace_id, m.channel) for m in messages if is_dm(m.channel)}

@@ -20,6 +20,7 @@ from bot.rules.absence import (
 )
 from handlers.absences import blocks as ui
 from handlers.absences import reviews, words
+from handlers.kit import refusals
 from handlers.kit.blocks import mention, plural
 from handlers.labs import service as labs
 from storage.models import Member
@@ -27,23 +28,18 @@ from storage.queries import absences as aq
 from storage.queries import rhythm as rq
 from storage.queries.members import get_or_create_member
 
-STOPPED_NUDGES = "stop:nudge"  # a snooze subject: no review nudges at all until resumed
+STOPPED_NUDGES = ui.stop_subject("nudge")  # no review nudges at all until resumed
 FOREVER = timedelta(days=365 * 50)
 SNOOZE = timedelta(days=7)
-
-
-def stop_subject(kind: str) -> str:
-    """The snooze subject that silences a kind of reminder DM ("stop:pact_checkin")."""
-    return f"stop:{kind}"
 
 
 def stop_reminders(session: Session, workspace_id: str, user_id: str, kind: str,
                    now: datetime) -> str:
     """"Stop these" on a reminder DM; only the kinds Pact knows."""
     if kind not in ui.STOPPABLE:
-        return "Those reminders cannot be stopped from here."
+        return refusals.REMINDERS_NOT_STOPPABLE
     member = get_or_create_member(session, workspace_id, user_id)
-    rq.snooze_subjects(session, member.id, [stop_subject(kind)], now + FOREVER)
+    rq.snooze_subjects(session, member.id, [ui.stop_subject(kind)], now + FOREVER)
     return f"Stopped: no more {ui.STOPPABLE[kind]}. Turn them back on from the Home tab."
 
 
@@ -51,25 +47,25 @@ def snooze_reminders(session: Session, workspace_id: str, user_id: str, kind: st
                      now: datetime) -> str:
     """"Snooze a week" on a reminder DM: none of its kind for seven days."""
     if kind not in ui.STOPPABLE:
-        return "Those reminders cannot be snoozed from here."
+        return refusals.REMINDERS_NOT_SNOOZABLE
     member = get_or_create_member(session, workspace_id, user_id)
-    if aq.snoozed(session, member.id, stop_subject(kind), now + SNOOZE):
+    if aq.snoozed(session, member.id, ui.stop_subject(kind), now + SNOOZE):
         return f"Those are stopped: no {ui.STOPPABLE[kind]} until you turn them back on."
-    rq.snooze_subjects(session, member.id, [stop_subject(kind)], now + SNOOZE)
+    rq.snooze_subjects(session, member.id, [ui.stop_subject(kind)], now + SNOOZE)
     return ui.snoozed_text(ui.STOPPABLE[kind], now + SNOOZE)
 
 
 def resume_reminders(session: Session, workspace_id: str, user_id: str, kind: str,
                      now: datetime) -> str:
     member = get_or_create_member(session, workspace_id, user_id)
-    aq.unsnooze(session, member.id, stop_subject(kind))
+    aq.unsnooze(session, member.id, ui.stop_subject(kind))
     return f"{ui.STOPPABLE.get(kind, 'Reminders').capitalize()} are on again."
 
 
 def reminders_stopped(session: Session, member: Member, now: datetime) -> list[str]:
     """The kinds of reminder the member stopped (not merely snoozed for a week)."""
     return [kind for kind in ui.STOPPABLE
-            if aq.snoozed(session, member.id, stop_subject(kind), now + SNOOZE * 2)]
+            if aq.snoozed(session, member.id, ui.stop_subject(kind), now + SNOOZE * 2)]
 
 
 def today_of(member: Member, now: datetime) -> date:

@@ -289,3 +289,5 @@ def lab_no_longer_yours(presenter: str) -> str:
     """`presenter`: a mention (or "nobody yet")."""
     return f"You no longer present this session: {presenter} does. Nothing changed."
 STUCK_SAY_WHAT = "Say what you are stuck on (up to 500 characters)."
+REMINDERS_NOT_STOPPABLE = "Those reminders cannot be stopped from here."
+REMINDERS_NOT_SNOOZABLE = "Those reminders cannot be snoozed from here."
