@@ -79,6 +79,8 @@ def test_a_managers_absence_moves_the_review_and_the_owner_hears_in_working_hour
     tick(evening, services, client)
     assert [m for m in emulator.dms(owner) if "moves to" in m["text"]] == []  # 20:00: waits
     tick(datetime(2026, 11, 20, 10, tzinfo=BERLIN).astimezone(UTC), services, client)
-    (told,) = [m for m in emulator.dms(owner) if "moves to" in m["text"]]
-    assert f"<@{manager}> is away until" in told["text"]
-    assert "your development plan review" in told["text"]
+    # At 10:00 it comes in the owner's one DM of the morning, with their nudge.
+    (told,) = [m for m in emulator.dms(owner) if "moves to" in str(m["blocks"])]
+    assert "1 review moved" in told["text"]
+    assert f"<@{manager}> is away until" in str(told["blocks"])
+    assert "your development plan review" in str(told["blocks"])

@@ -55,8 +55,8 @@ def while_away(inner: Hold | None = None, on_drop=None) -> Hold:
                 # Their public holiday (their own country's, else their team's): tomorrow.
                 answers[message.id] = Held(working_moment(next_nudge_at(now, zone), zone,
                                                           calendar), aq.HELD_FOR_HOLIDAY)
-            elif message.last_error in aq.HELD_REASONS and held_too_long(
-                    message.created_at, now):
+            elif message.last_error in aq.HELD_REASONS and message.kind not in aq.KEPT_KINDS \
+                    and held_too_long(message.created_at, now):
                 answers[message.id] = Held(None, aq.DROPPED_AFTER_ABSENCE)
                 dropped.append(message)
             elif message.last_error in aq.HELD_REASONS and is_dm(message.channel):
@@ -92,7 +92,7 @@ def _wait_turn(session: Session, message, now: datetime) -> datetime | None:
 # absences design): pact check-ins, survey invitations and reminders, mentor introductions,
 # the unpaired's reasons and follow-ups. Nudges declare their own hold in the rhythm.
 HELD_KINDS = ("pact_checkin", "pact_progress", "pulse_invite", "pulse_reminder",
-              "mentor_intro", "mentor_unpaired", "mentor_followup")
+              "mentor_intro", "mentor_unpaired", "mentor_followup", "pdp_manager")
 PERSONAL_KINDS = ("nudge", *HELD_KINDS)  # what counts for "one DM a day" after a return
 
 

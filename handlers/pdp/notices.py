@@ -6,6 +6,7 @@ shares less than before. No Slack here: rows go to the outbox, the caller sends 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlmodel import Session
@@ -77,6 +78,48 @@ def notify_manager(session: Session, pdp: Pdp, reason: str, change_id: int,
     outbox.enqueue(session, workspace_id=manager.workspace_id,
                    key=f"pdp:{pdp.id}:mgr:{reason}:{change_id}", channel=manager.slack_user_id,
                    text=message["text"], blocks=message["blocks"], kind="pdp_manager")
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """A DM about a plan held for someone until this moment: a report's request (who, which
+    plan, why: 'chosen' as manager, 'review' asked for), or a note carried as it was written."""
+    pdp_id: int | None = None
+    owner_user: str = ""
+    reasons: tuple[str, ...] = ()
+    said: str = ""  # e.g. "… is away; their review moves to …"
+
+
+MERGED = "merged into the morning DM"
+
+
+def take_waiting_plan_dms(session: Session, member: Member, now: datetime, *,
+                          at_least: int = 1) -> list[Waiting]:
+    """DMs about plans held for `member` until now (their reports asked while they were away,
+    a review moved overnight), taken out of the outbox so that the morning's DM carries them
+    all: one DM at one moment. A request carries who asked, never plan content (the plan opens
+    live from its button). Fewer than `at_least` held DMs are left to go out as they are."""
+    rows = q.waiting_plan_dms(session, member.workspace_id, member.slack_user_id, now)
+    if len(rows) < at_least:
+        return []
+    notes, asked = [], {}
+    for row in rows:
+        if not q.rewrite_pending(session, row.id, None, now, why=MERGED):
+            continue
+        parts = row.idempotency_key.split(":")  # pdp:{id}:mgr:{reason}:{change}
+        if row.kind != "pdp_manager":
+            notes.append(Waiting(said=(row.blocks or [{}])[0].get("text", {}).get("text", "")))
+        elif len(parts) >= 4 and parts[1].isdigit():
+            reasons = asked.setdefault(int(parts[1]), [])
+            reasons.append(parts[3])
+    for pdp_id, reasons in asked.items():
+        pdp = session.get(Pdp, pdp_id)
+        owner = session.get(Member, pdp.owner_id) if pdp else None
+        if pdp is None or pdp.manager_id != member.id or owner is None or owner.is_deleted:
+            continue  # no longer theirs to hear about
+        notes.append(Waiting(pdp_id, owner.slack_user_id,
+                             tuple(r for r in ("chosen", "review") if r in reasons)))
+    return [n for n in notes if n.said or n.reasons]
 
 
 def recheck_pending(session: Session, pdp: Pdp, now: datetime) -> None:

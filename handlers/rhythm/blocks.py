@@ -30,6 +30,7 @@ from handlers.kit.ids import (
     NUDGE_SNOOZE,
     PDP_LOG_PROGRESS,
     PDP_OPEN,
+    PDP_VIEW_REPORT,
     REMINDERS_STOP,
     RHYTHM_RESUME,
 )
@@ -181,10 +182,32 @@ def _line(item: Item) -> str:
     }[item.kind]
 
 
-def nudge_message(items: list[Item], next_at: datetime | None = None
-                  ) -> tuple[str, list[dict]]:
-    blocks: list[dict] = [section("A few things in your development plans could use a "
-                                  "moment today:")]
+def _request_line(request) -> str:
+    who = user(request.owner_user)
+    if request.reasons == ("chosen", "review"):
+        return (f":wave: {who} chose you as their manager in Pact and asks you to review "
+                "their development plan.")
+    if request.reasons == ("chosen",):
+        return f":wave: {who} chose you as their manager in Pact."
+    return f":inbox_tray: {who} asks you to review their development plan."
+
+
+def nudge_message(items: list[Item], next_at: datetime | None = None, *,
+                  requests=()) -> tuple[str, list[dict]]:
+    """The one DM of the day: what was held for the person until now (`requests`, each with
+    `said` — a note as written — or `owner_user`, `pdp_id` and `reasons` — a report's
+    request) and what their plans could use."""
+    notes = [r for r in requests if r.said][:5]
+    asked = [r for r in requests if not r.said][:10]
+    blocks: list[dict] = [section(r.said) for r in notes]
+    if asked:
+        blocks.append(section("From your reports:"))
+        blocks += [section(_request_line(r), accessory=button("Open", PDP_VIEW_REPORT,
+                                                              str(r.pdp_id)))
+                   for r in asked]
+    if items:
+        blocks.append(section("A few things in your development plans could use a "
+                              "moment today:"))
     for item in items[:20]:
         if item.kind == "stale":
             update = button("Update now", PDP_LOG_PROGRESS, str(item.ref_id), style="primary")
@@ -193,18 +216,28 @@ def nudge_message(items: list[Item], next_at: datetime | None = None
         blocks.append(section(_line(item), accessory=update))
     if len(items) > 20:
         blocks.append(context(f"…and {len(items) - 20} more in your plan."))
-    subjects = ",".join(sorted({i.subject for i in items}))
-    blocks.append({"type": "actions", "block_id": "nudge", "elements": [
-        button("Snooze a week", NUDGE_SNOOZE, subjects[:2000]),
-        {**button("Stop these", REMINDERS_STOP, "nudge"),
-         "confirm": confirm_dialog("Stop these reminders?", "No more reminders about your "
-                                   "development plans. Turn them back on from the Home tab.",
-                                   "Stop them")}]})
-    later = f" The next one would come {slack_date(next_at)} at the earliest." if next_at \
-        else ""
-    blocks.append(context("At most one of these a day, on working days." + later))
-    text = f"{plural(len(items), 'thing')} in your development plans could use a moment today"
-    return text, blocks
+    if items:
+        subjects = ",".join(sorted({i.subject for i in items}))
+        blocks.append({"type": "actions", "block_id": "nudge", "elements": [
+            button("Snooze a week", NUDGE_SNOOZE, subjects[:2000]),
+            {**button("Stop these", REMINDERS_STOP, "nudge"),
+             "confirm": confirm_dialog("Stop these reminders?", "No more reminders about "
+                                       "your development plans. Turn them back on from the "
+                                       "Home tab.", "Stop them")}]})
+        later = f" The next one would come {slack_date(next_at)} at the earliest." \
+            if next_at else ""
+        blocks.append(context("At most one of these a day, on working days." + later))
+    return _nudge_text(items, asked, notes), blocks
+
+
+def _nudge_text(items: list[Item], asked: list, notes: list) -> str:
+    parts = [f"{plural(len(asked), 'report')} asked for you"] if asked else []
+    if notes:
+        parts.append(f"{plural(len(notes), 'review')} moved")
+    if items or not parts:
+        parts.append(f"{plural(len(items), 'thing')} in your development plans could use a "
+                     "moment today")
+    return ", and ".join(parts) if len(parts) < 3 else f"{parts[0]}, {parts[1]}, and {parts[2]}"
 
 
 def snoozed_message(until) -> tuple[str, list[dict]]:

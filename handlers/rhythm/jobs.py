@@ -25,6 +25,7 @@ from handlers.absences.calendar import WEEKDAY_NUMBERS, moved_here, team_post_da
 from handlers.absences.holds import in_working_hours, while_away
 from handlers.absences.service import STOPPED_NUDGES
 from handlers.kit.blocks import context, escape
+from handlers.pdp.notices import take_waiting_plan_dms
 from handlers.rhythm import schedules
 from handlers.rhythm.blocks import (
     GoalFacts,
@@ -177,8 +178,32 @@ def run_nudge(session: Session, job: Run, ctx, services=None) -> Outcome:
         # Late (after downtime) and now outside 09:00-18:00 or on a weekend: next working day.
         return Outcome(next_run_at=next_nudge_at(job.now, member.tz))
     facts = q.nudge_facts(session, member, job.now)
-    if STOPPED_NUDGES in facts.snoozed:
-        return Outcome()  # "Stop these": until turned back on from the Home tab
+    items = [] if STOPPED_NUDGES in facts.snoozed else _nudge_items(member, facts, job.now)
+    if q.nudged_today(session, member, job.now):
+        return Outcome()  # one nudge DM a day at most: these wait for the next one
+    merge = session.begin_nested()
+    requests = take_waiting_plan_dms(session, member, job.now, at_least=1 if items else 2)
+    asked = {r.pdp_id for r in requests if r.reasons}
+    items = [i for i in items if not (i.kind.endswith("_report") and i.ref_id in asked)]
+    if not items and not requests:
+        merge.rollback()
+        return Outcome()
+    text, blocks = nudge_message(items, next_nudge_at(job.now, member.tz), requests=requests)
+    day = local_day(job.now, member.tz)
+    mid = enqueue(session, workspace_id=member.workspace_id, key=f"nudge:{member.id}:{day}",
+                  channel=member.slack_user_id, text=text, blocks=blocks, kind="nudge",
+                  not_before=job.now)
+    if mid is None:
+        merge.rollback()  # today's DM went out already; the rest waits for tomorrow
+        return Outcome()
+    merge.commit()
+    q.record_nudged(session, member.id, [item.key for item in items], job.now)
+    return Outcome(outbox_ids=[mid])
+
+
+def _nudge_items(member: Member, facts, now) -> list:
+    """What `member` should hear about today: their reviews, their reports', stale objectives
+    (snoozed and already-sent items left out)."""
     owners = facts.owners
     plans = [PlanFacts(p.id, p.owner_id, p.manager_id,
                        (owners.get(p.owner_id).display_name if owners.get(p.owner_id) else ""),
@@ -186,20 +211,7 @@ def run_nudge(session: Session, job: Run, ctx, services=None) -> Outcome:
              for p in facts.plans if not (owners.get(p.owner_id) and owners[p.owner_id].is_deleted)]
     objectives = [ObjectiveFacts(o.id, member.id, o.title, o.status,
                                  o.last_progress_at or o.created_at) for o in facts.objectives]
-    items = items_for(member.id, job.now, plans, objectives, facts.snoozed, facts.sent)
-    if not items:
-        return Outcome()
-    if q.nudged_today(session, member, job.now):
-        return Outcome()  # one nudge DM a day at most: these wait for the next one
-    text, blocks = nudge_message(items, next_nudge_at(job.now, member.tz))
-    day = local_day(job.now, member.tz)
-    mid = enqueue(session, workspace_id=member.workspace_id, key=f"nudge:{member.id}:{day}",
-                  channel=member.slack_user_id, text=text, blocks=blocks, kind="nudge",
-                  not_before=job.now)
-    if mid is None:
-        return Outcome()  # today's DM went out already; the rest waits for tomorrow
-    q.record_nudged(session, member.id, [item.key for item in items], job.now)
-    return Outcome(outbox_ids=[mid])
+    return items_for(member.id, now, plans, objectives, facts.snoozed, facts.sent)
 
 
 KINDS = [

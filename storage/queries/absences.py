@@ -212,6 +212,9 @@ def held_count(session: Session, workspace_id: str | None = None,
 
 
 
+KEPT_KINDS = ("pdp_manager",)  # a report's request still stands however long it was held
+
+
 def drop_stale_held(session: Session, workspace_id: str, channel: str,
                     now: datetime) -> int:
     """DMs to `channel` held through an absence for so long they no longer matter: skipped
@@ -219,7 +222,7 @@ def drop_stale_held(session: Session, workspace_id: str, channel: str,
     stale = list(session.exec(select(OutboxMessage).where(
         OutboxMessage.workspace_id == workspace_id, OutboxMessage.channel == channel,
         OutboxMessage.status == "pending", OutboxMessage.last_error.in_(HELD_REASONS),
-        OutboxMessage.created_at < now - STALE_AFTER_HOLD)))
+        OutboxMessage.kind.not_in(KEPT_KINDS), OutboxMessage.created_at < now - STALE_AFTER_HOLD)))
     if not stale:
         return 0
     session.execute(update(OutboxMessage).where(OutboxMessage.id.in_([m.id for m in stale]))

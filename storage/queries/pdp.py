@@ -286,11 +286,27 @@ def pending_messages(session: Session, pdp_id: int, now: datetime) -> list[Outbo
         .order_by(OutboxMessage.id)))
 
 
+HELD_PLAN_DM_KINDS = ("pdp_manager", "review_moved")
+
+
+def waiting_plan_dms(session: Session, workspace_id: str, channel: str,
+                     now: datetime) -> list[OutboxMessage]:
+    """DMs to this person about plans (a report's request, a review moved) held until now or
+    earlier (while they were away, overnight) that no sender has taken."""
+    return list(session.exec(select(OutboxMessage).where(
+        OutboxMessage.workspace_id == workspace_id, OutboxMessage.channel == channel,
+        col(OutboxMessage.kind).in_(HELD_PLAN_DM_KINDS), OutboxMessage.status == "pending",
+        col(OutboxMessage.update_ts).is_(None), OutboxMessage.next_attempt_at <= now,
+        or_(col(OutboxMessage.claimed_until).is_(None), OutboxMessage.claimed_until < now))
+        .order_by(OutboxMessage.id)))
+
+
 def rewrite_pending(session: Session, message_id: int, message: dict | None,
-                    now: datetime) -> bool:
-    """Replace a waiting message's content (None: withdraw it) unless a sender claimed it."""
+                    now: datetime, *, why: str = "withdrawn: no longer shared") -> bool:
+    """Replace a waiting message's content (None: withdraw it, saying `why`) unless a sender
+    claimed it."""
     values = {"text": message["text"], "blocks": message["blocks"]} if message else {
-        "status": "skipped", "last_error": "withdrawn: no longer shared"}
+        "status": "skipped", "last_error": why[:500]}
     result = session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.id == message_id, OutboxMessage.status == "pending",
