@@ -73,7 +73,8 @@ def test_progress_reaching_the_target_celebrates_once(engine):
     with session_scope(engine) as s:
         done = service.log_progress(s, WS, "UMAX", goal_id, ProgressInput(3, "set", ""), NOW,
                                     emit=hooks)
-    assert done.card.status == "achieved" and hooks.calls == [("goal_saved", "achieved")]
+    assert done.card.status == "achieved"
+    assert hooks.calls == [("goal_saved", "achieved"), ("goal_achieved", "achieved")]
     with session_scope(engine) as s:
         kinds = sorted(s.get(OutboxMessage, i).kind for i in done.outbox)
         assert kinds == ["goal_celebration", "goal_thread"]

@@ -98,6 +98,7 @@ def _celebrate_if_due(session, goal: Goal, team: Team, milestones: list[Mileston
         return False
     session.refresh(goal)
     emit("goal_saved", session, goal)
+    emit("goal_achieved", session, goal)
     return True
 
 

@@ -6,7 +6,7 @@ from functools import partial
 
 from handlers.kit import ids
 from handlers.kit.replies import ack_only, opens_modal
-from handlers.pdp import commands, listeners, openers, review_listeners, surfaces
+from handlers.pdp import commands, listeners, objectives, openers, review_listeners, surfaces
 from handlers.pdp.service import KINDS
 from storage.engine import now_of
 
@@ -18,6 +18,8 @@ def _home_section(session, member, budget):
 
 
 def register(app, services) -> None:
+    services.on("goal_achieved", lambda session, goal: objectives.goal_achieved(
+        session, goal, now_of(session)))
     add = services.commands.add
     add("pdp", "Open your development plan, or see what someone shares with you.",
         usage="pdp [@someone]", takes_args=True, later=commands.pdp_later,

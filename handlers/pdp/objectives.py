@@ -222,4 +222,25 @@ def log_progress(session: Session, team_id: str, user_id: str, objective_id: int
     return ObjectiveSaved(pdp=pdp)
 
 
+def goal_achieved(session: Session, goal, now: datetime) -> list[int]:
+    """The team achieved the goal these objectives were their owners' part in: they are done
+    too (never 0 % beside an achieved goal), written in each plan's history, and their
+    supporters thanked. The goal's post is the one celebration: no second one here."""
+    done = []
+    for objective in q.open_objectives_of_goal(session, goal.id):
+        if not q.mark_done(session, objective.id, now):
+            continue
+        pdp = session.get(Pdp, objective.pdp_id)
+        q.record_change(session, pdp, pdp.owner_id,
+                        f"Completed “{objective.title}”: the team achieved “{goal.title}”",
+                        objective_id=objective.id, now=now)
+        pacts.objective_done(session, objective.id, now)
+        pdp.updated_at = now
+        session.add(pdp)
+        done.append(objective.id)
+    if done:
+        log.info("goal %s achieved: %d linked objective(s) done", goal.id, len(done))
+    return done
+
+
 # ---- delete and export ----------------------------------------------------------------------

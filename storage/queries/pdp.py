@@ -103,6 +103,13 @@ def record_change(session: Session, pdp: Pdp, actor_id: int, what: str,
     return change
 
 
+def open_objectives_of_goal(session: Session, goal_id: int) -> list[Objective]:
+    """Objectives linked to the goal that are neither done nor dropped."""
+    return list(session.exec(select(Objective).where(
+        Objective.goal_id == goal_id, col(Objective.status).not_in(("done", "dropped")))
+        .order_by(Objective.id)))
+
+
 def mark_done(session: Session, objective_id: int, now: datetime) -> bool:
     """Move an objective to done; True only for the one request that made the transition."""
     result = session.execute(
