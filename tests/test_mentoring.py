@@ -101,8 +101,34 @@ def test_profile_is_seeded_from_own_plan_normalised_and_saved_only_for_the_submi
 
 
 def _round(pact, team, user=None):
+    """A lead runs a round; earlier rounds happened on an earlier day (a round asked for twice
+    within minutes is one round: see the test of that)."""
+    with session_scope(pact.engine) as s:
+        for earlier in s.exec(select(MentorRound)):
+            earlier.created_at -= timedelta(days=1)
     pact.slack.command("mentor round", user=user or team.lead, channel=team.channel)
     pact.wait_idle()
+
+
+def test_the_same_round_command_twice_is_one_round(pact):
+    emulator, engine = pact.emulator, pact.engine
+    team = make_team(engine, emulator, members=1)
+    _save(pact, team.lead, "SQL 5 mentor")
+    _save(pact, team.members[0], "SQL 1 learn")
+    first = pact.slack.command("mentor round", user=team.lead, channel=team.channel)
+    again = pact.slack.command("mentor round", user=team.lead, channel=team.channel)
+    pact.wait_idle()
+    assert first.status == again.status == 200
+    with session_scope(engine) as s:
+        assert len(s.exec(select(MentorRound)).all()) == 1
+        assert len(s.exec(select(MentorPair)).all()) == 1
+    said = [r.get("text", "") for r in emulator.responses()] + [
+        again.json().get("text", "") if again.body else ""]
+    assert any("A mentor round was run in this channel less than a minute ago" in t
+               for t in said)
+    intros = [m for ch in emulator._channels.values() if ch.is_mpim
+              for m in emulator.messages(ch.id)]
+    assert len(intros) == 1
 
 
 def _working_hours(pact):

@@ -7,7 +7,7 @@ escaped.
 
 from __future__ import annotations
 
-from handlers.kit.blocks import channel_ref, mention
+from handlers.kit.blocks import channel_ref, mention, plural
 
 # Anything odd in a payload: a forged id, a stale button, a shape Slack never sends.
 STALE = ("That button or form is out of date, so nothing was changed. Open it again from "
@@ -202,6 +202,12 @@ MENTOR_PAUSE_USAGE = "Try `/pact mentor pause` or `/pact mentor pause until 2027
 MENTOR_ALREADY_PACT = "This pair is a pact already: see it on your Home tab or `/pact pacts`."
 MENTOR_SKIPPED_PAIR = "This pair skipped the round, so it can't become a pact."
 SKILLS_TOO_MANY = "Up to 30 skills, please."
+
+
+def mentor_round_just_run(minutes: int) -> str:
+    ago = "less than a minute" if minutes < 1 else plural(minutes, "minute")
+    return (f"A mentor round was run in this channel {ago} ago: its pairs were introduced "
+            "then. To run another one, try again in a few minutes.")
 
 
 def mentor_no_objective(skill: str, mentee: str, own: bool) -> str:

@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 from bot.rules import matching
 from bot.rules.absence import Away
 from bot.rules.nudges import next_nudge_at
+from handlers.kit import refusals
 from handlers.mentoring import blocks as ui
 from handlers.mentoring.access import channel_team
 from storage.models import Goal, Member, MentorPair, MentorRound, MentorUnpaired, Objective, Team
@@ -211,12 +212,18 @@ def intro_sent(session: Session, ref: str, channel: str, ts: str) -> None:
             session.add(row)
 
 
+ROUND_AGAIN_AFTER = timedelta(minutes=10)  # the same command typed twice is one round
+
+
 def start_round(session: Session, workspace_id: str, channel_id: str, user_id: str,
                 now: datetime) -> RoundDone | str:
     """`/pact mentor round` in a team's channel: leads only, decided from what Pact stored."""
     team, actor, refusal = channel_team(session, workspace_id, channel_id, user_id, lead=True)
     if refusal:
         return refusal
+    latest = mq.latest_round_locked(session, team.id)
+    if latest is not None and timedelta(0) <= now - latest.created_at < ROUND_AGAIN_AFTER:
+        return refusals.mentor_round_just_run(int((now - latest.created_at).total_seconds() // 60))
     done = run_round(session, team, user_id, now)
     done.answers = mq.answer_counts(session, team.id)
     return done

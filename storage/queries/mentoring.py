@@ -19,6 +19,7 @@ from storage.models import (
     OutboxMessage,
     Pdp,
     SkillProfile,
+    Team,
     TeamMembership,
 )
 
@@ -137,6 +138,14 @@ def set_excluded(session: Session, team_id: int, member_id: int, on: bool) -> No
 
 def clear_exclusions(session: Session, team_id: int) -> None:
     session.exec(delete(MentorExclusion).where(MentorExclusion.team_id == team_id))
+
+
+def latest_round_locked(session: Session, team_id: int) -> MentorRound | None:
+    """The team's latest round, with the team's row locked (PostgreSQL; SQLite's writers are
+    serialised already) so two rounds asked for at once are decided one after the other."""
+    session.get(Team, team_id, with_for_update=True)
+    return session.exec(select(MentorRound).where(MentorRound.team_id == team_id)
+                        .order_by(MentorRound.id.desc()).limit(1)).first()
 
 
 def recent_rounds(session: Session, team_id: int, count: int) -> list[MentorRound]:
