@@ -13,6 +13,7 @@ __all__ = ["KINDS", "register"]
 
 def register(app, services) -> None:
     app.use(partial(listeners.once_per_event, services=services))
+    app.listener_runner.listener_completion_handler = listeners.EventOutcome(services)
     app.use(partial(listeners.resume_when_back, services=services))
     app.event("app_uninstalled")(partial(listeners.on_app_uninstalled, services=services))
     app.event("tokens_revoked")(partial(listeners.on_tokens_revoked, services=services))

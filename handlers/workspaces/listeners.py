@@ -8,6 +8,7 @@ import threading
 import time
 
 from slack_bolt import BoltResponse
+from slack_bolt.listener.listener_completion_handler import ListenerCompletionHandler
 
 from handlers.workspaces import service
 from storage.engine import session_scope
@@ -15,19 +16,48 @@ from storage.engine import session_scope
 log = logging.getLogger("pact.workspaces")
 
 
-def once_per_event(body, next, services):  # noqa: A002 - Bolt names the argument `next`
-    """Middleware: an Events API delivery whose `event_id` was already taken (a retry, or the
-    copy another replica got) is acknowledged and dropped, using the database, not memory."""
+EVENT_CLAIM_KEY = "pact_event_claim"
+
+
+def once_per_event(body, context, next, services):  # noqa: A002 - Bolt names it `next`
+    """Middleware: an Events API delivery claims its `event_id` in the database (not memory)
+    before it is handled. A copy another replica holds or handled (a retry, the same event
+    sent twice) is acknowledged and dropped; `EventOutcome` settles the claim afterwards."""
     event_id = body.get("event_id") if body.get("type") == "event_callback" else None
     if not event_id:
         return next()
     with session_scope(services.engine) as session:
-        first = service.first_delivery(session, str(event_id), str(body.get("team_id") or ""),
-                                       services.now())
-    if not first:
-        log.info("event %s already handled, dropped", event_id)
+        claim = service.claim_event(session, str(event_id), str(body.get("team_id") or ""),
+                                    services.now())
+    if claim is None:
+        log.info("event %s already handled or being handled, dropped", event_id)
         return BoltResponse(status=200, body="")
+    context[EVENT_CLAIM_KEY] = (str(event_id), claim)
     return next()
+
+
+class EventOutcome(ListenerCompletionHandler):
+    """After an event's listener ran (Pact handles events before answering Slack): handled,
+    its `event_id` is remembered so that every copy is dropped; failed (Slack gets a 500), the
+    claim is released so that Slack's retry is handled, by whichever replica gets it."""
+
+    def __init__(self, services):
+        self.services = services
+
+    def handle(self, request, response) -> None:
+        claim = request.context.get(EVENT_CLAIM_KEY)
+        if not claim:
+            return
+        event_id, until = claim
+        # A listener that raised leaves a 500 here; one that ran leaves its (automatic) ack.
+        answer = response if response is not None else request.context.ack.response
+        with session_scope(self.services.engine) as session:
+            if answer is not None and answer.status < 500:
+                service.event_handled(session, event_id, until, self.services.now())
+            else:
+                service.event_failed(session, event_id, until)
+                log.warning("event %s failed; Slack's retry will handle it", event_id)
+        request.context.pop(EVENT_CLAIM_KEY, None)
 
 
 _HALTED_TTL = 60.0  # seconds a process trusts its list of stopped workspaces

@@ -15,6 +15,9 @@ log = logging.getLogger("pact.workspaces")
 
 # Slack retries an event three times within about an hour; keep ids a while longer.
 EVENT_MEMORY = timedelta(hours=2)
+# How long a delivery being handled holds its `event_id`: far longer than handling takes
+# (Slack gives up after 3 s), shorter than the minute before Slack's second retry.
+EVENT_CLAIM = timedelta(seconds=30)
 
 
 @dataclass
@@ -51,9 +54,21 @@ def purge_due(session: Session, now: datetime, limit: int = 20) -> list[Purged]:
     return done
 
 
-def first_delivery(session: Session, event_id: str, workspace_id: str, now: datetime) -> bool:
-    """True the first time any replica sees this `event_id`."""
-    return wq.first_time(session, event_id, workspace_id, now, now + EVENT_MEMORY)
+def claim_event(session: Session, event_id: str, workspace_id: str,
+                now: datetime) -> datetime | None:
+    """When no replica holds or has handled this `event_id`: the end of this process's claim
+    on it (None otherwise). A claim that is neither done nor released (its process died)
+    runs out after `EVENT_CLAIM`, in time for Slack's next retry."""
+    until = now + EVENT_CLAIM
+    return until if wq.claim_event(session, event_id, workspace_id, now, until) else None
+
+
+def event_handled(session: Session, event_id: str, claim: datetime, now: datetime) -> None:
+    wq.event_done(session, event_id, claim, now + EVENT_MEMORY)
+
+
+def event_failed(session: Session, event_id: str, claim: datetime) -> None:
+    wq.release_event(session, event_id, claim)
 
 
 def revokes_the_bot(event: dict) -> bool:

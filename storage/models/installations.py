@@ -46,8 +46,10 @@ class WorkspaceInstall(SQLModel, table=True):
 
 
 class HandledEvent(SQLModel, table=True):
-    """An Events API `event_id` some replica already took: Slack's retries and the copies other
-    replicas get are acknowledged and dropped. Rows expire (Slack retries for about an hour)."""
+    """An Events API `event_id` some replica is handling (until `expires_at`, a short claim) or
+    handled (remembered for longer than Slack retries): the copies other replicas get and
+    Slack's retries are acknowledged and dropped. A delivery whose handling failed deletes its
+    row, so that Slack's retry is handled."""
 
     __tablename__ = "handled_events"
     event_id: str = Field(primary_key=True, max_length=64)

@@ -91,16 +91,34 @@ def purge(session: Session, workspace_id: str, now: datetime) -> dict[str, int]:
     return removed
 
 
-def first_time(session: Session, event_id: str, workspace_id: str, now: datetime,
-               expires_at: datetime) -> bool:
-    """True for the first process to see `event_id`; every copy after it gets False.
-    Expired ids are cleared on the way (Slack stops retrying long before they expire)."""
-    session.execute(delete(E).where(E.c.expires_at < now))
+def claim_event(session: Session, event_id: str, workspace_id: str, now: datetime,
+                until: datetime) -> bool:
+    """True when this process takes `event_id` until `until`: no other delivery holds it, and
+    it was not handled. Expired rows (a claim that ran out, a memory past its time) are
+    cleared on the way, so a delivery whose handler died can be taken again."""
+    session.execute(delete(E).where(E.c.expires_at <= now))
     inserted = session.execute(
         _insert(session)(E).values(event_id=event_id[:64], workspace_id=workspace_id[:32],
-                                   expires_at=expires_at)
+                                   expires_at=until)
         .on_conflict_do_nothing(index_elements=["event_id"]).returning(E.c.event_id)).first()
     return inserted is not None
+
+
+def _held(event_id: str, until: datetime):
+    """This process's own claim: the row it inserted, not one another process took since."""
+    return (E.c.event_id == event_id[:64]) & (E.c.expires_at == until)
+
+
+def event_done(session: Session, event_id: str, claimed_until: datetime,
+               remember_until: datetime) -> None:
+    """Handled: copies and retries are dropped until `remember_until`."""
+    session.execute(update(E).where(_held(event_id, claimed_until))
+                    .values(expires_at=remember_until))
+
+
+def release_event(session: Session, event_id: str, claimed_until: datetime) -> None:
+    """Handling failed: Slack's retry (to whichever replica) handles it again."""
+    session.execute(delete(E).where(_held(event_id, claimed_until)))
 
 
 def delete_installation(session: Session, workspace_id: str) -> int:
