@@ -148,3 +148,44 @@ def test_doctor_in_oauth_mode_checks_every_workspace_and_shows_stopped_ones(
         assert "ok   workspaces: 1 installed" in text
     finally:
         pact.stop()
+
+
+def test_log_lines_of_work_after_the_ack_name_the_request_and_nothing_people_wrote(pact):
+    from handlers.kit import ids
+    from tests.test_goals_steps import create_goal, team
+
+    lead, _, channel = team(pact)
+    goal_id = create_goal(pact, lead, channel, title="Quietly private title")
+    formatter = JsonFormatter()
+    lines: list[tuple[str, dict]] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record):
+            lines.append((record.threadName, json.loads(formatter.format(record))))
+
+    handler = Collect(level=logging.INFO)
+    root = logging.getLogger()
+    level, root.level = root.level, logging.INFO
+    root.addHandler(handler)
+    try:
+        # Slack refuses what the work after each ack asks, and that work logs it: a Bolt lazy
+        # listener (the goal's details modal) and a command's follow-up (a newcomer's profile).
+        pact.emulator.fail_next("views.open", error="expired_trigger_id")
+        pact.slack.block_action(user=lead, action_id=ids.GOAL_DETAILS, value=str(goal_id),
+                                channel=channel, message_ts="1.000100")
+        pact.wait_idle()
+        pact.emulator.fail_next("users.info", error="fatal_error")
+        newcomer = pact.emulator.add_user(name="nia")
+        pact.slack.command("goal new", user=newcomer, channel=channel)
+        pact.wait_idle()
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(level)
+    later = [line for thread, line in lines if thread.startswith("pact-listener")]
+    messages = [line["message"] for line in later]
+    assert any("expired_trigger_id" in m for m in messages), messages
+    assert any(f"users.info {newcomer} failed" in m for m in messages), messages
+    assert later and all(line.get("workspace_id") == "T0PACT" and line.get("request_id")
+                         for line in later)
+    assert len({line["request_id"] for line in later}) == 2  # one per request, none shared
+    assert "Quietly private" not in json.dumps([line for _, line in lines])

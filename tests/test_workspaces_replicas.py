@@ -4,6 +4,7 @@ attempt failed is handled when Slack retries it, and a click sent to both counts
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -55,6 +56,9 @@ class Web:
     def output(self) -> str:
         return self.log.read_text()
 
+    def json_lines(self) -> list[dict]:
+        return [json.loads(line) for line in self.output().splitlines() if line.strip()]
+
 
 def start_web(emulator, database_url: str, where: Path, **env) -> Web:
     port = free_port()
@@ -90,7 +94,7 @@ def stop_webs(webs: list[Web]) -> None:
 
 @pytest.fixture
 def webs(emulator, database_url, tmp_path):
-    started = [start_web(emulator, database_url, tmp_path) for _ in range(2)]
+    started = [start_web(emulator, database_url, tmp_path, LOG_FORMAT="json") for _ in range(2)]
     try:
         wait_healthy(started)
         yield started
@@ -130,7 +134,8 @@ def test_an_event_whose_first_attempt_failed_is_handled_when_slack_retries(webs,
     later = webs[0].slack.event(home_opened(user), event_id="Ev0FAILED01",
                                 headers={**RETRY, "X-Slack-Retry-Num": "2"})
     assert later.status == 200 and len(emulator.calls_to("views.publish")) == 1
-    assert "Slack's retry will handle it" in webs[0].output()
+    (line,) = [x for x in webs[0].json_lines() if "Slack's retry will handle it" in x["message"]]
+    assert line["workspace_id"] == "T0PACT" and line["request_id"]
 
 
 def test_a_click_sent_to_both_replicas_counts_once(webs, pact, emulator):
