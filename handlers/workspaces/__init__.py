@@ -7,11 +7,13 @@ from functools import partial
 
 from handlers.workspaces import listeners
 from handlers.workspaces.jobs import KINDS
+from handlers.workspaces.listeners import request_workspace
 
-__all__ = ["KINDS", "register"]
+__all__ = ["KINDS", "register", "request_workspace"]
 
 
 def register(app, services) -> None:
+    app.use(partial(listeners.note_org_workspace, services=services))
     app.use(partial(listeners.once_per_event, services=services))
     app.listener_runner.listener_completion_handler = listeners.EventOutcome(services)
     app.use(partial(listeners.resume_when_back, services=services))

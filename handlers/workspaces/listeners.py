@@ -98,24 +98,81 @@ def resume_when_back(body, context, next, services):  # noqa: A002 - Bolt's name
     return next()
 
 
+def request_workspace(body, context) -> str | None:
+    """The workspace of a verified request, which every row it reads or writes is sealed to.
+    Bolt gives it, except for the events of an org-wide install (Enterprise Grid), whose
+    authorization names the organisation only: there it is the event's own workspace, the
+    envelope's `team_id`, set by Slack (never an id inside the event). A shared channel's
+    event may come from another organisation's workspace: it stays without one."""
+    if context.team_id is None and context.is_enterprise_install \
+            and body.get("type") == "event_callback" and not body.get("is_ext_shared_channel"):
+        team = body.get("team_id")
+        if isinstance(team, str) and team.startswith("T"):
+            context["team_id"] = team
+    return context.team_id
+
+
+_noted: set[tuple[object, str, str]] = set()  # (engine, workspace, organisation) written
+_noted_lock = threading.Lock()
+
+
+def note_org_workspace(body, context, next, services):  # noqa: A002 - Bolt's name
+    """Middleware: a request through an org-wide install tells which workspaces belong to
+    the organisation, so that the scheduler and outbox find its token for them and its
+    uninstall stops them all (written once per process and workspace)."""
+    team, org = context.team_id, context.enterprise_id
+    if team and org and context.is_enterprise_install:
+        key = (services.engine, team, org)
+        with _noted_lock:
+            known = key in _noted
+        if not known:
+            with session_scope(services.engine) as session:
+                service.note_org_workspace(session, team, org, services.now())
+            with _noted_lock:
+                _noted.add(key)
+    return next()
+
+
+def _retention(services) -> str:
+    days = services.settings.retention_days
+    return (f"is deleted in {days} days unless Pact is reinstalled" if days
+            else "is kept (PACT_RETENTION_DAYS=0)")
+
+
 def _stop(services, workspace_id: str, why: str) -> None:
     with session_scope(services.engine) as session:
         service.uninstall(session, workspace_id, services.now(),
                           services.settings.retention_days)
     _forget_halted(services)
-    days = services.settings.retention_days
     log.warning("workspace %s: %s; its schedules and outbox are stopped, its data %s",
-                workspace_id, why, f"is deleted in {days} days unless Pact is reinstalled"
-                if days else "is kept (PACT_RETENTION_DAYS=0)")
+                workspace_id, why, _retention(services))
+
+
+def _stop_org(services, enterprise_id: str, why: str) -> None:
+    with session_scope(services.engine) as session:
+        stopped = service.uninstall_org(session, enterprise_id, services.now(),
+                                        services.settings.retention_days)
+    _forget_halted(services)
+    with _noted_lock:
+        _noted.difference_update({k for k in _noted if k[2] == enterprise_id})
+    log.warning("organisation %s: %s; the schedules and outbox of its %d workspace(s) (%s) "
+                "are stopped, their data %s", enterprise_id, why, len(stopped),
+                ", ".join(stopped) or "none yet", _retention(services))
+
+
+def _goodbye(body, context, services, why: str) -> None:
+    if context.is_enterprise_install and context.enterprise_id:
+        _stop_org(services, context.enterprise_id, why)
+        return
+    workspace_id = context.team_id or body.get("team_id")
+    if workspace_id:
+        _stop(services, workspace_id, why)
 
 
 def on_app_uninstalled(body, context, services) -> None:
-    workspace_id = context.team_id or body.get("team_id")
-    if workspace_id:
-        _stop(services, workspace_id, "Pact was uninstalled")
+    _goodbye(body, context, services, "Pact was uninstalled")
 
 
 def on_tokens_revoked(event, body, context, services) -> None:
-    workspace_id = context.team_id or body.get("team_id")
-    if workspace_id and service.revokes_the_bot(event):
-        _stop(services, workspace_id, "the bot token was revoked")
+    if service.revokes_the_bot(event):
+        _goodbye(body, context, services, "the bot token was revoked")

@@ -35,6 +35,29 @@ def uninstall(session: Session, workspace_id: str, now: datetime, retention_days
     wq.delete_installation(session, workspace_id)
 
 
+def uninstall_org(session: Session, enterprise_id: str, now: datetime,
+                  retention_days: int) -> list[str]:
+    """An org-wide install removed: every workspace of the organisation stops at once, as if
+    each were uninstalled; which ones."""
+    purge_after = now + timedelta(days=retention_days) if retention_days > 0 else None
+    stopped = wq.org_workspaces(session, enterprise_id)
+    for workspace_id in stopped:
+        wq.mark_uninstalled(session, workspace_id, now, purge_after)
+    wq.delete_org_installation(session, enterprise_id)
+    return stopped
+
+
+def reinstall_org(session: Session, enterprise_id: str, now: datetime) -> list[str]:
+    """Installed org-wide (again): the workspaces of the organisation that resume."""
+    return [w for w in wq.org_workspaces(session, enterprise_id)
+            if wq.mark_installed(session, w, now, enterprise_id)]
+
+
+def note_org_workspace(session: Session, workspace_id: str, enterprise_id: str,
+                       now: datetime) -> None:
+    wq.note_org_workspace(session, workspace_id, enterprise_id, now)
+
+
 def reinstall(session: Session, workspace_id: str, now: datetime) -> bool:
     """Installed again: True when it had been uninstalled (its work picks up again)."""
     return wq.mark_installed(session, workspace_id, now)

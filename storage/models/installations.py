@@ -39,6 +39,9 @@ class WorkspaceInstall(SQLModel, table=True):
     __table_args__ = (sa.CheckConstraint("state IN ('installed','uninstalled')", name="state"),)
     workspace_id: str = Field(primary_key=True, max_length=32)
     state: str = Field(default="installed", max_length=12, index=True)
+    # The Enterprise Grid organisation of the workspace (None outside one): an org-wide
+    # install's token serves it, and that install's uninstall stops it.
+    enterprise_id: str | None = Field(default=None, max_length=32, index=True)
     installed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     uninstalled_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     purge_after: datetime | None = Field(default=None, sa_type=UTCDateTime)

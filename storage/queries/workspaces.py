@@ -29,16 +29,38 @@ def state_of(session: Session, workspace_id: str) -> WorkspaceInstall | None:
     return session.get(WorkspaceInstall, workspace_id)
 
 
-def mark_installed(session: Session, workspace_id: str, now: datetime) -> bool:
+def mark_installed(session: Session, workspace_id: str, now: datetime,
+                   enterprise_id: str | None = None) -> bool:
     """Installed (again): True when it had been uninstalled, so its work resumes."""
     was = state_of(session, workspace_id)
     resumed = was is not None and was.state == "uninstalled"
+    again = dict(state="installed", installed_at=now, uninstalled_at=None, purge_after=None)
+    if enterprise_id:
+        again["enterprise_id"] = enterprise_id
     stmt = _insert(session)(W).values(workspace_id=workspace_id, state="installed",
-                                      installed_at=now)
-    session.execute(stmt.on_conflict_do_update(
-        index_elements=["workspace_id"],
-        set_=dict(state="installed", installed_at=now, uninstalled_at=None, purge_after=None)))
+                                      installed_at=now, enterprise_id=enterprise_id)
+    session.execute(stmt.on_conflict_do_update(index_elements=["workspace_id"], set_=again))
     return resumed
+
+
+def note_org_workspace(session: Session, workspace_id: str, enterprise_id: str,
+                       now: datetime) -> None:
+    """A workspace a request of an org-wide install came from belongs to that organisation
+    (its state stays what it was: only a new workspace starts installed)."""
+    stmt = _insert(session)(W).values(workspace_id=workspace_id, state="installed",
+                                      installed_at=now, enterprise_id=enterprise_id)
+    session.execute(stmt.on_conflict_do_update(index_elements=["workspace_id"],
+                                               set_=dict(enterprise_id=enterprise_id)))
+
+
+def enterprise_of(session: Session, workspace_id: str) -> str | None:
+    return session.execute(select(W.c.enterprise_id).where(W.c.workspace_id == workspace_id)
+                           ).scalar_one_or_none()
+
+
+def org_workspaces(session: Session, enterprise_id: str) -> list[str]:
+    return list(session.execute(select(W.c.workspace_id).where(W.c.enterprise_id == enterprise_id)
+                                .order_by(W.c.workspace_id)).scalars())
 
 
 def mark_uninstalled(session: Session, workspace_id: str, now: datetime,
@@ -119,6 +141,16 @@ def event_done(session: Session, event_id: str, claimed_until: datetime,
 def release_event(session: Session, event_id: str, claimed_until: datetime) -> None:
     """Handling failed: Slack's retry (to whichever replica) handles it again."""
     session.execute(delete(E).where(_held(event_id, claimed_until)))
+
+
+def delete_org_installation(session: Session, enterprise_id: str) -> int:
+    """Forget an org-wide install's tokens (the one token of every workspace of the org)."""
+    count = 0
+    for table in (slack_bots, slack_installations):
+        count += session.execute(delete(table).where(
+            table.c.enterprise_id == enterprise_id, table.c.is_enterprise_install.is_(True))
+        ).rowcount
+    return count
 
 
 def delete_installation(session: Session, workspace_id: str) -> int:
