@@ -60,6 +60,21 @@ def test_the_image_is_slim_non_root_runs_pact_and_checks_healthz():
     assert default in _pact_commands()
 
 
+def test_the_image_copies_every_package_pact_installs_and_runs_in_a_directory_of_its_own():
+    import tomllib
+
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    copied = set(re.findall(r"^COPY (\w+) \./\1$", dockerfile, re.M))
+    packages = {p.rstrip("*") for p in project["tool"]["setuptools"]["packages"]["find"]["include"]}
+    assert packages <= copied, packages - copied  # else `pip install .` in the image misses one
+    assert all((ROOT / p).is_dir() for p in packages)
+    user = re.search(r"^USER (\w+)", dockerfile, re.M).group(1)
+    after_user = dockerfile.split(f"USER {user}", 1)[1]
+    workdir = re.search(r"^WORKDIR (\S+)", after_user, re.M).group(1)
+    assert re.search(rf"chown {user} {re.escape(workdir)}\b", dockerfile)
+
+
 def test_json_log_lines_carry_the_ids_and_redact_tokens():
     formatter = JsonFormatter()
     record = logging.LogRecord("pact.outbox", logging.INFO, __file__, 1,
