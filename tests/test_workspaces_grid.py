@@ -113,10 +113,15 @@ def test_workspaces_of_one_org_never_see_or_change_each_other(grid):
     assert emu.messages(victim["channel"]) == []
 
 
-def test_the_orgs_uninstall_stops_all_its_workspaces_and_its_reinstall_resumes_them(grid):
+@pytest.mark.parametrize("goodbye", [
+    {"type": "app_uninstalled"},
+    {"type": "tokens_revoked", "tokens": {"bot": ["U0PACTBOT1"]}},
+], ids=["uninstalled", "token revoked"])
+def test_the_orgs_uninstall_stops_all_its_workspaces_and_its_reinstall_resumes_them(
+        grid, goodbye):
     pact, built = grid
     emu = pact.emulator
-    gone = as_workspace(pact, IN_ORG[0], ORG).event({"type": "app_uninstalled"})
+    gone = as_workspace(pact, IN_ORG[0], ORG).event(goodbye)
     assert gone.status == 200
     pact.wait_idle()
     emu.revoke_workspace(ORG)
