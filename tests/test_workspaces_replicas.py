@@ -22,9 +22,9 @@ from sqlmodel import select
 from bot.playground.slack_requests import SlackSender
 from handlers.kit import ids
 from storage.engine import session_scope
-from storage.models import GoalParticipant
+from storage.models import Goal, GoalParticipant
 from tests.harness import SIGNING_SECRET
-from tests.test_goals_steps import create_goal, team
+from tests.test_goals_steps import create_goal, goal_values, open_goal_form, team
 
 ROOT = Path(__file__).resolve().parents[1]
 RETRY = {"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_error"}
@@ -138,7 +138,7 @@ def test_an_event_whose_first_attempt_failed_is_handled_when_slack_retries(webs,
     assert line["workspace_id"] == "T0PACT" and line["request_id"]
 
 
-def test_a_click_sent_to_both_replicas_counts_once(webs, pact, emulator):
+def test_a_click_and_a_form_sent_to_both_replicas_count_once(webs, pact, emulator):
     lead, members, channel = team(pact)
     goal_id = create_goal(pact, lead, channel, title="Joined from two replicas")
     joiner = members[0]
@@ -157,3 +157,12 @@ def test_a_click_sent_to_both_replicas_counts_once(webs, pact, emulator):
     with session_scope(pact.engine) as s:  # the join is made before the ack
         joined = s.exec(select(GoalParticipant).where(GoalParticipant.goal_id == goal_id)).all()
     assert len(joined) == before + 1
+
+    form = open_goal_form(pact, lead, channel)  # one goal form, submitted to both replicas
+    with ThreadPoolExecutor(2) as pool:
+        answers = list(pool.map(lambda w: w.slack.view_submission(
+            user=lead, view=form, values=goal_values(title="Submitted to two replicas")), webs))
+    assert [a.status for a in answers] == [200, 200]
+    with session_scope(pact.engine) as s:
+        titles = s.exec(select(Goal.title)).all()
+    assert titles.count("Submitted to two replicas") == 1
