@@ -144,3 +144,23 @@ def test_the_orgs_uninstall_stops_all_its_workspaces_and_its_reinstall_resumes_t
     with session_scope(pact.engine) as s:
         assert {s.get(WorkspaceInstall, ws).state for ws in IN_ORG} == {"installed"}
     assert {emu.tokens[clients.for_workspace(ws).token] for ws in IN_ORG} == {ORG}
+
+
+def test_taking_pact_out_of_one_workspace_of_the_org_stops_only_that_one(grid):
+    pact, built = grid
+
+    def states():
+        with session_scope(pact.engine) as s:
+            return {ws: s.get(WorkspaceInstall, ws).state for ws in (*IN_ORG, OUTSIDE)}
+
+    org = as_workspace(pact, IN_ORG[0], ORG)
+    # The event names a workspace outside the organisation too: it is not the org's to stop.
+    assert org.event({"type": "team_access_revoked",
+                      "team_ids": [IN_ORG[1], OUTSIDE]}).status == 200
+    pact.wait_idle()
+    assert states() == {IN_ORG[0]: "installed", IN_ORG[1]: "uninstalled", OUTSIDE: "installed"}
+    with session_scope(pact.engine) as s:
+        assert s.get(WorkspaceInstall, IN_ORG[1]).purge_after is not None
+    assert org.event({"type": "team_access_granted", "team_ids": [IN_ORG[1]]}).status == 200
+    pact.wait_idle()
+    assert set(states().values()) == {"installed"}

@@ -19,3 +19,7 @@ def register(app, services) -> None:
     app.use(partial(listeners.resume_when_back, services=services))
     app.event("app_uninstalled")(partial(listeners.on_app_uninstalled, services=services))
     app.event("tokens_revoked")(partial(listeners.on_tokens_revoked, services=services))
+    app.event("team_access_revoked")(partial(listeners.on_team_access_revoked,
+                                             services=services))
+    app.event("team_access_granted")(partial(listeners.on_team_access_granted,
+                                             services=services))

@@ -63,7 +63,7 @@ class EventOutcome(ListenerCompletionHandler):
 _HALTED_TTL = 60.0  # seconds a process trusts its list of stopped workspaces
 _halted: dict[object, tuple[float, frozenset]] = {}  # per engine: (read at, ids)
 _halted_lock = threading.Lock()
-_GOODBYES = ("app_uninstalled", "tokens_revoked")
+_GOODBYES = ("app_uninstalled", "tokens_revoked", "team_access_revoked")
 
 
 def _halted_ids(services) -> frozenset:
@@ -176,3 +176,41 @@ def on_app_uninstalled(body, context, services) -> None:
 def on_tokens_revoked(event, body, context, services) -> None:
     if service.revokes_the_bot(event):
         _goodbye(body, context, services, "the bot token was revoked")
+
+
+def _org_team_ids(event, context) -> tuple[str, list[str]] | None:
+    """The organisation of an org-wide install's event and the workspaces it names."""
+    teams = event.get("team_ids") if isinstance(event, dict) else None
+    if not (context.is_enterprise_install and context.enterprise_id
+            and isinstance(teams, list)):
+        return None
+    return context.enterprise_id, [t for t in teams if isinstance(t, str)]
+
+
+def on_team_access_revoked(event, context, services) -> None:
+    """An org admin took Pact out of some workspaces of the organisation: they stop."""
+    named = _org_team_ids(event, context)
+    if named is None:
+        return
+    with session_scope(services.engine) as session:
+        stopped = service.org_access_revoked(session, *named, services.now(),
+                                             services.settings.retention_days)
+    _forget_halted(services)
+    for workspace_id in stopped:
+        log.warning("workspace %s: Pact was removed from it (organisation %s); its schedules "
+                    "and outbox are stopped, its data %s", workspace_id, named[0],
+                    _retention(services))
+
+
+def on_team_access_granted(event, context, services) -> None:
+    """Pact was added (back) to workspaces of the organisation: those that had stopped
+    resume. (A workspace new to Pact is known from its first request.)"""
+    named = _org_team_ids(event, context)
+    if named is None:
+        return
+    with session_scope(services.engine) as session:
+        resumed = service.org_access_granted(session, *named, services.now())
+    _forget_halted(services)
+    for workspace_id in resumed:
+        log.info("workspace %s is back (organisation %s): its schedules and outbox resume",
+                 workspace_id, named[0])

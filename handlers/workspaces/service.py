@@ -47,6 +47,24 @@ def uninstall_org(session: Session, enterprise_id: str, now: datetime,
     return stopped
 
 
+def org_access_revoked(session: Session, enterprise_id: str, workspace_ids: list[str],
+                       now: datetime, retention_days: int) -> list[str]:
+    """An org-wide install was taken out of some workspaces: those of them that are the
+    organisation's (ids of any other workspace are ignored) stop, as if uninstalled."""
+    purge_after = now + timedelta(days=retention_days) if retention_days > 0 else None
+    stopped = [w for w in wq.org_workspaces(session, enterprise_id) if w in set(workspace_ids)]
+    for workspace_id in stopped:
+        wq.mark_uninstalled(session, workspace_id, now, purge_after)
+    return stopped
+
+
+def org_access_granted(session: Session, enterprise_id: str, workspace_ids: list[str],
+                       now: datetime) -> list[str]:
+    """Added back to some workspaces: those of the organisation that had stopped resume."""
+    return [w for w in wq.org_workspaces(session, enterprise_id)
+            if w in set(workspace_ids) and wq.mark_installed(session, w, now, enterprise_id)]
+
+
 def reinstall_org(session: Session, enterprise_id: str, now: datetime) -> list[str]:
     """Installed org-wide (again): the workspaces of the organisation that resume."""
     return [w for w in wq.org_workspaces(session, enterprise_id)
