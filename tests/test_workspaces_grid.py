@@ -164,3 +164,19 @@ def test_taking_pact_out_of_one_workspace_of_the_org_stops_only_that_one(grid):
     assert org.event({"type": "team_access_granted", "team_ids": [IN_ORG[1]]}).status == 200
     pact.wait_idle()
     assert set(states().values()) == {"installed"}
+
+
+def test_a_workspace_that_had_removed_its_own_install_resumes_under_the_org_wide_one(grid):
+    pact, built = grid
+    from handlers.workspaces import service
+
+    with session_scope(pact.engine) as s:  # stopped before it was known as the org's
+        service.uninstall(s, "T0ORGTHREE", pact.services.now(), 30)
+    w = dataclasses.replace(pact, slack=as_workspace(pact, "T0ORGTHREE", ORG))
+    user = pact.emulator.add_user(name="oli")
+    assert w.slack.event({"type": "app_home_opened", "user": user, "tab": "home"}).status == 200
+    pact.wait_idle()
+    with session_scope(pact.engine) as s:
+        row = s.get(WorkspaceInstall, "T0ORGTHREE")
+        assert (row.state, row.enterprise_id, row.purge_after) == ("installed", ORG, None)
+    assert pact.emulator.home_view(user)["type"] == "home"

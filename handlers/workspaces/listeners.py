@@ -84,9 +84,12 @@ def _forget_halted(services) -> None:
 def resume_when_back(body, context, next, services):  # noqa: A002 - Bolt's name
     """Middleware: a request Slack sends from a stopped workspace (other than the goodbye
     events) means Pact is installed there again (with one bot token, a reinstall and a
-    restart with the new token): its schedules and outbox resume. In OAuth mode a stopped
-    workspace's requests never get this far (it has no installation); its reinstall resumes
-    it when the installation is saved."""
+    restart with the new token): its schedules and outbox resume. Not in OAuth mode: there
+    an install resumes a workspace when it is saved (an org-wide one: also when a workspace
+    is added to it, `team_access_granted`), and a request alone proves nothing (an org-wide
+    install's token still reaches a workspace the organisation took Pact out of)."""
+    if services.settings.oauth_mode:
+        return next()
     team = context.team_id
     event_type = (body.get("event") or {}).get("type") if body.get("type") == "event_callback" \
         else None
@@ -112,24 +115,26 @@ def request_workspace(body, context) -> str | None:
     return context.team_id
 
 
-_noted: set[tuple[object, str, str]] = set()  # (engine, workspace, organisation) written
+_NOTED_TTL = 600.0  # seconds before a process writes again that a workspace is the org's
+_noted: dict[tuple[object, str, str], float] = {}  # (engine, workspace, org): written at
 _noted_lock = threading.Lock()
 
 
 def note_org_workspace(body, context, next, services):  # noqa: A002 - Bolt's name
     """Middleware: a request through an org-wide install tells which workspaces belong to
     the organisation, so that the scheduler and outbox find its token for them and its
-    uninstall stops them all (written once per process and workspace)."""
+    uninstall stops them all. Written once in a while per process and workspace (again
+    after `_NOTED_TTL`, in case a worker deleted the workspace's record meanwhile)."""
     team, org = context.team_id, context.enterprise_id
     if team and org and context.is_enterprise_install:
         key = (services.engine, team, org)
         with _noted_lock:
-            known = key in _noted
-        if not known:
+            due = time.monotonic() - _noted.get(key, float("-inf")) > _NOTED_TTL
+        if due:
             with session_scope(services.engine) as session:
                 service.note_org_workspace(session, team, org, services.now())
             with _noted_lock:
-                _noted.add(key)
+                _noted[key] = time.monotonic()
     return next()
 
 
@@ -154,7 +159,8 @@ def _stop_org(services, enterprise_id: str, why: str) -> None:
                                         services.settings.retention_days)
     _forget_halted(services)
     with _noted_lock:
-        _noted.difference_update({k for k in _noted if k[2] == enterprise_id})
+        for key in [k for k in _noted if k[2] == enterprise_id]:
+            del _noted[key]
     log.warning("organisation %s: %s; the schedules and outbox of its %d workspace(s) (%s) "
                 "are stopped, their data %s", enterprise_id, why, len(stopped),
                 ", ".join(stopped) or "none yet", _retention(services))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import case, delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session
@@ -45,12 +45,19 @@ def mark_installed(session: Session, workspace_id: str, now: datetime,
 
 def note_org_workspace(session: Session, workspace_id: str, enterprise_id: str,
                        now: datetime) -> None:
-    """A workspace a request of an org-wide install came from belongs to that organisation
-    (its state stays what it was: only a new workspace starts installed)."""
+    """A workspace a request of an org-wide install came from belongs to that organisation.
+    A new workspace starts installed; one stopped while it was no organisation's (its own
+    install was removed) resumes, since the org-wide install now serves it; one the
+    organisation stopped stays stopped."""
     stmt = _insert(session)(W).values(workspace_id=workspace_id, state="installed",
                                       installed_at=now, enterprise_id=enterprise_id)
-    session.execute(stmt.on_conflict_do_update(index_elements=["workspace_id"],
-                                               set_=dict(enterprise_id=enterprise_id)))
+    own_stop = (W.c.enterprise_id.is_(None)) & (W.c.state == "uninstalled")
+    session.execute(stmt.on_conflict_do_update(index_elements=["workspace_id"], set_=dict(
+        enterprise_id=enterprise_id,
+        state=case((own_stop, "installed"), else_=W.c.state),
+        installed_at=case((own_stop, now), else_=W.c.installed_at),
+        uninstalled_at=case((own_stop, None), else_=W.c.uninstalled_at),
+        purge_after=case((own_stop, None), else_=W.c.purge_after))))
 
 
 def enterprise_of(session: Session, workspace_id: str) -> str | None:
