@@ -1,5 +1,6 @@
-"""Slack tells Pact it was uninstalled or its bot token revoked; every event is handled once
-whichever replica gets it and however often Slack retries."""
+"""Slack tells Pact it was uninstalled or its bot token revoked (in a workspace, in a whole
+Enterprise Grid organisation, or in some workspaces of one); every event is handled once
+whichever replica gets it and however often Slack retries, and again when handling failed."""
 
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ def once_per_event(body, context, next, services):  # noqa: A002 - Bolt names it
     if not event_id:
         return next()
     with session_scope(services.engine) as session:
-        claim = service.claim_event(session, str(event_id), str(body.get("team_id") or ""),
+        claim = service.claim_event(session, str(event_id), context.team_id or "",
                                     services.now())
     if claim is None:
         log.info("event %s already handled or being handled, dropped", event_id)
@@ -63,7 +64,7 @@ class EventOutcome(ListenerCompletionHandler):
 _HALTED_TTL = 60.0  # seconds a process trusts its list of stopped workspaces
 _halted: dict[object, tuple[float, frozenset]] = {}  # per engine: (read at, ids)
 _halted_lock = threading.Lock()
-_GOODBYES = ("app_uninstalled", "tokens_revoked", "team_access_revoked")
+_GOODBYES = ("app_uninstalled", "tokens_revoked")
 
 
 def _halted_ids(services) -> frozenset:
