@@ -9,8 +9,12 @@ COPY bot ./bot
 COPY handlers ./handlers
 COPY storage ./storage
 COPY scheduling ./scheduling
-RUN pip install . && useradd --system --uid 10001 --no-create-home pact
+RUN pip install . && useradd --system --uid 10001 --no-create-home pact \
+  && mkdir /data && chown pact /data
 USER pact
+# The working directory is the user's own: `pact run` with the default SQLite database keeps
+# it here (mount a volume on /data); with PostgreSQL nothing is written.
+WORKDIR /data
 
 EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \

@@ -16,6 +16,7 @@ from bot.logs import start_log_ids
 from bot.services import Services
 from handlers import register_all
 from handlers.kit.once import clicks_once
+from handlers.workspaces import request_workspace
 from scheduling.kinds import Kind, Kinds
 
 
@@ -93,9 +94,11 @@ def create_app(services: Services, client: WebClient,
     )
 
     @app.use
-    def name_the_request(context, next):  # noqa: A002 - Bolt names the argument `next`
-        # JSON log lines of this request say which workspace it came from.
-        start_log_ids(workspace_id=context.team_id, request_id=uuid.uuid4().hex[:12])
+    def name_the_request(body, context, next):  # noqa: A002 - Bolt names the argument `next`
+        # The request's workspace (also for an org-wide install's events), which JSON log
+        # lines of this request name.
+        start_log_ids(workspace_id=request_workspace(body, context),
+                      request_id=uuid.uuid4().hex[:12])
         return next()
 
     app.use(clicks_once(services))

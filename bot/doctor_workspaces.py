@@ -31,7 +31,8 @@ def install_state_checks(engine, check) -> list:
 
 
 def oauth_checks(settings, check) -> list:
-    """OAuth mode: the credentials, and each installed workspace's token (refreshed if due)."""
+    """OAuth mode: the credentials, and each installation's token (refreshed if due): each
+    workspace's, and each organisation's installed org-wide."""
     from bot.installations import INSTALL_PATH, REDIRECT_PATH, WorkspaceClients
     from storage.engine import make_engine
     from storage.models.installations import slack_bots
@@ -42,31 +43,35 @@ def oauth_checks(settings, check) -> list:
     engine = make_engine(settings.database_url)
     try:
         with engine.connect() as conn:
-            teams = conn.execute(select(slack_bots.c.team_id).distinct()
-                                 .order_by(slack_bots.c.team_id)).scalars().all()
-        if not teams:
+            installs = conn.execute(
+                select(slack_bots.c.enterprise_id, slack_bots.c.team_id).distinct()
+                .order_by(slack_bots.c.enterprise_id, slack_bots.c.team_id)).all()
+        if not installs:
             return [*checks, check("workspaces", False, "no workspace has installed Pact yet",
                                    f"Open https://YOUR-HOST{INSTALL_PATH} and install it.")]
         clients = WorkspaceClients(settings, engine)
         bad = []
-        for team in teams[:MAX_LISTED]:
+        for enterprise_id, team in installs[:MAX_LISTED]:
+            # An org-wide install (no team) has one token for every workspace of the org.
+            name = team or f"organisation {enterprise_id}"
             try:
-                client = clients.for_workspace(team)
+                client = (clients.for_workspace(team) if team
+                          else clients.for_organisation(enterprise_id))
                 if client is None:
-                    bad.append(f"{team}: no bot token")
+                    bad.append(f"{name}: no bot token")
                 else:
                     client.auth_test()
             except SlackApiError as err:
-                bad.append(f"{team}: {err.response.get('error')}")
+                bad.append(f"{name}: {err.response.get('error')}")
             except Exception as err:  # noqa: BLE001 - network trouble is a failed check
-                bad.append(f"{team}: {type(err).__name__}")
+                bad.append(f"{name}: {type(err).__name__}")
         if bad:
-            checks.append(check("workspaces", False, f"{len(bad)} of {len(teams)} workspace "
-                                f"token(s) refused: {'; '.join(bad)}",
+            checks.append(check("workspaces", False, f"{len(bad)} of {len(installs)} "
+                                f"installation token(s) refused: {'; '.join(bad)}",
                                 "Reinstall Pact in those workspaces (the token was revoked or "
                                 "could not be refreshed)."))
         else:
-            checks.append(check("workspaces", True, f"{len(teams)} installed, every token "
+            checks.append(check("workspaces", True, f"{len(installs)} installed, every token "
                                 "accepted"))
         return checks
     finally:

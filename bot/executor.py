@@ -1,11 +1,14 @@
 """The thread pool that runs Bolt's lazy listeners, counting work in flight.
 
 On shutdown Pact waits for work already accepted (a celebration being posted, a modal being
-saved) instead of dropping it; tests use the same count to wait until Pact is idle.
+saved) instead of dropping it; tests use the same count to wait until Pact is idle. Work runs
+in a copy of the submitter's context, so its log lines name the request's ids
+(`bot.logs.start_log_ids`) and one piece of work's ids never leak into the next.
 """
 
 from __future__ import annotations
 
+import contextvars
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 
@@ -20,7 +23,7 @@ class ListenerExecutor(ThreadPoolExecutor):
         with self._idle:
             self._in_flight += 1
         try:
-            future = super().submit(fn, *args, **kwargs)
+            future = super().submit(contextvars.copy_context().run, fn, *args, **kwargs)
         except BaseException:
             self._done(None)
             raise

@@ -41,10 +41,18 @@ class PactInstallationStore(SQLAlchemyInstallationStore):
 
     def save(self, installation):
         super().save(installation)
-        if installation.team_id:
-            with session_scope(self.engine) as session:
-                wq.mark_installed(session, installation.team_id, now_of(session))
-            log.info("installed in workspace %s", installation.team_id)
+        with session_scope(self.engine) as session:
+            now = now_of(session)
+            if installation.is_enterprise_install and installation.enterprise_id:
+                resumed = wq.org_workspaces(session, installation.enterprise_id)
+                resumed = [w for w in resumed if wq.mark_installed(
+                    session, w, now, installation.enterprise_id)]
+                log.info("installed in organisation %s (every workspace of it; %d resume)",
+                         installation.enterprise_id, len(resumed))
+            elif installation.team_id:
+                wq.mark_installed(session, installation.team_id, now,
+                                  installation.enterprise_id)
+                log.info("installed in workspace %s", installation.team_id)
 
 
 def installation_store(settings: Settings, engine: Engine) -> PactInstallationStore:
@@ -79,7 +87,8 @@ class WorkspaceClients:
     """A Slack client per workspace, with its installed bot token (refreshed when rotating).
 
     `for_workspace` returns None when the workspace has no installation (uninstalled, or never
-    installed): nothing is sent for it.
+    installed): nothing is sent for it. A workspace of an Enterprise Grid organisation uses
+    its own install or else the organisation's org-wide one.
     """
 
     def __init__(self, settings: Settings, engine: Engine):
@@ -90,7 +99,23 @@ class WorkspaceClients:
         self._lock = threading.Lock()
 
     def for_workspace(self, workspace_id: str) -> WebClient | None:
-        bot = self.store.find_bot(enterprise_id=None, team_id=workspace_id)
+        """The workspace's own install, else the org-wide install of its organisation."""
+        with session_scope(self.store.engine) as session:
+            enterprise_id = wq.enterprise_of(session, workspace_id)
+        bot = self.store.find_bot(enterprise_id=enterprise_id, team_id=workspace_id)
+        if bot is None and enterprise_id:
+            bot = self.store.find_bot(enterprise_id=enterprise_id, team_id=None,
+                                      is_enterprise_install=True)
+        return self._client(workspace_id, bot)
+
+    def for_organisation(self, enterprise_id: str) -> WebClient | None:
+        """The token of an org-wide install (`pact doctor` checks it once for all its
+        workspaces)."""
+        bot = self.store.find_bot(enterprise_id=enterprise_id, team_id=None,
+                                  is_enterprise_install=True)
+        return self._client(enterprise_id, bot)
+
+    def _client(self, key: str, bot) -> WebClient | None:
         if bot is None or not bot.bot_token:
             return None
         if bot.bot_refresh_token:
@@ -98,12 +123,12 @@ class WorkspaceClients:
                 bot=bot, minutes_before_expiration=ROTATE_MINUTES_BEFORE)
             if refreshed is not None:
                 self.store.save_bot(refreshed)
-                log.info("refreshed the bot token of workspace %s", workspace_id)
+                log.info("refreshed the bot token of %s", key)
                 bot = refreshed
         with self._lock:
-            client = self._clients.get(workspace_id)
+            client = self._clients.get(key)
             if client is None or client.token != bot.bot_token:
-                client = self._clients[workspace_id] = WebClient(
+                client = self._clients[key] = WebClient(
                     token=bot.bot_token, base_url=self.settings.api_url, timeout=10,
                     retry_handlers=[])
             return client

@@ -176,7 +176,8 @@ def _cases():
 
 EVENT_CASES = ("app_home_opened never seen", "app_home_opened odd", "user_change odd",
                "user_change string", "tokens_revoked odd", "tokens_revoked someone else's",
-               "app_uninstalled another workspace")
+               "app_uninstalled another workspace", "team_access_revoked not an org",
+               "team_access_granted odd")
 # A signed uninstall of another workspace is Slack's word for that workspace: recorded there.
 EVENT_ALLOW = {"app_uninstalled another workspace": {"workspace_installs"}}
 EVENTS_COVERED = {c.split()[0] for c in EVENT_CASES}
@@ -234,6 +235,10 @@ def _send(w, kind: str, ident: str, variant: str):
             event = {"type": "tokens_revoked", "tokens": "all of them"}
         elif variant == "tokens_revoked someone else's":
             event = {"type": "tokens_revoked", "tokens": {"oauth": [mallory], "bot": []}}
+        elif variant == "team_access_revoked not an org":  # no org-wide install: ignored
+            event = {"type": "team_access_revoked", "team_ids": ["T0PACT", "T0OTHERWS"]}
+        elif variant == "team_access_granted odd":
+            event = {"type": "team_access_granted", "team_ids": "T0PACT"}
         elif variant == "app_uninstalled another workspace":
             return slack.post(json.dumps({
                 "type": "event_callback", "team_id": "T0OTHERWS", "api_app_id": "A0PACTAPP01",

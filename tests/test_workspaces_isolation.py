@@ -116,3 +116,16 @@ def test_forged_payloads_with_another_workspace_ids_change_nothing(world):
     assert "T0ALPHA" not in _titles_in(everything_shown)
     assert emu.messages(victim["channel"]) == []  # nothing posted or edited in its channel
     assert not [c for c in emu.calls if c.token and emu.tokens.get(c.token) == "T0ALPHA"]
+
+
+def test_a_profile_change_naming_another_workspace_is_stored_in_the_requests_own(pact):
+    from storage.queries.members import get_member
+
+    user = pact.emulator.add_user(name="ivy", tz="Europe/London")
+    changed = {"id": user, "team_id": "T0ELSEWHERE", "name": "ivy", "tz": "Asia/Tokyo",
+               "profile": {"display_name": "Ivy"}, "is_bot": False}
+    assert pact.slack.event({"type": "user_change", "user": changed}).status == 200
+    pact.wait_idle()
+    with session_scope(pact.engine) as s:
+        assert get_member(s, "T0ELSEWHERE", user) is None
+        assert get_member(s, "T0PACT", user).tz == "Asia/Tokyo"

@@ -166,3 +166,24 @@ def test_with_one_bot_token_a_request_after_reinstalling_resumes_the_workspace(p
         assert s.get(WorkspaceInstall, "T0PACT").state == "installed"
     deliver(pact.engine, pact.client, NOW, kinds=NO_KINDS)
     assert _status(pact.engine, mid) == "sent"
+
+
+def test_a_claim_left_by_a_dead_process_runs_out_before_slacks_next_retry(engine):
+    from handlers.workspaces import service
+
+    def claim(at):
+        with session_scope(engine) as s:
+            return service.claim_event(s, "Ev0DEAD0001", "T0PACT", at)
+
+    first = claim(NOW)
+    assert first is not None
+    assert claim(NOW + timedelta(seconds=5)) is None  # still being handled somewhere
+    second = claim(NOW + timedelta(minutes=1))  # Slack's second retry, a minute later
+    assert second is not None
+    with session_scope(engine) as s:  # the dead process's late word changes nothing
+        service.event_failed(s, "Ev0DEAD0001", first)
+    assert claim(NOW + timedelta(minutes=1, seconds=1)) is None
+    with session_scope(engine) as s:
+        service.event_handled(s, "Ev0DEAD0001", second, NOW + timedelta(minutes=1))
+    assert claim(NOW + timedelta(minutes=50)) is None  # Slack's last retries are dropped
+    assert claim(NOW + timedelta(hours=3)) is not None  # forgotten long after

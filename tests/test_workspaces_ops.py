@@ -60,6 +60,21 @@ def test_the_image_is_slim_non_root_runs_pact_and_checks_healthz():
     assert default in _pact_commands()
 
 
+def test_the_image_copies_every_package_pact_installs_and_runs_in_a_directory_of_its_own():
+    import tomllib
+
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    copied = set(re.findall(r"^COPY (\w+) \./\1$", dockerfile, re.M))
+    packages = {p.rstrip("*") for p in project["tool"]["setuptools"]["packages"]["find"]["include"]}
+    assert packages <= copied, packages - copied  # else `pip install .` in the image misses one
+    assert all((ROOT / p).is_dir() for p in packages)
+    user = re.search(r"^USER (\w+)", dockerfile, re.M).group(1)
+    after_user = dockerfile.split(f"USER {user}", 1)[1]
+    workdir = re.search(r"^WORKDIR (\S+)", after_user, re.M).group(1)
+    assert re.search(rf"chown {user} {re.escape(workdir)}\b", dockerfile)
+
+
 def test_json_log_lines_carry_the_ids_and_redact_tokens():
     formatter = JsonFormatter()
     record = logging.LogRecord("pact.outbox", logging.INFO, __file__, 1,
@@ -148,3 +163,44 @@ def test_doctor_in_oauth_mode_checks_every_workspace_and_shows_stopped_ones(
         assert "ok   workspaces: 1 installed" in text
     finally:
         pact.stop()
+
+
+def test_log_lines_of_work_after_the_ack_name_the_request_and_nothing_people_wrote(pact):
+    from handlers.kit import ids
+    from tests.test_goals_steps import create_goal, team
+
+    lead, _, channel = team(pact)
+    goal_id = create_goal(pact, lead, channel, title="Quietly private title")
+    formatter = JsonFormatter()
+    lines: list[tuple[str, dict]] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record):
+            lines.append((record.threadName, json.loads(formatter.format(record))))
+
+    handler = Collect(level=logging.INFO)
+    root = logging.getLogger()
+    level, root.level = root.level, logging.INFO
+    root.addHandler(handler)
+    try:
+        # Slack refuses what the work after each ack asks, and that work logs it: a Bolt lazy
+        # listener (the goal's details modal) and a command's follow-up (a newcomer's profile).
+        pact.emulator.fail_next("views.open", error="expired_trigger_id")
+        pact.slack.block_action(user=lead, action_id=ids.GOAL_DETAILS, value=str(goal_id),
+                                channel=channel, message_ts="1.000100")
+        pact.wait_idle()
+        pact.emulator.fail_next("users.info", error="fatal_error")
+        newcomer = pact.emulator.add_user(name="nia")
+        pact.slack.command("goal new", user=newcomer, channel=channel)
+        pact.wait_idle()
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(level)
+    later = [line for thread, line in lines if thread.startswith("pact-listener")]
+    messages = [line["message"] for line in later]
+    assert any("expired_trigger_id" in m for m in messages), messages
+    assert any(f"users.info {newcomer} failed" in m for m in messages), messages
+    assert later and all(line.get("workspace_id") == "T0PACT" and line.get("request_id")
+                         for line in later)
+    assert len({line["request_id"] for line in later}) == 2  # one per request, none shared
+    assert "Quietly private" not in json.dumps([line for _, line in lines])

@@ -179,12 +179,13 @@ class SlackEmulator(UserMethods, ChatMethods, ViewMethods, FileMethods, OAuthEmu
             return [c for c in self.calls if c.method == method]
 
     def fail_next(self, method: str, *, error=None, status=200, retry_after=None, times=1,
-                  delay=0.0) -> None:
+                  delay=0.0, drop=False) -> None:
         """The next ``times`` calls to ``method`` fail (or, with no error and status 200, are just
-        delayed by ``delay`` seconds and then answered normally)."""
+        delayed by ``delay`` seconds and then answered normally). ``drop``: the connection is
+        closed without an answer (the client sees the network fail, not a Slack error)."""
         with self._lock:
             for _ in range(times):
-                self._faults[method].append(_Fault(error, status, retry_after, delay))
+                self._faults[method].append(_Fault(error, status, retry_after, delay, drop))
 
     @contextmanager
     def holding_calls(self):
@@ -218,6 +219,10 @@ class SlackEmulator(UserMethods, ChatMethods, ViewMethods, FileMethods, OAuthEmu
         if fault and fault.delay:
             time.sleep(fault.delay)
         extra_headers: dict[str, str] = {}
+        if fault and fault.drop:
+            with self._lock:
+                self.calls.append(Call(method, args, token, self.clock(), {}, 0))
+            return 0, {}, None
         if fault and (fault.error or fault.status != 200):
             status = fault.status
             error = fault.error or {429: "ratelimited"}.get(status, "internal_error")

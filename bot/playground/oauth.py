@@ -1,6 +1,7 @@
 """The emulator's OAuth side: installs into more workspaces (`oauth.v2.access` with a code),
-bot tokens per workspace (`auth.test` answers for the token's own workspace), token rotation
-(`grant_type=refresh_token`) and revocation. Mixed into `SlackEmulator`."""
+org-wide installs into an Enterprise Grid organisation (one token for all its workspaces),
+bot tokens per workspace (`auth.test` answers for the token's own workspace or organisation),
+token rotation (`grant_type=refresh_token`) and revocation. Mixed into `SlackEmulator`."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ class OAuthEmulation:
         self._codes: dict[str, dict] = {}
         self._refresh: dict[str, str] = {}  # refresh token -> team id
         self.team_names: dict[str, str] = {}
+        self.enterprises: dict[str, str] = {}  # organisations installed org-wide: id -> name
         self.installs: list[dict] = []  # every oauth.v2.access answer, in order
 
     def install_code(self, team_id: str, team_name: str = "", user_id: str = "U0INSTALLER"
@@ -34,6 +36,17 @@ class OAuthEmulation:
             self._codes[code] = dict(team_id=team_id, team_name=team_name or team_id,
                                      user_id=user_id)
             self.team_names[team_id] = team_name or team_id
+        return code
+
+    def org_install_code(self, enterprise_id: str, name: str = "",
+                         user_id: str = "W0INSTALLER") -> str:
+        """What Slack puts in the redirect after an org admin approves an org-wide install."""
+        code = f"code-{secrets.token_hex(8)}"
+        with self._lock:
+            self._codes[code] = dict(team_id=enterprise_id, team_name=name or enterprise_id,
+                                     user_id=user_id)
+            self.enterprises[enterprise_id] = name or enterprise_id
+            self.team_names[enterprise_id] = name or enterprise_id
         return code
 
     def revoke_workspace(self, team_id: str) -> None:
@@ -70,12 +83,17 @@ class OAuthEmulation:
             return self._issue(grant["team_id"], grant["team_name"], grant["user_id"])
 
     def _issue(self, team_id: str, team_name: str, user_id: str | None) -> dict:
+        """A bot token for a workspace, or for an organisation installed org-wide (then
+        `team` is null, as Slack answers)."""
         token = f"xoxb-{team_id}-{secrets.token_hex(8)}"
         self.tokens[token] = team_id
+        org = team_id in self.enterprises
         answer = {"ok": True, "app_id": self.app_id, "token_type": "bot",
                   "access_token": token, "scope": ",".join(self.scopes),
-                  "bot_user_id": self.bot_user_id, "team": {"id": team_id, "name": team_name},
-                  "enterprise": None, "is_enterprise_install": False}
+                  "bot_user_id": self.bot_user_id,
+                  "team": None if org else {"id": team_id, "name": team_name},
+                  "enterprise": {"id": team_id, "name": team_name} if org else None,
+                  "is_enterprise_install": org}
         if user_id:
             answer["authed_user"] = {"id": user_id}
         if self.token_lifetime:

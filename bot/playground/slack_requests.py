@@ -43,6 +43,9 @@ class SlackSender:
         self.team_id = team_id
         self.trigger = trigger  # a callable giving a fresh trigger_id (the emulator's)
         self.response_url = response_url  # a callable giving a response_url (the emulator's)
+        # Set: the workspace belongs to this Enterprise Grid organisation, which installed the
+        # app org-wide (requests say so, and events' authorizations name the org only).
+        self.enterprise_id: str | None = None
 
     # transport ---------------------------------------------------------------------------
     def post(self, body: bytes, content_type: str, *, timestamp: str | None = None,
@@ -78,6 +81,8 @@ class SlackSender:
             "api_app_id": "A0PACTAPP01", "is_enterprise_install": "false",
             "response_url": self.response_url("commands"),
             "trigger_id": self.trigger(),
+            **({"enterprise_id": self.enterprise_id, "enterprise_name": self.enterprise_id,
+                "is_enterprise_install": "true"} if self.enterprise_id else {}),
         }
 
     def command(self, text: str, *, user: str, channel: str = "C0CHANNEL01", **kw) -> Response:
@@ -89,7 +94,9 @@ class SlackSender:
             "team": {"id": self.team_id, "domain": "pact-test"},
             "user": {"id": user, "username": user.lower(), "name": user.lower(),
                      "team_id": self.team_id},
-            "enterprise": None, "is_enterprise_install": False,
+            "enterprise": {"id": self.enterprise_id, "name": self.enterprise_id}
+            if self.enterprise_id else None,
+            "is_enterprise_install": bool(self.enterprise_id),
             "trigger_id": self.trigger(),
         }
 
@@ -134,11 +141,14 @@ class SlackSender:
             "token": "deprecated", "team_id": self.team_id, "api_app_id": "A0PACTAPP01",
             "type": "event_callback", "event_id": event_id or f"Ev{uuid.uuid4().hex[:10].upper()}",
             "event_time": int(time.time()), "event": event,
-            "authorizations": [{"enterprise_id": None, "team_id": self.team_id,
+            "authorizations": [{"enterprise_id": self.enterprise_id,
+                                "team_id": None if self.enterprise_id else self.team_id,
                                 "user_id": "U0PACTBOT1", "is_bot": True,
-                                "is_enterprise_install": False}],
+                                "is_enterprise_install": bool(self.enterprise_id)}],
             "is_ext_shared_channel": False,
         }
+        if self.enterprise_id:
+            envelope["enterprise_id"] = self.enterprise_id
         return self.post(json.dumps(envelope).encode(), "application/json", **kw)
 
 

@@ -10,7 +10,9 @@ def on_user_change(event, context, logger, services) -> None:
     user = event.get("user") if isinstance(event, dict) else None
     if not isinstance(user, dict) or not isinstance(user.get("id"), str):
         return
-    team_id = user.get("team_id") or context.team_id
+    # The workspace of the verified request, never the payload's `user.team_id` (in an
+    # Enterprise Grid organisation or a shared channel that is another workspace).
+    team_id = context.team_id
     if not user.get("id") or not isinstance(team_id, str) or not team_id:
         return
     with session_scope(services.engine) as session:

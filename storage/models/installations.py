@@ -39,6 +39,9 @@ class WorkspaceInstall(SQLModel, table=True):
     __table_args__ = (sa.CheckConstraint("state IN ('installed','uninstalled')", name="state"),)
     workspace_id: str = Field(primary_key=True, max_length=32)
     state: str = Field(default="installed", max_length=12, index=True)
+    # The Enterprise Grid organisation of the workspace (None outside one): an org-wide
+    # install's token serves it, and that install's uninstall stops it.
+    enterprise_id: str | None = Field(default=None, max_length=32, index=True)
     installed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     uninstalled_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     purge_after: datetime | None = Field(default=None, sa_type=UTCDateTime)
@@ -46,8 +49,10 @@ class WorkspaceInstall(SQLModel, table=True):
 
 
 class HandledEvent(SQLModel, table=True):
-    """An Events API `event_id` some replica already took: Slack's retries and the copies other
-    replicas get are acknowledged and dropped. Rows expire (Slack retries for about an hour)."""
+    """An Events API `event_id` some replica is handling (until `expires_at`, a short claim) or
+    handled (remembered for longer than Slack retries): the copies other replicas get and
+    Slack's retries are acknowledged and dropped. A delivery whose handling failed deletes its
+    row, so that Slack's retry is handled."""
 
     __tablename__ = "handled_events"
     event_id: str = Field(primary_key=True, max_length=64)

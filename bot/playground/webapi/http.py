@@ -66,6 +66,9 @@ class _Handler(BaseHTTPRequestHandler):
         headers: dict[str, str] = {}
         if path.startswith("/api/"):
             status, headers, body = emulator._handle_api(path[5:], query, raw, self.headers)
+            if status == 0:  # a dropped connection: no answer at all
+                self.close_connection = True
+                return
             payload = json.dumps(body).encode()
             headers = {"Content-Type": "application/json; charset=utf-8",
                        "x-oauth-scopes": ",".join(emulator.scopes), **headers}

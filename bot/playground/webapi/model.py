@@ -32,6 +32,7 @@ class _Fault:
     status: int
     retry_after: int | None
     delay: float
+    drop: bool = False  # the connection closes with no answer, as a network failure does
 
 class _ApiError(Exception):
     def __init__(self, error: str, **extra: Any):

@@ -64,10 +64,14 @@ class UserMethods:
                 "is_app_user": False, "updated": 1732186020}
 
     def _m_auth_test(self, args: dict) -> dict:
-        return {"ok": True, "url": "https://pact-test.slack.com/", "team": "Pact Test",
-                "user": "pact", "team_id": self.caller_team,
-                "user_id": self.bot_user_id,
-                "bot_id": self.bot_id, "is_enterprise_install": False}
+        org = self.caller_team in getattr(self, "enterprises", {})
+        answer = {"ok": True, "url": "https://pact-test.slack.com/", "team": "Pact Test",
+                  "user": "pact", "team_id": self.caller_team,
+                  "user_id": self.bot_user_id,
+                  "bot_id": self.bot_id, "is_enterprise_install": org}
+        if org:  # an org-wide token: the organisation's
+            answer.update(enterprise_id=self.caller_team, url="https://pact-org.enterprise.slack.com/")
+        return answer
 
     def _m_users_info(self, args: dict) -> dict:
         self._require("users.info", args, "user")
