@@ -56,6 +56,8 @@ PACING_MARGIN = 0.015
 PER_CHANNEL_PER_PASS = 40  # well inside the claim lease at one message a second
 MAX_IN_PASS_WAIT = 10.0  # a Retry-After longer than this is retried by a later tick
 PASS_DEADLINE = 75.0  # seconds; what is left is released for the next tick
+PASS_SHARE_OF_LEASE = 0.625  # a pass stops taking sends long before its claims lapse
+SENDS_PER_THREAD_SECOND = 1.0  # what one send thread manages even when Slack is slow
 WORKERS = 8
 
 _NO_RULES = Kind("no-rules", time_bound=False)
@@ -66,6 +68,8 @@ class Delivery:
     sent: int = 0
     failed: int = 0  # for good, or skipped
     retrying: int = 0
+    claimed: int = 0
+    more: bool = False  # the batch was full: more may be due
 
 
 # ---- pacing --------------------------------------------------------------------------------
@@ -108,48 +112,88 @@ def deliver_now(engine: Engine, client, message_ids, now: datetime | None = None
     return deliver(engine, client, now or clock_of(engine)(), ids=ids, kinds=kinds).sent
 
 
-def deliver_due(engine: Engine, client, now: datetime, limit: int = 20_000, *,
-                kinds: Kinds) -> int:
-    """Send every pending message due at `now`; returns how many were sent."""
-    return deliver(engine, client, now, limit=limit, kinds=kinds).sent
+def deliver_due(engine: Engine, client, now: datetime, *, kinds: Kinds,
+                lease: timedelta = q.LEASE) -> int:
+    """Send every pending message due at `now`, batch after batch; returns how many were sent."""
+    sent = 0
+    while True:
+        delivery = deliver(engine, client, now, kinds=kinds, lease=lease)
+        sent += delivery.sent
+        if not delivery.more or not delivery.sent:  # all done, or what is left must wait
+            return sent
 
 
 def deliver(engine: Engine, client, now: datetime, *, kinds: Kinds,
-            ids: list[int] | None = None, limit: int = 20_000,
-            grace: timedelta | None = None) -> Delivery:
-    """Claim, send and record messages (`ids`, or all that are due), following each kind's
-    declared rules: time-bound ones expire, held ones wait, after-send ones are recorded."""
+            ids: list[int] | None = None, limit: int | None = None,
+            grace: timedelta | None = None, lease: timedelta = q.LEASE) -> Delivery:
+    """Claim, send and record messages (`ids`, or one batch of those due), following each
+    kind's declared rules: time-bound ones expire, held ones wait, after-send ones are recorded.
+
+    A batch is what one pass can send well within the claims' lease (`batch_size`), so several
+    processes share the due messages instead of the first one taking them all, and a pass
+    never sends a message whose claim may have lapsed (another process could send it too)."""
+    seconds = pass_seconds(_lease_left(engine, now, lease))
+    size = limit or batch_size(seconds)
+    deadline = time.monotonic() + seconds
     with session_scope(engine) as session:
-        targets = (q.targets_of(session, ids) if ids is not None
-                   else q.due_targets(session, now, limit))
-    lines: OrderedDict[str, list[int]] = OrderedDict()
-    for mid, channel in targets:
-        line = lines.setdefault(channel, [])
-        if len(line) < PER_CHANNEL_PER_PASS:
-            line.append(mid)
-    wanted = sorted(itertools.chain.from_iterable(lines.values()))
-    if not wanted:
-        return Delivery()
-    with session_scope(engine) as session:
-        messages = q.claim_many(session, wanted, now)
+        if ids is None:
+            messages = q.claim_due(session, now, size, channel_share(seconds), lease)
+        else:
+            messages = q.claim_many(session, _per_channel(q.targets_of(session, ids)), now,
+                                    lease)
+    more = ids is None and len(messages) == size
     expired = 0
     if grace is not None:
         messages, expired = _expire(engine, kinds, messages, now, grace)
     messages = _hold_back(engine, kinds, messages, now, client)
     if not messages:
-        return Delivery(failed=expired)
-    result, troubled = _Pass(engine, kinds, sending_client(client), messages, now).run()
+        return Delivery(failed=expired, claimed=expired, more=more)
+    result, troubled = _Pass(engine, kinds, sending_client(client), messages, now,
+                             deadline).run()
     result.failed += expired
+    result.claimed, result.more = len(messages) + expired, more
     follow_up: list[int] = []
     if kinds.channel_trouble is not None:
         for workspace_id, channel, error in troubled:
             follow_up.extend(kinds.channel_trouble(engine, workspace_id, channel, error, now))
     if follow_up:
-        extra = deliver(engine, client, now, ids=follow_up, kinds=kinds)
+        extra = deliver(engine, client, now, ids=follow_up, kinds=kinds, lease=lease)
         result.sent += extra.sent
         result.failed += extra.failed
         result.retrying += extra.retrying
     return result
+
+
+def pass_seconds(lease_left: timedelta) -> float:
+    """How long one pass may go on taking messages to send: well inside the claims' lease."""
+    return max(1.0, min(PASS_DEADLINE, lease_left.total_seconds() * PASS_SHARE_OF_LEASE))
+
+
+def batch_size(seconds: float) -> int:
+    """How many messages one pass claims: what its send threads manage in `seconds` even
+    when Slack is slow (what is left at the deadline is released, not lost)."""
+    return max(WORKERS, int(WORKERS * seconds * SENDS_PER_THREAD_SECOND))
+
+
+def channel_share(seconds: float) -> int:
+    """How many messages of one channel a pass takes: Slack's pace allows one a second."""
+    return max(1, min(PER_CHANNEL_PER_PASS, int(seconds / CHANNEL_INTERVAL)))
+
+
+def _lease_left(engine: Engine, now: datetime, lease: timedelta) -> timedelta:
+    """The part of a claim's lease still ahead: `now` may be a while ago (a tick runs its
+    jobs before it delivers). A `now` far from the process's clock (tests) keeps it all."""
+    age = clock_of(engine)() - now
+    return lease - age if timedelta(0) < age < lease else lease
+
+
+def _per_channel(targets: list[tuple[int, str]]) -> list[int]:
+    lines: OrderedDict[str, list[int]] = OrderedDict()
+    for mid, channel in targets:
+        line = lines.setdefault(channel, [])
+        if len(line) < PER_CHANNEL_PER_PASS:
+            line.append(mid)
+    return sorted(itertools.chain.from_iterable(lines.values()))
 
 
 def _expire(engine: Engine, kinds: Kinds, messages: list[OutboxMessage], now: datetime,
@@ -210,7 +254,7 @@ class _Pass:
     """One delivery pass: worker threads send, this thread records (the only DB writer)."""
 
     def __init__(self, engine: Engine, kinds: Kinds, client, messages: list[OutboxMessage],
-                 now: datetime):
+                 now: datetime, deadline: float | None = None):
         self.engine, self.kinds, self.client, self.now = engine, kinds, client, now
         self.lines: dict[str, deque] = {}
         for message in messages:
@@ -224,7 +268,7 @@ class _Pass:
         heapq.heapify(self.heap)
         self.in_flight = 0
         self.remaining = len(messages)
-        self.deadline = time.monotonic() + PASS_DEADLINE
+        self.deadline = deadline or time.monotonic() + PASS_DEADLINE
 
     # workers ------------------------------------------------------------------------------
     def _take(self) -> tuple[str, OutboxMessage] | None:

@@ -134,12 +134,29 @@ def _claimable(now: datetime):
             T.c.workspace_id.not_in(halted_workspaces()))
 
 
-def due_targets(session: Session, now: datetime, limit: int) -> list[tuple[int, str]]:
-    """(id, channel) of pending messages due at `now`, oldest first."""
-    rows = session.execute(
-        select(T.c.id, T.c.channel).where(*_claimable(now))
-        .order_by(T.c.next_attempt_at, T.c.id).limit(limit))
-    return [(i, c) for i, c in rows]
+def claim_due(session: Session, now: datetime, limit: int, per_channel: int,
+              lease: timedelta = LEASE) -> list[OutboxMessage]:
+    """Claim up to `limit` due messages, oldest first, at most `per_channel` in one channel.
+
+    Any number of processes may call it at once and each message goes to one of them: on
+    PostgreSQL the candidates are locked with `FOR UPDATE SKIP LOCKED`, so a process skips
+    rows another one is claiming instead of waiting for it (claims never queue behind each
+    other); the claim itself re-checks that each row is still claimable either way (SQLite
+    serialises writers). A claim lapses after `lease`.
+    """
+    pick = (select(T.c.id, T.c.channel).where(*_claimable(now))
+            .order_by(T.c.next_attempt_at, T.c.id).limit(limit * 2))
+    if session.get_bind().dialect.name == "postgresql":
+        pick = pick.with_for_update(skip_locked=True, of=T)
+    taken: dict[str, int] = {}
+    wanted: list[int] = []
+    for mid, channel in session.execute(pick):
+        if taken.get(channel, 0) < per_channel:
+            taken[channel] = taken.get(channel, 0) + 1
+            wanted.append(mid)
+            if len(wanted) == limit:
+                break
+    return claim_many(session, wanted, now, lease)
 
 
 def targets_of(session: Session, ids: list[int]) -> list[tuple[int, str]]:
