@@ -32,13 +32,23 @@ import logging
 import queue
 import threading
 import time
-from collections import OrderedDict, deque
+from collections import deque
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy.engine import Engine
 
 from bot.rules.delivery import CHANNEL_GONE, NOT_IN_CHANNEL, PERMANENT, SKIP
+from scheduling.batches import (
+    CHANNEL_INTERVAL,
+    PASS_DEADLINE,
+    WORKERS,
+    batch_size,
+    channel_share,
+    lease_left,
+    pass_seconds,
+    per_channel,
+)
 from scheduling.kinds import Held, Kind, Kinds
 from scheduling.sending import Outcome, send_as_workspace, sending_client
 from storage.engine import clock_of, session_scope
@@ -51,14 +61,8 @@ MAX_ATTEMPTS = 5
 BACKOFF = [timedelta(seconds=s) for s in (30, 120, 600, 1800)]
 # Waiting for someone to invite Pact: about four hours in all before giving up.
 NOT_IN_CHANNEL_BACKOFF = [timedelta(minutes=m) for m in (10, 30, 60, 120)]
-CHANNEL_INTERVAL = 1.0  # seconds between two messages in one channel
 PACING_MARGIN = 0.015
-PER_CHANNEL_PER_PASS = 40  # well inside the claim lease at one message a second
 MAX_IN_PASS_WAIT = 10.0  # a Retry-After longer than this is retried by a later tick
-PASS_DEADLINE = 75.0  # seconds; what is left is released for the next tick
-PASS_SHARE_OF_LEASE = 0.625  # a pass stops taking sends long before its claims lapse
-SENDS_PER_THREAD_SECOND = 1.0  # what one send thread manages even when Slack is slow
-WORKERS = 8
 
 _NO_RULES = Kind("no-rules", time_bound=False)
 
@@ -132,14 +136,14 @@ def deliver(engine: Engine, client, now: datetime, *, kinds: Kinds,
     A batch is what one pass can send well within the claims' lease (`batch_size`), so several
     processes share the due messages instead of the first one taking them all, and a pass
     never sends a message whose claim may have lapsed (another process could send it too)."""
-    seconds = pass_seconds(_lease_left(engine, now, lease))
+    seconds = pass_seconds(lease_left(clock_of(engine)(), now, lease))
     size = limit or batch_size(seconds)
     deadline = time.monotonic() + seconds
     with session_scope(engine) as session:
         if ids is None:
             messages = q.claim_due(session, now, size, channel_share(seconds), lease)
         else:
-            messages = q.claim_many(session, _per_channel(q.targets_of(session, ids)), now,
+            messages = q.claim_many(session, per_channel(q.targets_of(session, ids)), now,
                                     lease)
     more = ids is None and len(messages) == size
     expired = 0
@@ -162,38 +166,6 @@ def deliver(engine: Engine, client, now: datetime, *, kinds: Kinds,
         result.failed += extra.failed
         result.retrying += extra.retrying
     return result
-
-
-def pass_seconds(lease_left: timedelta) -> float:
-    """How long one pass may go on taking messages to send: well inside the claims' lease."""
-    return max(1.0, min(PASS_DEADLINE, lease_left.total_seconds() * PASS_SHARE_OF_LEASE))
-
-
-def batch_size(seconds: float) -> int:
-    """How many messages one pass claims: what its send threads manage in `seconds` even
-    when Slack is slow (what is left at the deadline is released, not lost)."""
-    return max(WORKERS, int(WORKERS * seconds * SENDS_PER_THREAD_SECOND))
-
-
-def channel_share(seconds: float) -> int:
-    """How many messages of one channel a pass takes: Slack's pace allows one a second."""
-    return max(1, min(PER_CHANNEL_PER_PASS, int(seconds / CHANNEL_INTERVAL)))
-
-
-def _lease_left(engine: Engine, now: datetime, lease: timedelta) -> timedelta:
-    """The part of a claim's lease still ahead: `now` may be a while ago (a tick runs its
-    jobs before it delivers). A `now` far from the process's clock (tests) keeps it all."""
-    age = clock_of(engine)() - now
-    return lease - age if timedelta(0) < age < lease else lease
-
-
-def _per_channel(targets: list[tuple[int, str]]) -> list[int]:
-    lines: OrderedDict[str, list[int]] = OrderedDict()
-    for mid, channel in targets:
-        line = lines.setdefault(channel, [])
-        if len(line) < PER_CHANNEL_PER_PASS:
-            line.append(mid)
-    return sorted(itertools.chain.from_iterable(lines.values()))
 
 
 def _expire(engine: Engine, kinds: Kinds, messages: list[OutboxMessage], now: datetime,
