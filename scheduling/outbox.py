@@ -145,17 +145,17 @@ def deliver(engine: Engine, client, now: datetime, *, kinds: Kinds,
         else:
             messages = q.claim_many(session, per_channel(q.targets_of(session, ids)), now,
                                     lease)
-    more = ids is None and len(messages) == size
+    claimed, more = len(messages), ids is None and len(messages) == size
     expired = 0
     if grace is not None:
         messages, expired = _expire(engine, kinds, messages, now, grace)
     messages = _hold_back(engine, kinds, messages, now, client)
     if not messages:
-        return Delivery(failed=expired, claimed=expired, more=more)
+        return Delivery(failed=expired, claimed=claimed, more=more)
     result, troubled = _Pass(engine, kinds, sending_client(client), messages, now,
                              deadline).run()
     result.failed += expired
-    result.claimed, result.more = len(messages) + expired, more
+    result.claimed, result.more = claimed, more
     follow_up: list[int] = []
     if kinds.channel_trouble is not None:
         for workspace_id, channel, error in troubled:
