@@ -294,7 +294,7 @@ def test_the_scale_bench_in_its_quick_form_finds_nothing_lost_or_doubled(postgre
     done = subprocess.run([sys.executable, str(ROOT / "bench" / "scale.py"), "--quick",
                            "--postgres", postgres_admin_url],
                           env={**os.environ, "PYTHONPATH": str(ROOT)}, cwd=ROOT,
-                          capture_output=True, text=True, timeout=170)
+                          capture_output=True, text=True, timeout=300)
     lines = done.stdout.strip().splitlines()
     assert done.returncode == 0, done.stdout + done.stderr
     assert lines[-1].startswith("VERDICT") and lines[-1].endswith("PASS"), lines[-1]
