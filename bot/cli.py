@@ -163,12 +163,14 @@ def cmd_run(_args) -> int:
     log.info("database migrated")
     services, client = _services(settings)
     _check_token(client)
-    scheduler = make_scheduler(services, _sending_client(services, client))
+    stopping = threading.Event()
+    scheduler = make_scheduler(services, _sending_client(services, client), stopping)
     scheduler.start()
     log.info("scheduler started (tick every %ss)", settings.tick_seconds)
     try:
         _listen(settings, services, client)
     finally:
+        stopping.set()
         scheduler.shutdown(wait=True)
         log.info("stopped")
     return 0
@@ -194,7 +196,7 @@ def cmd_worker(_args) -> int:
     _check_token(client)
     _warn_if_behind(services)
     stop = _wait_for_signal()
-    scheduler = make_scheduler(services, _sending_client(services, client))
+    scheduler = make_scheduler(services, _sending_client(services, client), stop)
     scheduler.start()
     log.info("worker started (tick every %ss)", settings.tick_seconds)
     stop.wait()

@@ -69,6 +69,7 @@ class Settings:
     client_secret: str = field(default="", repr=False)
     retention_days: int = 30  # after an uninstall; 0 keeps the data
     log_format: str = "text"
+    claim_lease: timedelta = timedelta(minutes=2)  # a dead worker's claims lapse after it
 
     @property
     def socket_mode(self) -> bool:
@@ -111,6 +112,8 @@ def load_settings(env: Mapping[str, str], *, need_slack: bool = True,
                           problems)
     retention_days = _int(get("PACT_RETENTION_DAYS") or "30", "PACT_RETENTION_DAYS", 0, 3650,
                           problems)
+    lease_seconds = _int(get("PACT_CLAIM_LEASE_SECONDS") or "120", "PACT_CLAIM_LEASE_SECONDS",
+                         5, 3600, problems)
     log_format = (get("LOG_FORMAT") or "text").lower()
     if log_format not in ("text", "json"):
         problems.append("LOG_FORMAT must be text or json.")
@@ -124,6 +127,7 @@ def load_settings(env: Mapping[str, str], *, need_slack: bool = True,
         **tokens, api_url=api_url, database_url=database_url, port=port, log_level=log_level,
         catchup_grace=timedelta(hours=grace_hours), tick_seconds=tick_seconds,
         retention_days=retention_days, log_format=log_format,
+        claim_lease=timedelta(seconds=lease_seconds),
     )
 
 

@@ -32,13 +32,23 @@ import logging
 import queue
 import threading
 import time
-from collections import OrderedDict, deque
+from collections import deque
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy.engine import Engine
 
 from bot.rules.delivery import CHANNEL_GONE, NOT_IN_CHANNEL, PERMANENT, SKIP
+from scheduling.batches import (
+    CHANNEL_INTERVAL,
+    PASS_DEADLINE,
+    WORKERS,
+    batch_size,
+    channel_share,
+    lease_left,
+    pass_seconds,
+    per_channel,
+)
 from scheduling.kinds import Held, Kind, Kinds
 from scheduling.sending import Outcome, send_as_workspace, sending_client
 from storage.engine import clock_of, session_scope
@@ -51,12 +61,8 @@ MAX_ATTEMPTS = 5
 BACKOFF = [timedelta(seconds=s) for s in (30, 120, 600, 1800)]
 # Waiting for someone to invite Pact: about four hours in all before giving up.
 NOT_IN_CHANNEL_BACKOFF = [timedelta(minutes=m) for m in (10, 30, 60, 120)]
-CHANNEL_INTERVAL = 1.0  # seconds between two messages in one channel
 PACING_MARGIN = 0.015
-PER_CHANNEL_PER_PASS = 40  # well inside the claim lease at one message a second
 MAX_IN_PASS_WAIT = 10.0  # a Retry-After longer than this is retried by a later tick
-PASS_DEADLINE = 75.0  # seconds; what is left is released for the next tick
-WORKERS = 8
 
 _NO_RULES = Kind("no-rules", time_bound=False)
 
@@ -66,6 +72,8 @@ class Delivery:
     sent: int = 0
     failed: int = 0  # for good, or skipped
     retrying: int = 0
+    claimed: int = 0
+    more: bool = False  # the batch was full: more may be due
 
 
 # ---- pacing --------------------------------------------------------------------------------
@@ -108,44 +116,52 @@ def deliver_now(engine: Engine, client, message_ids, now: datetime | None = None
     return deliver(engine, client, now or clock_of(engine)(), ids=ids, kinds=kinds).sent
 
 
-def deliver_due(engine: Engine, client, now: datetime, limit: int = 20_000, *,
-                kinds: Kinds) -> int:
-    """Send every pending message due at `now`; returns how many were sent."""
-    return deliver(engine, client, now, limit=limit, kinds=kinds).sent
+def deliver_due(engine: Engine, client, now: datetime, *, kinds: Kinds,
+                lease: timedelta = q.LEASE) -> int:
+    """Send every pending message due at `now`, batch after batch; returns how many were sent."""
+    sent = 0
+    while True:
+        delivery = deliver(engine, client, now, kinds=kinds, lease=lease)
+        sent += delivery.sent
+        if not delivery.more or not delivery.sent:  # all done, or what is left must wait
+            return sent
 
 
 def deliver(engine: Engine, client, now: datetime, *, kinds: Kinds,
-            ids: list[int] | None = None, limit: int = 20_000,
-            grace: timedelta | None = None) -> Delivery:
-    """Claim, send and record messages (`ids`, or all that are due), following each kind's
-    declared rules: time-bound ones expire, held ones wait, after-send ones are recorded."""
+            ids: list[int] | None = None, limit: int | None = None,
+            grace: timedelta | None = None, lease: timedelta = q.LEASE) -> Delivery:
+    """Claim, send and record messages (`ids`, or one batch of those due), following each
+    kind's declared rules: time-bound ones expire, held ones wait, after-send ones are recorded.
+
+    A batch is what one pass can send well within the claims' lease (`batch_size`), so several
+    processes share the due messages instead of the first one taking them all, and a pass
+    never sends a message whose claim may have lapsed (another process could send it too)."""
+    seconds = pass_seconds(lease_left(clock_of(engine)(), now, lease))
+    size = limit or batch_size(seconds)
+    deadline = time.monotonic() + seconds
     with session_scope(engine) as session:
-        targets = (q.targets_of(session, ids) if ids is not None
-                   else q.due_targets(session, now, limit))
-    lines: OrderedDict[str, list[int]] = OrderedDict()
-    for mid, channel in targets:
-        line = lines.setdefault(channel, [])
-        if len(line) < PER_CHANNEL_PER_PASS:
-            line.append(mid)
-    wanted = sorted(itertools.chain.from_iterable(lines.values()))
-    if not wanted:
-        return Delivery()
-    with session_scope(engine) as session:
-        messages = q.claim_many(session, wanted, now)
+        if ids is None:
+            messages = q.claim_due(session, now, size, channel_share(seconds), lease)
+        else:
+            messages = q.claim_many(session, per_channel(q.targets_of(session, ids)), now,
+                                    lease)
+    claimed, more = len(messages), ids is None and len(messages) == size
     expired = 0
     if grace is not None:
         messages, expired = _expire(engine, kinds, messages, now, grace)
     messages = _hold_back(engine, kinds, messages, now, client)
     if not messages:
-        return Delivery(failed=expired)
-    result, troubled = _Pass(engine, kinds, sending_client(client), messages, now).run()
+        return Delivery(failed=expired, claimed=claimed, more=more)
+    result, troubled = _Pass(engine, kinds, sending_client(client), messages, now,
+                             deadline).run()
     result.failed += expired
+    result.claimed, result.more = claimed, more
     follow_up: list[int] = []
     if kinds.channel_trouble is not None:
         for workspace_id, channel, error in troubled:
             follow_up.extend(kinds.channel_trouble(engine, workspace_id, channel, error, now))
     if follow_up:
-        extra = deliver(engine, client, now, ids=follow_up, kinds=kinds)
+        extra = deliver(engine, client, now, ids=follow_up, kinds=kinds, lease=lease)
         result.sent += extra.sent
         result.failed += extra.failed
         result.retrying += extra.retrying
@@ -210,7 +226,7 @@ class _Pass:
     """One delivery pass: worker threads send, this thread records (the only DB writer)."""
 
     def __init__(self, engine: Engine, kinds: Kinds, client, messages: list[OutboxMessage],
-                 now: datetime):
+                 now: datetime, deadline: float | None = None):
         self.engine, self.kinds, self.client, self.now = engine, kinds, client, now
         self.lines: dict[str, deque] = {}
         for message in messages:
@@ -224,7 +240,7 @@ class _Pass:
         heapq.heapify(self.heap)
         self.in_flight = 0
         self.remaining = len(messages)
-        self.deadline = time.monotonic() + PASS_DEADLINE
+        self.deadline = deadline or time.monotonic() + PASS_DEADLINE
 
     # workers ------------------------------------------------------------------------------
     def _take(self) -> tuple[str, OutboxMessage] | None:

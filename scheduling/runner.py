@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from datetime import UTC, datetime
 
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -12,22 +13,31 @@ from scheduling.tick import tick
 log = logging.getLogger("pact.scheduler")
 
 
-def make_scheduler(services, client) -> BackgroundScheduler:
+def make_scheduler(services, client, stopping: threading.Event | None = None
+                   ) -> BackgroundScheduler:
     """A scheduler with a single UTC interval job.
 
     coalesce + max_instances=1: a slow tick never overlaps the next one and missed runs collapse
-    into one; the rows, not APScheduler, decide what is late and what is due.
+    into one; the rows, not APScheduler, decide what is late and what is due. While a tick finds
+    work (it claimed, sent or settled something), the next one starts at once: a backlog goes
+    out batch after batch instead of one batch per interval. Setting `stopping` ends that
+    after the current tick (SIGTERM finishes what was accepted, not the whole backlog).
     """
     scheduler = BackgroundScheduler(timezone=UTC)
+    stopping = stopping or threading.Event()
 
     def run_tick() -> None:
-        try:
-            result = tick(services.now(), services, client)
+        while not stopping.is_set():
+            try:
+                result = tick(services.now(), services, client)
+            except Exception:
+                log.exception("tick failed; the next one will try again")
+                return
             if result.claimed:
-                log.info("tick: %s claimed, %s sent, %s failed", result.claimed, result.sent,
-                         result.failed)
-        except Exception:
-            log.exception("tick failed; the next one will try again")
+                log.info("tick: %s claimed, %s sent, %s failed", result.claimed,
+                         result.sent, result.failed)
+            if not (result.claimed or result.sent or result.failed):
+                return
 
     scheduler.add_job(run_tick, "interval", seconds=services.settings.tick_seconds, id="tick",
                       coalesce=True, max_instances=1, misfire_grace_time=None,

@@ -72,14 +72,15 @@ def tick(now: datetime, services, client) -> TickResult:
     started = time.monotonic()
     while True:
         with session_scope(engine) as session:
-            claims = sq.claim_due(session, now, BATCH)
+            claims = sq.claim_due(session, now, BATCH, services.settings.claim_lease)
         if not claims:
             break
         result.claimed += len(claims)
         result.skipped += _run_claims(engine, services, kinds, claims, now, grace)
         if len(claims) < BATCH or time.monotonic() - started > CLAIM_BUDGET:
             break
-    delivery = deliver(engine, client, now, kinds=kinds, grace=grace)
+    delivery = deliver(engine, client, now, kinds=kinds, grace=grace,
+                       lease=services.settings.claim_lease)
     result.sent, result.failed = delivery.sent, delivery.failed
     return result
 

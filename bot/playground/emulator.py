@@ -22,6 +22,9 @@ Deliberate behaviours worth knowing:
 * Rate limits (``rate_limits = True``): token buckets. chat.postMessage: 1 message/s per channel
   with a burst of ``POST_MESSAGE_BURST`` (1). Other methods: per-minute tier allowance as a bucket
   of that size refilled evenly over the minute. No workspace-wide postMessage cap.
+* Latency (``latency_ms = N``, or ``SlackEmulator(latency_ms=N)``): every Web API call is
+  handled and answered N ms after it arrives, like Slack seen from a typical server (about
+  100 ms); calls wait side by side, so only each caller is slowed, not the emulator.
 """
 
 from __future__ import annotations
@@ -78,8 +81,9 @@ class SlackEmulator(UserMethods, ChatMethods, ViewMethods, FileMethods, OAuthEmu
     """
 
     def __init__(self, team_id="T0PACT", bot_token="xoxb-test-token", scopes=DEFAULT_SCOPES,
-                 wall=time.time):
+                 wall=time.time, latency_ms: float = 0):
         self.team_id, self.bot_token, self.scopes = team_id, bot_token, tuple(scopes)
+        self.latency_ms = latency_ms  # every Web API call is answered this much later
         self.clock = time.monotonic  # for trigger expiry and rate limits: real seconds
         self.wall = wall  # what message timestamps say (the playground's moved clock)
         self.rate_limits = False
@@ -199,6 +203,8 @@ class SlackEmulator(UserMethods, ChatMethods, ViewMethods, FileMethods, OAuthEmu
 
     def _handle_api(self, method: str, query: str, raw: bytes, headers) -> tuple:
         self._answering.wait(timeout=30)
+        if self.latency_ms:
+            time.sleep(self.latency_ms / 1000)
         ctype = (headers.get("Content-Type") or "").split(";")[0].strip().lower()
         token = None
         auth = headers.get("Authorization") or ""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, or_, update
@@ -134,12 +135,29 @@ def _claimable(now: datetime):
             T.c.workspace_id.not_in(halted_workspaces()))
 
 
-def due_targets(session: Session, now: datetime, limit: int) -> list[tuple[int, str]]:
-    """(id, channel) of pending messages due at `now`, oldest first."""
-    rows = session.execute(
-        select(T.c.id, T.c.channel).where(*_claimable(now))
-        .order_by(T.c.next_attempt_at, T.c.id).limit(limit))
-    return [(i, c) for i, c in rows]
+def claim_due(session: Session, now: datetime, limit: int, per_channel: int,
+              lease: timedelta = LEASE) -> list[ClaimedMessage]:
+    """Claim up to `limit` due messages, oldest first, at most `per_channel` in one channel.
+
+    Any number of processes may call it at once and each message goes to one of them: on
+    PostgreSQL the candidates are locked with `FOR UPDATE SKIP LOCKED`, so a process skips
+    rows another one is claiming instead of waiting for it (claims never queue behind each
+    other); the claim itself re-checks that each row is still claimable either way (SQLite
+    serialises writers). A claim lapses after `lease`.
+    """
+    pick = (select(T.c.id, T.c.channel).where(*_claimable(now))
+            .order_by(T.c.next_attempt_at, T.c.id).limit(limit * 2))
+    if session.get_bind().dialect.name == "postgresql":
+        pick = pick.with_for_update(skip_locked=True, of=T)
+    taken: dict[str, int] = {}
+    wanted: list[int] = []
+    for mid, channel in session.execute(pick):
+        if taken.get(channel, 0) < per_channel:
+            taken[channel] = taken.get(channel, 0) + 1
+            wanted.append(mid)
+            if len(wanted) == limit:
+                break
+    return claim_many(session, wanted, now, lease)
 
 
 def targets_of(session: Session, ids: list[int]) -> list[tuple[int, str]]:
@@ -148,28 +166,43 @@ def targets_of(session: Session, ids: list[int]) -> list[tuple[int, str]]:
     return [(i, c) for i, c in rows]
 
 
+@dataclass(slots=True)
+class ClaimedMessage:
+    """A pending message this process holds for sending (its claim token proves it): the
+    columns sending and recording read, without building an ORM object per message."""
+
+    id: int
+    workspace_id: str
+    kind: str
+    channel: str
+    text: str
+    blocks: list | None
+    thread_ts: str | None
+    after_send: str | None
+    update_ts: str | None
+    attempts: int
+    claim_token: str
+    idempotency_key: str
+    created_at: datetime | None
+    last_error: str | None
+    attachment: dict | None
+
+
+_CLAIMED = tuple(T.c[f.name] for f in fields(ClaimedMessage))
+
+
 def claim_many(session: Session, ids: list[int], now: datetime,
-               lease: timedelta = LEASE) -> list[OutboxMessage]:
+               lease: timedelta = LEASE) -> list[ClaimedMessage]:
     """Claim every message of `ids` still claimable; one conditional UPDATE per 500 ids."""
     token = uuid.uuid4().hex
-    claimed: list[OutboxMessage] = []
+    claimed: list[ClaimedMessage] = []
     for start in range(0, len(ids), 500):
         chunk = ids[start:start + 500]
         rows = session.execute(
             update(T).where(T.c.id.in_(chunk), *_claimable(now))
             .values(claimed_until=now + lease, claim_token=token, attempts=T.c.attempts + 1)
-            .returning(T.c.id, T.c.workspace_id, T.c.kind, T.c.channel, T.c.text, T.c.blocks,
-                       T.c.thread_ts, T.c.after_send, T.c.update_ts, T.c.attempts,
-                       T.c.claim_token, T.c.idempotency_key, T.c.created_at,
-                       T.c.last_error, T.c.attachment)).all()
-        claimed.extend(OutboxMessage(id=r.id, workspace_id=r.workspace_id, kind=r.kind,
-                                     channel=r.channel, text=r.text, blocks=r.blocks,
-                                     thread_ts=r.thread_ts, after_send=r.after_send,
-                                     update_ts=r.update_ts, attempts=r.attempts, claim_token=r.claim_token,
-                                     idempotency_key=r.idempotency_key,
-                                     created_at=r.created_at, last_error=r.last_error,
-                                     attachment=r.attachment)
-                        for r in rows)
+            .returning(*_CLAIMED)).all()
+        claimed.extend(ClaimedMessage(*row) for row in rows)
     claimed.sort(key=lambda m: m.id)
     return claimed
 
