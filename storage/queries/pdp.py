@@ -140,6 +140,18 @@ def linked_objectives(session: Session, goal_id: int) -> list[tuple[Objective, P
     return [(o, p) for o, p in rows]
 
 
+def linked_objectives_of_goals(session: Session, goal_ids: list[int]
+                               ) -> list[tuple[Objective, Pdp]]:
+    """`linked_objectives` of several goals at once, by goal then objective."""
+    if not goal_ids:
+        return []
+    rows = session.exec(select(Objective, Pdp).join(Pdp, Pdp.id == Objective.pdp_id)
+                        .where(col(Objective.goal_id).in_(goal_ids),
+                               Objective.status != "dropped")
+                        .order_by(Objective.goal_id, Objective.id))
+    return [(o, p) for o, p in rows]
+
+
 # ---- managers ------------------------------------------------------------------------------
 
 
@@ -175,29 +187,55 @@ def _slack_ids(session: Session, member_ids: set[int]) -> dict[int, str]:
 
 
 def plan_facts(session: Session, pdp: Pdp, *, with_history: bool = True) -> PlanFacts:
-    """Everything stored about `pdp`, as plain data for the visibility policy."""
-    objectives = objectives_of(session, pdp.id)
-    goal_ids = {o.goal_id for o in objectives if o.goal_id is not None}
-    goals = {g.id: g.title for g in session.exec(
-        select(Goal).where(col(Goal.id).in_(goal_ids)))} if goal_ids else {}
+    """Everything stored about `pdp`, as plain data for the visibility policy; without
+    `with_history`, neither its change history nor its progress notes (only the owner's
+    history and export show them)."""
+    return plans_facts(session, [pdp], with_history=with_history)[pdp.id]
+
+
+def plans_facts(session: Session, pdps: list[Pdp], *, with_history: bool = False,
+                objective_ids: set[int] | None = None) -> dict[int, PlanFacts]:
+    """`plan_facts` of several plans in a fixed number of statements, by plan id;
+    `objective_ids`: read only those objectives (what a surface shows of each plan)."""
+    if not pdps:
+        return {}
+    ids = [p.id for p in pdps]
+    query = (select(Objective, Goal.title).outerjoin(Goal, Goal.id == Objective.goal_id)
+             .where(col(Objective.pdp_id).in_(ids)))
+    if objective_ids is not None:
+        query = query.where(col(Objective.id).in_(objective_ids or [-1]))
+    rows = session.exec(query.order_by(Objective.created_at, Objective.id)).all()
+    objectives: dict[int, list[tuple[Objective, str | None]]] = {}
+    for objective, goal_title in rows:
+        objectives.setdefault(objective.pdp_id, []).append((objective, goal_title))
     updates: dict[int, list[ProgressUpdate]] = {}
-    reviews: list[PdpReview] = []
-    changes: list[PdpChange] = []
-    if objectives:
+    changes: dict[int, list[PdpChange]] = {}
+    if with_history and rows:
         for u in session.exec(select(ProgressUpdate)
                               .where(col(ProgressUpdate.objective_id)
-                                     .in_([o.id for o in objectives]))
+                                     .in_([o.id for o, _ in rows]))
                               .order_by(ProgressUpdate.created_at, ProgressUpdate.id)):
             updates.setdefault(u.objective_id, []).append(u)
-    reviews = list(session.exec(select(PdpReview).where(PdpReview.pdp_id == pdp.id)
-                                .order_by(PdpReview.created_at, PdpReview.id)))
     if with_history:
-        changes = list(session.exec(select(PdpChange).where(PdpChange.pdp_id == pdp.id)
-                                    .order_by(PdpChange.created_at, PdpChange.id)))
-    people = {pdp.owner_id} | ({pdp.manager_id} if pdp.manager_id else set())
-    people |= {r.reviewer_id for r in reviews} | {c.actor_id for c in changes}
+        for c in session.exec(select(PdpChange).where(col(PdpChange.pdp_id).in_(ids))
+                              .order_by(PdpChange.created_at, PdpChange.id)):
+            changes.setdefault(c.pdp_id, []).append(c)
+    reviews: dict[int, list[PdpReview]] = {}
+    for r in session.exec(select(PdpReview).where(col(PdpReview.pdp_id).in_(ids))
+                          .order_by(PdpReview.created_at, PdpReview.id)):
+        reviews.setdefault(r.pdp_id, []).append(r)
+    people = {p.owner_id for p in pdps} | {p.manager_id for p in pdps if p.manager_id}
+    people |= {r.reviewer_id for rs in reviews.values() for r in rs}
+    people |= {c.actor_id for cs in changes.values() for c in cs}
     people |= {u.member_id for us in updates.values() for u in us}
     slack = _slack_ids(session, people)
+    return {p.id: _facts(p, objectives.get(p.id, []), updates, reviews.get(p.id, []),
+                         changes.get(p.id, []), slack) for p in pdps}
+
+
+def _facts(pdp: Pdp, objectives: list[tuple[Objective, str | None]],
+           updates: dict[int, list[ProgressUpdate]], reviews: list[PdpReview],
+           changes: list[PdpChange], slack: dict[int, str]) -> PlanFacts:
     return PlanFacts(
         pdp_id=pdp.id, owner_id=pdp.owner_id, owner_user=slack.get(pdp.owner_id, ""),
         manager_id=pdp.manager_id,
@@ -211,13 +249,13 @@ def plan_facts(session: Session, pdp: Pdp, *, with_history: bool = True) -> Plan
             ObjectiveFacts(
                 id=o.id, title=o.title, skill=o.skill, actions=o.actions,
                 target_date=o.target_date, goal_id=o.goal_id,
-                goal_title=goals.get(o.goal_id) if o.goal_id else None, status=o.status,
+                goal_title=goal_title if o.goal_id else None, status=o.status,
                 progress=o.progress, visibility=o.visibility, done_at=o.done_at,
                 last_progress_at=o.last_progress_at,
                 updates=tuple(ProgressFacts(u.value, u.note, u.created_at,
                                             slack.get(u.member_id, ""))
                               for u in updates.get(o.id, ())))
-            for o in objectives),
+            for o, goal_title in objectives),
         reviews=tuple(ReviewFacts(r.reviewer_id, slack.get(r.reviewer_id, ""), r.outcome,
                                   r.comment, r.created_at) for r in reviews),
         changes=tuple(ChangeFacts(slack.get(c.actor_id, ""), c.what, c.created_at,
