@@ -204,9 +204,10 @@ def renderers(services):
 
     def goal_list():
         with session_scope(engine) as session:
-            found = cards.goal_list(session, WS, "C00000001")
-            done = cards.recently_achieved(session, found[0], services.now())
-        return posts.goal_list_message(found[0].name, found[0].channel_id, found[1], done)
+            team, goal_cards, total = cards.goal_list(session, WS, "C00000001")
+            done = cards.recently_achieved(session, team, services.now())
+        return posts.goal_list_message(team.name, team.channel_id, goal_cards, done,
+                                       total=total)
 
     def pdp():
         return own_plan(services, WS, ME)

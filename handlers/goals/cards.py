@@ -220,11 +220,15 @@ def recently_achieved(session, team: Team, now: datetime) -> list[tuple[str, dat
     return [(g.title, g.achieved_at) for g in achieved.recently_achieved(session, team.id, now)]
 
 
-def goal_list(session, workspace: str, channel_id: str) -> tuple[Team, list[GoalCard]] | None:
+def goal_list(session, workspace: str, channel_id: str, *, shown: int = posts.LIST_SHOWN
+              ) -> tuple[Team, list[GoalCard], int] | None:
+    """(team, the cards of the first `shown` active goals, how many are active)."""
     team = tq.team_for_channel(session, workspace, channel_id)
     if team is None:
         return None
-    return team, [load_card(session, g, team=team) for g in gq.active_goals(session, team.id)]
+    goals = gq.active_goals_of_teams(session, [team.id], shown)
+    return team, load_cards(session, goals, {team.id: team}), \
+        gq.active_goal_count(session, [team.id])
 
 
 # ---- opening the modals --------------------------------------------------------------------

@@ -20,7 +20,8 @@ from storage.models import Goal, Member, Objective, Pact, Pdp
 from storage.queries import outbox
 from storage.queries import pacts as q
 from storage.queries import pdp as pq
-from storage.queries.teams import teammate_ids
+from storage.queries.goals import members_by_id
+from storage.queries.teams import teammate_ids, teammates_by_member
 
 HELP_KINDS = ("review", "pairing", "resources", "audience", "other")
 CADENCE_DAYS = {"weekly": 7, "biweekly": 14, "monthly": 30}
@@ -42,6 +43,32 @@ def objective_as_seen(session: Session, objective_id: int | None, viewer: Member
                    viewer_is_admin=bool(viewer.is_admin))
     facts = visible_objective(pq.plan_facts(session, pdp, with_history=False), objective_id, who)
     return (owner, pdp, facts) if facts is not None else None
+
+
+def objectives_as_seen(session: Session, objective_ids, viewer: Member
+                       ) -> dict[int, tuple[Member, ObjectiveFacts]]:
+    """`objective_as_seen` of several objectives for one viewer, in a fixed number of
+    statements: by objective id, (owner, the objective as `viewer` may see it), for those the
+    policy lets them see."""
+    rows = [(o, pdp, owner) for o, pdp, owner in pq.objectives_with_plans(session, objective_ids)
+            if owner.workspace_id == viewer.workspace_id and not owner.is_deleted]
+    pdps = list({pdp.id: pdp for _, pdp, _ in rows}.values())
+    facts = pq.plans_facts(session, pdps, objective_ids={o.id for o, _, _ in rows})
+    mates = teammates_by_member(session, {pdp.owner_id for pdp in pdps})
+    found = {}
+    for objective, pdp, owner in rows:
+        who = relation(viewer.id, owner_id=owner.id, manager_id=pdp.manager_id,
+                       teammate_ids=mates[owner.id], viewer_is_admin=bool(viewer.is_admin))
+        seen = visible_objective(facts[pdp.id], objective.id, who)
+        if seen is not None:
+            found[objective.id] = (owner, seen)
+    return found
+
+
+def slack_ids(session: Session, member_ids) -> dict[int, str]:
+    """`slack_id` of several members in one statement."""
+    return {m: member.slack_user_id
+            for m, member in members_by_id(session, {i for i in member_ids if i}).items()}
 
 
 def supporter_sees(session: Session, pact: Pact) -> ObjectiveFacts | None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import func, update
 from sqlmodel import Session, delete, select
 
@@ -18,7 +20,9 @@ from storage.models import (
     Objective,
     OutboxMessage,
     Pdp,
+    Schedule,
     SkillProfile,
+    Team,
     TeamMembership,
 )
 
@@ -206,6 +210,33 @@ def current_pairs_of(session: Session, member_id: int) -> list[tuple[MentorPair,
                                | (MentorPair.mentee_id == member_id))
                         .order_by(MentorPair.id))
     return [(p, r) for p, r in rows]
+
+
+def current_pairs_with_people(session: Session, member_id: int
+                              ) -> list[tuple[MentorPair, Team, Member]]:
+    """`current_pairs_of` with each pair's team and the member's other side, in two
+    statements."""
+    pairs = current_pairs_of(session, member_id)
+    if not pairs:
+        return []
+    teams = {t.id: t for t in session.exec(select(Team).where(
+        Team.id.in_({r.team_id for _, r in pairs})))}
+    others = {p.mentee_id if p.mentor_id == member_id else p.mentor_id for p, _ in pairs}
+    people = {m.id: m for m in session.exec(select(Member).where(Member.id.in_(others)))}
+    return [(p, teams.get(r.team_id), people.get(
+        p.mentee_id if p.mentor_id == member_id else p.mentor_id)) for p, r in pairs]
+
+
+def next_scheduled_round(session: Session, member_id: int) -> tuple[datetime, str] | None:
+    """(when, team name) of the next scheduled mentor round of one of the member's teams."""
+    row = session.exec(
+        select(Schedule.next_run_at, Team.name)
+        .join(Team, Team.id == Schedule.subject_id)
+        .join(TeamMembership, TeamMembership.team_id == Team.id)
+        .where(TeamMembership.member_id == member_id, Schedule.kind == "mentor_round",
+               Schedule.status == "active", Schedule.next_run_at.is_not(None))
+        .order_by(Schedule.next_run_at, Team.name).limit(1)).first()
+    return (row[0], row[1]) if row else None
 
 
 def skip_followups(session: Session, pair_id: int) -> int:

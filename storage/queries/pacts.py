@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import delete, func, or_, update
 from sqlmodel import Session, col, select
 
-from storage.models import Kudos, Member, OutboxMessage, Pact, PactCheckin
+from storage.models import Goal, Kudos, Member, OutboxMessage, Pact, PactCheckin
 
 OPEN = ("proposed", "active")
 
@@ -35,6 +35,20 @@ def pacts_of(session: Session, member_id: int, statuses=("active",)) -> list[Pac
     return list(session.exec(select(Pact).where(
         or_(Pact.owner_id == member_id, Pact.supporter_id == member_id),
         col(Pact.status).in_(statuses)).order_by(Pact.id)))
+
+
+def open_objective_ids_supported_by(session: Session, supporter_id: int) -> set[int]:
+    """Objectives the member has a proposed or active pact on, as their supporter."""
+    return set(session.exec(select(Pact.objective_id).where(
+        Pact.supporter_id == supporter_id, col(Pact.status).in_(OPEN),
+        col(Pact.objective_id).is_not(None))))
+
+
+def goal_titles(session: Session, goal_ids) -> dict[int, str]:
+    goal_ids = list(goal_ids)
+    if not goal_ids:
+        return {}
+    return dict(session.exec(select(Goal.id, Goal.title).where(col(Goal.id).in_(goal_ids))))
 
 
 def open_pacts_on_objectives(session: Session, objective_ids: list[int]) -> list[Pact]:

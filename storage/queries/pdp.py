@@ -64,6 +64,19 @@ def objectives_of(session: Session, pdp_id: int) -> list[Objective]:
                              .order_by(Objective.created_at, Objective.id)))
 
 
+def open_objectives_of(session: Session, owner_ids) -> list[Objective]:
+    """Open objectives (neither done nor dropped) of these members' plans, by owner then as
+    each plan lists them."""
+    owner_ids = list(owner_ids)
+    if not owner_ids:
+        return []
+    return list(session.exec(
+        select(Objective).join(Pdp, Pdp.id == Objective.pdp_id)
+        .where(col(Pdp.owner_id).in_(owner_ids),
+               col(Objective.status).not_in(("done", "dropped")))
+        .order_by(Pdp.owner_id, Objective.created_at, Objective.id)))
+
+
 def open_objective_count(session: Session, pdp_id: int) -> int:
     return len(session.exec(select(Objective.id).where(
         Objective.pdp_id == pdp_id, col(Objective.status).in_(rules.OPEN_STATUSES))).all())
@@ -92,6 +105,17 @@ def get_objective(session: Session, objective_id: int, *,
         return None
     pdp = session.get(Pdp, objective.pdp_id)
     return (objective, pdp) if pdp is not None else None
+
+
+def objectives_with_plans(session: Session, objective_ids) -> list[tuple[Objective, Pdp, Member]]:
+    """(objective, its plan, the plan's owner) for each of `objective_ids` that exists."""
+    objective_ids = list(objective_ids)
+    if not objective_ids:
+        return []
+    rows = session.exec(select(Objective, Pdp, Member).join(Pdp, Pdp.id == Objective.pdp_id)
+                        .join(Member, Member.id == Pdp.owner_id)
+                        .where(col(Objective.id).in_(objective_ids)).order_by(Objective.id))
+    return [(o, p, m) for o, p, m in rows]
 
 
 def record_change(session: Session, pdp: Pdp, actor_id: int, what: str,
