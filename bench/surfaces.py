@@ -4,12 +4,13 @@ Worlds at 1× and 10× data, for a member of 1 team and of 20 teams: every team 
 active goals (3 a team at 1×, 30 at 10×) with milestones, commitments and progress updates,
 goals achieved lately; every member with a plan whose objectives link to the team's goals
 (some shared with the team, some with the manager, some private), with progress and history
-(the asker's plan: 300 history rows at 1×, 3,000 at 10×); the asker manages 5 (1×) or 50 (10×)
-reports; pacts both ways, kudos received this month, a mentor pair in each team.
+(the asker's plan: 300 history rows at 1×, 3,000 at 10×); the asker manages 3 reports and
+another manager 5 (1×) or 50 (10×); pacts both ways, kudos received this month, a mentor pair
+in each team.
 
 Each surface is rendered through the use case and builder its listener calls, on a real
-database: Home, `/pact goal list`, `/pact pdp` (the plan summary), `/pact pdp reports` and a
-goal's details. For each it prints the SQL statements one rendering executes (SQLAlchemy's
+database: Home (as published once the asker's profile is known), `/pact goal list`, `/pact pdp`
+(the plan summary), `/pact pdp reports` (the manager of many) and a goal's details. For each it prints the SQL statements one rendering executes (SQLAlchemy's
 `before_cursor_execute`) and p50/p99 milliseconds.
 
 Targets: at most 30 statements for each surface, the same number at every size, and Home
@@ -37,6 +38,7 @@ sys.path.insert(0, str(ROOT))
 
 WS = "TBENCH"
 ME = "UME000001"
+BOSS = "UBOSS0001"  # the manager of many reports
 PER_TEAM = 8
 MAX_STATEMENTS = 30
 HOME_P50_MS = 30.0
@@ -49,14 +51,14 @@ def _rows(now: datetime, scale: int, teams: int) -> dict[str, list[dict]]:
     """Every row of the world, by table, with ids given here (member 1 is the asker)."""
     day = timedelta(days=1)
     reports = 5 * scale
-    people = max(teams * (PER_TEAM - 1) + 1, reports + 1)
+    people = max(teams * (PER_TEAM - 1) + 1, reports + 5)
     rows: dict[str, list[dict]] = {k: [] for k in (
         "workspaces", "members", "teams", "team_memberships", "goals", "milestones",
         "goal_participants", "progress_updates", "pdps", "objectives", "pdp_changes",
         "pdp_reviews", "pacts", "kudos", "skill_profiles", "mentor_rounds", "mentor_pairs")}
     rows["workspaces"].append({"id": WS, "name": "bench", "created_at": now})
-    rows["members"] += [{"id": m, "workspace_id": WS, "slack_user_id": ME if m == 1 else
-                         f"U{m:08d}", "tz": "UTC", "display_name": "", "is_admin": False,
+    rows["members"] += [{"id": m, "workspace_id": WS, "slack_user_id": {1: ME, people: BOSS}
+                         .get(m, f"U{m:08d}"), "tz": "UTC", "display_name": "", "is_admin": False,
                          "is_bot": False, "is_deleted": False, "created_at": now}
                         for m in range(1, people + 1)]
     team_of: dict[int, list[int]] = {}
@@ -101,12 +103,14 @@ def _rows(now: datetime, scale: int, teams: int) -> dict[str, list[dict]]:
 
 def _plans(rows, now, scale, team_of, goals_of, people) -> None:
     """A plan for everyone: 3 open objectives and 2×scale done ones linked to their first
-    team's goals; the asker manages the first reports; the asker's plan carries the history."""
+    team's goals; the asker manages three people, the last member the next 5×scale; the
+    asker's plan carries the history."""
     day = timedelta(days=1)
     first_team = {m: t for t in sorted(team_of, reverse=True) for m in team_of[t]}
     visibilities = ("team", "manager", "private")
     for m in range(1, people + 1):
-        manager = 1 if 2 <= m <= 5 * scale + 1 else (2 if m == 1 else None)
+        manager = 1 if 2 <= m <= 4 else people if 5 <= m < 5 + 5 * scale \
+            else (2 if m == 1 else None)
         rows["pdps"].append({
             "id": m, "owner_id": m, "manager_id": manager, "aspiration": "grow",
             "aspiration_visibility": visibilities[m % 3], "skill_gaps": "k8s",
@@ -196,10 +200,10 @@ def renderers(services):
     from storage.queries.members import get_member, get_or_create_member
 
     engine = services.engine
+    with session_scope(engine) as session:
+        member = get_member(session, WS, ME)  # what the listener has from Slack's profile
 
     def home():
-        with session_scope(engine) as session:
-            member = get_member(session, WS, ME)
         return build_home(services, member)
 
     def goal_list():
@@ -214,7 +218,7 @@ def renderers(services):
 
     def reports():
         with session_scope(engine) as session:
-            manager = get_or_create_member(session, WS, ME)
+            manager = get_or_create_member(session, WS, BOSS)
             return surfaces.reports(session, manager, services.now())
 
     def details():

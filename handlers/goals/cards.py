@@ -202,8 +202,8 @@ def home_section(session, member: Member, budget: int) -> list[dict]:
         return []
     by_id = {t.id: t for t in teams}
     # The first `budget // 3 + 1` goals in the order shown are all Home can show.
-    goals = gq.active_goals_of_teams(session, list(by_id), budget // 3 + 1)
-    not_loaded = gq.active_goal_count(session, list(by_id)) - len(goals)
+    goals, total = gq.active_goals_of_teams(session, list(by_id), budget // 3 + 1)
+    not_loaded = total - len(goals)
     cards_ = load_cards(session, goals, by_id)
     mine = {c.id for c, g in zip(cards_, goals, strict=True)
             if member.slack_user_id in c.participants}
@@ -226,9 +226,8 @@ def goal_list(session, workspace: str, channel_id: str, *, shown: int = posts.LI
     team = tq.team_for_channel(session, workspace, channel_id)
     if team is None:
         return None
-    goals = gq.active_goals_of_teams(session, [team.id], shown)
-    return team, load_cards(session, goals, {team.id: team}), \
-        gq.active_goal_count(session, [team.id])
+    goals, total = gq.active_goals_of_teams(session, [team.id], shown)
+    return team, load_cards(session, goals, {team.id: team}), total
 
 
 # ---- opening the modals --------------------------------------------------------------------

@@ -21,7 +21,7 @@ from storage.queries import outbox
 from storage.queries import pacts as q
 from storage.queries import pdp as pq
 from storage.queries.goals import members_by_id
-from storage.queries.teams import teammate_ids, teammates_by_member
+from storage.queries.teams import teammate_ids
 
 HELP_KINDS = ("review", "pairing", "resources", "audience", "other")
 CADENCE_DAYS = {"weekly": 7, "biweekly": 14, "monthly": 30}
@@ -45,20 +45,22 @@ def objective_as_seen(session: Session, objective_id: int | None, viewer: Member
     return (owner, pdp, facts) if facts is not None else None
 
 
-def objectives_as_seen(session: Session, objective_ids, viewer: Member
-                       ) -> dict[int, tuple[Member, ObjectiveFacts]]:
-    """`objective_as_seen` of several objectives for one viewer, in a fixed number of
-    statements: by objective id, (owner, the objective as `viewer` may see it), for those the
-    policy lets them see."""
-    rows = [(o, pdp, owner) for o, pdp, owner in pq.objectives_with_plans(session, objective_ids)
-            if owner.workspace_id == viewer.workspace_id and not owner.is_deleted]
-    pdps = list({pdp.id: pdp for _, pdp, _ in rows}.values())
-    facts = pq.plans_facts(session, pdps, objective_ids={o.id for o, _, _ in rows})
-    mates = teammates_by_member(session, {pdp.owner_id for pdp in pdps})
+def objectives_as_seen(session: Session, objective_ids, viewer: Member, *,
+                       rows: list | None = None) -> dict[int, tuple[Member, ObjectiveFacts]]:
+    """`objective_as_seen` of several objectives (or of `rows` already read) for one viewer,
+    in two statements: by objective id, (owner, the objective as `viewer` may see it), for
+    those the policy lets them see."""
+    rows = pq.objectives_with_plans(session, objective_ids) if rows is None else rows
+    rows = [row for row in rows
+            if row[3].workspace_id == viewer.workspace_id and not row[3].is_deleted]
+    facts = pq.facts_of_rows(rows)
+    # The viewer is the owner's teammate exactly when the owner is the viewer's.
+    mates = teammate_ids(session, viewer.id) if rows else set()
     found = {}
-    for objective, pdp, owner in rows:
+    for objective, _title, pdp, owner in rows:
         who = relation(viewer.id, owner_id=owner.id, manager_id=pdp.manager_id,
-                       teammate_ids=mates[owner.id], viewer_is_admin=bool(viewer.is_admin))
+                       teammate_ids={viewer.id} if owner.id in mates else set(),
+                       viewer_is_admin=bool(viewer.is_admin))
         seen = visible_objective(facts[pdp.id], objective.id, who)
         if seen is not None:
             found[objective.id] = (owner, seen)

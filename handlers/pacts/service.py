@@ -58,7 +58,7 @@ from storage.models import Goal, Member, Pact
 from storage.queries import pacts as q
 from storage.queries import pdp as pq
 from storage.queries.members import first_submission, get_member
-from storage.queries.teams import is_member, teammate_ids
+from storage.queries.teams import is_member
 
 log = logging.getLogger("pact.pacts")
 
@@ -276,26 +276,21 @@ def end(session: Session, workspace_id: str, user_id: str, pact_id: int | None,
 def listing(session: Session, member: Member) -> tuple[list, list]:
     """(pacts the member supports, pacts supporting them): rows for `blocks.pact_rows`, each
     titled as that side may see it, in a fixed number of statements."""
-    pacts = q.pacts_of(session, member.id)
-    users = slack_ids(session, {p.owner_id for p in pacts} | {p.supporter_id for p in pacts})
-    seen = objectives_as_seen(session, {p.objective_id for p in pacts
+    rows = q.pacts_with_titles(session, member.id)
+    seen = objectives_as_seen(session, {p.objective_id for p, *_ in rows
                                         if p.supporter_id == member.id and p.objective_id},
                               member)
-    own = {o.id: o.title for o, _, _ in pq.objectives_with_plans(
-        session, {p.objective_id for p in pacts if p.supporter_id != member.id
-                  and p.objective_id})}
-    goals = q.goal_titles(session, {p.goal_id for p in pacts if p.goal_id})
     supporting, supported = [], []
-    for pact in pacts:
+    for pact, owner_user, supporter_user, objective_title, goal_title in rows:
         line = ui.offer_line(pact.offer_kind, pact.offer_text, pact.cadence, pact.until)
         if pact.supporter_id == member.id:
             # What the pact is about, as its supporter may see it ("" when they may not).
             subject = (seen[pact.objective_id][1].title if pact.objective_id in seen else "") \
-                if pact.objective_id else goals.get(pact.goal_id, "")
-            supporting.append((pact.id, users.get(pact.owner_id, ""), subject, line))
+                if pact.objective_id else goal_title or ""
+            supporting.append((pact.id, owner_user or "", subject, line))
         else:
-            title = own.get(pact.objective_id) or goals.get(pact.goal_id, "")
-            supported.append((pact.id, users.get(pact.supporter_id, ""), title, line))
+            supported.append((pact.id, supporter_user or "", objective_title or goal_title or "",
+                              line))
     return supporting, supported
 
 
@@ -303,11 +298,10 @@ def teammates_objectives(session: Session, member: Member, limit: int = 8
                          ) -> list[tuple[str, str, str]]:
     """Open objectives of the member's teammates that the policy lets them see, not yet
     supported by them: (owner Slack id, title, help target), by teammate then objective."""
-    open_ = pq.open_objectives_of(session, teammate_ids(session, member.id))
-    backed = q.open_objective_ids_supported_by(session, member.id)
-    seen = objectives_as_seen(session, [o.id for o in open_ if o.id not in backed], member)
+    rows = pq.open_objectives_of_teammates(session, member.id)
+    seen = objectives_as_seen(session, (), member, rows=rows)
     return [(seen[o.id][0].slack_user_id, seen[o.id][1].title, f"o:{o.id}")
-            for o in open_ if o.id in seen][:limit]
+            for o, *_ in rows if o.id in seen][:limit]
 
 
 def supporters_by_objective(session: Session, owner: Member) -> dict[int, list[str]]:

@@ -25,7 +25,7 @@ from storage.engine import now_of
 from storage.models import Goal, Member, Pdp
 from storage.queries import pdp as q
 from storage.queries.members import get_or_create_member
-from storage.queries.teams import teammate_ids, teammates_by_member
+from storage.queries.teams import teammate_ids
 
 
 def viewer_of(session: Session, owner_id: int, manager_id: int | None,
@@ -49,10 +49,13 @@ def plan_view(session: Session, owner: Member, viewer: Member | None) -> PlanVie
 def own_view(session: Session, pdp: Pdp, owner: Member, *, whole: bool = False) -> PlanView:
     """The owner's view of their plan; `whole`: with its history and progress notes (the
     history modal and the export), else what the summary and forms show."""
-    return view_plan(q.plan_facts(session, pdp, with_history=whole),
-                     relation(owner.id, owner_id=owner.id, manager_id=pdp.manager_id,
-                              teammate_ids=frozenset(),  # nobody is their own teammate
-                              viewer_is_admin=bool(owner.is_admin)))
+    return view_plan(q.plan_facts(session, pdp, with_history=whole), own_relation(pdp, owner))
+
+
+def own_relation(pdp: Pdp, owner: Member) -> Viewer:
+    """The owner's relation to their own plan (nobody is their own teammate: no query)."""
+    return relation(owner.id, owner_id=owner.id, manager_id=pdp.manager_id,
+                    teammate_ids=frozenset(), viewer_is_admin=bool(owner.is_admin))
 
 
 def no_plan_view(owner: Member) -> PlanView:
@@ -68,13 +71,17 @@ def manager_view(session: Session, pdp: Pdp, facts: PlanFacts | None = None) -> 
     return view_plan(facts or q.plan_facts(session, pdp, with_history=False), who)
 
 
-def views_for(session: Session, pdps: list[Pdp], viewer: Member) -> list[PlanView]:
-    """Several plans as one `viewer` may see each, in a fixed number of statements."""
-    facts = q.plans_facts(session, pdps)
-    mates = teammates_by_member(session, {p.owner_id for p in pdps})
+def manager_views(session: Session, manager: Member) -> list[PlanView]:
+    """The plans `manager` manages, as they may see each (no reviews: the lists of reports
+    show none), in two statements. Being the manager, whether they are also a teammate
+    changes nothing they see."""
+    rows = q.plans_and_owners_managed_by(session, manager.id)
+    names = {owner.id: owner.slack_user_id for _, owner in rows}
+    names[manager.id] = manager.slack_user_id
+    facts = q.plans_facts(session, [p for p, _ in rows], with_reviews=False, names=names)
     return [view_plan(facts[p.id], relation(
-        viewer.id, owner_id=p.owner_id, manager_id=p.manager_id,
-        teammate_ids=mates[p.owner_id], viewer_is_admin=bool(viewer.is_admin))) for p in pdps]
+        manager.id, owner_id=p.owner_id, manager_id=p.manager_id, teammate_ids=frozenset(),
+        viewer_is_admin=bool(manager.is_admin))) for p, _ in rows]
 
 
 # ---- surfaces --------------------------------------------------------------------------------
@@ -106,8 +113,7 @@ def report_modal(session: Session, pdp: Pdp, viewer: Member, now: datetime) -> d
 
 
 def reports(session: Session, manager: Member, now: datetime) -> dict:
-    views_ = views_for(session, q.plans_managed_by(session, manager.id), manager)
-    return posts.reports_message([(view, now) for view in views_])
+    return posts.reports_message([(view, now) for view in manager_views(session, manager)])
 
 
 def home_section(session: Session, member: Member, budget: int, now: datetime) -> list[dict]:
@@ -117,15 +123,16 @@ def home_section(session: Session, member: Member, budget: int, now: datetime) -
         view = view_plan(None, Viewer(member_id=member.id, is_owner=True),
                          owner_user=member.slack_user_id)
     else:
-        view = view_plan(q.plan_facts(session, pdp, with_history=False),
-                         viewer_of(session, member.id, pdp.manager_id, member))
+        # Home shows no review: none is read.
+        facts = q.plans_facts(session, [pdp], with_reviews=False)[pdp.id]
+        view = view_plan(facts, own_relation(pdp, member))
     return posts.home_section(view, now, budget)
 
 
 def manager_home_section(session: Session, member: Member, budget: int) -> list[dict]:
     """"Your reports" for a manager: each report's plan as shared with them, its next review,
     a review waiting first; nothing for someone nobody chose as manager."""
-    views_ = views_for(session, q.plans_managed_by(session, member.id), member)
+    views_ = manager_views(session, member)
     views_.sort(key=lambda v: (v.dates is None or v.dates.review_requested_at is None))
     return posts.reports_home_section(views_, now_of(session), budget)
 
@@ -148,25 +155,26 @@ def goals_home_section(session: Session, member: Member, budget: int) -> list[di
 def goal_rollups(session: Session, goals: list[Goal], viewer: Member | None
                  ) -> dict[int, tuple[int, list[tuple[str, object]]]]:
     """By goal id: (members with an objective linked to it, [(owner, objective)] `viewer`
-    may see), in a fixed number of statements however many goals and links."""
+    may see), in two statements however many goals and links."""
     linked = q.linked_objectives_of_goals(session, [g.id for g in goals])
-    team_visible = [(o, pdp) for o, pdp in linked if o.visibility == "team"]
-    pdps = list({pdp.id: pdp for _, pdp in team_visible}.values())
-    facts = q.plans_facts(session, pdps, objective_ids={o.id for o, _ in team_visible})
-    mates = teammates_by_member(session, {p.owner_id for p in pdps}) if viewer else {}
+    team_visible = [row for row in linked if row[0].visibility == "team"]
+    facts = q.facts_of_rows(team_visible)
+    mates = teammate_ids(session, viewer.id) if viewer is not None and team_visible else set()
     found = {g.id: (set(), []) for g in goals}
-    for objective, pdp in linked:
+    for objective, _title, pdp, _owner in linked:
         found[objective.goal_id][0].add(pdp.owner_id)
-    for objective, pdp in team_visible:
+    for objective, _title, pdp, owner in team_visible:
         # Readers of a goal's details are the team: the owner's teammates at most. A named
-        # viewer must also be allowed to see the objective themselves.
+        # viewer must also be allowed to see the objective themselves (they are the owner's
+        # teammate exactly when the owner is theirs).
         seen = visible_objective(facts[pdp.id], objective.id, TEAM_AUDIENCE)
         if seen is not None and viewer is not None:
             seen = visible_objective(facts[pdp.id], objective.id, relation(
-                viewer.id, owner_id=pdp.owner_id, manager_id=pdp.manager_id,
-                teammate_ids=mates[pdp.owner_id], viewer_is_admin=bool(viewer.is_admin)))
+                viewer.id, owner_id=owner.id, manager_id=pdp.manager_id,
+                teammate_ids={viewer.id} if owner.id in mates else set(),
+                viewer_is_admin=bool(viewer.is_admin)))
         if seen is not None:
-            found[objective.goal_id][1].append((facts[pdp.id].owner_user, seen))
+            found[objective.goal_id][1].append((owner.slack_user_id, seen))
     return {goal_id: (len(members), shown) for goal_id, (members, shown) in found.items()}
 
 

@@ -74,30 +74,27 @@ def active_goals(session: Session, team_id: int) -> list[Goal]:
                              .order_by(Goal.due_date, Goal.id)))
 
 
-def active_goals_of_teams(session: Session, team_ids: list[int], limit: int) -> list[Goal]:
-    """The first `limit` active goals of these teams in the order a person's teams are listed
-    (by team name) and each team's goals (by due date), and each team's first goal (so every
-    team is known to have some), in that order."""
+def active_goals_of_teams(session: Session, team_ids: list[int], limit: int
+                          ) -> tuple[list[Goal], int]:
+    """(the first `limit` active goals of these teams in the order a person's teams are
+    listed (by team name) and each team's goals (by due date), and each team's first goal so
+    every team is known to have some; how many active goals the teams have), in one
+    statement."""
     if not team_ids:
-        return []
+        return [], 0
     order = (Team.name, Team.id, Goal.due_date, Goal.id)
     ranked = (select(Goal.id.label("goal_id"),
                      func.row_number().over(order_by=order).label("position"),
                      func.row_number().over(partition_by=Goal.team_id,
-                                            order_by=(Goal.due_date, Goal.id)).label("rank"))
+                                            order_by=(Goal.due_date, Goal.id)).label("rank"),
+                     func.count().over().label("total"))
               .join(Team, Team.id == Goal.team_id)
               .where(Goal.team_id.in_(team_ids), Goal.status == "active").subquery())
-    return list(session.exec(
-        select(Goal).join(ranked, ranked.c.goal_id == Goal.id)
+    rows = session.exec(
+        select(Goal, ranked.c.total).join(ranked, ranked.c.goal_id == Goal.id)
         .where((ranked.c.position <= limit) | (ranked.c.rank == 1))
-        .order_by(ranked.c.position)))
-
-
-def active_goal_count(session: Session, team_ids: list[int]) -> int:
-    if not team_ids:
-        return 0
-    return session.exec(select(func.count()).select_from(Goal).where(
-        Goal.team_id.in_(team_ids), Goal.status == "active")).one()
+        .order_by(ranked.c.position)).all()
+    return [g for g, _ in rows], (rows[0][1] if rows else 0)
 
 
 def milestones_of_goals(session: Session, goal_ids: list[int]) -> dict[int, list[Milestone]]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, update
+from sqlalchemy import case, func, update
 from sqlmodel import Session, delete, select
 
 from storage.models import (
@@ -214,17 +214,22 @@ def current_pairs_of(session: Session, member_id: int) -> list[tuple[MentorPair,
 
 def current_pairs_with_people(session: Session, member_id: int
                               ) -> list[tuple[MentorPair, Team, Member]]:
-    """`current_pairs_of` with each pair's team and the member's other side, in two
-    statements."""
-    pairs = current_pairs_of(session, member_id)
-    if not pairs:
-        return []
-    teams = {t.id: t for t in session.exec(select(Team).where(
-        Team.id.in_({r.team_id for _, r in pairs})))}
-    others = {p.mentee_id if p.mentor_id == member_id else p.mentor_id for p, _ in pairs}
-    people = {m.id: m for m in session.exec(select(Member).where(Member.id.in_(others)))}
-    return [(p, teams.get(r.team_id), people.get(
-        p.mentee_id if p.mentor_id == member_id else p.mentor_id)) for p, r in pairs]
+    """`current_pairs_of` with each pair's team and the member's other side, in one
+    statement."""
+    teams = select(TeamMembership.team_id).where(TeamMembership.member_id == member_id)
+    latest = (select(func.max(MentorRound.id)).where(MentorRound.team_id.in_(teams))
+              .group_by(MentorRound.team_id))
+    other = case((MentorPair.mentor_id == member_id, MentorPair.mentee_id),
+                 else_=MentorPair.mentor_id)
+    rows = session.exec(select(MentorPair, Team, Member)
+                        .join(MentorRound, MentorRound.id == MentorPair.round_id)
+                        .join(Team, Team.id == MentorRound.team_id)
+                        .join(Member, Member.id == other)
+                        .where(MentorPair.round_id.in_(latest),
+                               (MentorPair.mentor_id == member_id)
+                               | (MentorPair.mentee_id == member_id))
+                        .order_by(MentorPair.id))
+    return [(p, t, m) for p, t, m in rows]
 
 
 def next_scheduled_round(session: Session, member_id: int) -> tuple[datetime, str] | None:

@@ -23,6 +23,7 @@ from storage.models import (
     Member,
     Objective,
     OutboxMessage,
+    Pact,
     Pdp,
     PdpChange,
     PdpReview,
@@ -107,15 +108,53 @@ def get_objective(session: Session, objective_id: int, *,
     return (objective, pdp) if pdp is not None else None
 
 
-def objectives_with_plans(session: Session, objective_ids) -> list[tuple[Objective, Pdp, Member]]:
-    """(objective, its plan, the plan's owner) for each of `objective_ids` that exists."""
+# One objective with what the visibility policy needs about it: (objective, the title of the
+# goal it serves or None, its plan, the plan's owner).
+ObjectiveRow = tuple[Objective, str | None, Pdp, Member]
+
+
+def _objective_rows():
+    return (select(Objective, Goal.title, Pdp, Member).join(Pdp, Pdp.id == Objective.pdp_id)
+            .join(Member, Member.id == Pdp.owner_id)
+            .outerjoin(Goal, Goal.id == Objective.goal_id))
+
+
+def objectives_with_plans(session: Session, objective_ids) -> list[ObjectiveRow]:
+    """The rows of each of `objective_ids` that exists, by id."""
     objective_ids = list(objective_ids)
     if not objective_ids:
         return []
-    rows = session.exec(select(Objective, Pdp, Member).join(Pdp, Pdp.id == Objective.pdp_id)
-                        .join(Member, Member.id == Pdp.owner_id)
-                        .where(col(Objective.id).in_(objective_ids)).order_by(Objective.id))
-    return [(o, p, m) for o, p, m in rows]
+    return [tuple(r) for r in session.exec(
+        _objective_rows().where(col(Objective.id).in_(objective_ids)).order_by(Objective.id))]
+
+
+def open_objectives_of_teammates(session: Session, member_id: int) -> list[ObjectiveRow]:
+    """Open objectives of everyone sharing a team with the member (not theirs), that the
+    member does not support yet (no proposed or active pact), by owner then as each plan
+    lists them."""
+    mine = select(TeamMembership.team_id).where(TeamMembership.member_id == member_id)
+    mates = select(TeamMembership.member_id).where(col(TeamMembership.team_id).in_(mine),
+                                                   TeamMembership.member_id != member_id)
+    backed = select(Pact.objective_id).where(Pact.supporter_id == member_id,
+                                             col(Pact.status).in_(("proposed", "active")),
+                                             col(Pact.objective_id).is_not(None))
+    return [tuple(r) for r in session.exec(
+        _objective_rows().where(col(Pdp.owner_id).in_(mates),
+                                col(Objective.status).not_in(("done", "dropped")),
+                                col(Objective.id).not_in(backed))
+        .order_by(Pdp.owner_id, Objective.created_at, Objective.id))]
+
+
+def facts_of_rows(rows: list[ObjectiveRow]) -> dict[int, PlanFacts]:
+    """The facts of each plan in `rows` holding only those objectives, with no reviews or
+    history: enough for the policy to say who may see each objective (no statement)."""
+    grouped: dict[int, tuple[Pdp, list]] = {}
+    slack: dict[int, str] = {}
+    for objective, goal_title, pdp, owner in rows:
+        grouped.setdefault(pdp.id, (pdp, []))[1].append((objective, goal_title))
+        slack[owner.id] = owner.slack_user_id
+    return {pid: _facts(pdp, objectives, {}, [], [], slack)
+            for pid, (pdp, objectives) in grouped.items()}
 
 
 def record_change(session: Session, pdp: Pdp, actor_id: int, what: str,
@@ -164,16 +203,14 @@ def linked_objectives(session: Session, goal_id: int) -> list[tuple[Objective, P
     return [(o, p) for o, p in rows]
 
 
-def linked_objectives_of_goals(session: Session, goal_ids: list[int]
-                               ) -> list[tuple[Objective, Pdp]]:
-    """`linked_objectives` of several goals at once, by goal then objective."""
+def linked_objectives_of_goals(session: Session, goal_ids: list[int]) -> list[ObjectiveRow]:
+    """The objectives (not dropped) linked to any of `goal_ids`, by goal then objective."""
     if not goal_ids:
         return []
-    rows = session.exec(select(Objective, Pdp).join(Pdp, Pdp.id == Objective.pdp_id)
-                        .where(col(Objective.goal_id).in_(goal_ids),
-                               Objective.status != "dropped")
-                        .order_by(Objective.goal_id, Objective.id))
-    return [(o, p) for o, p in rows]
+    return [tuple(r) for r in session.exec(
+        _objective_rows().where(col(Objective.goal_id).in_(goal_ids),
+                                Objective.status != "dropped")
+        .order_by(Objective.goal_id, Objective.id))]
 
 
 # ---- managers ------------------------------------------------------------------------------
@@ -182,6 +219,13 @@ def linked_objectives_of_goals(session: Session, goal_ids: list[int]
 def plans_managed_by(session: Session, manager_id: int) -> list[Pdp]:
     return list(session.exec(select(Pdp).where(Pdp.manager_id == manager_id)
                              .order_by(Pdp.next_review_at, Pdp.id)))
+
+
+def plans_and_owners_managed_by(session: Session, manager_id: int) -> list[tuple[Pdp, Member]]:
+    """`plans_managed_by` with each plan's owner."""
+    return [(p, m) for p, m in session.exec(
+        select(Pdp, Member).join(Member, Member.id == Pdp.owner_id)
+        .where(Pdp.manager_id == manager_id).order_by(Pdp.next_review_at, Pdp.id))]
 
 
 def pending_reviews_for(session: Session, manager_id: int) -> list[Pdp]:
@@ -218,16 +262,16 @@ def plan_facts(session: Session, pdp: Pdp, *, with_history: bool = True) -> Plan
 
 
 def plans_facts(session: Session, pdps: list[Pdp], *, with_history: bool = False,
-                objective_ids: set[int] | None = None) -> dict[int, PlanFacts]:
-    """`plan_facts` of several plans in a fixed number of statements, by plan id;
-    `objective_ids`: read only those objectives (what a surface shows of each plan)."""
+                with_reviews: bool = True, names: dict[int, str] | None = None
+                ) -> dict[int, PlanFacts]:
+    """`plan_facts` of several plans in a fixed number of statements, by plan id. A list
+    that shows no review passes `with_reviews=False`; `names`: the Slack ids of everyone
+    named (owners, managers), when the caller has them already."""
     if not pdps:
         return {}
     ids = [p.id for p in pdps]
     query = (select(Objective, Goal.title).outerjoin(Goal, Goal.id == Objective.goal_id)
              .where(col(Objective.pdp_id).in_(ids)))
-    if objective_ids is not None:
-        query = query.where(col(Objective.id).in_(objective_ids or [-1]))
     rows = session.exec(query.order_by(Objective.created_at, Objective.id)).all()
     objectives: dict[int, list[tuple[Objective, str | None]]] = {}
     for objective, goal_title in rows:
@@ -246,13 +290,14 @@ def plans_facts(session: Session, pdps: list[Pdp], *, with_history: bool = False
             changes.setdefault(c.pdp_id, []).append(c)
     reviews: dict[int, list[PdpReview]] = {}
     for r in session.exec(select(PdpReview).where(col(PdpReview.pdp_id).in_(ids))
-                          .order_by(PdpReview.created_at, PdpReview.id)):
+                          .order_by(PdpReview.created_at, PdpReview.id)) if with_reviews else ():
         reviews.setdefault(r.pdp_id, []).append(r)
     people = {p.owner_id for p in pdps} | {p.manager_id for p in pdps if p.manager_id}
     people |= {r.reviewer_id for rs in reviews.values() for r in rs}
     people |= {c.actor_id for cs in changes.values() for c in cs}
     people |= {u.member_id for us in updates.values() for u in us}
-    slack = _slack_ids(session, people)
+    slack = dict(names or {})
+    slack |= _slack_ids(session, people - set(slack))
     return {p.id: _facts(p, objectives.get(p.id, []), updates, reviews.get(p.id, []),
                          changes.get(p.id, []), slack) for p in pdps}
 
