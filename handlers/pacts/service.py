@@ -298,7 +298,7 @@ def teammates_objectives(session: Session, member: Member, limit: int = 8
                          ) -> list[tuple[str, str, str]]:
     """Open objectives of the member's teammates that the policy lets them see, not yet
     supported by them: (owner Slack id, title, help target), by teammate then objective."""
-    rows = pq.open_objectives_of_teammates(session, member.id)
+    rows = pq.open_objectives_of_teammates(session, member, limit)
     seen = objectives_as_seen(session, (), member, rows=rows)
     return [(seen[o.id][0].slack_user_id, seen[o.id][1].title, f"o:{o.id}")
             for o, *_ in rows if o.id in seen][:limit]

@@ -128,21 +128,28 @@ def objectives_with_plans(session: Session, objective_ids) -> list[ObjectiveRow]
         _objective_rows().where(col(Objective.id).in_(objective_ids)).order_by(Objective.id))]
 
 
-def open_objectives_of_teammates(session: Session, member_id: int) -> list[ObjectiveRow]:
-    """Open objectives of everyone sharing a team with the member (not theirs), that the
-    member does not support yet (no proposed or active pact), by owner then as each plan
-    lists them."""
-    mine = select(TeamMembership.team_id).where(TeamMembership.member_id == member_id)
+def open_objectives_of_teammates(session: Session, member: Member, limit: int
+                                 ) -> list[ObjectiveRow]:
+    """The first `limit` open objectives of people sharing a team with `member` that a
+    teammate (or their manager) may see and that `member` does not support yet (no proposed
+    or active pact), by owner then as each plan lists them. The visibility policy still
+    decides: this only leaves out what it would hide from a teammate."""
+    mine = select(TeamMembership.team_id).where(TeamMembership.member_id == member.id)
     mates = select(TeamMembership.member_id).where(col(TeamMembership.team_id).in_(mine),
-                                                   TeamMembership.member_id != member_id)
-    backed = select(Pact.objective_id).where(Pact.supporter_id == member_id,
+                                                   TeamMembership.member_id != member.id)
+    backed = select(Pact.objective_id).where(Pact.supporter_id == member.id,
                                              col(Pact.status).in_(("proposed", "active")),
                                              col(Pact.objective_id).is_not(None))
     return [tuple(r) for r in session.exec(
         _objective_rows().where(col(Pdp.owner_id).in_(mates),
+                                Member.workspace_id == member.workspace_id,
+                                Member.is_deleted.is_(False),
                                 col(Objective.status).not_in(("done", "dropped")),
+                                or_(Objective.visibility == "team",
+                                    (Objective.visibility == "manager")
+                                    & (Pdp.manager_id == member.id)),
                                 col(Objective.id).not_in(backed))
-        .order_by(Pdp.owner_id, Objective.created_at, Objective.id))]
+        .order_by(Pdp.owner_id, Objective.created_at, Objective.id).limit(limit))]
 
 
 def facts_of_rows(rows: list[ObjectiveRow]) -> dict[int, PlanFacts]:
