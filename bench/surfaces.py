@@ -13,8 +13,9 @@ database: Home (as published once the asker's profile is known), `/pact goal lis
 (the plan summary), `/pact pdp reports` (the manager of many) and a goal's details. For each it prints the SQL statements one rendering executes (SQLAlchemy's
 `before_cursor_execute`) and p50/p99 milliseconds.
 
-Targets: at most 30 statements for each surface, the same number at every size, and Home
-p50 under 30 ms on SQLite. `--quick` (for CI) renders each surface a few times and judges the
+Targets: at most 30 statements for each surface, the same number at every size (Home: never
+more than in the smallest world; it reads no section once Slack's 100 blocks are used up, so
+a fuller Home may run fewer), and Home p50 under 30 ms on SQLite. `--quick` (for CI) renders each surface a few times and judges the
 statements only; the timings it prints are indicative.
 
     python bench/surfaces.py [--quick] [--database sqlite|postgresql|both] [--runs 40]
@@ -30,6 +31,7 @@ import sys
 import tempfile
 import time
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -47,10 +49,27 @@ PG_ADMIN_URL = os.environ.get("PACT_TEST_POSTGRES_URL",
 SURFACES = ("home", "goal list", "pdp", "pdp reports", "goal details")
 
 
-def _rows(now: datetime, scale: int, teams: int) -> dict[str, list[dict]]:
+@dataclass(frozen=True)
+class Size:
+    """How much there is: teams the asker is in, active goals a team, linked (done)
+    objectives a plan, the asker's history rows, the other manager's reports."""
+
+    teams: int = 1
+    goals: int = 3
+    links: int = 2
+    history: int = 300
+    reports: int = 5
+
+    @classmethod
+    def of(cls, scale: int, teams: int) -> Size:
+        return cls(teams=teams, goals=3 * scale, links=2 * scale, history=300 * scale,
+                   reports=5 * scale)
+
+
+def _rows(now: datetime, size: Size) -> dict[str, list[dict]]:
     """Every row of the world, by table, with ids given here (member 1 is the asker)."""
     day = timedelta(days=1)
-    reports = 5 * scale
+    teams, reports = size.teams, size.reports
     people = max(teams * (PER_TEAM - 1) + 1, reports + 5)
     rows: dict[str, list[dict]] = {k: [] for k in (
         "workspaces", "members", "teams", "team_memberships", "goals", "milestones",
@@ -74,9 +93,9 @@ def _rows(now: datetime, scale: int, teams: int) -> dict[str, list[dict]]:
                                      for m in members]
     goals_of: dict[int, list[int]] = {}
     for t, members in team_of.items():
-        for k in range(4 * scale):
+        for k in range(size.goals + max(1, size.goals // 3)):
             gid = len(rows["goals"]) + 1
-            active = k < 3 * scale
+            active = k < size.goals
             if active:
                 goals_of.setdefault(t, []).append(gid)
             rows["goals"].append({
@@ -95,21 +114,21 @@ def _rows(now: datetime, scale: int, teams: int) -> dict[str, list[dict]]:
                                           for m in members[k % 2::2]]
             rows["progress_updates"] += [{"goal_id": gid, "member_id": members[u % PER_TEAM],
                                           "value": u, "note": "n", "created_at": now - u * day}
-                                         for u in range(10 * scale)]
-    _plans(rows, now, scale, team_of, goals_of, people)
-    _support(rows, now, scale, team_of, people)
+                                         for u in range(size.history // 30 + 1)]
+    _plans(rows, now, size, team_of, goals_of, people)
+    _support(rows, now, size, team_of, people)
     return rows
 
 
-def _plans(rows, now, scale, team_of, goals_of, people) -> None:
-    """A plan for everyone: 3 open objectives and 2×scale done ones linked to their first
-    team's goals; the asker manages three people, the last member the next 5×scale; the
-    asker's plan carries the history."""
+def _plans(rows, now, size, team_of, goals_of, people) -> None:
+    """A plan for everyone: 3 open objectives and `size.links` done ones linked to their
+    first team's goals; the asker manages three people, the last member the next
+    `size.reports`; the asker's plan carries the history."""
     day = timedelta(days=1)
     first_team = {m: t for t in sorted(team_of, reverse=True) for m in team_of[t]}
     visibilities = ("team", "manager", "private")
     for m in range(1, people + 1):
-        manager = 1 if 2 <= m <= 4 else people if 5 <= m < 5 + 5 * scale \
+        manager = 1 if 2 <= m <= 4 else people if 5 <= m < 5 + size.reports \
             else (2 if m == 1 else None)
         rows["pdps"].append({
             "id": m, "owner_id": m, "manager_id": manager, "aspiration": "grow",
@@ -119,7 +138,7 @@ def _plans(rows, now, scale, team_of, goals_of, people) -> None:
             "review_requested_at": now - day if m % 4 == 0 else None,
             "created_at": now - 200 * day, "updated_at": now})
         goals = goals_of.get(first_team.get(m), [None])
-        for k in range(3 + 2 * scale):
+        for k in range(3 + size.links):
             oid = len(rows["objectives"]) + 1
             done = k >= 3
             rows["objectives"].append({
@@ -131,20 +150,21 @@ def _plans(rows, now, scale, team_of, goals_of, people) -> None:
                 "updated_at": now})
             rows["progress_updates"] += [{"objective_id": oid, "member_id": m, "value": u,
                                           "note": "p", "created_at": now - u * day}
-                                         for u in range(10 * scale if m == 1 else 2)]
+                                         for u in range(size.history // 30 + 1
+                                                        if m == 1 else 2)]
         rows["pdp_reviews"] += [{"pdp_id": m, "reviewer_id": manager or 2, "outcome":
                                  "commented", "comment": "ok", "created_at": now - r * day}
-                                for r in range(1 + scale)]
+                                for r in range(2)]
         rows["pdp_changes"] += [{"pdp_id": m, "actor_id": m, "what": f"edited {c}",
                                  "objective_id": None, "created_at": now - c * timedelta(hours=1)}
-                                for c in range(300 * scale if m == 1 else 3)]
+                                for c in range(size.history if m == 1 else 3)]
 
 
-def _support(rows, now, scale, team_of, people) -> None:
+def _support(rows, now, size, team_of, people) -> None:
     """Pacts both ways, kudos this month, a skill profile and one mentor pair per team."""
     mine = [o["id"] for o in rows["objectives"] if o["pdp_id"] == 1]
     others = [o for o in rows["objectives"] if o["pdp_id"] != 1 and o["visibility"] == "team"]
-    for k in range(2 * scale):
+    for k in range(size.links):
         supporter = 2 + k % (people - 1)
         rows["pacts"].append({"workspace_id": WS, "owner_id": 1, "supporter_id": supporter,
                               "objective_id": mine[k % len(mine)], "origin": "ask",
@@ -160,7 +180,7 @@ def _support(rows, now, scale, team_of, people) -> None:
     rows["kudos"] += [{"workspace_id": WS, "giver_id": 2 + k % (people - 1), "receiver_id": g,
                        "reason": "thanks", "private": k % 3 == 0, "message_link": "",
                        "created_at": now - timedelta(hours=k)}
-                      for g in (1, 2) for k in range(5 * scale)]
+                      for g in (1, 2) for k in range(size.reports)]
     rows["skill_profiles"] += [{"member_id": m, "visibility": "team", "capacity": 1,
                                 "opted_out": False, "updated_at": now} for m in (1, 2, 3)]
     for t, members in team_of.items():
@@ -170,12 +190,12 @@ def _support(rows, now, scale, team_of, people) -> None:
                                      "booked": "", "skipped": False})
 
 
-def seed(engine, now: datetime, scale: int, teams: int) -> None:
+def seed(engine, now: datetime, size: Size) -> None:
     from sqlalchemy import insert
 
     from storage.models import metadata
 
-    rows = _rows(now, scale, teams)
+    rows = _rows(now, size)
     with engine.begin() as conn:
         for table in metadata.sorted_tables:
             if rows.get(table.name):
@@ -229,7 +249,7 @@ def renderers(services):
     return dict(zip(SURFACES, (home, goal_list, pdp, reports, details), strict=True))
 
 
-def measure(url: str, scale: int, teams: int, runs: int) -> dict[str, tuple[int, float, float]]:
+def measure(url: str, size: Size, runs: int) -> dict[str, tuple[int, float, float]]:
     """(statements, p50 ms, p99 ms) for each surface in a fresh world."""
     from slack_sdk import WebClient
     from sqlalchemy import event
@@ -241,7 +261,7 @@ def measure(url: str, scale: int, teams: int, runs: int) -> dict[str, tuple[int,
 
     now = datetime.now(UTC).replace(microsecond=0)
     engine = make_engine(url, clock=lambda: now)
-    seed(engine, now, scale, teams)
+    seed(engine, now, size)
     settings = load_settings({"SLACK_BOT_TOKEN": "xoxb-bench-token", "DATABASE_URL": url,
                               "SLACK_SIGNING_SECRET": "8f742231b10e8888abcd9900aaaa85a5"})
     services = Services(settings=settings, engine=engine)
@@ -327,7 +347,7 @@ def run(backend: str, runs: int) -> tuple[list[str], dict]:
     try:
         for scale in (1, 10):
             for teams in (1, 20):
-                figures[scale, teams] = measure(databases.fresh(), scale, teams, runs)
+                figures[scale, teams] = measure(databases.fresh(), Size.of(scale, teams), runs)
                 for name, (statements, p50, p99) in figures[scale, teams].items():
                     print(f"{backend:10} {scale:>2}× {teams:>2} teams  {name:13} "
                           f"{statements:4} statements  p50 {p50:7.1f} ms  p99 {p99:7.1f} ms")
@@ -338,7 +358,11 @@ def run(backend: str, runs: int) -> tuple[list[str], dict]:
         counts = {figures[size][name][0] for size in figures}
         if max(counts) > MAX_STATEMENTS:
             problems.append(f"{name} runs {max(counts)} statements on {backend}")
-        if len(counts) > 1:
+        smallest = figures[1, 1][name][0]
+        # Home reads no section once Slack's 100 blocks are used up: a fuller Home may run
+        # fewer statements, never more. Every other surface runs the same number.
+        grows = max(counts) > smallest if name == "home" else len(counts) > 1
+        if grows:
             problems.append(f"{name} statements grow ({min(counts)}–{max(counts)}) on {backend}")
     return problems, figures
 
