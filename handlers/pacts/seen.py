@@ -20,6 +20,7 @@ from storage.models import Goal, Member, Objective, Pact, Pdp
 from storage.queries import outbox
 from storage.queries import pacts as q
 from storage.queries import pdp as pq
+from storage.queries import plan_facts as facts_q
 from storage.queries.goals import members_by_id
 from storage.queries.teams import teammate_ids
 
@@ -50,10 +51,10 @@ def objectives_as_seen(session: Session, objective_ids, viewer: Member, *,
     """`objective_as_seen` of several objectives (or of `rows` already read) for one viewer,
     in two statements: by objective id, (owner, the objective as `viewer` may see it), for
     those the policy lets them see."""
-    rows = pq.objectives_with_plans(session, objective_ids) if rows is None else rows
+    rows = facts_q.objectives_with_plans(session, objective_ids) if rows is None else rows
     rows = [row for row in rows
             if row[3].workspace_id == viewer.workspace_id and not row[3].is_deleted]
-    facts = pq.facts_of_rows(rows)
+    facts = facts_q.facts_of_rows(rows)
     # The viewer is the owner's teammate exactly when the owner is the viewer's.
     mates = teammate_ids(session, viewer.id) if rows else set()
     found = {}

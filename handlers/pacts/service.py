@@ -57,6 +57,7 @@ from handlers.pacts.threads import thank_pledge
 from storage.models import Goal, Member, Pact
 from storage.queries import pacts as q
 from storage.queries import pdp as pq
+from storage.queries import plan_facts as facts_q
 from storage.queries.members import first_submission, get_member
 from storage.queries.teams import is_member
 
@@ -298,7 +299,7 @@ def teammates_objectives(session: Session, member: Member, limit: int = 8
                          ) -> list[tuple[str, str, str]]:
     """Open objectives of the member's teammates that the policy lets them see, not yet
     supported by them: (owner Slack id, title, help target), by teammate then objective."""
-    rows = pq.open_objectives_of_teammates(session, member, limit)
+    rows = facts_q.open_objectives_of_teammates(session, member, limit)
     seen = objectives_as_seen(session, (), member, rows=rows)
     return [(seen[o.id][0].slack_user_id, seen[o.id][1].title, f"o:{o.id}")
             for o, *_ in rows if o.id in seen][:limit]

@@ -24,6 +24,7 @@ from handlers.pdp import posts, views
 from storage.engine import now_of
 from storage.models import Goal, Member, Pdp
 from storage.queries import pdp as q
+from storage.queries import plan_facts as facts_q
 from storage.queries.members import get_or_create_member
 from storage.queries.teams import teammate_ids
 
@@ -78,7 +79,7 @@ def manager_views(session: Session, manager: Member) -> list[PlanView]:
     rows = q.plans_and_owners_managed_by(session, manager.id)
     names = {owner.id: owner.slack_user_id for _, owner in rows}
     names[manager.id] = manager.slack_user_id
-    facts = q.plans_facts(session, [p for p, _ in rows], with_reviews=False, names=names)
+    facts = facts_q.plans_facts(session, [p for p, _ in rows], with_reviews=False, names=names)
     return [view_plan(facts[p.id], relation(
         manager.id, owner_id=p.owner_id, manager_id=p.manager_id, teammate_ids=frozenset(),
         viewer_is_admin=bool(manager.is_admin))) for p, _ in rows]
@@ -124,7 +125,7 @@ def home_section(session: Session, member: Member, budget: int, now: datetime) -
                          owner_user=member.slack_user_id)
     else:
         # Home shows no review: none is read.
-        facts = q.plans_facts(session, [pdp], with_reviews=False)[pdp.id]
+        facts = facts_q.plans_facts(session, [pdp], with_reviews=False)[pdp.id]
         view = view_plan(facts, own_relation(pdp, member))
     return posts.home_section(view, now, budget)
 
@@ -156,9 +157,9 @@ def goal_rollups(session: Session, goals: list[Goal], viewer: Member | None
                  ) -> dict[int, tuple[int, list[tuple[str, object]]]]:
     """By goal id: (members with an objective linked to it, [(owner, objective)] `viewer`
     may see), in two statements however many goals and links."""
-    linked = q.linked_objectives_of_goals(session, [g.id for g in goals])
+    linked = facts_q.linked_objectives_of_goals(session, [g.id for g in goals])
     team_visible = [row for row in linked if row[0].visibility == "team"]
-    facts = q.facts_of_rows(team_visible)
+    facts = facts_q.facts_of_rows(team_visible)
     mates = teammate_ids(session, viewer.id) if viewer is not None and team_visible else set()
     found = {g.id: (set(), []) for g in goals}
     for objective, _title, pdp, _owner in linked:

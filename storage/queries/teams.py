@@ -65,23 +65,6 @@ def teammate_ids(session: Session, member_id: int) -> set[int]:
     return {i for i in ids if i != member_id}
 
 
-def teammates_by_member(session: Session, member_ids) -> dict[int, set[int]]:
-    """`teammate_ids` of several members in one statement, by member id."""
-    member_ids = set(member_ids)
-    found: dict[int, set[int]] = {m: set() for m in member_ids}
-    if not member_ids:
-        return found
-    mine = TeamMembership.__table__.alias("mine")
-    theirs = TeamMembership.__table__.alias("theirs")
-    rows = session.execute(select(mine.c.member_id, theirs.c.member_id)
-                           .join(theirs, theirs.c.team_id == mine.c.team_id)
-                           .where(mine.c.member_id.in_(member_ids),
-                                  theirs.c.member_id != mine.c.member_id)).all()
-    for member_id, mate_id in rows:
-        found[member_id].add(mate_id)
-    return found
-
-
 def role_in_team(session: Session, team_id: int, member_id: int) -> str | None:
     """'lead', 'member', or None when the member is not in the team."""
     return session.exec(select(TeamMembership.role)
