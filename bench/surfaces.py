@@ -142,7 +142,7 @@ def _plans(rows, now, size, team_of, goals_of, people) -> None:
             oid = len(rows["objectives"]) + 1
             done = k >= 3
             rows["objectives"].append({
-                "id": oid, "pdp_id": m, "title": f"Objective {oid}", "skill": "Kubernetes",
+                "id": oid, "pdp_id": m, "title": f"Objective {oid:05d}", "skill": "Kubernetes",
                 "actions": "read", "goal_id": goals[k % len(goals)], "progress": 100 if done
                 else 30, "status": "done" if done else "in_progress",
                 "visibility": visibilities[(m + k) % 3], "done_at": now - day if done else None,

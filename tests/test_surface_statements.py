@@ -107,3 +107,25 @@ def test_the_benchmark_runs_and_says_its_verdict():
         done.stdout[-2000:] + done.stderr[-2000:]
     assert done.returncode == 0
     assert sum(" statements " in line for line in lines) == 4 * len(bench.SURFACES)
+
+
+def test_what_others_keep_private_stays_off_these_surfaces(engine):
+    """In the grown world, no objective another person keeps from the asker (private, or for
+    a manager who is not the asker) appears on the asker's Home or a goal's details."""
+    _statements(engine, GROWN["links"])
+    settings = load_settings({"SLACK_BOT_TOKEN": "xoxb-test-token",
+                              "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+                              "DATABASE_URL": str(engine.url)})
+    services = Services(settings=settings, engine=engine)
+    create_app(services, WebClient(token=settings.bot_token))
+    rows = bench._rows(datetime.now(UTC), GROWN["links"])
+    managers = {p["owner_id"]: p["manager_id"] for p in rows["pdps"]}
+    hidden = {o["title"] for o in rows["objectives"] if o["pdp_id"] != 1 and (
+        o["visibility"] == "private"
+        or (o["visibility"] == "manager" and managers[o["pdp_id"]] != 1))}
+    shared = {o["title"] for o in rows["objectives"]
+              if o["pdp_id"] != 1 and o["visibility"] == "team"}
+    render = bench.renderers(services)
+    shown = str(render["home"]()) + str(render["goal details"]())
+    assert any(title in shown for title in shared)
+    assert [title for title in hidden if title in shown] == []

@@ -204,12 +204,10 @@ def home_section(session, member: Member, budget: int) -> list[dict]:
     # The first `budget // 3 + 1` goals in the order shown are all Home can show.
     goals, total = gq.active_goals_of_teams(session, list(by_id), budget // 3 + 1)
     not_loaded = total - len(goals)
-    cards_ = load_cards(session, goals, by_id)
-    mine = {c.id for c, g in zip(cards_, goals, strict=True)
-            if member.slack_user_id in c.participants}
-    shaped = [(t.name, t.channel_id, [(c, c.id in mine) for c, g in zip(cards_, goals,
-                                                                          strict=True)
-                                      if g.team_id == t.id]) for t in teams]
+    loaded = list(zip(goals, load_cards(session, goals, by_id), strict=True))
+    shaped = [(t.name, t.channel_id, [(card, member.slack_user_id in card.participants)
+                                      for goal, card in loaded if goal.team_id == t.id])
+              for t in teams]
     names = {t.id: t.name for t in teams}
     done = [(names[g.team_id], g.title, g.achieved_at) for g in
             achieved.recently_achieved_of_teams(session, list(names), now_of(session))]
