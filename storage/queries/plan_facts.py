@@ -52,18 +52,20 @@ def plans_facts(session: Session, pdps: list[Pdp], *, with_history: bool = False
     if not pdps:
         return {}
     ids = [p.id for p in pdps]
-    query = (select(Objective, Goal.title).outerjoin(Goal, Goal.id == Objective.goal_id)
-             .where(col(Objective.pdp_id).in_(ids)))
-    rows = session.exec(query.order_by(Objective.created_at, Objective.id)).all()
+    # Plain rows, not ORM objects: a list of reports reads many objectives, and builds facts.
+    rows = session.execute(
+        select(Objective.__table__, Goal.title.label("goal_title"))
+        .outerjoin(Goal, Goal.id == Objective.goal_id).where(col(Objective.pdp_id).in_(ids))
+        .order_by(Objective.created_at, Objective.id)).all()
     objectives: dict[int, list[tuple[Objective, str | None]]] = {}
-    for objective, goal_title in rows:
-        objectives.setdefault(objective.pdp_id, []).append((objective, goal_title))
+    for objective in rows:
+        objectives.setdefault(objective.pdp_id, []).append((objective, objective.goal_title))
     updates: dict[int, list[ProgressUpdate]] = {}
     changes: dict[int, list[PdpChange]] = {}
     if with_history and rows:
         for u in session.exec(select(ProgressUpdate)
                               .where(col(ProgressUpdate.objective_id)
-                                     .in_([o.id for o, _ in rows]))
+                                     .in_([o.id for o in rows]))
                               .order_by(ProgressUpdate.created_at, ProgressUpdate.id)):
             updates.setdefault(u.objective_id, []).append(u)
     if with_history:
