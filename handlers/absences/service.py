@@ -64,8 +64,10 @@ def resume_reminders(session: Session, workspace_id: str, user_id: str, kind: st
 
 def reminders_stopped(session: Session, member: Member, now: datetime) -> list[str]:
     """The kinds of reminder the member stopped (not merely snoozed for a week)."""
-    return [kind for kind in ui.STOPPABLE
-            if aq.snoozed(session, member.id, ui.stop_subject(kind), now + SNOOZE * 2)]
+    stopped = aq.snoozed_subjects(session, member.id,
+                                  [ui.stop_subject(kind) for kind in ui.STOPPABLE],
+                                  now + SNOOZE * 2)
+    return [kind for kind in ui.STOPPABLE if ui.stop_subject(kind) in stopped]
 
 
 def today_of(member: Member, now: datetime) -> date:

@@ -53,6 +53,23 @@ def load_card(session, goal: Goal, *, team: Team | None = None,
     participants = gq.participant_ids(session, goal.id)
     people = gq.members_by_id(session, {goal.owner_id, *participants,
                                         *(m.done_by_id for m in milestones if m.done_by_id)})
+    return _card(goal, team, milestones, participants, people)
+
+
+def load_cards(session, goals: list[Goal], teams: dict[int, Team]) -> list[GoalCard]:
+    """`load_card` of several goals (of the `teams` given by id) in three statements."""
+    ids = [g.id for g in goals]
+    milestones = gq.milestones_of_goals(session, ids)
+    participants = gq.participants_of_goals(session, ids)
+    people = gq.members_by_id(session, {
+        *(g.owner_id for g in goals), *(p for ps in participants.values() for p in ps),
+        *(m.done_by_id for ms in milestones.values() for m in ms if m.done_by_id)})
+    return [_card(g, teams[g.team_id], milestones[g.id], participants[g.id], people)
+            for g in goals]
+
+
+def _card(goal: Goal, team: Team, milestones: list[Milestone], participants: list[int],
+          people: dict[int, Member]) -> GoalCard:
     slack = lambda mid: people[mid].slack_user_id if mid in people else ""  # noqa: E731
     return GoalCard(
         id=goal.id, title=goal.title, metric=goal.metric, baseline=goal.baseline,
@@ -178,19 +195,19 @@ def details_of(session, workspace: str, user: str, goal_id: int, sections, *,
 
 
 def home_section(session, member: Member, budget: int) -> list[dict]:
+    """The person's teams and the active goals Home has room for (each takes three blocks),
+    read in a fixed number of statements however many teams and goals there are."""
     teams = tq.teams_of_member(session, member.id)
     if not teams:
         return []
-    shaped, not_loaded = [], 0
-    for team in teams[:budget]:
-        goals = gq.active_goals(session, team.id)
-        not_loaded += max(0, len(goals) - budget)
-        shaped.append((team.name, team.channel_id,
-                       [(load_card(session, g, team=team),
-                         gq.is_participant(session, g.id, member.id))
-                        for g in goals[:budget]]))
-    for team in teams[budget:]:
-        shaped.append((team.name, team.channel_id, []))
+    by_id = {t.id: t for t in teams}
+    # The first `budget // 3 + 1` goals in the order shown are all Home can show.
+    goals, total = gq.active_goals_of_teams(session, list(by_id), budget // 3 + 1)
+    not_loaded = total - len(goals)
+    loaded = list(zip(goals, load_cards(session, goals, by_id), strict=True))
+    shaped = [(t.name, t.channel_id, [(card, member.slack_user_id in card.participants)
+                                      for goal, card in loaded if goal.team_id == t.id])
+              for t in teams]
     names = {t.id: t.name for t in teams}
     done = [(names[g.team_id], g.title, g.achieved_at) for g in
             achieved.recently_achieved_of_teams(session, list(names), now_of(session))]
@@ -201,11 +218,14 @@ def recently_achieved(session, team: Team, now: datetime) -> list[tuple[str, dat
     return [(g.title, g.achieved_at) for g in achieved.recently_achieved(session, team.id, now)]
 
 
-def goal_list(session, workspace: str, channel_id: str) -> tuple[Team, list[GoalCard]] | None:
+def goal_list(session, workspace: str, channel_id: str, *, shown: int = posts.LIST_SHOWN
+              ) -> tuple[Team, list[GoalCard], int] | None:
+    """(team, the cards of the first `shown` active goals, how many are active)."""
     team = tq.team_for_channel(session, workspace, channel_id)
     if team is None:
         return None
-    return team, [load_card(session, g, team=team) for g in gq.active_goals(session, team.id)]
+    goals, total = gq.active_goals_of_teams(session, [team.id], shown)
+    return team, load_cards(session, goals, {team.id: team}), total
 
 
 # ---- opening the modals --------------------------------------------------------------------

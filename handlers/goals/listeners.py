@@ -80,8 +80,9 @@ def goal_list(req: CommandRequest, services) -> None:
     if found is None:
         req.ack(**no_team_message(req.channel_id))
         return
-    team, goal_cards = found
-    req.ack(**posts.goal_list_message(team.name, team.channel_id, goal_cards, done))
+    team, goal_cards, total = found
+    req.ack(**posts.goal_list_message(team.name, team.channel_id, goal_cards, done,
+                                      total=total))
 
 
 # ---- the goal form -------------------------------------------------------------------------

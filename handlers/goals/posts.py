@@ -222,16 +222,22 @@ def achieved_section(achieved: list[tuple[str, datetime]]) -> dict:
     return section("*Recently achieved*\n" + "\n".join(lines))
 
 
+LIST_SHOWN = 15  # goals `/pact goal list` shows; the rest are counted
+
+
 def goal_list_message(team_name: str, channel_id: str, cards: list[GoalCard],
-                      achieved: list[tuple[str, datetime]] = ()) -> dict:
-    """The team's active goals, and for a while those it just achieved."""
+                      achieved: list[tuple[str, datetime]] = (), *,
+                      total: int | None = None) -> dict:
+    """The team's active goals (the first `LIST_SHOWN` of `total`), and for a while those it
+    just achieved."""
+    total = len(cards) if total is None else total
     if not cards:
         text = (f"{escape(team_name)} has no active goals. A lead starts one with "
                 "`/pact goal new`.")
         blocks = [section(text)] + ([achieved_section(achieved)] if achieved else [])
         return {"response_type": "ephemeral", "text": text, "blocks": blocks}
     blocks = [header(f"Active goals of {clip(team_name, 100)}")]
-    shown = cards[:15]
+    shown = cards[:LIST_SHOWN]
     for card in shown:
         nxt = next_milestone(card.milestone_states())
         line = f"*{escape(clip(card.title, 150))}*\n{progress_line(card)}"
@@ -241,12 +247,12 @@ def goal_list_message(team_name: str, channel_id: str, cards: list[GoalCard],
         blocks.append({"type": "actions", "block_id": f"goal_list_{card.id}", "elements": [
             button("Log progress", GOAL_LOG_PROGRESS, str(card.id)),
             button("Details", GOAL_DETAILS, str(card.id))]})
-    if len(cards) > len(shown):
-        blocks.append(context(f"…and {len(cards) - len(shown)} more active goals."))
+    if total > len(shown):
+        blocks.append(context(f"…and {total - len(shown)} more active goals."))
     if achieved:
         blocks = blocks[:48] + [achieved_section(achieved)]
-    text = f"{plural(len(cards), 'active goal')} in {escape(team_name)}: " + "; ".join(
-        f"{escape(c.title)} {int(c.fraction * 100 + 1e-9)}%" for c in cards[:15])
+    text = f"{plural(total, 'active goal')} in {escape(team_name)}: " + "; ".join(
+        f"{escape(c.title)} {int(c.fraction * 100 + 1e-9)}%" for c in shown)
     return {"response_type": "ephemeral", "text": clip(text, 3000), "blocks": blocks[:50]}
 
 

@@ -7,11 +7,9 @@ from sqlmodel import Session
 from handlers.kit.blocks import escape, mention, slack_date
 from handlers.mentoring import blocks as ui
 from storage.engine import now_of
-from storage.models import Member, Team
+from storage.models import Member
 from storage.queries import absences as aq
 from storage.queries import mentoring as mq
-from storage.queries import schedules as sq
-from storage.queries import teams as tq
 
 
 def section(session: Session, member: Member, budget: int) -> list[dict]:
@@ -19,10 +17,7 @@ def section(session: Session, member: Member, budget: int) -> list[dict]:
     if prof is None:
         return []
     lines = []
-    for pair, rnd in mq.current_pairs_of(session, member.id):
-        team = session.get(Team, rnd.team_id)
-        other_id = pair.mentee_id if pair.mentor_id == member.id else pair.mentor_id
-        other = session.get(Member, other_id)
+    for pair, team, other in mq.current_pairs_with_people(session, member.id):
         role = "you mentor" if pair.mentor_id == member.id else "your mentor is"
         lines.append(f"*{escape(team.name if team else '')}*: {role} {mention(other.slack_user_id)}"
                      f" on {escape(pair.skill)}" + (" (skipped)" if pair.skipped else ""))
@@ -46,12 +41,8 @@ def section(session: Session, member: Member, budget: int) -> list[dict]:
 
 def _next_round(session: Session, member: Member) -> str:
     """When the next scheduled round of one of the member's teams runs, if any is set."""
-    upcoming = []
-    for team in tq.teams_of_member(session, member.id):
-        row = sq.get(session, "mentor_round", team.id)
-        if row is not None and row.status == "active" and row.next_run_at:
-            upcoming.append((row.next_run_at, team.name))
-    if not upcoming:
+    found = mq.next_scheduled_round(session, member.id)
+    if found is None:
         return ""
-    when, name = min(upcoming)
+    when, name = found
     return f"Next mentor round ({escape(name)}): {slack_date(when)}."

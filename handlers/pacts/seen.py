@@ -20,6 +20,8 @@ from storage.models import Goal, Member, Objective, Pact, Pdp
 from storage.queries import outbox
 from storage.queries import pacts as q
 from storage.queries import pdp as pq
+from storage.queries import plan_facts as facts_q
+from storage.queries.goals import members_by_id
 from storage.queries.teams import teammate_ids
 
 HELP_KINDS = ("review", "pairing", "resources", "audience", "other")
@@ -42,6 +44,34 @@ def objective_as_seen(session: Session, objective_id: int | None, viewer: Member
                    viewer_is_admin=bool(viewer.is_admin))
     facts = visible_objective(pq.plan_facts(session, pdp, with_history=False), objective_id, who)
     return (owner, pdp, facts) if facts is not None else None
+
+
+def objectives_as_seen(session: Session, objective_ids, viewer: Member, *,
+                       rows: list | None = None) -> dict[int, tuple[Member, ObjectiveFacts]]:
+    """`objective_as_seen` of several objectives (or of `rows` already read) for one viewer,
+    in two statements: by objective id, (owner, the objective as `viewer` may see it), for
+    those the policy lets them see."""
+    rows = facts_q.objectives_with_plans(session, objective_ids) if rows is None else rows
+    rows = [row for row in rows
+            if row[3].workspace_id == viewer.workspace_id and not row[3].is_deleted]
+    facts = facts_q.facts_of_rows(rows)
+    # The viewer is the owner's teammate exactly when the owner is the viewer's.
+    mates = teammate_ids(session, viewer.id) if rows else set()
+    found = {}
+    for objective, _title, pdp, owner in rows:
+        who = relation(viewer.id, owner_id=owner.id, manager_id=pdp.manager_id,
+                       teammate_ids={viewer.id} if owner.id in mates else set(),
+                       viewer_is_admin=bool(viewer.is_admin))
+        seen = visible_objective(facts[pdp.id], objective.id, who)
+        if seen is not None:
+            found[objective.id] = (owner, seen)
+    return found
+
+
+def slack_ids(session: Session, member_ids) -> dict[int, str]:
+    """`slack_id` of several members in one statement."""
+    return {m: member.slack_user_id
+            for m, member in members_by_id(session, {i for i in member_ids if i}).items()}
 
 
 def supporter_sees(session: Session, pact: Pact) -> ObjectiveFacts | None:

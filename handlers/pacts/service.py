@@ -46,17 +46,20 @@ from handlers.pacts.seen import (  # noqa: F401
     _withdraw_waiting,
     local_today,
     objective_as_seen,
+    objectives_as_seen,
     owner_title,
     pact_subject,
     slack_id,
+    slack_ids,
     supporter_sees,
 )
 from handlers.pacts.threads import thank_pledge
 from storage.models import Goal, Member, Pact
 from storage.queries import pacts as q
 from storage.queries import pdp as pq
+from storage.queries import plan_facts as facts_q
 from storage.queries.members import first_submission, get_member
-from storage.queries.teams import is_member, teammate_ids
+from storage.queries.teams import is_member
 
 log = logging.getLogger("pact.pacts")
 
@@ -273,55 +276,52 @@ def end(session: Session, workspace_id: str, user_id: str, pact_id: int | None,
 
 def listing(session: Session, member: Member) -> tuple[list, list]:
     """(pacts the member supports, pacts supporting them): rows for `blocks.pact_rows`, each
-    titled as that side may see it."""
+    titled as that side may see it, in a fixed number of statements."""
+    rows = q.pacts_with_titles(session, member.id)
+    seen = objectives_as_seen(session, {p.objective_id for p, *_ in rows
+                                        if p.supporter_id == member.id and p.objective_id},
+                              member)
     supporting, supported = [], []
-    for pact in q.pacts_of(session, member.id):
+    for pact, owner_user, supporter_user, objective_title, goal_title in rows:
         line = ui.offer_line(pact.offer_kind, pact.offer_text, pact.cadence, pact.until)
         if pact.supporter_id == member.id:
-            supporting.append((pact.id, slack_id(session, pact.owner_id),
-                               pact_subject(session, pact), line))
+            # What the pact is about, as its supporter may see it ("" when they may not).
+            subject = (seen[pact.objective_id][1].title if pact.objective_id in seen else "") \
+                if pact.objective_id else goal_title or ""
+            supporting.append((pact.id, owner_user or "", subject, line))
         else:
-            supported.append((pact.id, slack_id(session, pact.supporter_id),
-                              owner_title(session, pact), line))
+            supported.append((pact.id, supporter_user or "", objective_title or goal_title or "",
+                              line))
     return supporting, supported
 
 
 def teammates_objectives(session: Session, member: Member, limit: int = 8
                          ) -> list[tuple[str, str, str]]:
     """Open objectives of the member's teammates that the policy lets them see, not yet
-    supported by them: (owner Slack id, title, help target)."""
-    found = []
-    for mate_id in sorted(teammate_ids(session, member.id)):
-        mate = session.get(Member, mate_id)
-        pdp = pq.get_plan(session, mate_id) if mate is not None and not mate.is_deleted else None
-        if pdp is None:
-            continue
-        for objective in pq.objectives_of(session, pdp.id):
-            if objective.status in ("done", "dropped") \
-                    or q.open_pact(session, member.id, objective_id=objective.id):
-                continue
-            seen = objective_as_seen(session, objective.id, member)
-            if seen is not None:
-                found.append((mate.slack_user_id, seen[2].title, f"o:{objective.id}"))
-            if len(found) >= limit:
-                return found
-    return found
+    supported by them: (owner Slack id, title, help target), by teammate then objective."""
+    rows = facts_q.open_objectives_of_teammates(session, member, limit)
+    seen = objectives_as_seen(session, (), member, rows=rows)
+    return [(seen[o.id][0].slack_user_id, seen[o.id][1].title, f"o:{o.id}")
+            for o, *_ in rows if o.id in seen][:limit]
 
 
 def supporters_by_objective(session: Session, owner: Member) -> dict[int, list[str]]:
     """For the owner's own plan: who supports each of their objectives (active pacts)."""
+    pacts = [p for p in q.pacts_of(session, owner.id)
+             if p.owner_id == owner.id and p.objective_id is not None]
+    users = slack_ids(session, {p.supporter_id for p in pacts})
     found: dict[int, list[str]] = {}
-    for pact in q.pacts_of(session, owner.id):
-        if pact.owner_id == owner.id and pact.objective_id is not None:
-            user = slack_id(session, pact.supporter_id)
-            if user:
-                found.setdefault(pact.objective_id, []).append(user)
+    for pact in pacts:
+        if users.get(pact.supporter_id):
+            found.setdefault(pact.objective_id, []).append(users[pact.supporter_id])
     return found
 
 
 def pledges(session: Session, goal: Goal, viewer: Member | None) -> tuple[int, list[str], bool]:
     """(goal id, Slack ids of who pledged support, whether the viewer may pledge now)."""
-    supporters = [slack_id(session, p.supporter_id) for p in q.active_pledges(session, goal.id)]
+    pledged = q.active_pledges(session, goal.id)
+    users = slack_ids(session, {p.supporter_id for p in pledged})
+    supporters = [users.get(p.supporter_id, "") for p in pledged]
     may = viewer is not None and goal.status == "active" \
         and is_member(session, goal.team_id, viewer.id) \
         and q.open_pact(session, viewer.id, goal_id=goal.id) is None

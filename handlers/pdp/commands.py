@@ -109,7 +109,7 @@ def export_later(req: CommandRequest) -> None:
         if found is None:
             return
         member, pdp, social = found
-        view = surfaces.own_view(session, pdp, member) if pdp is not None \
+        view = surfaces.own_view(session, pdp, member, whole=True) if pdp is not None \
             else surfaces.no_plan_view(member)  # their pacts and kudos, even with no plan
         people = {view.owner_user, view.manager_user}
         people |= {r.reviewer_user for r in view.reviews}

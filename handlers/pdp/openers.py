@@ -75,7 +75,7 @@ def edit_plan(services, i: Interaction, _client=None) -> dict:
 def history(services, i: Interaction, _client=None) -> dict:
     with session_scope(services.engine) as session:
         member, pdp = service.owned_plan(session, i.workspace_id, i.user_id)
-        return views.history_modal(surfaces.own_view(session, pdp, member)) if pdp \
+        return views.history_modal(surfaces.own_view(session, pdp, member, whole=True)) if pdp \
             else views.info_modal("Plan history", refusals.PLAN_NOT_YOURS)
 
 

@@ -24,6 +24,7 @@ from handlers.pdp import posts, views
 from storage.engine import now_of
 from storage.models import Goal, Member, Pdp
 from storage.queries import pdp as q
+from storage.queries import plan_facts as facts_q
 from storage.queries.members import get_or_create_member
 from storage.queries.teams import teammate_ids
 
@@ -39,15 +40,23 @@ def viewer_of(session: Session, owner_id: int, manager_id: int | None,
 
 
 def plan_view(session: Session, owner: Member, viewer: Member | None) -> PlanView:
+    """The plan as `viewer` reads it in a message or modal (no history: that has its own)."""
     pdp = q.get_plan(session, owner.id)
     who = viewer_of(session, owner.id, pdp.manager_id if pdp else None, viewer)
-    facts = q.plan_facts(session, pdp, with_history=who.is_owner) if pdp else None
+    facts = q.plan_facts(session, pdp, with_history=False) if pdp else None
     return view_plan(facts, who, owner_user=owner.slack_user_id)
 
 
-def own_view(session: Session, pdp: Pdp, owner: Member) -> PlanView:
-    return view_plan(q.plan_facts(session, pdp), viewer_of(session, owner.id, pdp.manager_id,
-                                                           owner))
+def own_view(session: Session, pdp: Pdp, owner: Member, *, whole: bool = False) -> PlanView:
+    """The owner's view of their plan; `whole`: with its history and progress notes (the
+    history modal and the export), else what the summary and forms show."""
+    return view_plan(q.plan_facts(session, pdp, with_history=whole), own_relation(pdp, owner))
+
+
+def own_relation(pdp: Pdp, owner: Member) -> Viewer:
+    """The owner's relation to their own plan (nobody is their own teammate: no query)."""
+    return relation(owner.id, owner_id=owner.id, manager_id=pdp.manager_id,
+                    teammate_ids=frozenset(), viewer_is_admin=bool(owner.is_admin))
 
 
 def no_plan_view(owner: Member) -> PlanView:
@@ -61,6 +70,19 @@ def manager_view(session: Session, pdp: Pdp, facts: PlanFacts | None = None) -> 
     manager = session.get(Member, pdp.manager_id) if pdp.manager_id else None
     who = viewer_of(session, pdp.owner_id, pdp.manager_id, manager)
     return view_plan(facts or q.plan_facts(session, pdp, with_history=False), who)
+
+
+def manager_views(session: Session, manager: Member) -> list[PlanView]:
+    """The plans `manager` manages, as they may see each (no reviews: the lists of reports
+    show none), in two statements. Being the manager, whether they are also a teammate
+    changes nothing they see."""
+    rows = q.plans_and_owners_managed_by(session, manager.id)
+    names = {owner.id: owner.slack_user_id for _, owner in rows}
+    names[manager.id] = manager.slack_user_id
+    facts = facts_q.plans_facts(session, [p for p, _ in rows], with_reviews=False, names=names)
+    return [view_plan(facts[p.id], relation(
+        manager.id, owner_id=p.owner_id, manager_id=p.manager_id, teammate_ids=frozenset(),
+        viewer_is_admin=bool(manager.is_admin))) for p, _ in rows]
 
 
 # ---- surfaces --------------------------------------------------------------------------------
@@ -92,8 +114,7 @@ def report_modal(session: Session, pdp: Pdp, viewer: Member, now: datetime) -> d
 
 
 def reports(session: Session, manager: Member, now: datetime) -> dict:
-    rows = [(manager_view(session, pdp), now) for pdp in q.plans_managed_by(session, manager.id)]
-    return posts.reports_message(rows)
+    return posts.reports_message([(view, now) for view in manager_views(session, manager)])
 
 
 def home_section(session: Session, member: Member, budget: int, now: datetime) -> list[dict]:
@@ -103,58 +124,59 @@ def home_section(session: Session, member: Member, budget: int, now: datetime) -
         view = view_plan(None, Viewer(member_id=member.id, is_owner=True),
                          owner_user=member.slack_user_id)
     else:
-        view = view_plan(q.plan_facts(session, pdp, with_history=False),
-                         viewer_of(session, member.id, pdp.manager_id, member))
+        # Home shows no review: none is read.
+        facts = facts_q.plans_facts(session, [pdp], with_reviews=False)[pdp.id]
+        view = view_plan(facts, own_relation(pdp, member))
     return posts.home_section(view, now, budget)
 
 
 def manager_home_section(session: Session, member: Member, budget: int) -> list[dict]:
     """"Your reports" for a manager: each report's plan as shared with them, its next review,
     a review waiting first; nothing for someone nobody chose as manager."""
-    views_ = [manager_view(session, pdp) for pdp in q.plans_managed_by(session, member.id)]
+    views_ = manager_views(session, member)
     views_.sort(key=lambda v: (v.dates is None or v.dates.review_requested_at is None))
     return posts.reports_home_section(views_, now_of(session), budget)
 
 
 def goal_section(session: Session, goal: Goal, viewer: Member | None) -> list[dict]:
     """How many members link objectives to `goal`; the team-visible ones `viewer` may see."""
-    return posts.goal_section(*goal_rollup(session, goal, viewer),
+    return posts.goal_section(*goal_rollups(session, [goal], viewer)[goal.id],
                               viewer.slack_user_id if viewer is not None else "")
 
 
 def goals_home_section(session: Session, member: Member, budget: int) -> list[dict]:
     """The Home tab's roll-up: for each active goal of the member's teams that objectives are
     linked to, how many members link one and the team-visible ones the member may see."""
-    rows = []
-    for goal in q.active_goals_for(session, member.id):
-        linked_members, shown = goal_rollup(session, goal, member)
-        if linked_members:
-            rows.append((goal.title, linked_members, shown))
-    return posts.home_goals_rollup(rows, budget)
+    goals = q.active_goals_for(session, member.id)
+    rollups = goal_rollups(session, goals, member)
+    rows = [(goal.title, *rollups[goal.id]) for goal in goals]
+    return posts.home_goals_rollup([row for row in rows if row[1]], budget)
 
 
-def goal_rollup(session: Session, goal: Goal,
-                viewer: Member | None) -> tuple[int, list[tuple[str, object]]]:
-    """(members with an objective linked to `goal`, [(owner, objective)] `viewer` may see)."""
-    linked = q.linked_objectives(session, goal.id)
-    members = {pdp.owner_id for _, pdp in linked}
-    shown: list[tuple[str, object]] = []
-    facts_by_pdp: dict[int, PlanFacts] = {}
-    for objective, pdp in linked:
-        if objective.visibility != "team":
-            continue
-        facts = facts_by_pdp.get(pdp.id)
-        if facts is None:
-            facts = facts_by_pdp[pdp.id] = q.plan_facts(session, pdp, with_history=False)
+def goal_rollups(session: Session, goals: list[Goal], viewer: Member | None
+                 ) -> dict[int, tuple[int, list[tuple[str, object]]]]:
+    """By goal id: (members with an objective linked to it, [(owner, objective)] `viewer`
+    may see), in two statements however many goals and links."""
+    linked = facts_q.linked_objectives_of_goals(session, [g.id for g in goals])
+    team_visible = [row for row in linked if row[0].visibility == "team"]
+    facts = facts_q.facts_of_rows(team_visible)
+    mates = teammate_ids(session, viewer.id) if viewer is not None and team_visible else set()
+    found = {g.id: (set(), []) for g in goals}
+    for objective, _title, pdp, _owner in linked:
+        found[objective.goal_id][0].add(pdp.owner_id)
+    for objective, _title, pdp, owner in team_visible:
         # Readers of a goal's details are the team: the owner's teammates at most. A named
-        # viewer must also be allowed to see the objective themselves.
-        seen = visible_objective(facts, objective.id, TEAM_AUDIENCE)
+        # viewer must also be allowed to see the objective themselves (they are the owner's
+        # teammate exactly when the owner is theirs).
+        seen = visible_objective(facts[pdp.id], objective.id, TEAM_AUDIENCE)
         if seen is not None and viewer is not None:
-            seen = visible_objective(facts, objective.id,
-                                     viewer_of(session, pdp.owner_id, pdp.manager_id, viewer))
+            seen = visible_objective(facts[pdp.id], objective.id, relation(
+                viewer.id, owner_id=owner.id, manager_id=pdp.manager_id,
+                teammate_ids={viewer.id} if owner.id in mates else set(),
+                viewer_is_admin=bool(viewer.is_admin)))
         if seen is not None:
-            shown.append((facts.owner_user, seen))
-    return len(members), shown
+            found[objective.goal_id][1].append((owner.slack_user_id, seen))
+    return {goal_id: (len(members), shown) for goal_id, (members, shown) in found.items()}
 
 
 def celebration_post(session: Session, pdp: Pdp, objective_id: int) -> dict | None:

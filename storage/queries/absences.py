@@ -315,6 +315,18 @@ def snoozed(session: Session, member_id: int, subject: str, now: datetime) -> bo
     return row is not None and row.until > now
 
 
+def snoozed_subjects(session: Session, member_id: int, subjects: list[str],
+                     now: datetime) -> set[str]:
+    """Those of `subjects` snoozed or stopped for the member at `now`, in one statement."""
+    clipped = {subject[:60]: subject for subject in subjects}
+    if not clipped:
+        return set()
+    rows = session.exec(select(NudgeSnooze.subject).where(
+        NudgeSnooze.member_id == member_id, NudgeSnooze.subject.in_(list(clipped)),
+        NudgeSnooze.until > now)).all()
+    return {clipped[subject] for subject in rows}
+
+
 def silenced(session: Session, recipients: set[tuple[str, str]], subject: str,
              now: datetime) -> set[tuple[str, str]]:
     """Those of `recipients` (workspace, Slack user id) who snoozed or stopped `subject`."""

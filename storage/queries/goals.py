@@ -74,6 +74,51 @@ def active_goals(session: Session, team_id: int) -> list[Goal]:
                              .order_by(Goal.due_date, Goal.id)))
 
 
+def active_goals_of_teams(session: Session, team_ids: list[int], limit: int
+                          ) -> tuple[list[Goal], int]:
+    """(the first `limit` active goals of these teams in the order a person's teams are
+    listed (by team name) and each team's goals (by due date), and each team's first goal so
+    every team is known to have some; how many active goals the teams have), in one
+    statement."""
+    if not team_ids:
+        return [], 0
+    order = (Team.name, Team.id, Goal.due_date, Goal.id)
+    ranked = (select(Goal.id.label("goal_id"),
+                     func.row_number().over(order_by=order).label("position"),
+                     func.row_number().over(partition_by=Goal.team_id,
+                                            order_by=(Goal.due_date, Goal.id)).label("rank"),
+                     func.count().over().label("total"))
+              .join(Team, Team.id == Goal.team_id)
+              .where(Goal.team_id.in_(team_ids), Goal.status == "active").subquery())
+    rows = session.exec(
+        select(Goal, ranked.c.total).join(ranked, ranked.c.goal_id == Goal.id)
+        .where((ranked.c.position <= limit) | (ranked.c.rank == 1))
+        .order_by(ranked.c.position)).all()
+    return [g for g, _ in rows], (rows[0][1] if rows else 0)
+
+
+def milestones_of_goals(session: Session, goal_ids: list[int]) -> dict[int, list[Milestone]]:
+    """`milestones_of` several goals in one statement, by goal id."""
+    found: dict[int, list[Milestone]] = {g: [] for g in goal_ids}
+    if goal_ids:
+        for m in session.exec(select(Milestone).where(Milestone.goal_id.in_(goal_ids))
+                              .order_by(Milestone.goal_id, Milestone.position, Milestone.id)):
+            found[m.goal_id].append(m)
+    return found
+
+
+def participants_of_goals(session: Session, goal_ids: list[int]) -> dict[int, list[int]]:
+    """`participant_ids` of several goals in one statement, by goal id."""
+    found: dict[int, list[int]] = {g: [] for g in goal_ids}
+    if goal_ids:
+        for goal_id, member_id in session.exec(
+                select(GoalParticipant.goal_id, GoalParticipant.member_id)
+                .where(GoalParticipant.goal_id.in_(goal_ids))
+                .order_by(GoalParticipant.joined_at, GoalParticipant.member_id)):
+            found[goal_id].append(member_id)
+    return found
+
+
 def active_goals_of_member(session: Session, member_id: int) -> list[tuple[Team, Goal]]:
     """(team, goal) for every active goal of every team the member is in."""
     rows = session.exec(

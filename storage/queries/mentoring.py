@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, update
+from datetime import datetime
+
+from sqlalchemy import case, func, update
 from sqlmodel import Session, delete, select
 
 from storage.models import (
@@ -18,6 +20,7 @@ from storage.models import (
     Objective,
     OutboxMessage,
     Pdp,
+    Schedule,
     SkillProfile,
     Team,
     TeamMembership,
@@ -215,6 +218,38 @@ def current_pairs_of(session: Session, member_id: int) -> list[tuple[MentorPair,
                                | (MentorPair.mentee_id == member_id))
                         .order_by(MentorPair.id))
     return [(p, r) for p, r in rows]
+
+
+def current_pairs_with_people(session: Session, member_id: int
+                              ) -> list[tuple[MentorPair, Team, Member]]:
+    """`current_pairs_of` with each pair's team and the member's other side, in one
+    statement."""
+    teams = select(TeamMembership.team_id).where(TeamMembership.member_id == member_id)
+    latest = (select(func.max(MentorRound.id)).where(MentorRound.team_id.in_(teams))
+              .group_by(MentorRound.team_id))
+    other = case((MentorPair.mentor_id == member_id, MentorPair.mentee_id),
+                 else_=MentorPair.mentor_id)
+    rows = session.exec(select(MentorPair, Team, Member)
+                        .join(MentorRound, MentorRound.id == MentorPair.round_id)
+                        .join(Team, Team.id == MentorRound.team_id)
+                        .join(Member, Member.id == other)
+                        .where(MentorPair.round_id.in_(latest),
+                               (MentorPair.mentor_id == member_id)
+                               | (MentorPair.mentee_id == member_id))
+                        .order_by(MentorPair.id))
+    return [(p, t, m) for p, t, m in rows]
+
+
+def next_scheduled_round(session: Session, member_id: int) -> tuple[datetime, str] | None:
+    """(when, team name) of the next scheduled mentor round of one of the member's teams."""
+    row = session.exec(
+        select(Schedule.next_run_at, Team.name)
+        .join(Team, Team.id == Schedule.subject_id)
+        .join(TeamMembership, TeamMembership.team_id == Team.id)
+        .where(TeamMembership.member_id == member_id, Schedule.kind == "mentor_round",
+               Schedule.status == "active", Schedule.next_run_at.is_not(None))
+        .order_by(Schedule.next_run_at, Team.name).limit(1)).first()
+    return (row[0], row[1]) if row else None
 
 
 def skip_followups(session: Session, pair_id: int) -> int:

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import delete, func, or_, update
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
-from storage.models import Kudos, Member, OutboxMessage, Pact, PactCheckin
+from storage.models import Goal, Kudos, Member, Objective, OutboxMessage, Pact, PactCheckin
 
 OPEN = ("proposed", "active")
 
@@ -35,6 +36,23 @@ def pacts_of(session: Session, member_id: int, statuses=("active",)) -> list[Pac
     return list(session.exec(select(Pact).where(
         or_(Pact.owner_id == member_id, Pact.supporter_id == member_id),
         col(Pact.status).in_(statuses)).order_by(Pact.id)))
+
+
+def pacts_with_titles(session: Session, member_id: int
+                      ) -> list[tuple[Pact, str | None, str | None, str | None, str | None]]:
+    """`pacts_of` the member, each with (owner's and supporter's Slack ids, the objective's
+    and the goal's title), in one statement."""
+    owner = aliased(Member)
+    supporter = aliased(Member)
+    rows = session.exec(
+        select(Pact, owner.slack_user_id, supporter.slack_user_id, Objective.title, Goal.title)
+        .outerjoin(owner, owner.id == Pact.owner_id)
+        .outerjoin(supporter, supporter.id == Pact.supporter_id)
+        .outerjoin(Objective, Objective.id == Pact.objective_id)
+        .outerjoin(Goal, Goal.id == Pact.goal_id)
+        .where(or_(Pact.owner_id == member_id, Pact.supporter_id == member_id),
+               Pact.status == "active").order_by(Pact.id))
+    return [tuple(r) for r in rows]
 
 
 def open_pacts_on_objectives(session: Session, objective_ids: list[int]) -> list[Pact]:

@@ -9,13 +9,6 @@ from sqlmodel import Session, col, select
 
 from bot.rules import pdp as rules
 from bot.rules.pdp import ObjectiveInput
-from bot.rules.visibility import (
-    ChangeFacts,
-    ObjectiveFacts,
-    PlanFacts,
-    ProgressFacts,
-    ReviewFacts,
-)
 from storage.engine import now_of
 from storage.models import (
     Goal,
@@ -29,6 +22,7 @@ from storage.models import (
     ProgressUpdate,
     TeamMembership,
 )
+from storage.queries.plan_facts import plan_facts  # noqa: F401 - the plan as plain data
 
 
 def get_plan(session: Session, owner_id: int, *, for_update: bool = False) -> Pdp | None:
@@ -140,19 +134,14 @@ def linkable_goal(session: Session, goal_id: int, member_id: int) -> Goal | None
     return goal if in_team is not None else None
 
 
-def linked_objectives(session: Session, goal_id: int) -> list[tuple[Objective, Pdp]]:
-    rows = session.exec(select(Objective, Pdp).join(Pdp, Pdp.id == Objective.pdp_id)
-                        .where(Objective.goal_id == goal_id, Objective.status != "dropped")
-                        .order_by(Objective.id))
-    return [(o, p) for o, p in rows]
-
-
 # ---- managers ------------------------------------------------------------------------------
 
 
-def plans_managed_by(session: Session, manager_id: int) -> list[Pdp]:
-    return list(session.exec(select(Pdp).where(Pdp.manager_id == manager_id)
-                             .order_by(Pdp.next_review_at, Pdp.id)))
+def plans_and_owners_managed_by(session: Session, manager_id: int) -> list[tuple[Pdp, Member]]:
+    """The plans whose owners chose `manager_id` as their manager, each with its owner."""
+    return [(p, m) for p, m in session.exec(
+        select(Pdp, Member).join(Member, Member.id == Pdp.owner_id)
+        .where(Pdp.manager_id == manager_id).order_by(Pdp.next_review_at, Pdp.id))]
 
 
 def pending_reviews_for(session: Session, manager_id: int) -> list[Pdp]:
@@ -168,68 +157,6 @@ def insert_review(session: Session, pdp_id: int, reviewer_id: int, outcome: str,
     session.add(review)
     session.flush()
     return review
-
-
-# ---- reading a whole plan -------------------------------------------------------------------
-
-
-def _slack_ids(session: Session, member_ids: set[int]) -> dict[int, str]:
-    if not member_ids:
-        return {}
-    rows = session.exec(select(Member.id, Member.slack_user_id)
-                        .where(col(Member.id).in_(member_ids)))
-    return dict(rows.all())
-
-
-def plan_facts(session: Session, pdp: Pdp, *, with_history: bool = True) -> PlanFacts:
-    """Everything stored about `pdp`, as plain data for the visibility policy."""
-    objectives = objectives_of(session, pdp.id)
-    goal_ids = {o.goal_id for o in objectives if o.goal_id is not None}
-    goals = {g.id: g.title for g in session.exec(
-        select(Goal).where(col(Goal.id).in_(goal_ids)))} if goal_ids else {}
-    updates: dict[int, list[ProgressUpdate]] = {}
-    reviews: list[PdpReview] = []
-    changes: list[PdpChange] = []
-    if objectives:
-        for u in session.exec(select(ProgressUpdate)
-                              .where(col(ProgressUpdate.objective_id)
-                                     .in_([o.id for o in objectives]))
-                              .order_by(ProgressUpdate.created_at, ProgressUpdate.id)):
-            updates.setdefault(u.objective_id, []).append(u)
-    reviews = list(session.exec(select(PdpReview).where(PdpReview.pdp_id == pdp.id)
-                                .order_by(PdpReview.created_at, PdpReview.id)))
-    if with_history:
-        changes = list(session.exec(select(PdpChange).where(PdpChange.pdp_id == pdp.id)
-                                    .order_by(PdpChange.created_at, PdpChange.id)))
-    people = {pdp.owner_id} | ({pdp.manager_id} if pdp.manager_id else set())
-    people |= {r.reviewer_id for r in reviews} | {c.actor_id for c in changes}
-    people |= {u.member_id for us in updates.values() for u in us}
-    slack = _slack_ids(session, people)
-    return PlanFacts(
-        pdp_id=pdp.id, owner_id=pdp.owner_id, owner_user=slack.get(pdp.owner_id, ""),
-        manager_id=pdp.manager_id,
-        manager_user=slack.get(pdp.manager_id) if pdp.manager_id else None,
-        aspiration=pdp.aspiration, aspiration_visibility=pdp.aspiration_visibility,
-        skill_gaps=pdp.skill_gaps, skill_gaps_visibility=pdp.skill_gaps_visibility,
-        cadence_months=pdp.review_cadence_months, last_review_at=pdp.last_review_at,
-        next_review_at=pdp.next_review_at, review_requested_at=pdp.review_requested_at,
-        created_at=pdp.created_at,
-        objectives=tuple(
-            ObjectiveFacts(
-                id=o.id, title=o.title, skill=o.skill, actions=o.actions,
-                target_date=o.target_date, goal_id=o.goal_id,
-                goal_title=goals.get(o.goal_id) if o.goal_id else None, status=o.status,
-                progress=o.progress, visibility=o.visibility, done_at=o.done_at,
-                last_progress_at=o.last_progress_at,
-                updates=tuple(ProgressFacts(u.value, u.note, u.created_at,
-                                            slack.get(u.member_id, ""))
-                              for u in updates.get(o.id, ())))
-            for o in objectives),
-        reviews=tuple(ReviewFacts(r.reviewer_id, slack.get(r.reviewer_id, ""), r.outcome,
-                                  r.comment, r.created_at) for r in reviews),
-        changes=tuple(ChangeFacts(slack.get(c.actor_id, ""), c.what, c.created_at,
-                                  c.objective_id) for c in changes),
-    )
 
 
 # ---- learning-lab topics drawn from objectives ------------------------------------------------
