@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 
 from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk import WebClient
@@ -32,6 +33,7 @@ REDIRECT_PATH = "/slack/oauth_redirect"
 STATE_SECONDS = 600
 # Refresh a rotating token when it has less than this left (Slack's tokens last 12 hours).
 ROTATE_MINUTES_BEFORE = 120
+LOOKUP_SECONDS = 10.0  # how long a workspace's client is reused before looking again
 
 
 class PactInstallationStore(SQLAlchemyInstallationStore):
@@ -96,17 +98,38 @@ class WorkspaceClients:
         self.store = installation_store(settings, engine)
         self.rotator = token_rotator(settings)
         self._clients: dict[str, WebClient] = {}
+        self._recent: dict[str, tuple[float, float | None, WebClient | None]] = {}
         self._lock = threading.Lock()
 
     def for_workspace(self, workspace_id: str) -> WebClient | None:
-        """The workspace's own install, else the org-wide install of its organisation."""
+        """The workspace's own install, else the org-wide install of its organisation.
+
+        Looked up at most every few seconds per workspace (a batch of thousands of messages
+        would otherwise read the same bot row for each), and at once when its token is close to
+        the refresh window. Claims already skip uninstalled workspaces, so a client kept here
+        for a few seconds sends nothing a fresh look-up would not."""
+        now = time.monotonic()
+        with self._lock:
+            kept = self._recent.get(workspace_id)
+        if kept is not None and now - kept[0] < LOOKUP_SECONDS and (
+                kept[1] is None or kept[1] - time.time() > ROTATE_MINUTES_BEFORE * 60 + 60):
+            return kept[2]
         with session_scope(self.store.engine) as session:
             enterprise_id = wq.enterprise_of(session, workspace_id)
         bot = self.store.find_bot(enterprise_id=enterprise_id, team_id=workspace_id)
         if bot is None and enterprise_id:
             bot = self.store.find_bot(enterprise_id=enterprise_id, team_id=None,
                                       is_enterprise_install=True)
-        return self._client(workspace_id, bot)
+        client = self._client(workspace_id, bot)
+        expires = getattr(bot, "bot_token_expires_at", None) if bot is not None else None
+        with self._lock:
+            self._recent[workspace_id] = (now, float(expires) if expires else None, client)
+        return client
+
+    def forget(self, workspace_id: str) -> None:
+        """Look the workspace's token up afresh next time (Slack refused the one kept)."""
+        with self._lock:
+            self._recent.pop(workspace_id, None)
 
     def for_organisation(self, enterprise_id: str) -> WebClient | None:
         """The token of an org-wide install (`pact doctor` checks it once for all its
