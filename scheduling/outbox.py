@@ -42,7 +42,6 @@ from bot.rules.delivery import CHANNEL_GONE, NOT_IN_CHANNEL, PERMANENT, SKIP
 from scheduling.kinds import Held, Kind, Kinds
 from scheduling.sending import Outcome, send_as_workspace, sending_client
 from storage.engine import clock_of, session_scope
-from storage.models import OutboxMessage
 from storage.queries import outbox as q
 
 log = logging.getLogger("pact.outbox")
@@ -152,8 +151,8 @@ def deliver(engine: Engine, client, now: datetime, *, kinds: Kinds,
     return result
 
 
-def _expire(engine: Engine, kinds: Kinds, messages: list[OutboxMessage], now: datetime,
-            grace: timedelta) -> tuple[list[OutboxMessage], int]:
+def _expire(engine: Engine, kinds: Kinds, messages: list[q.Claimed], now: datetime,
+            grace: timedelta) -> tuple[list[q.Claimed], int]:
     """Time-bound messages decided longer than `grace` ago (Pact was down, or crashed between
     deciding and sending): skipped and recorded, like a missed occurrence."""
     time_bound = kinds.time_bound()
@@ -172,8 +171,8 @@ def _expire(engine: Engine, kinds: Kinds, messages: list[OutboxMessage], now: da
     return [m for m in messages if m.id not in gone], len(old)
 
 
-def _hold_back(engine: Engine, kinds: Kinds, messages: list[OutboxMessage],
-               now: datetime, client=None) -> list[OutboxMessage]:
+def _hold_back(engine: Engine, kinds: Kinds, messages: list[q.Claimed],
+               now: datetime, client=None) -> list[q.Claimed]:
     """Messages that may not go out now (a nudge at night, a DM to someone away: the kind's
     `hold` says) are released until they may, using no attempt; those a hold drops (no longer
     worth sending) are recorded as skipped with the hold's reason."""
@@ -209,7 +208,7 @@ def _hold_back(engine: Engine, kinds: Kinds, messages: list[OutboxMessage],
 class _Pass:
     """One delivery pass: worker threads send, this thread records (the only DB writer)."""
 
-    def __init__(self, engine: Engine, kinds: Kinds, client, messages: list[OutboxMessage],
+    def __init__(self, engine: Engine, kinds: Kinds, client, messages: list[q.Claimed],
                  now: datetime):
         self.engine, self.kinds, self.client, self.now = engine, kinds, client, now
         self.lines: dict[str, deque] = {}
@@ -227,7 +226,7 @@ class _Pass:
         self.deadline = time.monotonic() + PASS_DEADLINE
 
     # workers ------------------------------------------------------------------------------
-    def _take(self) -> tuple[str, OutboxMessage] | None:
+    def _take(self) -> tuple[str, q.Claimed] | None:
         with self.cv:
             while True:
                 if not self.heap:
@@ -249,7 +248,7 @@ class _Pass:
                     return channel, self.lines[channel].popleft()
                 self.cv.wait(ready - now)
 
-    def _done(self, channel: str, ready: float, put_back: OutboxMessage | None = None,
+    def _done(self, channel: str, ready: float, put_back: q.Claimed | None = None,
               drop_rest: str | None = None) -> None:
         with self.cv:
             self.in_flight -= 1

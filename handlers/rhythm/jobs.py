@@ -66,7 +66,8 @@ def run_checkin(session: Session, job: Run, batch: q.CheckinBatch, services=None
     since = job.last_run_at or job.occurrence - timedelta(days=7)
     today = job.occurrence.astimezone(ZoneInfo(team.tz)).date()
     stamp = job.occurrence.strftime("%Y%m%dT%H%M")
-    holiday = team_post_day(session, team, job.occurrence, team.checkin_weekday)
+    holiday = team_post_day(session, team, job.occurrence, team.checkin_weekday,
+                            batch.calendars.get(team.id))
     if holiday is not None and holiday.next_run_at is not None:
         return Outcome(next_run_at=holiday.next_run_at)  # the post says so when it runs
     if holiday is not None and holiday.skipped:
@@ -75,7 +76,7 @@ def run_checkin(session: Session, job: Run, batch: q.CheckinBatch, services=None
         mid = enqueue(session, workspace_id=team.workspace_id,
                       key=f"{cq.checkin_key(team.id, stamp)}:holiday", channel=team.channel_id,
                       text=text, blocks=[context(text)], kind="checkin",
-                      not_before=job.now)
+                      not_before=job.now, team_id=team.id)
         return Outcome(outbox_ids=[mid] if mid else [])
     if holiday is not None:  # moved here from a holiday: the week since the one before
         since = min(since, job.occurrence - timedelta(
@@ -96,12 +97,13 @@ def run_checkin(session: Session, job: Run, batch: q.CheckinBatch, services=None
     key = cq.checkin_key(team.id, stamp)
     out = Outcome()
     mid = enqueue(session, workspace_id=team.workspace_id, key=key, channel=team.channel_id,
-                  text=text, blocks=blocks, kind="checkin", not_before=job.now)
+                  text=text, blocks=blocks, kind="checkin", not_before=job.now,
+                  team_id=team.id)
     if mid is None:
         return out
     out.outbox_ids.append(mid)
-    previous = cq.latest_checkin_post(session, team.workspace_id, team.id, before_key=key)
-    if previous is not None:
+    previous = batch.previous.get(team.id)  # loaded before this run: never this post
+    if previous is not None and previous.idempotency_key != key:
         state = f"Superseded by {weekday_name(today)}'s check-in."
         uid = enqueue(session, workspace_id=team.workspace_id, key=f"superseded:{previous.id}",
                       channel=previous.sent_channel or previous.channel,

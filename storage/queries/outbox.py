@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, or_, update
@@ -20,11 +21,13 @@ LEASE = timedelta(minutes=2)
 def enqueue(session: Session, *, workspace_id: str, key: str, channel: str, text: str,
             blocks: list | None = None, thread_ts: str | None = None, kind: str = "",
             after_send: str | None = None, not_before: datetime | None = None,
-            update_ts: str | None = None, attachment: dict | None = None) -> int | None:
+            update_ts: str | None = None, attachment: dict | None = None,
+            team_id: int | None = None) -> int | None:
     """Add a message to send, once per `key`; returns its id, or None if `key` already exists.
     `not_before` is also when it was decided (a scheduled run passes the tick's `now`).
     With `update_ts`, the message edits that post in `channel` instead (chat.update).
     With `attachment` (see OutboxMessage.attachment), a file goes into the post's thread.
+    `team_id`: the team a team post is for (its check-ins are found by it).
 
     Call it in the same transaction that decided to send, so the decision and the message
     are committed together or not at all.
@@ -34,7 +37,7 @@ def enqueue(session: Session, *, workspace_id: str, key: str, channel: str, text
                   after_send=after_send, update_ts=update_ts, status="pending", attempts=0,
                   next_attempt_at=not_before or now_of(session),
                   created_at=not_before or now_of(session),
-                  attachment=attachment)
+                  attachment=attachment, team_id=team_id)
     return session.execute(_enqueue_statement(session.get_bind().dialect.name),
                            values).scalar()
 
@@ -42,7 +45,7 @@ def enqueue(session: Session, *, workspace_id: str, key: str, channel: str, text
 _ENQUEUE: dict[str, object] = {}
 _ENQUEUE_COLUMNS = ("workspace_id", "idempotency_key", "kind", "channel", "text", "blocks",
                     "thread_ts", "after_send", "update_ts", "status", "attempts",
-                    "next_attempt_at", "created_at", "attachment")
+                    "next_attempt_at", "created_at", "attachment", "team_id")
 
 
 def _enqueue_statement(dialect: str):
@@ -148,28 +151,43 @@ def targets_of(session: Session, ids: list[int]) -> list[tuple[int, str]]:
     return [(i, c) for i, c in rows]
 
 
+@dataclass(slots=True)
+class Claimed:
+    """A message this process holds for sending (its claim token proves it): plain values, so a
+    pass over thousands of messages builds no ORM objects."""
+
+    id: int
+    workspace_id: str
+    kind: str
+    channel: str
+    text: str
+    blocks: list | None
+    thread_ts: str | None
+    after_send: str | None
+    update_ts: str | None
+    attempts: int
+    claim_token: str
+    idempotency_key: str
+    created_at: datetime | None
+    last_error: str | None
+    attachment: dict | None
+
+
+_CLAIMED = tuple(T.c[f.name] for f in fields(Claimed))
+
+
 def claim_many(session: Session, ids: list[int], now: datetime,
-               lease: timedelta = LEASE) -> list[OutboxMessage]:
+               lease: timedelta = LEASE) -> list[Claimed]:
     """Claim every message of `ids` still claimable; one conditional UPDATE per 500 ids."""
     token = uuid.uuid4().hex
-    claimed: list[OutboxMessage] = []
+    claimed: list[Claimed] = []
     for start in range(0, len(ids), 500):
         chunk = ids[start:start + 500]
         rows = session.execute(
             update(T).where(T.c.id.in_(chunk), *_claimable(now))
             .values(claimed_until=now + lease, claim_token=token, attempts=T.c.attempts + 1)
-            .returning(T.c.id, T.c.workspace_id, T.c.kind, T.c.channel, T.c.text, T.c.blocks,
-                       T.c.thread_ts, T.c.after_send, T.c.update_ts, T.c.attempts,
-                       T.c.claim_token, T.c.idempotency_key, T.c.created_at,
-                       T.c.last_error, T.c.attachment)).all()
-        claimed.extend(OutboxMessage(id=r.id, workspace_id=r.workspace_id, kind=r.kind,
-                                     channel=r.channel, text=r.text, blocks=r.blocks,
-                                     thread_ts=r.thread_ts, after_send=r.after_send,
-                                     update_ts=r.update_ts, attempts=r.attempts, claim_token=r.claim_token,
-                                     idempotency_key=r.idempotency_key,
-                                     created_at=r.created_at, last_error=r.last_error,
-                                     attachment=r.attachment)
-                        for r in rows)
+            .returning(*_CLAIMED)).all()
+        claimed.extend(Claimed(*r) for r in rows)
     claimed.sort(key=lambda m: m.id)
     return claimed
 
