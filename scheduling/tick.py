@@ -4,8 +4,10 @@ Called by the runner every few seconds and directly by tests with any `now`.
 
 1. Claim due schedule rows with a conditional UPDATE and commit (scheduling rows are leased, so
    any number of processes never run one occurrence twice; a dead process's lease lapses).
-2. For each claimed row, in one transaction: run its job (which only enqueues outbox messages,
-   keyed by the occurrence), compute the next run in the row's timezone, release the claim.
+2. For a batch of claimed rows, in one transaction: run each job (which only enqueues outbox
+   messages, keyed by the occurrence), compute the next runs in the rows' timezones, release the
+   claims with one UPDATE per shape of result. A failed run sends the batch round again one row
+   at a time, each in a savepoint, so the failure is recorded on its row alone.
 3. Deliver due outbox messages outside any transaction (scheduling.outbox).
 
 Catch-up after downtime: the most recent missed occurrence runs once, late, when it is less than
@@ -118,17 +120,65 @@ def _plan(claims: list[sq.Claimed], now: datetime, grace: timedelta) -> list[tup
 
 def _run_claims(engine, services, kinds: Kinds, claims: list[sq.Claimed], now: datetime,
                 grace: timedelta) -> int:
+    """Run a batch in one transaction, its results recorded with one UPDATE per shape. When a
+    run fails or a lease lapsed, that transaction is rolled back and the batch runs again one
+    claim at a time, each in its own savepoint, so only the failed row records the failure."""
     plans = _plan(claims, now, grace)
-    skipped_total = 0
+    try:
+        with session_scope(engine) as session:
+            finished = _run_batch(session, services, kinds, plans, now, grace)
+    except Exception:  # noqa: BLE001 - run again claim by claim, which records what failed
+        _run_one_by_one(engine, services, kinds, plans, now, grace)
+    else:
+        for claim, run, skipped in finished:
+            _log_late(claim, run, skipped, now, grace)
+    return sum(p[3] for p in plans)
+
+
+class _OneByOne(Exception):
+    """The batch cannot be recorded in one go."""
+
+
+def _prepare(session, kinds: Kinds, plans: list[tuple]) -> dict:
+    """Each kind's shared context for the runs of this batch (a few queries per kind)."""
+    contexts = {}
+    for name in {p[2].kind for p in plans if p[2] is not None}:
+        kind = kinds.get(name)
+        if kind is not None and kind.scheduled:
+            contexts[name] = kind.prepare(session, [p[2] for p in plans
+                                                    if p[2] is not None and p[2].kind == name])
+    return contexts
+
+
+def _run_batch(session, services, kinds: Kinds, plans: list[tuple], now: datetime,
+               grace: timedelta) -> list[tuple]:
+    """Every run of the batch, then their schedule rows in one statement per shape; raises
+    when a run fails or a lease lapsed (the caller rolls back and goes one by one)."""
+    contexts = _prepare(session, kinds, plans)
+    results, finished = [], []
+    for claim, rule, run, skipped in plans:
+        if isinstance(rule, Exception):
+            _failed(session, claim, None, now, f"{type(rule).__name__}: {rule}")
+            continue
+        kind = kinds.get(claim.kind)
+        if kind is None or not kind.scheduled:
+            raise _OneByOne(claim.kind)
+        outcome = Outcome()
+        if run is not None:
+            with log_ids(workspace_id=claim.workspace_id, team_id=claim.team_id):
+                outcome = kind.run(session, run, contexts.get(claim.kind), services)
+        results.append((claim, _finished(claim, rule, run, skipped, outcome, now, grace)))
+        finished.append((claim, run, skipped))
+    if sq.finish_many(session, results, now) != len(results):
+        raise _OneByOne("a lease lapsed")
+    return finished
+
+
+def _run_one_by_one(engine, services, kinds: Kinds, plans: list[tuple], now: datetime,
+                    grace: timedelta) -> None:
     with session_scope(engine) as session:
-        contexts = {}
-        for name in {p[2].kind for p in plans if p[2] is not None}:
-            kind = kinds.get(name)
-            if kind is not None and kind.scheduled:
-                contexts[name] = kind.prepare(session, [p[2] for p in plans
-                                                        if p[2] is not None and p[2].kind == name])
+        contexts = _prepare(session, kinds, plans)
         for claim, rule, run, skipped in plans:
-            skipped_total += skipped
             if isinstance(rule, Exception):
                 _failed(session, claim, None, now, f"{type(rule).__name__}: {rule}")
                 continue
@@ -146,12 +196,12 @@ def _run_claims(engine, services, kinds: Kinds, claims: list[sq.Claimed], now: d
                     savepoint.rollback()  # our lease lapsed and another process took over
                     continue
                 savepoint.commit()
+                _log_late(claim, run, skipped, now, grace)
             except Exception as err:  # noqa: BLE001 - recorded on the row, retried with backoff
                 savepoint.rollback()
                 log.exception("schedule %s (%s %s) failed", claim.id, claim.kind,
                               claim.subject_id)
                 _failed(session, claim, rule, now, f"{type(err).__name__}: {err}")
-    return skipped_total
 
 
 def _finished(claim: sq.Claimed, rule, run: Run | None, skipped: int, outcome: Outcome,
@@ -167,13 +217,19 @@ def _finished(claim: sq.Claimed, rule, run: Run | None, skipped: int, outcome: O
                       _catch_up(rule, claim.tz, claim.next_run_at, now)[0],
                       last_error=f"skipped {skipped} missed occurrence(s): only "
                                  f"the latest runs, and only within {grace}")
+    return values
+
+
+def _log_late(claim: sq.Claimed, run: Run | None, skipped: int, now: datetime,
+              grace: timedelta) -> None:
+    """Say, once the row is recorded, what ran late or was skipped."""
+    if skipped:
         log.warning("schedule %s (%s %s): skipped %s missed occurrence(s) (only "
                     "the latest runs, within %s)", claim.id, claim.kind,
                     claim.subject_id, skipped, grace)
     if run is not None and run.occurrence < now - timedelta(minutes=5):
         log.info("schedule %s (%s %s): ran the occurrence of %s late", claim.id,
                  claim.kind, claim.subject_id, run.occurrence.isoformat())
-    return values
 
 
 def _failed(session, claim: sq.Claimed, rule, now: datetime, error: str) -> None:

@@ -3,13 +3,12 @@ newer one replaces it and to thread what follows under it."""
 
 from __future__ import annotations
 
-from sqlmodel import Session, select
-
 from sqlalchemy import func
+from sqlmodel import Session, select
 
 from storage.models import OutboxMessage
 
-O = OutboxMessage.__table__
+OUTBOX = OutboxMessage.__table__
 
 
 def checkin_key(team_id: int, stamp: str) -> str:
@@ -34,13 +33,13 @@ def latest_checkin_posts(session: Session, team_ids: list[int]) -> dict[int, obj
     (id, idempotency_key, channel, sent_channel, sent_ts, text, blocks), in two indexed reads."""
     if not team_ids:
         return {}
-    latest = (select(func.max(O.c.id)).where(O.c.team_id.in_(team_ids), O.c.kind == "checkin",
-                                             O.c.sent_ts.is_not(None))
-              .group_by(O.c.team_id))
+    latest = (select(func.max(OUTBOX.c.id)).where(OUTBOX.c.team_id.in_(team_ids), OUTBOX.c.kind == "checkin",
+                                             OUTBOX.c.sent_ts.is_not(None))
+              .group_by(OUTBOX.c.team_id))
     return {row.team_id: row for row in session.execute(
-        select(O.c.id, O.c.team_id, O.c.workspace_id, O.c.idempotency_key, O.c.channel,
-               O.c.sent_channel, O.c.sent_ts, O.c.text, O.c.blocks)
-        .where(O.c.id.in_(latest.scalar_subquery())))}
+        select(OUTBOX.c.id, OUTBOX.c.team_id, OUTBOX.c.workspace_id, OUTBOX.c.idempotency_key, OUTBOX.c.channel,
+               OUTBOX.c.sent_channel, OUTBOX.c.sent_ts, OUTBOX.c.text, OUTBOX.c.blocks)
+        .where(OUTBOX.c.id.in_(latest.scalar_subquery())))}
 
 
 def sent_posts(session: Session, key_prefix: str) -> list[OutboxMessage]:

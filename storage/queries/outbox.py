@@ -38,8 +38,8 @@ def enqueue(session: Session, *, workspace_id: str, key: str, channel: str, text
                   next_attempt_at=not_before or now_of(session),
                   created_at=not_before or now_of(session),
                   attachment=attachment, team_id=team_id)
-    return session.execute(_enqueue_statement(session.get_bind().dialect.name),
-                           values).scalar()
+    connection = session.connection()  # a Core statement: no ORM work per message
+    return connection.execute(_enqueue_statement(connection.dialect.name), values).scalar()
 
 
 _ENQUEUE: dict[str, object] = {}

@@ -24,7 +24,6 @@ from storage.models import (
     Schedule,
     Team,
 )
-
 from storage.queries import absences as aq
 from storage.queries import checkins as cq
 
