@@ -2,6 +2,7 @@
 
 Each runs inside the tick's transaction for its schedule row and only enqueues outbox
 messages, so the decision and the messages commit together with the next run, or not at all.
+The check-ins of a batch leave their posts in the batch, written in one statement by its flush.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ from storage.queries import absences as aq
 from storage.queries import checkins as cq
 from storage.queries import goals as gq
 from storage.queries import rhythm as q
-from storage.queries.outbox import enqueue
+from storage.queries.outbox import enqueue, enqueue_many, existing_keys, message
 
 log = logging.getLogger("pact.rhythm")
 
@@ -49,7 +50,21 @@ log = logging.getLogger("pact.rhythm")
 def prepare_checkins(session: Session, runs: list[Run]) -> q.CheckinBatch:
     """Everything the batch's check-ins need, in a handful of queries."""
     oldest = min((r.last_run_at or r.occurrence - timedelta(days=7)) for r in runs)
-    return q.checkin_batch(session, sorted({r.subject_id for r in runs}), oldest)
+    batch = q.checkin_batch(session, sorted({r.subject_id for r in runs}), oldest)
+    batch.existing = existing_keys(session, [_checkin_key(r) for r in runs])
+    return batch
+
+
+def _checkin_key(job: Run) -> str:
+    return cq.checkin_key(job.subject_id, job.occurrence.strftime("%Y%m%dT%H%M"))
+
+
+def flush_checkins(session: Session, batch: q.CheckinBatch) -> None:
+    """The batch's check-in posts and the edits of the posts they replace, in one statement."""
+    added = enqueue_many(session, batch.posts)
+    for outcome, keys in batch.waiting:
+        outcome.outbox_ids.extend(added[k] for k in keys if k in added)
+    batch.posts, batch.waiting = [], []
 
 
 def run_checkin(session: Session, job: Run, batch: q.CheckinBatch, services=None) -> Outcome:
@@ -94,25 +109,25 @@ def run_checkin(session: Session, job: Run, batch: q.CheckinBatch, services=None
     if holiday is not None:
         why = f"{escape(holiday.note)}; here is last week's check-in."
         text, blocks = f"{why} {text}", [context(why), *blocks]
-    key = cq.checkin_key(team.id, stamp)
+    key = _checkin_key(job)
     out = Outcome()
-    mid = enqueue(session, workspace_id=team.workspace_id, key=key, channel=team.channel_id,
-                  text=text, blocks=blocks, kind="checkin", not_before=job.now,
-                  team_id=team.id)
-    if mid is None:
+    if key in batch.existing:  # decided already: nothing new to post or edit
         return out
-    out.outbox_ids.append(mid)
+    batch.existing.add(key)
+    posts = [message(workspace_id=team.workspace_id, key=key, channel=team.channel_id,
+                     text=text, blocks=blocks, kind="checkin", not_before=job.now,
+                     team_id=team.id)]
     previous = batch.previous.get(team.id)  # loaded before this run: never this post
     if previous is not None and previous.idempotency_key != key:
         state = f"Superseded by {weekday_name(today)}'s check-in."
-        uid = enqueue(session, workspace_id=team.workspace_id, key=f"superseded:{previous.id}",
-                      channel=previous.sent_channel or previous.channel,
-                      update_ts=previous.sent_ts, text=previous.text,
-                      blocks=superseded(previous.blocks, state), kind="checkin_superseded",
-                      not_before=job.now)
-        if uid is not None:
-            out.outbox_ids.append(uid)
-    return out
+        posts.append(message(workspace_id=team.workspace_id, key=f"superseded:{previous.id}",
+                             channel=previous.sent_channel or previous.channel,
+                             update_ts=previous.sent_ts, text=previous.text,
+                             blocks=superseded(previous.blocks, state),
+                             kind="checkin_superseded", not_before=job.now))
+    batch.posts.extend(posts)
+    batch.waiting.append((out, [p["idempotency_key"] for p in posts]))
+    return out  # its outbox ids come with flush_checkins
 
 
 # ---- milestone reminders: two days before a milestone is due, and on the day ----------------
@@ -206,7 +221,7 @@ def run_nudge(session: Session, job: Run, ctx, services=None) -> Outcome:
 
 KINDS = [
     Kind("checkin", time_bound=True, prepare=prepare_checkins, run=run_checkin,
-         reconcile=schedules.reconcile_checkins),
+         flush=flush_checkins, reconcile=schedules.reconcile_checkins),
     Kind("milestone_soon", time_bound=True, prepare=no_context, run=run_milestone,
          reconcile=schedules.reconcile_milestones),
     Kind("milestone_due", time_bound=True, prepare=no_context, run=run_milestone),

@@ -32,34 +32,63 @@ def enqueue(session: Session, *, workspace_id: str, key: str, channel: str, text
     Call it in the same transaction that decided to send, so the decision and the message
     are committed together or not at all.
     """
-    values = dict(workspace_id=workspace_id, idempotency_key=key[:255], kind=kind,
-                  channel=channel, text=text[:40000], blocks=blocks, thread_ts=thread_ts,
-                  after_send=after_send, update_ts=update_ts, status="pending", attempts=0,
-                  next_attempt_at=not_before or now_of(session),
-                  created_at=not_before or now_of(session),
-                  attachment=attachment, team_id=team_id)
+    values = message(workspace_id=workspace_id, key=key, channel=channel, text=text,
+                     blocks=blocks, thread_ts=thread_ts, kind=kind, after_send=after_send,
+                     not_before=not_before or now_of(session), update_ts=update_ts,
+                     attachment=attachment, team_id=team_id)
     connection = session.connection()  # a Core statement: no ORM work per message
     return connection.execute(_enqueue_statement(connection.dialect.name), values).scalar()
 
 
-_ENQUEUE: dict[str, object] = {}
+def message(*, workspace_id: str, key: str, channel: str, text: str, not_before: datetime,
+            blocks: list | None = None, thread_ts: str | None = None, kind: str = "",
+            after_send: str | None = None, update_ts: str | None = None,
+            attachment: dict | None = None, team_id: int | None = None) -> dict:
+    """One outbox row as `enqueue` writes it, for `enqueue_many` (same arguments)."""
+    return dict(workspace_id=workspace_id, idempotency_key=key[:255], kind=kind,
+                channel=channel, text=text[:40000], blocks=blocks, thread_ts=thread_ts,
+                after_send=after_send, update_ts=update_ts, status="pending", attempts=0,
+                next_attempt_at=not_before, created_at=not_before, attachment=attachment,
+                team_id=team_id)
+
+
+def enqueue_many(session: Session, messages: list[dict]) -> dict[str, int]:
+    """`enqueue` for many rows built by `message`, in one statement: {key: id} of those added
+    (a key that already exists adds nothing, as with `enqueue`)."""
+    if not messages:
+        return {}
+    connection = session.connection()
+    rows = connection.execute(_enqueue_statement(connection.dialect.name, many=True), messages)
+    return {key: mid for mid, key in rows}
+
+
+def existing_keys(session: Session, keys: list[str]) -> set[str]:
+    """Which of `keys` are enqueued already (sent or not), in one query."""
+    if not keys:
+        return set()
+    return set(session.connection().execute(
+        select(T.c.idempotency_key).where(T.c.idempotency_key.in_(keys))).scalars())
+
+
+_ENQUEUE: dict[tuple, object] = {}
 _ENQUEUE_COLUMNS = ("workspace_id", "idempotency_key", "kind", "channel", "text", "blocks",
                     "thread_ts", "after_send", "update_ts", "status", "attempts",
                     "next_attempt_at", "created_at", "attachment", "team_id")
 
 
-def _enqueue_statement(dialect: str):
+def _enqueue_statement(dialect: str, many: bool = False):
     """Built once per dialect (bound parameters), so enqueueing costs one cached statement."""
-    stmt = _ENQUEUE.get(dialect)
+    stmt = _ENQUEUE.get((dialect, many))
     if stmt is None:
         insert = pg_insert if dialect == "postgresql" else sqlite_insert
         table = OutboxMessage.__table__
-        stmt = _ENQUEUE[dialect] = (
+        stmt = _ENQUEUE[(dialect, many)] = (
             insert(table).values({c: bindparam(c, type_=table.c[c].type)
                                   for c in _ENQUEUE_COLUMNS})
             .on_conflict_do_nothing(index_elements=["idempotency_key"])
-            .returning(table.c.id))
+            .returning(*((table.c.id, table.c.idempotency_key) if many else (table.c.id,))))
     return stmt
+
 
 def due_ids(session: Session, now: datetime, limit: int = 500) -> list[int]:
     """Pending messages whose time has come and whose claim (if any) has lapsed."""

@@ -42,6 +42,11 @@ class CheckinBatch:
     contributors: dict[int, list[tuple]] = field(default_factory=lambda: defaultdict(list))
     calendars: dict[int, Calendar] = field(default_factory=dict)  # team id -> its holidays
     previous: dict[int, object] = field(default_factory=dict)  # team id -> its latest post
+    existing: set[str] = field(default_factory=set)  # the runs' post keys enqueued already
+    # what the runs decided, written together at the end (outbox.enqueue_many); each run's
+    # outcome gets the ids of its keys that were added
+    posts: list[dict] = field(default_factory=list)
+    waiting: list[tuple] = field(default_factory=list)
 
 
 def checkin_batch(session: Session, team_ids: list[int], since: datetime) -> CheckinBatch:
