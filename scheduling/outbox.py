@@ -56,6 +56,7 @@ PER_CHANNEL_PER_PASS = 40  # well inside the claim lease at one message a second
 MAX_IN_PASS_WAIT = 10.0  # a Retry-After longer than this is retried by a later tick
 PASS_DEADLINE = 75.0  # seconds; what is left is released for the next tick
 WORKERS = 8
+LOAD_CHUNK = 200  # messages whose text and blocks a pass loads at once
 
 _NO_RULES = Kind("no-rules", time_bound=False)
 
@@ -130,7 +131,7 @@ def deliver(engine: Engine, client, now: datetime, *, kinds: Kinds,
     if not wanted:
         return Delivery()
     with session_scope(engine) as session:
-        messages = q.claim_many(session, wanted, now)
+        messages = q.claim_many(session, wanted, now, payload=False)  # the pass loads it
     expired = 0
     if grace is not None:
         messages, expired = _expire(engine, kinds, messages, now, grace)
@@ -206,7 +207,11 @@ def _hold_back(engine: Engine, kinds: Kinds, messages: list[q.Claimed],
 
 
 class _Pass:
-    """One delivery pass: worker threads send, this thread records (the only DB writer)."""
+    """One delivery pass: worker threads send, this thread records (the only DB writer).
+
+    Messages come claimed without their text and blocks: a worker about to send one loads
+    those of the next LOAD_CHUNK in sending order, and recording drops them again, so the
+    pass's memory is bounded by the chunk and not by how many messages it claimed."""
 
     def __init__(self, engine: Engine, kinds: Kinds, client, messages: list[q.Claimed],
                  now: datetime):
@@ -224,6 +229,24 @@ class _Pass:
         self.in_flight = 0
         self.remaining = len(messages)
         self.deadline = time.monotonic() + PASS_DEADLINE
+        # sending order, roughly: every line's first message, then every second one, ...
+        order = sorted(self.lines, key=lambda c: PACER.ready_at(c))
+        self.order = iter([m for round_ in itertools.zip_longest(
+            *(self.lines[c] for c in order)) for m in round_ if m is not None])
+        self.loading = threading.Lock()
+
+    def _load(self, message: q.Claimed) -> None:
+        """The text, blocks and file of `message` and of the next messages to go out."""
+        with self.loading:
+            if message.text is not None:
+                return  # another worker's chunk had it
+            chunk = [message, *itertools.islice(
+                (m for m in self.order if m.text is None and m is not message),
+                LOAD_CHUNK - 1)]
+            with session_scope(self.engine) as session:
+                found = q.payloads(session, [m.id for m in chunk])
+            for m in chunk:
+                m.text, m.blocks, m.attachment = found.get(m.id, ("", None, None))
 
     # workers ------------------------------------------------------------------------------
     def _take(self) -> tuple[str, q.Claimed] | None:
@@ -270,6 +293,8 @@ class _Pass:
             if job is None:
                 return
             channel, message = job
+            if message.text is None:
+                self._load(message)
             outcome = send_as_workspace(self.client, message)
             sent_at = time.monotonic()
             PACER.posted(channel, sent_at)
@@ -328,6 +353,7 @@ class _Pass:
         wall = clock_of(self.engine)()  # when it went out, on the process's clock
         for o in outcomes:
             m = o.message
+            m.text = m.blocks = m.attachment = None  # loaded again if it goes out later
             if o.kind == "error" and (o.detail in CHANNEL_GONE or o.detail == NOT_IN_CHANNEL):
                 troubled.setdefault((m.workspace_id, m.channel), o.detail)
             verdict, row = _verdict(o, self.now, wall)

@@ -203,22 +203,32 @@ class Claimed:
 
 
 _CLAIMED = tuple(T.c[f.name] for f in fields(Claimed))
+PAYLOAD = ("text", "blocks", "attachment")  # what a pass may load only when it sends
 
 
 def claim_many(session: Session, ids: list[int], now: datetime,
-               lease: timedelta = LEASE) -> list[Claimed]:
-    """Claim every message of `ids` still claimable; one conditional UPDATE per 500 ids."""
+               lease: timedelta = LEASE, *, payload: bool = True) -> list[Claimed]:
+    """Claim every message of `ids` still claimable; one conditional UPDATE per 500 ids.
+    Without `payload`, text, blocks and attachment stay None (see `payloads`)."""
     token = uuid.uuid4().hex
+    columns = [c for c in _CLAIMED if payload or c.name not in PAYLOAD]
     claimed: list[Claimed] = []
     for start in range(0, len(ids), 500):
         chunk = ids[start:start + 500]
         rows = session.execute(
             update(T).where(T.c.id.in_(chunk), *_claimable(now))
             .values(claimed_until=now + lease, claim_token=token, attempts=T.c.attempts + 1)
-            .returning(*_CLAIMED)).all()
-        claimed.extend(Claimed(*r) for r in rows)
+            .returning(*columns)).all()
+        claimed.extend(Claimed(**{k: None for k in PAYLOAD}, **r._asdict()) if not payload
+                       else Claimed(*r) for r in rows)
     claimed.sort(key=lambda m: m.id)
     return claimed
+
+
+def payloads(session: Session, ids: list[int]) -> dict[int, tuple]:
+    """id -> (text, blocks, attachment) of these messages, in one query."""
+    return {r.id: (r.text, r.blocks, r.attachment) for r in session.execute(
+        select(T.c.id, T.c.text, T.c.blocks, T.c.attachment).where(T.c.id.in_(ids)))}
 
 
 _SENT = (update(T).where(T.c.id == bindparam("b_id"), T.c.claim_token == bindparam("b_tok"))
