@@ -189,9 +189,9 @@ def tick_process(conn, url: str, api_url: str, token: str, now: datetime, profil
     import logging
 
     logging.basicConfig(level=logging.WARNING)
-    from scheduling.tick import tick
-
     from sqlalchemy.orm import configure_mappers
+
+    from scheduling.tick import tick
 
     services, client = services_for(url, api_url, token)
     configure_mappers()  # done once when a worker starts, not per message

@@ -227,12 +227,10 @@ class _Pass:
             self.heap.append((PACER.ready_at(channel), next(self.seq), channel))
         heapq.heapify(self.heap)
         self.in_flight = 0
-        self.remaining = len(messages)
         self.deadline = time.monotonic() + PASS_DEADLINE
         # sending order, roughly: every line's first message, then every second one, ...
-        order = sorted(self.lines, key=lambda c: PACER.ready_at(c))
         self.order = iter([m for round_ in itertools.zip_longest(
-            *(self.lines[c] for c in order)) for m in round_ if m is not None])
+            *(self.lines[c] for _, _, c in sorted(self.heap))) for m in round_ if m])
         self.loading = threading.Lock()
 
     def _load(self, message: q.Claimed) -> None:
