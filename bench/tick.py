@@ -1,11 +1,17 @@
-"""How much work the scheduler's tick costs per message, and how close to Slack's limits it sends.
+"""How much work the scheduler's tick costs per message, next to the floor, and how close to
+Slack's limits it sends.
 
-1. Throughput: 100,000 schedule rows of which 10,000 are due (10,000 teams whose weekly
-   check-in is due, each with one active goal, plus 90,000 nudge schedules not due yet). The
-   Slack emulator answers at once and runs in its own process, so this process's CPU time is
-   Pact's own: claiming, running the jobs, rendering, the outbox, the HTTP client, recording.
-   Prints CPU time per delivered message, wall time, and peak memory (max RSS of this process,
-   which includes seeding the database). Targets: at most 2 ms per message, at most 200 MB.
+1. Cost: for each size, `rows` schedule rows of which `due` are due (teams whose weekly check-in
+   is due, each with one active goal, plus nudge schedules not due yet). The Slack emulator
+   answers at once and runs in its own process; the database is seeded by this process and the
+   tick runs in a fresh one, so that process's CPU time and memory are the tick's own:
+   claiming, running the jobs, rendering, the outbox, the HTTP client, recording.
+   The floor: a bare slack_sdk loop in another fresh process posting the very same messages
+   (the text and blocks Pact posted, to the same channels, same emulator) with the same client
+   settings and as many threads as the outbox's pass uses (a sequential loop is printed too).
+   Prints CPU per delivered message, that as a multiple of the floor (target at most 1.5x),
+   wall time, and the tick's peak RSS over its starting RSS: that growth must be bounded by the
+   batch, not by the due rows (target: within 20 MB between the smallest and largest size).
 
 2. Rate limits: the emulator enforces Slack's limits (1 message per second per channel, method
    tiers). 40 channels with 8 posts waiting in each (goal-thread notes in the outbox: a
@@ -13,14 +19,17 @@
    the limits allow is (8 - burst) seconds; prints the total time as a multiple of it (target
    at most 1.2) and checks nothing was lost or doubled.
 
-    python bench/tick.py [--teams 10000] [--rows 100000] [--limited-teams 40] [--per-team 8]
+Last, one verdict line; the exit status is non-zero when a target is missed.
+
+    python bench/tick.py [--due 10000,40000] [--rows 100000] [--limited-teams 40]
+                         [--per-team 8] [--profile 30]
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import multiprocessing as mp
-import resource
 import sys
 import tempfile
 import time
@@ -45,6 +54,9 @@ def emulator_process(conn) -> None:
             conn.send([emu.add_channel(name=f"team-{i}") for i in range(arg)])
         elif command == "rate_limits":
             emu.rate_limits = arg
+            emu.reset()
+            conn.send(True)
+        elif command == "reset":
             emu.reset()
             conn.send(True)
         elif command == "stats":
@@ -130,13 +142,13 @@ def seed(url: str, channels: list[str], goals_per_team: int, extra_rows: int,
     engine.dispose()
 
 
-def services_for(url: str, emu: Emulator):
+def services_for(url: str, api_url: str, token: str):
     from bot.app import make_services
     from bot.config import load_settings
     from bot.slack_client import make_web_client
     from storage.engine import make_engine
 
-    settings = load_settings({"SLACK_BOT_TOKEN": emu.token, "SLACK_API_URL": emu.url,
+    settings = load_settings({"SLACK_BOT_TOKEN": token, "SLACK_API_URL": api_url,
                               "DATABASE_URL": url})
     return make_services(settings, make_engine(url)), make_web_client(settings)
 
@@ -157,28 +169,144 @@ def run_until_done(services, client, now: datetime, expected: int, emu: Emulator
     return emu.ask("stats")["ok"]
 
 
-def throughput(emu: Emulator, teams: int, rows: int) -> None:
+# --- the tick and the floor, each in a fresh process ------------------------------------------
+def _status_mb(field: str) -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def _reset_peak() -> float:
+    """Start counting the peak RSS from here (Linux: clear_refs 5); returns the RSS now."""
+    with contextlib.suppress(OSError):
+        Path("/proc/self/clear_refs").write_text("5")
+    return _status_mb("VmRSS")
+
+
+def tick_process(conn, url: str, api_url: str, token: str, now: datetime, profile: int) -> None:
+    """Tick until nothing is left to claim or send; report CPU, wall time and memory."""
+    import logging
+
+    logging.basicConfig(level=logging.WARNING)
+    from sqlalchemy.orm import configure_mappers
+
+    from scheduling.tick import tick
+
+    services, client = services_for(url, api_url, token)
+    configure_mappers()  # done once when a worker starts, not per message
+    profiler = None
+    if profile:
+        import cProfile
+
+        profiler = cProfile.Profile()
+    start_mb = _reset_peak()
+    cpu0, wall0 = time.process_time(), time.perf_counter()
+    if profiler:
+        profiler.enable()
+    sent = ticks = 0
+    while ticks < 50:
+        result = tick(now, services, client)
+        sent, ticks = sent + result.sent, ticks + 1
+        if not (result.claimed or result.sent or result.failed):
+            break
+    if profiler:
+        profiler.disable()
+    cpu, wall = time.process_time() - cpu0, time.perf_counter() - wall0
+    peak_mb = _status_mb("VmHWM")
+    if profiler:
+        import pstats
+
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(profile)
+    services.engine.dispose()
+    conn.send({"cpu": cpu, "wall": wall, "sent": sent, "ticks": ticks, "start_mb": start_mb,
+               "peak_mb": peak_mb})
+
+
+def floor_process(conn, url: str, api_url: str, token: str, threads: int) -> None:
+    """The same posts Pact made, through a bare WebClient: the cost of sending itself."""
+    import queue
+    import threading
+
+    from slack_sdk import WebClient
+    from sqlalchemy import create_engine, select
+
+    from storage.models import OutboxMessage as O
+
+    engine = create_engine(url)
+    with engine.connect() as db:
+        posts = db.execute(select(O.channel, O.text, O.blocks)
+                           .where(O.kind == "checkin", O.status == "sent")).all()
+    engine.dispose()
+    client = WebClient(token=token, base_url=api_url, timeout=10, retry_handlers=[])
+    work: queue.SimpleQueue = queue.SimpleQueue()
+    for post in posts:
+        work.put(post)
+    ok = [0] * threads
+
+    def send(n: int) -> None:
+        while True:
+            try:
+                channel, text, blocks = work.get_nowait()
+            except queue.Empty:
+                return
+            client.chat_postMessage(channel=channel, text=text, blocks=blocks or None,
+                                    thread_ts=None, unfurl_links=False, unfurl_media=False)
+            ok[n] += 1
+
+    cpu0, wall0 = time.process_time(), time.perf_counter()
+    if threads == 1:
+        send(0)
+    else:
+        workers = [threading.Thread(target=send, args=(n,)) for n in range(threads)]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join()
+    conn.send({"cpu": time.process_time() - cpu0, "wall": time.perf_counter() - wall0,
+               "sent": sum(ok)})
+
+
+def in_fresh_process(target, *args) -> dict:
+    ctx = mp.get_context("spawn")
+    conn, child = ctx.Pipe()
+    proc = ctx.Process(target=target, args=(child, *args))
+    proc.start()
+    answer = conn.recv()
+    proc.join()
+    return answer
+
+
+def cost(emu: Emulator, due: int, rows: int, profile: int) -> dict:
+    """Seed here, tick in a fresh process, then the floor on the same posts."""
+    from scheduling.outbox import WORKERS
     from storage.migrate import upgrade
 
     url = f"sqlite:///{tempfile.mkdtemp()}/bench.db"
     upgrade(url)
-    channels = emu.ask("channels", teams)
-    now = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
-    seed(url, channels, 1, rows - teams, now)
-    services, client = services_for(url, emu)
-    cpu0, wall0 = time.process_time(), time.perf_counter()
-    delivered = run_until_done(services, client, now, teams, emu)
-    cpu, wall = time.process_time() - cpu0, time.perf_counter() - wall0
+    emu.ask("reset")
+    channels = emu.ask("channels", due)
+    now = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # Monday 10:00 in Berlin: on the grid
+    seed(url, channels, 1, max(rows - due, 0), now)
+    pact = in_fresh_process(tick_process, url, emu.url, emu.token, now, profile)
     stats = emu.ask("stats")
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"throughput: {rows:,} schedule rows, {teams:,} due")
-    print(f"  delivered {delivered:,} messages in {wall:.1f} s wall "
-          f"({delivered / wall:,.0f} messages/s), doubles {stats['doubles']}, "
-          f"violations {stats['violations']}")
-    print(f"  Pact's own time: {cpu * 1000 / max(delivered, 1):.2f} ms CPU per message "
-          f"(target <= 2 ms); wall {wall * 1000 / max(delivered, 1):.2f} ms per message")
-    print(f"  peak memory: {peak_mb:.0f} MB max RSS (target <= 200 MB)")
-    services.engine.dispose()
+    floors = {n: in_fresh_process(floor_process, url, emu.url, emu.token, n)
+              for n in (WORKERS, 1)}
+    per = pact["cpu"] * 1000 / max(pact["sent"], 1)
+    floor = {n: f["cpu"] * 1000 / max(f["sent"], 1) for n, f in floors.items()}
+    growth = pact["peak_mb"] - pact["start_mb"]
+    print(f"cost: {rows:,} schedule rows, {due:,} due")
+    print(f"  Pact delivered {pact['sent']:,} (emulator: {stats['ok']:,}, doubles "
+          f"{stats['doubles']}) in {pact['ticks']} tick(s), {pact['wall']:.1f} s wall "
+          f"({pact['sent'] / max(pact['wall'], 1e-9):,.0f} messages/s)")
+    print(f"  Pact: {per:.3f} ms CPU per message; floor (bare WebClient, same posts): "
+          f"{floor[WORKERS]:.3f} ms with {WORKERS} threads like the outbox's pass, "
+          f"{floor[1]:.3f} ms sequential; multiple {per / floor[WORKERS]:.2f}x "
+          f"(of the sequential loop {per / floor[1]:.2f}x; target <= 1.5x)")
+    print(f"  tick RSS: {pact['start_mb']:.0f} MB at start, {pact['peak_mb']:.0f} MB peak, "
+          f"growth {growth:.0f} MB")
+    return {"due": due, "rows": rows, "multiple": per / floor[WORKERS], "growth": growth,
+            "lost": due - stats["ok"], "doubles": stats["doubles"]}
 
 
 def _queue_posts(url: str, channels: list[str], per_channel: int, now: datetime) -> None:
@@ -199,7 +327,7 @@ def _queue_posts(url: str, channels: list[str], per_channel: int, now: datetime)
     engine.dispose()
 
 
-def limited(emu: Emulator, teams: int, per_team: int) -> None:
+def limited(emu: Emulator, teams: int, per_team: int) -> dict:
     from bot.playground.emulator import POST_MESSAGE_BURST
     from storage.migrate import upgrade
 
@@ -210,7 +338,7 @@ def limited(emu: Emulator, teams: int, per_team: int) -> None:
     now = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
     seed(url, channels, 0, 0, now)
     _queue_posts(url, channels, per_team, now)
-    services, client = services_for(url, emu)
+    services, client = services_for(url, emu.url, emu.token)
     expected = teams * per_team
     wall0 = time.perf_counter()
     delivered = run_until_done(services, client, now, expected, emu, step=0.5)
@@ -224,27 +352,51 @@ def limited(emu: Emulator, teams: int, per_team: int) -> None:
           f"ratio {wall / minimum:.2f} (target <= 1.2); first to last post "
           f"{stats['last'] - stats['first']:.2f} s")
     services.engine.dispose()
+    return {"ratio": wall / minimum, "lost": expected - delivered, "doubles": stats["doubles"]}
 
 
-def main() -> None:
+def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--teams", type=int, default=10_000)
-    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--due", default="10000,40000",
+                        help="comma-separated numbers of due check-ins, one run each")
+    parser.add_argument("--rows", type=int, default=100_000, help="schedule rows in all")
     parser.add_argument("--limited-teams", type=int, default=40)
     parser.add_argument("--per-team", type=int, default=8)
-    parser.add_argument("--skip-throughput", action="store_true")
+    parser.add_argument("--skip-cost", action="store_true")
+    parser.add_argument("--skip-limited", action="store_true")
+    parser.add_argument("--profile", type=int, default=0,
+                        help="print this many of the tick's costliest functions (cProfile)")
     args = parser.parse_args()
     import logging
 
     logging.basicConfig(level=logging.WARNING)
     emu = Emulator()
+    misses: list[str] = []
     try:
-        if not args.skip_throughput:
-            throughput(emu, args.teams, args.rows)
-        limited(emu, args.limited_teams, args.per_team)
+        if not args.skip_cost:
+            runs = [cost(emu, int(d), max(args.rows, int(d)), args.profile)
+                    for d in args.due.split(",")]
+            worst = max(r["multiple"] for r in runs)
+            if worst > 1.5:
+                misses.append(f"CPU {worst:.2f}x the floor (target <= 1.5x)")
+            spread = runs[-1]["growth"] - runs[0]["growth"]
+            print(f"tick RSS growth from {runs[0]['due']:,} to {runs[-1]['due']:,} due: "
+                  f"{spread:+.0f} MB (target within 20 MB)")
+            if spread > 20:
+                misses.append(f"the tick's RSS grows {spread:.0f} MB more with more due rows")
+            if any(r["lost"] or r["doubles"] for r in runs):
+                misses.append("lost or doubled check-ins")
+        if not args.skip_limited:
+            lim = limited(emu, args.limited_teams, args.per_team)
+            if lim["ratio"] > 1.2:
+                misses.append(f"rate-limited run {lim['ratio']:.2f}x the minimum")
+            if lim["lost"] or lim["doubles"]:
+                misses.append("lost or doubled posts under rate limits")
     finally:
         emu.stop()
+    print("verdict: " + ("MISSED: " + "; ".join(misses) if misses else "all targets met"))
+    return 1 if misses else 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -29,6 +29,9 @@ Prepare = Callable[[Session, list], Any]
 RunJob = Callable[[Session, Any, Any, Any], Any]
 # (session, messages of this kind, now) -> {message id: when it may go out instead, or Held}
 Hold = Callable[[Session, list, datetime], dict[int, Any]]
+# (session, context): write what the runs using this context decided, together (e.g. their outbox
+# messages in one statement); the tick calls it once the batch's runs are done
+Flush = Callable[[Session, Any], None]
 # (session, ref, channel, ts): a message of this kind was posted; ref is its after_send ref
 AfterSend = Callable[[Session, str, str, str], None]
 # (session, now, limit) -> how many subjects were brought in step
@@ -81,6 +84,8 @@ class Kind:
     present"); after downtime longer than the catch-up grace they are skipped and recorded.
     It must be said for every kind: there is no default to forget.
     `run`/`prepare`: for a kind of schedule row, what its occurrence does (both or neither).
+    `flush`: for a kind whose runs leave their writes in the prepared context, writing them
+    (the tick calls it after a batch's runs, in the same transaction).
     `hold`: when its messages may go out (checked right before sending).
     `after_send`: what to record once Slack accepted one of its messages (e.g. the post's ts).
     `reconcile`: repairs schedule rows of this kind that drifted out of step.
@@ -90,6 +95,7 @@ class Kind:
     time_bound: bool
     run: RunJob | None = None
     prepare: Prepare | None = None
+    flush: Flush | None = None
     hold: Hold | None = None
     after_send: AfterSend | None = None
     reconcile: Reconcile | None = None
@@ -101,6 +107,8 @@ class Kind:
             raise KindError(f"kind {self.name}: time_bound must be True or False")
         if (self.run is None) != (self.prepare is None):
             raise KindError(f"kind {self.name}: a scheduled kind needs both run and prepare")
+        if self.flush is not None and self.run is None:
+            raise KindError(f"kind {self.name}: only a scheduled kind can flush its runs")
         if self.reconcile is not None and self.run is None:
             raise KindError(f"kind {self.name}: only a scheduled kind can be reconciled")
 

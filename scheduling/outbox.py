@@ -52,7 +52,6 @@ from scheduling.batches import (
 from scheduling.kinds import Held, Kind, Kinds
 from scheduling.sending import Outcome, send_as_workspace, sending_client
 from storage.engine import clock_of, session_scope
-from storage.models import OutboxMessage
 from storage.queries import outbox as q
 
 log = logging.getLogger("pact.outbox")
@@ -63,6 +62,7 @@ BACKOFF = [timedelta(seconds=s) for s in (30, 120, 600, 1800)]
 NOT_IN_CHANNEL_BACKOFF = [timedelta(minutes=m) for m in (10, 30, 60, 120)]
 PACING_MARGIN = 0.015
 MAX_IN_PASS_WAIT = 10.0  # a Retry-After longer than this is retried by a later tick
+LOAD_CHUNK = 200  # messages whose text and blocks a pass loads at once
 
 _NO_RULES = Kind("no-rules", time_bound=False)
 
@@ -141,10 +141,11 @@ def deliver(engine: Engine, client, now: datetime, *, kinds: Kinds,
     deadline = time.monotonic() + seconds
     with session_scope(engine) as session:
         if ids is None:
-            messages = q.claim_due(session, now, size, channel_share(seconds), lease)
+            messages = q.claim_due(session, now, size, channel_share(seconds), lease,
+                                    payload=False)  # the pass loads it
         else:
             messages = q.claim_many(session, per_channel(q.targets_of(session, ids)), now,
-                                    lease)
+                                    lease, payload=False)
     claimed, more = len(messages), ids is None and len(messages) == size
     expired = 0
     if grace is not None:
@@ -168,8 +169,8 @@ def deliver(engine: Engine, client, now: datetime, *, kinds: Kinds,
     return result
 
 
-def _expire(engine: Engine, kinds: Kinds, messages: list[OutboxMessage], now: datetime,
-            grace: timedelta) -> tuple[list[OutboxMessage], int]:
+def _expire(engine: Engine, kinds: Kinds, messages: list[q.ClaimedMessage], now: datetime,
+            grace: timedelta) -> tuple[list[q.ClaimedMessage], int]:
     """Time-bound messages decided longer than `grace` ago (Pact was down, or crashed between
     deciding and sending): skipped and recorded, like a missed occurrence."""
     time_bound = kinds.time_bound()
@@ -188,8 +189,8 @@ def _expire(engine: Engine, kinds: Kinds, messages: list[OutboxMessage], now: da
     return [m for m in messages if m.id not in gone], len(old)
 
 
-def _hold_back(engine: Engine, kinds: Kinds, messages: list[OutboxMessage],
-               now: datetime, client=None) -> list[OutboxMessage]:
+def _hold_back(engine: Engine, kinds: Kinds, messages: list[q.ClaimedMessage],
+               now: datetime, client=None) -> list[q.ClaimedMessage]:
     """Messages that may not go out now (a nudge at night, a DM to someone away: the kind's
     `hold` says) are released until they may, using no attempt; those a hold drops (no longer
     worth sending) are recorded as skipped with the hold's reason."""
@@ -223,9 +224,13 @@ def _hold_back(engine: Engine, kinds: Kinds, messages: list[OutboxMessage],
 
 
 class _Pass:
-    """One delivery pass: worker threads send, this thread records (the only DB writer)."""
+    """One delivery pass: worker threads send, this thread records (the only DB writer).
 
-    def __init__(self, engine: Engine, kinds: Kinds, client, messages: list[OutboxMessage],
+    Messages come claimed without their text and blocks: a worker about to send one loads
+    those of the next LOAD_CHUNK in sending order, and recording drops them again, so the
+    pass's memory is bounded by the chunk and not by how many messages it claimed."""
+
+    def __init__(self, engine: Engine, kinds: Kinds, client, messages: list[q.ClaimedMessage],
                  now: datetime, deadline: float | None = None):
         self.engine, self.kinds, self.client, self.now = engine, kinds, client, now
         self.lines: dict[str, deque] = {}
@@ -239,11 +244,27 @@ class _Pass:
             self.heap.append((PACER.ready_at(channel), next(self.seq), channel))
         heapq.heapify(self.heap)
         self.in_flight = 0
-        self.remaining = len(messages)
         self.deadline = deadline or time.monotonic() + PASS_DEADLINE
+        # sending order, roughly: every line's first message, then every second one, ...
+        self.order = iter([m for round_ in itertools.zip_longest(
+            *(self.lines[c] for _, _, c in sorted(self.heap))) for m in round_ if m])
+        self.loading = threading.Lock()
+
+    def _load(self, message: q.ClaimedMessage) -> None:
+        """The text, blocks and file of `message` and of the next messages to go out."""
+        with self.loading:
+            if message.text is not None:
+                return  # another worker's chunk had it
+            chunk = [message, *itertools.islice(
+                (m for m in self.order if m.text is None and m is not message),
+                LOAD_CHUNK - 1)]
+            with session_scope(self.engine) as session:
+                found = q.payloads(session, [m.id for m in chunk])
+            for m in chunk:
+                m.text, m.blocks, m.attachment = found.get(m.id, ("", None, None))
 
     # workers ------------------------------------------------------------------------------
-    def _take(self) -> tuple[str, OutboxMessage] | None:
+    def _take(self) -> tuple[str, q.ClaimedMessage] | None:
         with self.cv:
             while True:
                 if not self.heap:
@@ -265,7 +286,7 @@ class _Pass:
                     return channel, self.lines[channel].popleft()
                 self.cv.wait(ready - now)
 
-    def _done(self, channel: str, ready: float, put_back: OutboxMessage | None = None,
+    def _done(self, channel: str, ready: float, put_back: q.ClaimedMessage | None = None,
               drop_rest: str | None = None) -> None:
         with self.cv:
             self.in_flight -= 1
@@ -287,6 +308,8 @@ class _Pass:
             if job is None:
                 return
             channel, message = job
+            if message.text is None:
+                self._load(message)
             outcome = send_as_workspace(self.client, message)
             sent_at = time.monotonic()
             PACER.posted(channel, sent_at)
@@ -345,6 +368,7 @@ class _Pass:
         wall = clock_of(self.engine)()  # when it went out, on the process's clock
         for o in outcomes:
             m = o.message
+            m.text = m.blocks = m.attachment = None  # loaded again if it goes out later
             if o.kind == "error" and (o.detail in CHANNEL_GONE or o.detail == NOT_IN_CHANNEL):
                 troubled.setdefault((m.workspace_id, m.channel), o.detail)
             verdict, row = _verdict(o, self.now, wall)

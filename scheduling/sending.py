@@ -18,13 +18,13 @@ from slack_sdk.http_retry.builtin_handlers import (
     ServerErrorRetryHandler,
 )
 
-from storage.models import OutboxMessage
+from storage.queries import outbox as q
 
 log = logging.getLogger("pact.outbox")
 
 @dataclass
 class Outcome:
-    message: OutboxMessage
+    message: q.ClaimedMessage
     kind: str  # ok | ratelimited | release | error | transient
     detail: str = ""
     ts: str | None = None
@@ -52,7 +52,7 @@ def sending_client(client):
         return found
 
 
-def send_as_workspace(client, message: OutboxMessage) -> Outcome:
+def send_as_workspace(client, message: q.ClaimedMessage) -> Outcome:
     """Send with the token of the message's own workspace: `client` is one WebClient (one
     workspace) or, in OAuth mode, something whose `for_workspace(id)` gives that workspace's."""
     if hasattr(client, "for_workspace"):
@@ -65,7 +65,7 @@ def send_as_workspace(client, message: OutboxMessage) -> Outcome:
     return _send(client, message)
 
 
-def _send(client, message: OutboxMessage) -> Outcome:
+def _send(client, message: q.ClaimedMessage) -> Outcome:
     channel = message.channel
     try:
         if message.update_ts:  # an edit in place of a post Pact made earlier
@@ -102,7 +102,7 @@ def _send(client, message: OutboxMessage) -> Outcome:
     return outcome
 
 
-def _attach(client, message: OutboxMessage, posted: Outcome) -> None:
+def _attach(client, message: q.ClaimedMessage, posted: Outcome) -> None:
     """The message's file, in the thread of the post just made. The post is out: a failed
     upload is logged, never retried (that would post the message again)."""
     spec = message.attachment

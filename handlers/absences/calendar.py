@@ -100,22 +100,24 @@ def describe(session: Session, team: Team, now: datetime, days: int = 60) -> str
     return "\n".join(lines) + "\n" + USAGE
 
 
-def on_holiday(session: Session, team_id: int, day: date) -> tuple[str, date | None] | None:
+def on_holiday(session: Session, team_id: int, day: date, calendar: Calendar | None = None
+               ) -> tuple[str, date | None] | None:
     """For a team post due on `day`: None on a working day; else (why, the day it moves to),
     the day None when the team skips posts on holidays. Weekends are not holidays here: the
-    team chose its check-in day."""
-    calendar = aq.calendar_of(session, team_id)
+    team chose its check-in day. `calendar`: the team's, when the caller loaded it already."""
+    calendar = calendar or aq.calendar_of(session, team_id)
     if holiday_of(day, calendar) is None:
         return None
     why = why_moved(day, calendar)
     return why, (next_working_day(day, calendar) if calendar.mode == "move" else None)
 
 
-def moved_here(session: Session, team_id: int, today: date, scheduled: date) -> str | None:
+def moved_here(session: Session, team_id: int, today: date, scheduled: date,
+               calendar: Calendar | None = None) -> str | None:
     """Why a post scheduled for `scheduled` runs `today` instead (it was moved), or None."""
     if scheduled >= today:
         return None
-    calendar: Calendar = aq.calendar_of(session, team_id)
+    calendar = calendar or aq.calendar_of(session, team_id)
     if holiday_of(scheduled, calendar) is None:
         return None
     days = [scheduled + timedelta(days=i) for i in range(1, (today - scheduled).days)]
@@ -137,12 +139,14 @@ WEEKDAY_NUMBERS = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "
 
 
 def team_post_day(session: Session, team: Team, occurrence: datetime,
-                  weekday: str | None = None) -> HolidayCall | None:
+                  weekday: str | None = None, calendar: Calendar | None = None
+                  ) -> HolidayCall | None:
     """Decide for a team post (a check-in on `weekday`, a milestone reminder) at `occurrence`;
-    None when nothing changes. Counted as moved or skipped on the team's calendar."""
+    None when nothing changes. Counted as moved or skipped on the team's calendar.
+    `calendar`: the team's, when a batch loaded it already."""
     zone = ZoneInfo(team.tz)
     local = occurrence.astimezone(zone)
-    found = on_holiday(session, team.id, local.date())
+    found = on_holiday(session, team.id, local.date(), calendar)
     if found is not None:
         why, moved_to = found
         aq.count_holiday(session, team.id, moved=moved_to is not None)
@@ -153,7 +157,8 @@ def team_post_day(session: Session, team: Team, occurrence: datetime,
     if weekday not in WEEKDAY_NUMBERS:
         return None
     back = (local.weekday() - WEEKDAY_NUMBERS[weekday]) % 7
-    note = moved_here(session, team.id, local.date(), local.date() - timedelta(days=back))
+    note = moved_here(session, team.id, local.date(), local.date() - timedelta(days=back),
+                      calendar)
     return HolidayCall(note=note) if note else None
 
 

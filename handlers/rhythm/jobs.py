@@ -2,6 +2,7 @@
 
 Each runs inside the tick's transaction for its schedule row and only enqueues outbox
 messages, so the decision and the messages commit together with the next run, or not at all.
+The check-ins of a batch leave their posts in the batch, written in one statement by its flush.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ from storage.queries import absences as aq
 from storage.queries import checkins as cq
 from storage.queries import goals as gq
 from storage.queries import rhythm as q
-from storage.queries.outbox import enqueue
+from storage.queries.outbox import enqueue, enqueue_many, existing_keys, message
 
 log = logging.getLogger("pact.rhythm")
 
@@ -50,7 +51,21 @@ log = logging.getLogger("pact.rhythm")
 def prepare_checkins(session: Session, runs: list[Run]) -> q.CheckinBatch:
     """Everything the batch's check-ins need, in a handful of queries."""
     oldest = min((r.last_run_at or r.occurrence - timedelta(days=7)) for r in runs)
-    return q.checkin_batch(session, sorted({r.subject_id for r in runs}), oldest)
+    batch = q.checkin_batch(session, sorted({r.subject_id for r in runs}), oldest)
+    batch.existing = existing_keys(session, [_checkin_key(r) for r in runs])
+    return batch
+
+
+def _checkin_key(job: Run) -> str:
+    return cq.checkin_key(job.subject_id, job.occurrence.strftime("%Y%m%dT%H%M"))
+
+
+def flush_checkins(session: Session, batch: q.CheckinBatch) -> None:
+    """The batch's check-in posts and the edits of the posts they replace, in one statement."""
+    added = enqueue_many(session, batch.posts)
+    for outcome, keys in batch.waiting:
+        outcome.outbox_ids.extend(added[k] for k in keys if k in added)
+    batch.posts, batch.waiting = [], []
 
 
 def run_checkin(session: Session, job: Run, batch: q.CheckinBatch, services=None) -> Outcome:
@@ -67,7 +82,8 @@ def run_checkin(session: Session, job: Run, batch: q.CheckinBatch, services=None
     since = job.last_run_at or job.occurrence - timedelta(days=7)
     today = job.occurrence.astimezone(ZoneInfo(team.tz)).date()
     stamp = job.occurrence.strftime("%Y%m%dT%H%M")
-    holiday = team_post_day(session, team, job.occurrence, team.checkin_weekday)
+    holiday = team_post_day(session, team, job.occurrence, team.checkin_weekday,
+                            batch.calendars.get(team.id))
     if holiday is not None and holiday.next_run_at is not None:
         return Outcome(next_run_at=holiday.next_run_at)  # the post says so when it runs
     if holiday is not None and holiday.skipped:
@@ -76,7 +92,7 @@ def run_checkin(session: Session, job: Run, batch: q.CheckinBatch, services=None
         mid = enqueue(session, workspace_id=team.workspace_id,
                       key=f"{cq.checkin_key(team.id, stamp)}:holiday", channel=team.channel_id,
                       text=text, blocks=[context(text)], kind="checkin",
-                      not_before=job.now)
+                      not_before=job.now, team_id=team.id)
         return Outcome(outbox_ids=[mid] if mid else [])
     if holiday is not None:  # moved here from a holiday: the week since the one before
         since = min(since, job.occurrence - timedelta(
@@ -94,24 +110,25 @@ def run_checkin(session: Session, job: Run, batch: q.CheckinBatch, services=None
     if holiday is not None:
         why = f"{escape(holiday.note)}; here is last week's check-in."
         text, blocks = f"{why} {text}", [context(why), *blocks]
-    key = cq.checkin_key(team.id, stamp)
+    key = _checkin_key(job)
     out = Outcome()
-    mid = enqueue(session, workspace_id=team.workspace_id, key=key, channel=team.channel_id,
-                  text=text, blocks=blocks, kind="checkin", not_before=job.now)
-    if mid is None:
+    if key in batch.existing:  # decided already: nothing new to post or edit
         return out
-    out.outbox_ids.append(mid)
-    previous = cq.latest_checkin_post(session, team.workspace_id, team.id, before_key=key)
-    if previous is not None:
+    batch.existing.add(key)
+    posts = [message(workspace_id=team.workspace_id, key=key, channel=team.channel_id,
+                     text=text, blocks=blocks, kind="checkin", not_before=job.now,
+                     team_id=team.id)]
+    previous = batch.previous.get(team.id)  # loaded before this run: never this post
+    if previous is not None and previous.idempotency_key != key:
         state = f"Superseded by {weekday_name(today)}'s check-in."
-        uid = enqueue(session, workspace_id=team.workspace_id, key=f"superseded:{previous.id}",
-                      channel=previous.sent_channel or previous.channel,
-                      update_ts=previous.sent_ts, text=previous.text,
-                      blocks=superseded(previous.blocks, state), kind="checkin_superseded",
-                      not_before=job.now)
-        if uid is not None:
-            out.outbox_ids.append(uid)
-    return out
+        posts.append(message(workspace_id=team.workspace_id, key=f"superseded:{previous.id}",
+                             channel=previous.sent_channel or previous.channel,
+                             update_ts=previous.sent_ts, text=previous.text,
+                             blocks=superseded(previous.blocks, state),
+                             kind="checkin_superseded", not_before=job.now))
+    batch.posts.extend(posts)
+    batch.waiting.append((out, [p["idempotency_key"] for p in posts]))
+    return out  # its outbox ids come with flush_checkins
 
 
 # ---- milestone reminders: two days before a milestone is due, and on the day ----------------
@@ -216,7 +233,7 @@ def _nudge_items(member: Member, facts, now) -> list:
 
 KINDS = [
     Kind("checkin", time_bound=True, prepare=prepare_checkins, run=run_checkin,
-         reconcile=schedules.reconcile_checkins),
+         flush=flush_checkins, reconcile=schedules.reconcile_checkins),
     Kind("milestone_soon", time_bound=True, prepare=no_context, run=run_milestone,
          reconcile=schedules.reconcile_milestones),
     Kind("milestone_due", time_bound=True, prepare=no_context, run=run_milestone),

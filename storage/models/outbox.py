@@ -18,12 +18,15 @@ class OutboxMessage(SQLModel, table=True):
     __table_args__ = (
         CheckConstraint("status IN ('pending','sent','failed','skipped')", name="status"),
         Index("ix_outbox_due", "status", "next_attempt_at"),
+        Index("ix_outbox_team_posts", "team_id", "id"),
     )
     id: int | None = Field(default=None, primary_key=True)
     workspace_id: str = Field(foreign_key="workspaces.id", ondelete="CASCADE", max_length=32)
     # Unique: enqueueing the same decision twice (a double click, a retried request, a second
     # process) adds nothing.
     idempotency_key: str = Field(max_length=255, unique=True)
+    # The team a team post (a check-in) is for: its latest post is found by index, not by key.
+    team_id: int | None = Field(default=None)
     kind: str = Field(default="", max_length=40)  # e.g. "goal_celebration", for logs and doctor
     # C…/G… channel, U… user id for a DM, or "U1,U2,…" for the group DM of those people
     # (opened with conversations.open when it is sent; up to 8 ids of up to 21 characters).

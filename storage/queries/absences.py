@@ -257,8 +257,17 @@ def holidays_row(session: Session, team_id: int) -> TeamHolidays:
 def calendar_of(session: Session, team_id: int) -> Calendar:
     """The team's holiday calendar (an empty one when it has none)."""
     row = session.get(TeamHolidays, team_id)
-    if row is None:
-        return Calendar()
+    return Calendar() if row is None else _calendar(row)
+
+
+def calendars_of(session: Session, team_ids: list[int]) -> dict[int, Calendar]:
+    """The holiday calendars of many teams in one query (an empty one for a team with none)."""
+    found = {row.team_id: _calendar(row) for row in session.exec(
+        select(TeamHolidays).where(TeamHolidays.team_id.in_(team_ids)))}
+    return {t: found.get(t) or Calendar() for t in team_ids}
+
+
+def _calendar(row: TeamHolidays) -> Calendar:
     own = tuple((date.fromisoformat(d), what) for d, what in (row.own_days or []))
     return Calendar(row.country, row.subdivision, own, row.mode)
 

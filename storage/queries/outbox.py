@@ -21,43 +21,74 @@ LEASE = timedelta(minutes=2)
 def enqueue(session: Session, *, workspace_id: str, key: str, channel: str, text: str,
             blocks: list | None = None, thread_ts: str | None = None, kind: str = "",
             after_send: str | None = None, not_before: datetime | None = None,
-            update_ts: str | None = None, attachment: dict | None = None) -> int | None:
+            update_ts: str | None = None, attachment: dict | None = None,
+            team_id: int | None = None) -> int | None:
     """Add a message to send, once per `key`; returns its id, or None if `key` already exists.
     `not_before` is also when it was decided (a scheduled run passes the tick's `now`).
     With `update_ts`, the message edits that post in `channel` instead (chat.update).
     With `attachment` (see OutboxMessage.attachment), a file goes into the post's thread.
+    `team_id`: the team a team post is for (its check-ins are found by it).
 
     Call it in the same transaction that decided to send, so the decision and the message
     are committed together or not at all.
     """
-    values = dict(workspace_id=workspace_id, idempotency_key=key[:255], kind=kind,
-                  channel=channel, text=text[:40000], blocks=blocks, thread_ts=thread_ts,
-                  after_send=after_send, update_ts=update_ts, status="pending", attempts=0,
-                  next_attempt_at=not_before or now_of(session),
-                  created_at=not_before or now_of(session),
-                  attachment=attachment)
-    return session.execute(_enqueue_statement(session.get_bind().dialect.name),
-                           values).scalar()
+    values = message(workspace_id=workspace_id, key=key, channel=channel, text=text,
+                     blocks=blocks, thread_ts=thread_ts, kind=kind, after_send=after_send,
+                     not_before=not_before or now_of(session), update_ts=update_ts,
+                     attachment=attachment, team_id=team_id)
+    connection = session.connection()  # a Core statement: no ORM work per message
+    return connection.execute(_enqueue_statement(connection.dialect.name), values).scalar()
 
 
-_ENQUEUE: dict[str, object] = {}
+def message(*, workspace_id: str, key: str, channel: str, text: str, not_before: datetime,
+            blocks: list | None = None, thread_ts: str | None = None, kind: str = "",
+            after_send: str | None = None, update_ts: str | None = None,
+            attachment: dict | None = None, team_id: int | None = None) -> dict:
+    """One outbox row as `enqueue` writes it, for `enqueue_many` (same arguments)."""
+    return dict(workspace_id=workspace_id, idempotency_key=key[:255], kind=kind,
+                channel=channel, text=text[:40000], blocks=blocks, thread_ts=thread_ts,
+                after_send=after_send, update_ts=update_ts, status="pending", attempts=0,
+                next_attempt_at=not_before, created_at=not_before, attachment=attachment,
+                team_id=team_id)
+
+
+def enqueue_many(session: Session, messages: list[dict]) -> dict[str, int]:
+    """`enqueue` for many rows built by `message`, in one statement: {key: id} of those added
+    (a key that already exists adds nothing, as with `enqueue`)."""
+    if not messages:
+        return {}
+    connection = session.connection()
+    rows = connection.execute(_enqueue_statement(connection.dialect.name, many=True), messages)
+    return {key: mid for mid, key in rows}
+
+
+def existing_keys(session: Session, keys: list[str]) -> set[str]:
+    """Which of `keys` are enqueued already (sent or not), in one query."""
+    if not keys:
+        return set()
+    return set(session.connection().execute(
+        select(T.c.idempotency_key).where(T.c.idempotency_key.in_(keys))).scalars())
+
+
+_ENQUEUE: dict[tuple, object] = {}
 _ENQUEUE_COLUMNS = ("workspace_id", "idempotency_key", "kind", "channel", "text", "blocks",
                     "thread_ts", "after_send", "update_ts", "status", "attempts",
-                    "next_attempt_at", "created_at", "attachment")
+                    "next_attempt_at", "created_at", "attachment", "team_id")
 
 
-def _enqueue_statement(dialect: str):
+def _enqueue_statement(dialect: str, many: bool = False):
     """Built once per dialect (bound parameters), so enqueueing costs one cached statement."""
-    stmt = _ENQUEUE.get(dialect)
+    stmt = _ENQUEUE.get((dialect, many))
     if stmt is None:
         insert = pg_insert if dialect == "postgresql" else sqlite_insert
         table = OutboxMessage.__table__
-        stmt = _ENQUEUE[dialect] = (
+        stmt = _ENQUEUE[(dialect, many)] = (
             insert(table).values({c: bindparam(c, type_=table.c[c].type)
                                   for c in _ENQUEUE_COLUMNS})
             .on_conflict_do_nothing(index_elements=["idempotency_key"])
-            .returning(table.c.id))
+            .returning(*((table.c.id, table.c.idempotency_key) if many else (table.c.id,))))
     return stmt
+
 
 def due_ids(session: Session, now: datetime, limit: int = 500) -> list[int]:
     """Pending messages whose time has come and whose claim (if any) has lapsed."""
@@ -136,7 +167,7 @@ def _claimable(now: datetime):
 
 
 def claim_due(session: Session, now: datetime, limit: int, per_channel: int,
-              lease: timedelta = LEASE) -> list[ClaimedMessage]:
+              lease: timedelta = LEASE, *, payload: bool = True) -> list[ClaimedMessage]:
     """Claim up to `limit` due messages, oldest first, at most `per_channel` in one channel.
 
     Any number of processes may call it at once and each message goes to one of them: on
@@ -157,7 +188,7 @@ def claim_due(session: Session, now: datetime, limit: int, per_channel: int,
             wanted.append(mid)
             if len(wanted) == limit:
                 break
-    return claim_many(session, wanted, now, lease)
+    return claim_many(session, wanted, now, lease, payload=payload)
 
 
 def targets_of(session: Session, ids: list[int]) -> list[tuple[int, str]]:
@@ -189,22 +220,32 @@ class ClaimedMessage:
 
 
 _CLAIMED = tuple(T.c[f.name] for f in fields(ClaimedMessage))
+PAYLOAD = ("text", "blocks", "attachment")  # what a pass may load only when it sends
 
 
 def claim_many(session: Session, ids: list[int], now: datetime,
-               lease: timedelta = LEASE) -> list[ClaimedMessage]:
-    """Claim every message of `ids` still claimable; one conditional UPDATE per 500 ids."""
+               lease: timedelta = LEASE, *, payload: bool = True) -> list[ClaimedMessage]:
+    """Claim every message of `ids` still claimable; one conditional UPDATE per 500 ids.
+    Without `payload`, text, blocks and attachment stay None (see `payloads`)."""
     token = uuid.uuid4().hex
+    columns = [c for c in _CLAIMED if payload or c.name not in PAYLOAD]
     claimed: list[ClaimedMessage] = []
     for start in range(0, len(ids), 500):
         chunk = ids[start:start + 500]
         rows = session.execute(
             update(T).where(T.c.id.in_(chunk), *_claimable(now))
             .values(claimed_until=now + lease, claim_token=token, attempts=T.c.attempts + 1)
-            .returning(*_CLAIMED)).all()
-        claimed.extend(ClaimedMessage(*row) for row in rows)
+            .returning(*columns)).all()
+        claimed.extend(ClaimedMessage(**{k: None for k in PAYLOAD}, **r._asdict()) if not payload
+                       else ClaimedMessage(*r) for r in rows)
     claimed.sort(key=lambda m: m.id)
     return claimed
+
+
+def payloads(session: Session, ids: list[int]) -> dict[int, tuple]:
+    """id -> (text, blocks, attachment) of these messages, in one query."""
+    return {r.id: (r.text, r.blocks, r.attachment) for r in session.execute(
+        select(T.c.id, T.c.text, T.c.blocks, T.c.attachment).where(T.c.id.in_(ids)))}
 
 
 _SENT = (update(T).where(T.c.id == bindparam("b_id"), T.c.claim_token == bindparam("b_tok"))

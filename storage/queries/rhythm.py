@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import and_, delete, literal, or_, union_all
 from sqlmodel import Session, col, select
 
+from bot.rules.absence import Calendar
 from storage.models import (
     Goal,
     Member,
@@ -23,6 +24,8 @@ from storage.models import (
     Schedule,
     Team,
 )
+from storage.queries import absences as aq
+from storage.queries import checkins as cq
 
 G, M, P, TM, MB = (Goal.__table__, Milestone.__table__, ProgressUpdate.__table__,
                    Team.__table__, Member.__table__)
@@ -37,15 +40,25 @@ class CheckinBatch:
     milestones: dict[int, list] = field(default_factory=lambda: defaultdict(list))
     # goal id -> [(when, slack user id)] of progress updates since `since`, oldest first
     contributors: dict[int, list[tuple]] = field(default_factory=lambda: defaultdict(list))
+    calendars: dict[int, Calendar] = field(default_factory=dict)  # team id -> its holidays
+    previous: dict[int, object] = field(default_factory=dict)  # team id -> its latest post
+    existing: set[str] = field(default_factory=set)  # the runs' post keys enqueued already
+    # what the runs decided, written together at the end (outbox.enqueue_many); each run's
+    # outcome gets the ids of its keys that were added
+    posts: list[dict] = field(default_factory=list)
+    waiting: list[tuple] = field(default_factory=list)
 
 
 def checkin_batch(session: Session, team_ids: list[int], since: datetime) -> CheckinBatch:
-    """The teams, their active goals, the goals' milestones and recent contributors, in four
-    queries however many teams the batch holds."""
+    """The teams, their holiday calendars and latest check-in posts, their active goals, the
+    goals' milestones and recent contributors, in six queries however many teams the batch
+    holds."""
     batch = CheckinBatch()
     batch.teams = {row.id: row for row in session.execute(
         select(TM.c.id, TM.c.channel_id, TM.c.name, TM.c.tz, TM.c.paused_reason,
                TM.c.workspace_id, TM.c.checkin_weekday).where(TM.c.id.in_(team_ids)))}
+    batch.calendars = aq.calendars_of(session, list(batch.teams))
+    batch.previous = cq.latest_checkin_posts(session, list(batch.teams))
     for row in session.execute(
             select(G.c.id, G.c.team_id, G.c.title, G.c.metric, G.c.baseline, G.c.target,
                    G.c.current_value, G.c.unit, G.c.due_date)

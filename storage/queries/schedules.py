@@ -78,6 +78,23 @@ def finish(session: Session, claim: Claimed, now: datetime, **values) -> bool:
     return session.execute(stmt, params).rowcount == 1
 
 
+def finish_many(session: Session, results: list[tuple[Claimed, dict]], now: datetime) -> int:
+    """`finish` for many rows: one executemany per set of columns; returns how many rows were
+    recorded (fewer than given when a claim lapsed)."""
+    shapes: dict[tuple, list[dict]] = {}
+    for claim, values in results:
+        skipped = values.get("skipped_add", 0)
+        keys = tuple(sorted(k for k in values if k != "skipped_add"))
+        params = {f"v_{k}": values[k] for k in keys}
+        if skipped:
+            params["v_skipped_add"] = skipped
+        params.update(b_id=claim.id, b_tok=claim.token, v_updated_at=now)
+        shapes.setdefault((keys, bool(skipped)), []).append(params)
+    connection = session.connection()
+    return sum(connection.execute(_finish_statement(*shape), rows).rowcount
+               for shape, rows in shapes.items())
+
+
 _FINISH: dict[tuple, object] = {}
 
 
