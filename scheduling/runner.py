@@ -1,4 +1,5 @@
-"""One APScheduler interval job that calls `tick(now)`; the schedule itself lives in rows."""
+"""Two APScheduler interval jobs: `tick(now)` every few seconds and the reconciliation pass
+every few minutes; the schedule itself lives in rows."""
 
 from __future__ import annotations
 
@@ -7,16 +8,18 @@ from datetime import UTC, datetime
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
+from scheduling.sync import RECONCILE_EVERY, reconcile
 from scheduling.tick import tick
 
 log = logging.getLogger("pact.scheduler")
 
 
 def make_scheduler(services, client) -> BackgroundScheduler:
-    """A scheduler with a single UTC interval job.
+    """A scheduler with two UTC interval jobs, each in its own thread.
 
-    coalesce + max_instances=1: a slow tick never overlaps the next one and missed runs collapse
-    into one; the rows, not APScheduler, decide what is late and what is due.
+    coalesce + max_instances=1: a slow run never overlaps the next one of the same job and
+    missed runs collapse into one; the rows, not APScheduler, decide what is late and what is
+    due. The tick never waits for a reconciliation pass, however long that takes.
     """
     scheduler = BackgroundScheduler(timezone=UTC)
 
@@ -29,7 +32,17 @@ def make_scheduler(services, client) -> BackgroundScheduler:
         except Exception:
             log.exception("tick failed; the next one will try again")
 
+    def run_reconcile() -> None:
+        try:
+            reconcile(services.engine, services.kinds, services.now())
+        except Exception:
+            log.exception("reconciliation failed; the next pass will try again")
+
+    started = datetime.now(UTC)
     scheduler.add_job(run_tick, "interval", seconds=services.settings.tick_seconds, id="tick",
                       coalesce=True, max_instances=1, misfire_grace_time=None,
-                      next_run_time=datetime.now(UTC), replace_existing=True)
+                      next_run_time=started, replace_existing=True)
+    scheduler.add_job(run_reconcile, "interval", seconds=RECONCILE_EVERY.total_seconds(),
+                      id="reconcile", coalesce=True, max_instances=1, misfire_grace_time=None,
+                      next_run_time=started, replace_existing=True)
     return scheduler

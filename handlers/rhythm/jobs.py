@@ -204,14 +204,14 @@ def run_nudge(session: Session, job: Run, ctx, services=None) -> Outcome:
 
 KINDS = [
     Kind("checkin", time_bound=True, prepare=prepare_checkins, run=run_checkin,
-         reconcile=schedules.reconcile_checkins),
+         reconcile=schedules.RECONCILE_CHECKINS),
     Kind("milestone_soon", time_bound=True, prepare=no_context, run=run_milestone,
-         reconcile=schedules.reconcile_milestones),
+         reconcile=schedules.RECONCILE_MILESTONES),
     Kind("milestone_due", time_bound=True, prepare=no_context, run=run_milestone),
     Kind("checkin_superseded", time_bound=False),
     Kind("nudge", time_bound=False, prepare=no_context, run=run_nudge,
          hold=while_away(in_working_hours, on_drop=aq.forget_nudge_items),
-         reconcile=schedules.reconcile_nudges),
+         reconcile=schedules.RECONCILE_NUDGES),
     Kind("stuck", time_bound=False),
     Kind("channel_trouble", time_bound=False),
 ]

@@ -1,7 +1,7 @@
 """The rhythm's schedule rows kept in step with teams, goals and plans.
 
 Called when those are saved (the "team_saved", "goal_saved" and "pdp_saved" hooks, inside the
-saving transaction) and by the tick's reconciliation (each kind's `reconcile`).
+saving transaction) and by the periodic reconciliation (each kind's `reconcile`).
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from sqlmodel import Session
 
 from bot.rules.nudges import NUDGE_RULE
 from bot.rules.recurrence import Rule
+from scheduling.kinds import Reconcile
 from scheduling.sync import guarded
 from storage.models import Goal, Member, Pdp, Team
 from storage.queries import rhythm as q
@@ -65,19 +66,35 @@ def sync_pdp(session: Session, pdp: Pdp, now: datetime) -> None:
             sync_member_nudges(session, member, now)
 
 
-def reconcile_checkins(session: Session, now: datetime, limit: int) -> int:
+# ---- reconciliation: found in a read-only pass, fixed a few at a time ----------------------
+
+def fix_teams(session: Session, team_ids: list[int], now: datetime) -> int:
     return sum(guarded(session, "team", team.id, lambda t=team: sync_team(session, t, now))
-               for team in q.teams_needing_checkin(session, limit))
+               for team in q.teams_by_id(session, team_ids))
 
 
-def reconcile_milestones(session: Session, now: datetime, limit: int) -> int:
+def find_milestones(session: Session, now: datetime, limit: int) -> list[tuple[str, int]]:
+    """Goals whose open milestones lack reminders, and reminders whose milestone is gone."""
+    return [*(("goal", i) for i in q.goals_missing_reminders(session, now, limit)),
+            *(("orphan", i) for i in q.reminders_of_deleted_milestones(session, limit))]
+
+
+def fix_milestones(session: Session, found: list[tuple[str, int]], now: datetime) -> int:
+    goals = [i for what, i in found if what == "goal"]
     fixed = sum(guarded(session, "goal", goal.id, lambda g=goal: sync_goal(session, g, now))
-                for goal in q.goals_needing_reminders(session, now, limit))
-    q.drop_reminders_of_deleted_milestones(session)
+                for goal in q.goals_by_id(session, goals))
+    q.drop_reminders_of_deleted_milestones(session, [i for what, i in found if what == "orphan"])
     return fixed
 
 
-def reconcile_nudges(session: Session, now: datetime, limit: int) -> int:
+def fix_members(session: Session, member_ids: list[int], now: datetime) -> int:
     return sum(guarded(session, "member", member.id,
                        lambda m=member: sync_member_nudges(session, m, now))
-               for member in q.members_needing_nudges(session, limit))
+               for member in q.members_by_id(session, member_ids))
+
+
+RECONCILE_CHECKINS = Reconcile(find=lambda s, now, limit: q.teams_out_of_step(s, limit),
+                               fix=fix_teams)
+RECONCILE_MILESTONES = Reconcile(find=find_milestones, fix=fix_milestones)
+RECONCILE_NUDGES = Reconcile(find=lambda s, now, limit: q.members_out_of_step(s, limit),
+                             fix=fix_members)
