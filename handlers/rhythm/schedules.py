@@ -28,27 +28,31 @@ def sync_team(session: Session, team: Team, now: datetime) -> None:
     sq.ensure(session, workspace_id=team.workspace_id, team_id=team.id, kind="checkin",
               subject_id=team.id, rule=checkin_rule(team), tz=team.tz, now=now,
               paused=bool(team.paused_reason))
-    for goal in q.goals_of_team(session, team.id):
-        sync_goal(session, goal, now, team=team)
+    _sync_reminders(session, team, q.goals_of_team(session, team.id), now)
 
 
 def sync_goal(session: Session, goal: Goal, now: datetime, team: Team | None = None) -> None:
     """Reminders two days before each open milestone and on the day; none for done ones."""
     team = team or session.get(Team, goal.team_id)
-    if team is None:
-        return
+    if team is not None:
+        _sync_reminders(session, team, [goal], now)
+
+
+def _sync_reminders(session: Session, team: Team, goals: list[Goal], now: datetime) -> None:
+    """The reminders of these goals' milestones, in a fixed number of statements."""
     hour, minute = (int(x) for x in team.checkin_time.split(":"))
     at = time(hour, minute)
-    finished = []
-    for milestone in q.milestones_of_goal(session, goal.id):
-        if goal.status != "active" or milestone.done_at is not None:
+    active = {goal.id for goal in goals if goal.status == "active"}
+    wanted, finished = [], []
+    for milestone in q.milestones_of_goals(session, [goal.id for goal in goals]):
+        if milestone.goal_id not in active or milestone.done_at is not None:
             finished.append(milestone.id)
             continue
         due = Rule("once", at, start=milestone.due_date)
-        for kind, rule in (("milestone_soon", due.shifted(2)), ("milestone_due", due)):
-            sq.ensure(session, workspace_id=team.workspace_id, team_id=team.id, kind=kind,
-                      subject_id=milestone.id, rule=rule, tz=team.tz, now=now,
-                      paused=bool(team.paused_reason))
+        wanted += [("milestone_soon", milestone.id, due.shifted(2)),
+                   ("milestone_due", milestone.id, due)]
+    sq.ensure_many(session, workspace_id=team.workspace_id, team_id=team.id, wanted=wanted,
+                   tz=team.tz, now=now, paused=bool(team.paused_reason))
     sq.end(session, "milestone_soon", finished, now)
     sq.end(session, "milestone_due", finished, now)
 

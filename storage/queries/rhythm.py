@@ -213,6 +213,8 @@ def goals_of_team(session: Session, team_id: int) -> list[Goal]:
     return list(session.execute(select(Goal).where(Goal.team_id == team_id)).scalars())
 
 
-def milestones_of_goal(session: Session, goal_id: int) -> list[Milestone]:
-    return list(session.execute(select(Milestone).where(Milestone.goal_id == goal_id))
-                .scalars())
+def milestones_of_goals(session: Session, goal_ids: list[int]) -> list[Milestone]:
+    if not goal_ids:
+        return []
+    return list(session.execute(select(Milestone).where(Milestone.goal_id.in_(goal_ids))
+                                .order_by(Milestone.id)).scalars())
