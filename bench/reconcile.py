@@ -15,6 +15,8 @@ ten times the 1× one, its statements do not grow with the data (they follow wha
 step, bounded by the pass's limit), and it takes under 1 s at 10× on PostgreSQL.
 
     python bench/reconcile.py [--teams 200] [--quick] [--backends sqlite,postgresql]
+
+`--quick` (CI): a world of 40 and 400 teams; the times are printed, not judged.
 """
 
 from __future__ import annotations
@@ -298,10 +300,10 @@ def measure(backend: str, teams: int, tmp: Path) -> dict:
         before = sum(out_of_step(engine).values())
         seconds, statements, fixed = one_pass(engine, schedule_kinds())
         left = {k: v for k, v in out_of_step(engine).items() if v}
-        _, again_statements, again = one_pass(engine, schedule_kinds())
+        again_seconds, again_statements, again = one_pass(engine, schedule_kinds())
         return {"seconds": seconds, "statements": statements, "fixed": fixed,
                 "before": before, "left": left, "again": again,
-                "again_statements": again_statements}
+                "again_seconds": again_seconds, "again_statements": again_statements}
     finally:
         engine.dispose()
         drop()
@@ -317,35 +319,40 @@ def main(argv=None) -> int:
     misses: list[str] = []
     with tempfile.TemporaryDirectory() as tmp:
         for backend in args.backends.split(","):
-            got = {}
-            for scale in (1, 10):
-                r = got[scale] = measure(backend, base * scale, Path(tmp))
-                print(f"{backend:10} {scale:>2}x {base * scale:>5} teams: {r['seconds']:7.3f} s, "
-                      f"{r['statements']:4} statements, {r['fixed']:3} fixed "
-                      f"({r['before']} out of step before); second pass: {r['again']} fixed, "
-                      f"{r['again_statements']} statements", flush=True)
-                if r["left"]:
-                    misses.append(f"{backend} {scale}x left out of step: {r['left']}")
-                if r["again"]:
-                    misses.append(f"{backend} {scale}x: a second pass still fixed {r['again']}")
-            one, ten = got[1], got[10]
-            ratio = ten["seconds"] / max(one["seconds"], 1e-6)
-            print(f"{backend:10} 10x/1x: {ratio:.1f}x the time, statements "
-                  f"{one['statements']} -> {ten['statements']}")
-            if ten["seconds"] > 10 * one["seconds"] * 1.2 and ten["seconds"] > 0.1:
-                misses.append(f"{backend}: 10x took {ratio:.1f}x the 1x time")
-            if ten["statements"] > one["statements"] * 1.1 + 5:
-                misses.append(f"{backend}: statements grew {one['statements']} -> "
-                              f"{ten['statements']}")
-            if backend == "postgresql" and not args.quick and ten["seconds"] >= 1.0:
-                misses.append(f"postgresql: {ten['seconds']:.2f} s at 10x (target < 1 s)")
+            got = {scale: measure(backend, base * scale, Path(tmp)) for scale in (1, 10)}
+            for scale, r in got.items():
+                print(f"{backend:10} {scale:>2}x {base * scale:>5} teams: {r['seconds']:6.3f} s, "
+                      f"{r['statements']:4} statements, {r['fixed']} fixed; out of step "
+                      f"{r['before']} -> {sum(r['left'].values())}; a second pass: "
+                      f"{r['again_seconds']:6.3f} s, {r['again_statements']} statements, "
+                      f"{r['again']} fixed", flush=True)
+                if r["left"] or r["again"]:
+                    misses.append(f"{backend} {scale}x not repaired: {r['left']}, a second "
+                                  f"pass fixed {r['again']}")
+            misses += judge(backend, got[1], got[10], timed=not args.quick)
     if misses:
         print("verdict: MISS - " + "; ".join(misses))
         return 1
-    print("verdict: OK - linear or better, statements flat, everything out of step repaired"
-          + ("" if args.quick else ", under 1 s at 10x on PostgreSQL"))
+    print("verdict: OK - statements flat, everything out of step repaired" + (
+        " (times not judged in --quick)" if args.quick else
+        ", linear or better, under 1 s at 10x on PostgreSQL"))
     return 0
 
+
+def judge(backend: str, one: dict, ten: dict, *, timed: bool) -> list[str]:
+    """The targets missed by the 10x pass against the 1x one."""
+    ratio = ten["seconds"] / max(one["seconds"], 1e-6)
+    print(f"{backend:10} 10x/1x: {ratio:.1f}x the time, statements "
+          f"{one['statements']} -> {ten['statements']}")
+    misses = []
+    if ten["statements"] > one["statements"] * 1.1 + 5:
+        misses.append(f"{backend}: statements grew {one['statements']} -> "
+                      f"{ten['statements']}")
+    if timed and ratio > 12 and ten["seconds"] > 0.1:
+        misses.append(f"{backend}: 10x took {ratio:.1f}x the 1x time")
+    if timed and backend == "postgresql" and ten["seconds"] >= 1.0:
+        misses.append(f"postgresql: {ten['seconds']:.2f} s at 10x (target < 1 s)")
+    return misses
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -28,7 +28,7 @@ log = logging.getLogger("pact.schedules")
 
 RECONCILE_EVERY = timedelta(minutes=5)
 RECONCILE_LIMIT = 500  # subjects of each kind per pass
-RECONCILE_BUDGET = 30.0  # seconds per pass; the rest waits for the next one
+RECONCILE_BUDGET = 10.0  # seconds per pass; the rest waits for the next one
 FIX_BATCH = 50  # subjects per write transaction: SQLite's write lock is held briefly
 
 
