@@ -243,8 +243,9 @@ def out_of_step(engine) -> dict[str, int]:
                 for name, sql in checks.items()}
 
 
-def one_pass(engine, kinds) -> tuple[float, int, int]:
-    """Seconds, SQL statements and subjects fixed by one reconciliation pass."""
+def one_pass(engine, kinds) -> tuple[float, int, int, float]:
+    """Seconds, SQL statements and subjects fixed by one reconciliation pass, and the seconds
+    of CPU this process spent on it."""
     from sqlalchemy import event
 
     from scheduling.sync import reconcile
@@ -256,11 +257,11 @@ def one_pass(engine, kinds) -> tuple[float, int, int]:
         statements += 1
 
     event.listen(engine, "before_cursor_execute", count)
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     fixed = reconcile(engine, kinds, NOW)
-    seconds = time.perf_counter() - started
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     event.remove(engine, "before_cursor_execute", count)
-    return seconds, statements, fixed
+    return seconds, statements, fixed, cpu
 
 
 def database(backend: str, tmp: Path):
@@ -298,10 +299,10 @@ def measure(backend: str, teams: int, tmp: Path) -> dict:
         seed(engine, teams, NOW)
         drift(engine, teams)
         before = sum(out_of_step(engine).values())
-        seconds, statements, fixed = one_pass(engine, schedule_kinds())
+        seconds, statements, fixed, cpu = one_pass(engine, schedule_kinds())
         left = {k: v for k, v in out_of_step(engine).items() if v}
-        again_seconds, again_statements, again = one_pass(engine, schedule_kinds())
-        return {"seconds": seconds, "statements": statements, "fixed": fixed,
+        again_seconds, again_statements, again, _ = one_pass(engine, schedule_kinds())
+        return {"seconds": seconds, "statements": statements, "fixed": fixed, "cpu": cpu,
                 "before": before, "left": left, "again": again,
                 "again_seconds": again_seconds, "again_statements": again_statements}
     finally:
@@ -317,12 +318,14 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     base = 40 if args.quick else args.teams
     misses: list[str] = []
+    one, five, fifteen = os.getloadavg()
+    print(f"load average {one:.1f} {five:.1f} {fifteen:.1f} on {os.cpu_count()} cores")
     with tempfile.TemporaryDirectory() as tmp:
         for backend in args.backends.split(","):
             got = {scale: measure(backend, base * scale, Path(tmp)) for scale in (1, 10)}
             for scale, r in got.items():
-                print(f"{backend:10} {scale:>2}x {base * scale:>5} teams: {r['seconds']:6.3f} s, "
-                      f"{r['statements']:4} statements, {r['fixed']} fixed; out of step "
+                print(f"{backend:10} {scale:>2}x {base * scale:>5} teams: {r['seconds']:6.3f} s "
+                      f"(CPU {r['cpu']:.3f} s), {r['statements']:4} statements, {r['fixed']} fixed; out of step "
                       f"{r['before']} -> {sum(r['left'].values())}; a second pass: "
                       f"{r['again_seconds']:6.3f} s, {r['again_statements']} statements, "
                       f"{r['again']} fixed", flush=True)

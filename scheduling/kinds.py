@@ -95,7 +95,7 @@ class Kind:
     `run`/`prepare`: for a kind of schedule row, what its occurrence does (both or neither).
     `hold`: when its messages may go out (checked right before sending).
     `after_send`: what to record once Slack accepted one of its messages (e.g. the post's ts).
-    `reconcile`: repairs schedule rows of this kind that drifted out of step.
+    `reconcile`: how rows of this kind that drifted out of step are found and repaired.
     """
 
     name: str

@@ -6,7 +6,8 @@ also asks each kind to repair whatever a missed hook or another code path left o
 
 A pass is bounded and takes no lock while it looks: each kind finds what drifted in a
 read-only transaction (anti-joins on indexed columns, at most `limit` subjects), then fixes it
-in short write transactions of `FIX_BATCH` subjects; once the pass's time budget is spent,
+in short write transactions of `FIX_BATCH` subjects (one subject a transaction only when
+a batch fails); once the pass's time budget is spent,
 what is left waits for the next pass. One bad row never stops the others.
 """
 
@@ -16,10 +17,7 @@ import logging
 import threading
 import time
 import weakref
-from collections.abc import Callable
 from datetime import datetime, timedelta
-
-from sqlmodel import Session
 
 from scheduling.kinds import Kind, Kinds
 from storage.engine import read_scope, session_scope
@@ -30,19 +28,6 @@ RECONCILE_EVERY = timedelta(minutes=5)
 RECONCILE_LIMIT = 500  # subjects of each kind per pass
 RECONCILE_BUDGET = 10.0  # seconds per pass; the rest waits for the next one
 FIX_BATCH = 50  # subjects per write transaction: SQLite's write lock is held briefly
-
-
-def guarded(session: Session, what: str, ident: int, fix: Callable[[], object]) -> int:
-    """Run one repair in a savepoint: 1 when it worked, 0 (logged) when it failed."""
-    savepoint = session.begin_nested()
-    try:
-        fix()
-    except Exception:  # noqa: BLE001 - logged with its stack trace, repaired data comes next
-        savepoint.rollback()
-        log.exception("could not bring the schedules of %s %s in step", what, ident)
-        return 0
-    savepoint.commit()
-    return 1
 
 
 def reconcile(engine, kinds: Kinds, now: datetime, limit: int = RECONCILE_LIMIT,
@@ -71,11 +56,24 @@ def _reconcile_kind(engine, kind: Kind, now: datetime, limit: int, deadline: flo
         for start in range(0, len(found), FIX_BATCH):
             if start and time.monotonic() > deadline:
                 break
-            with session_scope(engine) as session:
-                fixed += kind.reconcile.fix(session, found[start:start + FIX_BATCH], now) or 0
+            fixed += _fix(engine, kind, found[start:start + FIX_BATCH], now)
     except Exception:  # noqa: BLE001 - logged with its trace; the next kind still runs
         log.exception("reconciling %s schedules failed", kind.name)
     return fixed
+
+
+def _fix(engine, kind: Kind, subjects: list, now: datetime) -> int:
+    """A batch in one transaction; when it fails, each subject in its own, so one bad row
+    never stops the others (and costs nothing while none is bad)."""
+    try:
+        with session_scope(engine) as session:
+            return kind.reconcile.fix(session, subjects, now) or 0
+    except Exception:  # noqa: BLE001 - logged with its trace (ids only), the rest go on
+        if len(subjects) == 1:
+            log.exception("could not bring the %s schedules of %s in step", kind.name,
+                          subjects[0])
+            return 0
+    return sum(_fix(engine, kind, [subject], now) for subject in subjects)
 
 
 _passes: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()

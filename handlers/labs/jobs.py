@@ -26,7 +26,6 @@ from handlers.labs.sessions import (
 )
 from handlers.labs.sessions import update_post as _update_post
 from scheduling.kinds import Kind, Outcome, Reconcile, Run
-from scheduling.sync import guarded
 from storage.models import Lab, Team
 from storage.queries import labs as lq
 from storage.queries.outbox import enqueue
@@ -131,11 +130,10 @@ def sync_team_lab(session: Session, team: Team, now: datetime) -> None:
 
 def fix_labs(session: Session, lab_ids: list[int], now: datetime) -> int:
     """Labs without their announcement schedule (or with one in an old timezone) get it."""
-    fixed = 0
-    for lab, team in lq.labs_with_teams(session, lab_ids):
-        fixed += guarded(session, "lab", lab.id,
-                         lambda lb=lab, t=team: schedules.lab_schedules(session, lb, t, now))
-    return fixed
+    labs = lq.labs_with_teams(session, lab_ids)
+    for lab, team in labs:
+        schedules.lab_schedules(session, lab, team, now)
+    return len(labs)
 
 
 RECONCILE_LABS = Reconcile(find=lambda s, now, limit: lq.labs_out_of_step(s, limit),

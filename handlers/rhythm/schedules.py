@@ -13,7 +13,6 @@ from sqlmodel import Session
 from bot.rules.nudges import NUDGE_RULE
 from bot.rules.recurrence import Rule
 from scheduling.kinds import Reconcile
-from scheduling.sync import guarded
 from storage.models import Goal, Member, Pdp, Team
 from storage.queries import rhythm as q
 from storage.queries import schedules as sq
@@ -73,8 +72,10 @@ def sync_pdp(session: Session, pdp: Pdp, now: datetime) -> None:
 # ---- reconciliation: found in a read-only pass, fixed a few at a time ----------------------
 
 def fix_teams(session: Session, team_ids: list[int], now: datetime) -> int:
-    return sum(guarded(session, "team", team.id, lambda t=team: sync_team(session, t, now))
-               for team in q.teams_by_id(session, team_ids))
+    teams = q.teams_by_id(session, team_ids)
+    for team in teams:
+        sync_team(session, team, now)
+    return len(teams)
 
 
 def find_milestones(session: Session, now: datetime, limit: int) -> list[tuple[str, int]]:
@@ -84,17 +85,18 @@ def find_milestones(session: Session, now: datetime, limit: int) -> list[tuple[s
 
 
 def fix_milestones(session: Session, found: list[tuple[str, int]], now: datetime) -> int:
-    goals = [i for what, i in found if what == "goal"]
-    fixed = sum(guarded(session, "goal", goal.id, lambda g=goal: sync_goal(session, g, now))
-                for goal in q.goals_by_id(session, goals))
+    goals = q.goals_by_id(session, [i for what, i in found if what == "goal"])
+    for goal in goals:
+        sync_goal(session, goal, now)
     q.drop_reminders_of_deleted_milestones(session, [i for what, i in found if what == "orphan"])
-    return fixed
+    return len(goals)
 
 
 def fix_members(session: Session, member_ids: list[int], now: datetime) -> int:
-    return sum(guarded(session, "member", member.id,
-                       lambda m=member: sync_member_nudges(session, m, now))
-               for member in q.members_by_id(session, member_ids))
+    members = q.members_by_id(session, member_ids)
+    for member in members:
+        sync_member_nudges(session, member, now)
+    return len(members)
 
 
 RECONCILE_CHECKINS = Reconcile(find=lambda s, now, limit: q.teams_out_of_step(s, limit),
