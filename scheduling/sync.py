@@ -6,9 +6,9 @@ also asks each kind to repair whatever a missed hook or another code path left o
 
 A pass is bounded and takes no lock while it looks: each kind finds what drifted in a
 read-only transaction (anti-joins on indexed columns, at most `limit` subjects), then fixes it
-in short write transactions of `FIX_BATCH` subjects (one subject a transaction only when
-a batch fails); once the pass's time budget is spent,
-what is left waits for the next pass. One bad row never stops the others.
+in short write transactions of `FIX_BATCH` subjects (a subject alone only when its batch
+fails, so one bad row never stops the others); once the pass's time budget is spent, what is
+left waits for the next pass.
 """
 
 from __future__ import annotations
