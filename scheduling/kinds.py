@@ -34,8 +34,6 @@ Hold = Callable[[Session, list, datetime], dict[int, Any]]
 Flush = Callable[[Session, Any], None]
 # (session, ref, channel, ts): a message of this kind was posted; ref is its after_send ref
 AfterSend = Callable[[Session, str, str, str], None]
-# (session, now, limit) -> how many subjects were brought in step
-Reconcile = Callable[[Session, datetime, int], int]
 # (engine, workspace_id, channel, error, now) -> outbox ids to send (tell whoever can fix it)
 ChannelTrouble = Callable[[Engine, str, str, str, datetime], list[int]]
 # (engine, client, messages about to be held or sent, now): read what holds decide on (e.g.
@@ -49,6 +47,20 @@ class Held:
 
     until: datetime | None
     reason: str
+
+
+@dataclass(frozen=True)
+class Reconcile:
+    """How a kind brings its rows back in step (`scheduling.sync`).
+
+    `find(session, now, limit)` only reads, in a read-only transaction that holds no lock:
+    at most `limit` subjects (ids, or tuples of them) out of step, found with anti-joins.
+    `fix(session, subjects, now)` brings a few of them in step in a write transaction of its
+    own and says how many it fixed; a subject put back in step meanwhile is simply in step.
+    """
+
+    find: Callable[[Session, datetime, int], list]
+    fix: Callable[[Session, list, datetime], int]
 
 
 @dataclass
@@ -88,7 +100,7 @@ class Kind:
     (the tick calls it after a batch's runs, in the same transaction).
     `hold`: when its messages may go out (checked right before sending).
     `after_send`: what to record once Slack accepted one of its messages (e.g. the post's ts).
-    `reconcile`: repairs schedule rows of this kind that drifted out of step.
+    `reconcile`: how rows of this kind that drifted out of step are found and repaired.
     """
 
     name: str

@@ -1,4 +1,5 @@
-"""One APScheduler interval job that calls `tick(now)`; the schedule itself lives in rows."""
+"""Two APScheduler interval jobs: `tick(now)` every few seconds and the reconciliation pass
+every few minutes; the schedule itself lives in rows."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from datetime import UTC, datetime
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
+from scheduling.sync import RECONCILE_EVERY, reconcile
 from scheduling.tick import tick
 
 log = logging.getLogger("pact.scheduler")
@@ -15,13 +17,15 @@ log = logging.getLogger("pact.scheduler")
 
 def make_scheduler(services, client, stopping: threading.Event | None = None
                    ) -> BackgroundScheduler:
-    """A scheduler with a single UTC interval job.
+    """A scheduler with two UTC interval jobs, the tick and reconciliation, each in its own
+    thread: the tick never waits for a reconciliation pass, however long that takes.
 
-    coalesce + max_instances=1: a slow tick never overlaps the next one and missed runs collapse
-    into one; the rows, not APScheduler, decide what is late and what is due. While a tick finds
-    work (it claimed, sent or settled something), the next one starts at once: a backlog goes
-    out batch after batch instead of one batch per interval. Setting `stopping` ends that
-    after the current tick (SIGTERM finishes what was accepted, not the whole backlog).
+    coalesce + max_instances=1: a slow run never overlaps the next one of the same job and
+    missed runs collapse into one; the rows, not APScheduler, decide what is late and what is
+    due. While a tick finds work (it claimed, sent or settled something), the next one starts
+    at once: a backlog goes out batch after batch instead of one batch per interval. Setting
+    `stopping` ends that after the current tick (SIGTERM finishes what was accepted, not the
+    whole backlog).
     """
     scheduler = BackgroundScheduler(timezone=UTC)
     stopping = stopping or threading.Event()
@@ -39,7 +43,17 @@ def make_scheduler(services, client, stopping: threading.Event | None = None
             if not (result.claimed or result.sent or result.failed):
                 return
 
+    def run_reconcile() -> None:
+        try:
+            reconcile(services.engine, services.kinds, services.now())
+        except Exception:
+            log.exception("reconciliation failed; the next pass will try again")
+
+    started = datetime.now(UTC)
     scheduler.add_job(run_tick, "interval", seconds=services.settings.tick_seconds, id="tick",
                       coalesce=True, max_instances=1, misfire_grace_time=None,
-                      next_run_time=datetime.now(UTC), replace_existing=True)
+                      next_run_time=started, replace_existing=True)
+    scheduler.add_job(run_reconcile, "interval", seconds=RECONCILE_EVERY.total_seconds(),
+                      id="reconcile", coalesce=True, max_instances=1, misfire_grace_time=None,
+                      next_run_time=started, replace_existing=True)
     return scheduler

@@ -1,6 +1,8 @@
 """`tick(now)`: claim what is due, run it, send what it decided, record the result.
 
-Called by the runner every few seconds and directly by tests with any `now`.
+Called by the runner every few seconds and directly by tests with any `now`. Repairing rows
+that drifted out of step is not its work: that is a pass of its own (scheduling.sync), so
+the tick never waits for it.
 
 1. Claim due schedule rows with a conditional UPDATE and commit (scheduling rows are leased, so
    any number of processes never run one occurrence twice; a dead process's lease lapses).
@@ -17,9 +19,7 @@ the grace period old (default 6 hours); older ones are skipped and counted on th
 from __future__ import annotations
 
 import logging
-import threading
 import time
-import weakref
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -27,7 +27,6 @@ from bot.logs import log_ids
 from bot.rules.recurrence import next_after, parse_rule
 from scheduling.kinds import Kinds, Outcome, Run
 from scheduling.outbox import deliver
-from scheduling.sync import reconcile
 from storage.engine import session_scope
 from storage.queries import schedules as sq
 
@@ -36,7 +35,6 @@ log = logging.getLogger("pact.tick")
 BATCH = 200
 MAX_ATTEMPTS = 5
 RETRY = [timedelta(minutes=m) for m in (1, 5, 15, 30)]
-RECONCILE_EVERY = timedelta(minutes=5)
 CLAIM_BUDGET = 60.0  # seconds of claiming per tick; the rest waits for the next one
 
 
@@ -48,20 +46,6 @@ class TickResult:
     skipped: int = 0
 
 
-_reconciled: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-_reconcile_lock = threading.Lock()
-
-
-def _maybe_reconcile(engine, kinds: Kinds, now: datetime) -> None:
-    """Every few minutes, each kind repairs schedule rows that drifted out of step."""
-    with _reconcile_lock:
-        last = _reconciled.get(engine)
-        if last is not None and last <= now < last + RECONCILE_EVERY:
-            return
-        _reconciled[engine] = now
-    reconcile(engine, kinds, now)
-
-
 def tick(now: datetime, services, client) -> TickResult:
     """Run everything due at `now` (aware UTC)."""
     if now.tzinfo is None:
@@ -70,7 +54,6 @@ def tick(now: datetime, services, client) -> TickResult:
     kinds: Kinds = services.kinds
     grace = services.settings.catchup_grace
     result = TickResult()
-    _maybe_reconcile(engine, kinds, now)
     started = time.monotonic()
     while True:
         with session_scope(engine) as session:

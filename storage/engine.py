@@ -27,9 +27,11 @@ def make_engine(url: str, *, clock: Clock | None = None) -> Engine:
     use cases run on it take as now (see bot/rules/clock.py).
 
     SQLite: WAL so readers never wait for the writer, a busy timeout so writers queue instead
-    of failing, foreign keys on, and every transaction opened with BEGIN IMMEDIATE so a
-    read-then-write transaction cannot fail halfway on a stale snapshot when another process
-    wrote in between (the scheduler and the web process share the file).
+    of failing, foreign keys on, and every transaction that may write opened with BEGIN
+    IMMEDIATE so a read-then-write transaction cannot fail halfway on a stale snapshot when
+    another process wrote in between (the scheduler and the web process share the file). A
+    `read_scope` begins deferred instead: it takes no lock, so a long read never keeps a
+    listener from writing.
     Both: `hide_parameters`, so a database error logged with its traceback never carries what
     people wrote (plan text, notes) into the logs.
     """
@@ -69,11 +71,29 @@ def _make_engine(url: str) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _on_begin(conn):
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            reading = _reads_only(conn)
+            if conn.info.get("query_only", False) != reading:  # a pooled connection remembers
+                conn.exec_driver_sql(f"PRAGMA query_only={int(reading)}")
+                conn.info["query_only"] = reading
+            conn.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
 
         return engine
-    return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True,
-                         hide_parameters=True)
+    engine = create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True,
+                           hide_parameters=True)
+
+    @event.listens_for(engine, "begin")
+    def _on_begin_pg(conn):
+        if _reads_only(conn):
+            conn.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+
+    return engine
+
+
+READ_ONLY = "pact_read_only"  # the execution option a read_scope's connection carries
+
+
+def _reads_only(conn) -> bool:
+    return bool(conn.get_execution_options().get(READ_ONLY))
 
 
 def get_engine(url: str) -> Engine:
@@ -99,6 +119,26 @@ def session_scope(engine: Engine) -> Iterator[Session]:
     token = current_clock.set(clock)  # model defaults (created_at, …) follow it too
     try:
         with Session(engine, expire_on_commit=False, info={"clock": clock}) as session:
+            try:
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+    finally:
+        current_clock.reset(token)
+
+
+@contextmanager
+def read_scope(engine: Engine) -> Iterator[Session]:
+    """A session for reading only: one consistent snapshot, refused by the database if it
+    tries to write (PostgreSQL: a READ ONLY transaction; SQLite: `query_only`), and on SQLite
+    begun deferred, so however long it reads, writers in other connections are not held up."""
+    clock = clock_of(engine)
+    token = current_clock.set(clock)
+    try:
+        with Session(engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False,
+                     info={"clock": clock}) as session:
             try:
                 yield session
                 session.commit()

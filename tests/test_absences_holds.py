@@ -9,12 +9,11 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import select
 
-from scheduling.tick import tick
 from storage.engine import session_scope
 from storage.models import Member, OutboxMessage
 from storage.queries import absences as aq
 from tests.test_nudges import _people
-from tests.test_tick import client_for, services_for
+from tests.test_tick import client_for, services_for, tick
 
 BERLIN = ZoneInfo("Europe/Berlin")
 THURSDAY = datetime(2026, 11, 19, tzinfo=BERLIN)

@@ -14,10 +14,9 @@ from bot.rules.absence import (
     next_working_day,
     why_moved,
 )
-from scheduling.tick import tick
 from storage.engine import session_scope
 from storage.queries import absences as aq
-from tests.test_tick import WS, client_for, make_team, schedule, services_for
+from tests.test_tick import WS, client_for, make_team, schedule, services_for, tick
 
 BAVARIA = Calendar("DE", "BY")
 ENGLAND = Calendar("GB", "ENG")

@@ -8,7 +8,6 @@ from datetime import UTC, datetime, timedelta
 
 from sqlmodel import select
 
-from scheduling.tick import tick
 from storage.engine import session_scope
 from storage.models import Pdp, Schedule
 from storage.types import utcnow
@@ -16,7 +15,7 @@ from tests.test_nudges import _people
 from tests.test_pacts import made_pact
 from tests.test_pacts_rhythm import checkins_of, world  # noqa: F401 - world is a fixture
 from tests.test_pdp import log_progress
-from tests.test_tick import client_for, services_for
+from tests.test_tick import client_for, services_for, tick
 
 THURSDAY = datetime(2026, 11, 19, 0, tzinfo=UTC)
 

@@ -11,11 +11,10 @@ from sqlmodel import select
 
 from bot.rules.absence import Away, review_after_absence
 from handlers.absences import service
-from scheduling.tick import tick
 from storage.engine import session_scope
 from storage.models import OutboxMessage, Pdp
 from tests.test_nudges import _people
-from tests.test_tick import WS, client_for, services_for
+from tests.test_tick import WS, client_for, services_for, tick
 
 BERLIN = ZoneInfo("Europe/Berlin")
 THURSDAY = datetime(2026, 11, 19, 10, tzinfo=BERLIN)  # the review is due Tuesday the 24th

@@ -10,8 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from scheduling.tick import tick
-from tests.test_tick import client_for, make_team, schedule, services_for
+from tests.test_tick import client_for, make_team, schedule, services_for, tick
 
 
 def _tick_through(services, client, start, hours, step_minutes=10):

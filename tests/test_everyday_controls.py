@@ -7,8 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.playground.slack_requests import text_value
-from scheduling.tick import tick
-from tests.test_tick import MONDAY_10_BERLIN, client_for, make_team, services_for
+from tests.test_tick import MONDAY_10_BERLIN, client_for, make_team, services_for, tick
 
 
 def _checkin(pact, team, moment):

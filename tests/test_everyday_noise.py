@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from scheduling.tick import tick
-from tests.test_tick import MONDAY_10_BERLIN, client_for, make_team, services_for
+from tests.test_tick import MONDAY_10_BERLIN, client_for, make_team, services_for, tick
 
 
 def _buttons(post) -> list[str]:

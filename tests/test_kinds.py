@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from bot.app import schedule_kinds
-from scheduling.kinds import Kind, KindError, Kinds
+from scheduling.kinds import Kind, KindError, Kinds, Reconcile
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -41,7 +41,8 @@ def test_incomplete_or_double_declarations_fail_at_once():
     with pytest.raises(KindError):
         Kind("fuzzy", time_bound=None)  # time-bound must be said
     with pytest.raises(KindError):
-        Kind("repair", time_bound=False, reconcile=lambda *a: 0)  # nothing to reconcile
+        Kind("repair", time_bound=False,  # nothing to reconcile
+             reconcile=Reconcile(find=lambda *a: [], fix=lambda *a: 0))
     with pytest.raises(KindError):
         Kinds.of([Kind("twice", time_bound=False), Kind("twice", time_bound=True)])
 

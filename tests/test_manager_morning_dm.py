@@ -12,11 +12,10 @@ from sqlmodel import select
 from handlers.absences import service
 from handlers.pdp.notices import MERGED
 from handlers.pdp.reviews import request_review
-from scheduling.tick import tick
 from storage.engine import make_engine, session_scope
 from storage.models import OutboxMessage
 from tests.test_nudges import START, _people
-from tests.test_tick import WS, client_for, services_for
+from tests.test_tick import WS, client_for, services_for, tick
 
 BERLIN = ZoneInfo("Europe/Berlin")
 CLOCK = {"now": START}

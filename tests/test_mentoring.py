@@ -11,7 +11,6 @@ from sqlmodel import select
 from bot.playground.slack_requests import select_value, text_value
 from bot.rules.nudges import next_nudge_at
 from handlers.mentoring.skills import team_matrix
-from scheduling.tick import tick
 from storage.engine import session_scope
 from storage.models import (
     Absence,
@@ -28,7 +27,7 @@ from storage.models import (
     SkillProfile,
 )
 from storage.types import utcnow
-from tests.test_tick import WS, client_for, make_team, services_for
+from tests.test_tick import WS, client_for, make_team, services_for, tick
 
 
 def _modal(pact):

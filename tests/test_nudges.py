@@ -11,11 +11,10 @@ import pytest
 from sqlmodel import select
 
 from bot.rules.nudges import items_for, may_nudge, next_nudge_at
-from scheduling.tick import tick
 from storage.engine import session_scope
 from storage.models import Member, NudgeSnooze, Objective, OutboxMessage, Pdp
 from storage.queries.members import ensure_workspace, get_or_create_member
-from tests.test_tick import WS, client_for, services_for
+from tests.test_tick import WS, client_for, services_for, tick
 
 START = datetime(2026, 11, 19, 0, 0, tzinfo=UTC)  # Thursday
 ZONES = ["Asia/Tokyo", "America/New_York", "Europe/Berlin", "Asia/Kolkata",

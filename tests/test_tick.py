@@ -12,7 +12,8 @@ from sqlmodel import select
 from bot.app import make_services
 from bot.config import load_settings
 from bot.slack_client import make_web_client
-from scheduling.tick import tick
+from scheduling.sync import reconcile_due
+from scheduling.tick import tick as tick_alone
 from storage.engine import session_scope
 from storage.models import (
     Goal,
@@ -76,6 +77,14 @@ def make_team(engine, emulator, *, tz="Europe/Berlin", weekday="mon", at="10:00"
         team_id = team.id
     return SimpleNamespace(id=team_id, channel=channel, lead=lead, members=people,
                            member_ids=ids, goal_ids=goal_ids)
+
+
+def tick(now: datetime, services, client):
+    """What a worker does at `now`: its reconciliation pass when one is due (a job of its own
+    beside the tick, every few minutes), then the tick. The rows these tests make without the
+    save hooks come in step this way."""
+    reconcile_due(services.engine, services.kinds, now)
+    return tick_alone(now, services, client)
 
 
 def schedule(engine, kind, subject_id) -> Schedule:
@@ -224,19 +233,22 @@ def test_milestone_reminders_two_days_before_and_on_the_day(engine, emulator):
     assert emulator.violations == []
 
 
-def test_the_scheduler_is_one_coalesced_utc_interval_job(engine, emulator):
+def test_the_scheduler_is_two_coalesced_utc_interval_jobs(engine, emulator):
     from apscheduler.triggers.interval import IntervalTrigger
 
     from scheduling.runner import make_scheduler
 
     services = services_for(engine, emulator, PACT_TICK_SECONDS="15")
     scheduler = make_scheduler(services, client_for(emulator))
-    (job,) = scheduler.get_jobs()
-    assert isinstance(job.trigger, IntervalTrigger)
-    assert job.trigger.interval == timedelta(seconds=15)
-    assert str(job.trigger.timezone) == "UTC" and str(scheduler.timezone) == "UTC"
-    assert job.coalesce is True and job.max_instances == 1
-    assert job.misfire_grace_time is None  # a late tick still runs; the rows decide the rest
+    jobs = {job.id: job for job in scheduler.get_jobs()}
+    assert set(jobs) == {"tick", "reconcile"}  # the tick never waits for a reconciliation
+    assert jobs["tick"].trigger.interval == timedelta(seconds=15)
+    assert jobs["reconcile"].trigger.interval == timedelta(minutes=5)
+    for job in jobs.values():
+        assert isinstance(job.trigger, IntervalTrigger)
+        assert str(job.trigger.timezone) == "UTC" and str(scheduler.timezone) == "UTC"
+        assert job.coalesce is True and job.max_instances == 1
+        assert job.misfire_grace_time is None  # a late run still runs; the rows decide
 
 
 def test_a_checkin_left_unsent_goes_out_late_within_grace_and_is_skipped_after(engine,

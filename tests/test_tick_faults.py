@@ -10,12 +10,11 @@ from sqlalchemy import update
 from sqlmodel import select
 
 from scheduling.outbox import deliver_now
-from scheduling.tick import tick
 from storage.engine import session_scope
 from storage.models import OutboxMessage, Schedule, Team
 from storage.queries import outbox as q
 from storage.queries.members import ensure_workspace
-from tests.test_tick import WS, client_for, make_team, outbox, schedule, services_for
+from tests.test_tick import WS, client_for, make_team, outbox, schedule, services_for, tick
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # a Monday, 10:00 in Berlin
 

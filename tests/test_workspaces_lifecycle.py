@@ -11,8 +11,9 @@ from sqlalchemy import func, select
 
 from bot.installations import WorkspaceClients
 from handlers.workspaces import jobs
-from scheduling.kinds import NO_KINDS
+from scheduling.kinds import NO_KINDS, Kinds
 from scheduling.outbox import deliver
+from scheduling.sync import reconcile
 from storage.engine import make_engine, session_scope
 from storage.models import OutboxMessage, Schedule, Workspace, WorkspaceInstall
 from storage.models.installations import slack_bots
@@ -95,17 +96,22 @@ def test_a_revoked_bot_token_stops_the_workspace_a_revoked_user_token_does_not(p
         assert s.get(WorkspaceInstall, "T0PACT").state == "uninstalled"
 
 
+def _purged(engine, now: datetime) -> int:
+    """Workspaces whose data the periodic reconciliation pass deletes at `now`."""
+    return reconcile(engine, Kinds.of(jobs.KINDS), now)
+
+
 def test_the_data_goes_after_the_retention_period_with_a_log_line(pact, caplog):
     channel = pact.emulator.add_channel(name="team-a")
     _work_for(pact.engine, "T0PACT", channel, 1)
     _work_for(pact.engine, "T0OTHER", channel, 2)
     _uninstall(pact, "T0PACT")
     with session_scope(pact.engine) as s:
-        assert jobs.purge_expired(s, datetime.now(UTC) + timedelta(days=29), 10) == 0
+        assert _purged(pact.engine, datetime.now(UTC) + timedelta(days=29)) == 0
         assert s.get(Workspace, "T0PACT") is not None
     caplog.set_level(logging.WARNING, logger="pact.workspaces")
     with session_scope(pact.engine) as s:
-        assert jobs.purge_expired(s, datetime.now(UTC) + timedelta(days=31), 10) == 1
+        assert _purged(pact.engine, datetime.now(UTC) + timedelta(days=31)) == 1
     with session_scope(pact.engine) as s:
         assert s.get(Workspace, "T0PACT") is None
         left = s.execute(select(Schedule.workspace_id)).scalars().all()
@@ -123,7 +129,7 @@ def test_retention_zero_keeps_the_data(emulator, engine, database_url):
         _uninstall(harness, "T0PACT")
         with session_scope(engine) as s:
             assert s.get(WorkspaceInstall, "T0PACT").purge_after is None
-            assert jobs.purge_expired(s, datetime.now(UTC) + timedelta(days=3650), 10) == 0
+            assert _purged(engine, datetime.now(UTC) + timedelta(days=3650)) == 0
             assert s.get(Workspace, "T0PACT") is not None
     finally:
         harness.stop()

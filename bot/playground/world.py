@@ -190,7 +190,9 @@ class Playground(ClientState):
             self.offset = moment - datetime.now(UTC)
 
     def advance(self, *, hours: float = 0, to: datetime | None = None) -> datetime:
-        """Move Pact's clock forward (never back) and run the scheduler's tick there."""
+        """Move Pact's clock forward (never back) and run the scheduler there: the tick, and
+        the reconciliation pass when one is due."""
+        from scheduling.sync import reconcile_due
         from scheduling.tick import tick
         from storage.engine import session_scope
         from storage.queries.playground import next_due
@@ -205,9 +207,11 @@ class Playground(ClientState):
                     break
                 moment = due
                 self.offset = moment - datetime.now(UTC)
+                reconcile_due(self.services.engine, self.services.kinds, moment)
                 tick(moment, self.services, self.client)
             if target > self.now():
                 self.offset = target - datetime.now(UTC)
+            reconcile_due(self.services.engine, self.services.kinds, self.now())
             tick(self.now(), self.services, self.client)
             self._settle()
             return self.now()

@@ -25,8 +25,7 @@ from handlers.labs.sessions import (
     sync_rotation,
 )
 from handlers.labs.sessions import update_post as _update_post
-from scheduling.kinds import Kind, Outcome, Run
-from scheduling.sync import guarded
+from scheduling.kinds import Kind, Outcome, Reconcile, Run
 from storage.models import Lab, Team
 from storage.queries import labs as lq
 from storage.queries.outbox import enqueue
@@ -129,18 +128,21 @@ def sync_team_lab(session: Session, team: Team, now: datetime) -> None:
         schedules.lab_schedules(session, lab, team, now)
 
 
-def reconcile_labs(session: Session, now: datetime, limit: int) -> int:
+def fix_labs(session: Session, lab_ids: list[int], now: datetime) -> int:
     """Labs without their announcement schedule (or with one in an old timezone) get it."""
-    fixed = 0
-    for lab, team in lq.labs_out_of_step(session, limit):
-        fixed += guarded(session, "lab", lab.id,
-                         lambda lb=lab, t=team: schedules.lab_schedules(session, lb, t, now))
-    return fixed
+    labs = lq.labs_with_teams(session, lab_ids)
+    for lab, team in labs:
+        schedules.lab_schedules(session, lab, team, now)
+    return len(labs)
+
+
+RECONCILE_LABS = Reconcile(find=lambda s, now, limit: lq.labs_out_of_step(s, limit),
+                           fix=fix_labs)
 
 
 KINDS = [
     Kind("lab_announce", time_bound=False, prepare=prepare, run=run_announce,
-         after_send=store_post, reconcile=reconcile_labs),
+         after_send=store_post, reconcile=RECONCILE_LABS),
     Kind("lab_reminder", time_bound=True, prepare=prepare, run=run_session),
     Kind("lab_followup", time_bound=False, prepare=prepare, run=run_session),
     Kind("lab_refresh", time_bound=False, prepare=prepare, run=run_refresh),

@@ -233,14 +233,14 @@ def _nudge_items(member: Member, facts, now) -> list:
 
 KINDS = [
     Kind("checkin", time_bound=True, prepare=prepare_checkins, run=run_checkin,
-         flush=flush_checkins, reconcile=schedules.reconcile_checkins),
+         flush=flush_checkins, reconcile=schedules.RECONCILE_CHECKINS),
     Kind("milestone_soon", time_bound=True, prepare=no_context, run=run_milestone,
-         reconcile=schedules.reconcile_milestones),
+         reconcile=schedules.RECONCILE_MILESTONES),
     Kind("milestone_due", time_bound=True, prepare=no_context, run=run_milestone),
     Kind("checkin_superseded", time_bound=False),
     Kind("nudge", time_bound=False, prepare=no_context, run=run_nudge,
          hold=while_away(in_working_hours, on_drop=aq.forget_nudge_items),
-         reconcile=schedules.reconcile_nudges),
+         reconcile=schedules.RECONCILE_NUDGES),
     Kind("stuck", time_bound=False),
     Kind("channel_trouble", time_bound=False),
 ]

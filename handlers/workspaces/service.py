@@ -85,10 +85,15 @@ def stopped_workspaces(session: Session) -> list[str]:
     return wq.stopped(session)
 
 
-def purge_due(session: Session, now: datetime, limit: int = 20) -> list[Purged]:
-    """Delete the data of workspaces uninstalled longer than their retention period."""
+def purges_due(session: Session, now: datetime, limit: int = 20) -> list[str]:
+    """Workspaces uninstalled longer than their retention period (read only)."""
+    return wq.due_purges(session, now, limit)
+
+
+def purge(session: Session, workspace_ids: list[str], now: datetime) -> list[Purged]:
+    """Delete the data of those workspaces (each only if it is still uninstalled)."""
     done: list[Purged] = []
-    for workspace_id in wq.due_purges(session, now, limit):
+    for workspace_id in workspace_ids:
         removed = wq.purge(session, workspace_id, now)
         if removed:
             done.append(Purged(workspace_id, removed))

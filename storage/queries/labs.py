@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import and_, delete, or_
+from sqlalchemy import delete, or_
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, select
@@ -195,14 +195,20 @@ def sessions_missing_posts(session: Session, lab_id: int) -> list[LabSession]:
 
 # ---- schedules and messages ------------------------------------------------------------------
 
-def labs_out_of_step(session: Session, limit: int) -> list[tuple[Lab, Team]]:
-    """Labs without their announcement schedule, or whose schedule is in an old timezone."""
-    schedule = Schedule.__table__
-    return list(session.exec(
-        select(Lab, Team).join(Team, Team.id == Lab.team_id)
-        .outerjoin(schedule, and_(schedule.c.kind == "lab_announce",
-                                  schedule.c.subject_id == Lab.id))
-        .where(or_(schedule.c.id.is_(None), schedule.c.tz != Team.tz)).limit(limit)).all())
+def labs_out_of_step(session: Session, limit: int) -> list[int]:
+    """Labs without their announcement schedule, or whose schedule is in an old timezone (an
+    anti-join on the schedules' unique (kind, subject_id) index)."""
+    schedule, lab, team = Schedule.__table__, Lab.__table__, Team.__table__
+    in_step = select(schedule.c.id).where(schedule.c.kind == "lab_announce",
+                                          schedule.c.subject_id == lab.c.id,
+                                          schedule.c.tz == team.c.tz).exists()
+    return list(session.execute(select(lab.c.id).join(team, team.c.id == lab.c.team_id)
+                                .where(~in_step).order_by(lab.c.id).limit(limit)).scalars())
+
+
+def labs_with_teams(session: Session, lab_ids: list[int]) -> list[tuple[Lab, Team]]:
+    return list(session.exec(select(Lab, Team).join(Team, Team.id == Lab.team_id)
+                             .where(Lab.id.in_(lab_ids))).all())
 
 
 def pending_message_ids(session: Session, *, keys: list[str] = (),

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, delete, literal, or_, union_all
+from sqlalchemy import and_, delete, literal, or_, union
 from sqlmodel import Session, col, select
 
 from bot.rules.absence import Calendar
@@ -146,55 +146,88 @@ def snooze_subjects(session: Session, member_id: int, subjects: list[str],
         session.add(row)
 
 
-# ---- schedule rows out of step (reconciliation: cheap anti-joins, at most `limit`) ----------
+# ---- schedule rows out of step (reconciliation: anti-joins on the schedules' unique
+# (kind, subject_id) index, ids only, at most `limit`) ------------------------------------------
 
 S = Schedule.__table__
 
 
-def teams_needing_checkin(session: Session, limit: int) -> list[Team]:
+def _in_step(kind: str, subject, *same) -> object:
+    """The anti-join's inner side: a `kind` schedule of `subject` agreeing on `same`."""
+    return select(literal(1)).where(S.c.kind == kind, S.c.subject_id == subject, *same) \
+        .exists()
+
+
+def teams_out_of_step(session: Session, limit: int) -> list[int]:
     """Teams without a check-in, or whose check-in no longer matches the team's settings."""
-    missing = session.execute(
-        select(Team).outerjoin(S, and_(S.c.kind == "checkin", S.c.subject_id == Team.id))
-        .where(S.c.id.is_(None)).limit(limit)).scalars().all()
-    stale = session.execute(
-        select(Team).join(S, and_(S.c.kind == "checkin", S.c.subject_id == Team.id))
-        .where((S.c.tz != Team.tz) | (S.c.rule != literal("weekly ") + Team.checkin_weekday
-                                      + literal(" ") + Team.checkin_time))
-        .limit(limit)).scalars().all()
-    return list({t.id: t for t in [*missing, *stale]}.values())
+    rule = literal("weekly ") + TM.c.checkin_weekday + literal(" ") + TM.c.checkin_time
+    return list(session.execute(select(TM.c.id).where(
+        ~_in_step("checkin", TM.c.id, S.c.tz == TM.c.tz, S.c.rule == rule))
+        .order_by(TM.c.id).limit(limit)).scalars())
 
 
-def goals_needing_reminders(session: Session, now: datetime, limit: int) -> list[Goal]:
-    """Active goals with an open milestone (due from yesterday on) that has no reminder."""
-    return list(session.execute(
-        select(Goal).join(Milestone, Milestone.goal_id == Goal.id)
-        .outerjoin(S, and_(S.c.kind == "milestone_due", S.c.subject_id == Milestone.id))
-        .where(Goal.status == "active", Milestone.done_at.is_(None), S.c.id.is_(None),
-               Milestone.due_date >= (now - timedelta(days=1)).date())
-        .distinct().limit(limit)).scalars().all())
+def goals_missing_reminders(session: Session, now: datetime, limit: int) -> list[int]:
+    """Active goals with an open milestone (due from yesterday on) lacking a reminder."""
+    open_ms = select(M.c.goal_id).join(G, G.c.id == M.c.goal_id).where(
+        G.c.status == "active", M.c.done_at.is_(None),
+        M.c.due_date >= (now - timedelta(days=1)).date())
+    lacking = union(*(open_ms.where(~_in_step(kind, M.c.id))
+                      for kind in ("milestone_soon", "milestone_due"))).subquery()
+    return list(session.execute(select(lacking.c.goal_id).order_by(lacking.c.goal_id)
+                                .limit(limit)).scalars())
 
 
-def drop_reminders_of_deleted_milestones(session: Session) -> None:
-    session.execute(delete(S).where(S.c.kind.in_(("milestone_soon", "milestone_due")),
-                                    ~S.c.subject_id.in_(select(Milestone.id))))
+REMINDERS = ("milestone_soon", "milestone_due")
 
 
-def members_needing_nudges(session: Session, limit: int) -> list[Member]:
+def _of_deleted_milestone():
+    return ~select(literal(1)).where(M.c.id == S.c.subject_id).exists()
+
+
+def reminders_of_deleted_milestones(session: Session, limit: int) -> list[int]:
+    return list(session.execute(select(S.c.id).where(S.c.kind.in_(REMINDERS),
+                                                     _of_deleted_milestone())
+                                .limit(limit)).scalars())
+
+
+def drop_reminders_of_deleted_milestones(session: Session, schedule_ids: list[int]) -> int:
+    """Delete those of `schedule_ids` whose milestone is (still) gone."""
+    if not schedule_ids:
+        return 0
+    return session.execute(delete(S).where(S.c.id.in_(schedule_ids), S.c.kind.in_(REMINDERS),
+                                           _of_deleted_milestone())).rowcount
+
+
+def members_out_of_step(session: Session, limit: int) -> list[int]:
     """Owners and managers of plans without a nudge schedule, or with one in an old zone."""
-    people = union_all(select(Pdp.owner_id.label("mid")),
-                       select(Pdp.manager_id.label("mid")).where(Pdp.manager_id.is_not(None))
-                       ).subquery()
+    pdp = Pdp.__table__
+    people = union(select(pdp.c.owner_id.label("mid")),
+                   select(pdp.c.manager_id.label("mid")).where(pdp.c.manager_id.is_not(None))
+                   ).subquery()
     return list(session.execute(
-        select(Member).join(people, people.c.mid == Member.id)
-        .outerjoin(S, and_(S.c.kind == "nudge", S.c.subject_id == Member.id))
-        .where((S.c.id.is_(None)) | (S.c.tz != Member.tz)).distinct().limit(limit)
-    ).scalars().all())
+        select(MB.c.id).join(people, people.c.mid == MB.c.id)
+        .where(~_in_step("nudge", MB.c.id, S.c.tz == MB.c.tz))
+        .order_by(MB.c.id).limit(limit)).scalars())
+
+
+def teams_by_id(session: Session, ids: list[int]) -> list[Team]:
+    return list(session.execute(select(Team).where(Team.id.in_(ids))).scalars())
+
+
+def goals_by_id(session: Session, ids: list[int]) -> list[Goal]:
+    return list(session.execute(select(Goal).where(Goal.id.in_(ids))).scalars())
+
+
+def members_by_id(session: Session, ids: list[int]) -> list[Member]:
+    return list(session.execute(select(Member).where(Member.id.in_(ids))).scalars())
 
 
 def goals_of_team(session: Session, team_id: int) -> list[Goal]:
     return list(session.execute(select(Goal).where(Goal.team_id == team_id)).scalars())
 
 
-def milestones_of_goal(session: Session, goal_id: int) -> list[Milestone]:
-    return list(session.execute(select(Milestone).where(Milestone.goal_id == goal_id))
-                .scalars())
+def milestones_of_goals(session: Session, goal_ids: list[int]) -> list[Milestone]:
+    if not goal_ids:
+        return []
+    return list(session.execute(select(Milestone).where(Milestone.goal_id.in_(goal_ids))
+                                .order_by(Milestone.id)).scalars())

@@ -161,6 +161,47 @@ def ensure(session: Session, *, workspace_id: str, kind: str, subject_id: int, r
     return row
 
 
+def ensure_many(session: Session, *, workspace_id: str, wanted: list[tuple[str, int, Rule]],
+                tz: str, now: datetime, team_id: int | None = None,
+                paused: bool = False) -> None:
+    """`ensure` for many (kind, subject, rule) of one team at once, in three statements
+    (insert the missing, read them all, update those out of step) however many there are."""
+    rows = {(kind, subject): (str(rule), next_after(rule, tz, now))
+            for kind, subject, rule in wanted}
+    if not rows:
+        return
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    session.execute(insert(T).on_conflict_do_nothing(index_elements=["kind", "subject_id"]), [
+        dict(workspace_id=workspace_id, team_id=team_id, kind=kind, subject_id=subject,
+             rule=text, tz=tz, status="paused" if paused else ("active" if nxt else "done"),
+             next_run_at=nxt, attempts=0, skipped_runs=0, created_at=now, updated_at=now)
+        for (kind, subject), (text, nxt) in rows.items()])
+    stored = session.execute(select(T.c.id, T.c.kind, T.c.subject_id, T.c.rule, T.c.tz,
+                                    T.c.status, T.c.team_id)
+                             .where(T.c.kind.in_({k for k, _ in rows}),
+                                    T.c.subject_id.in_({s for _, s in rows}))
+                             .with_for_update()).all()
+    changed, moved = [], []
+    for row in stored:
+        text, nxt = rows.get((row.kind, row.subject_id), (None, None))
+        if text is None:
+            continue
+        if row.rule != text or row.tz != tz or (row.status == "done" and nxt is not None):
+            status = "paused" if paused or row.status == "paused" else \
+                ("active" if nxt else "done")
+            changed.append(dict(b_id=row.id, b_rule=text, b_next=nxt, b_status=status))
+        elif row.team_id != team_id:
+            moved.append(dict(b_id=row.id))
+    if changed:
+        session.execute(update(T).where(T.c.id == bindparam("b_id")).values(
+            rule=bindparam("b_rule"), tz=tz, team_id=team_id, next_run_at=bindparam("b_next"),
+            status=bindparam("b_status"), attempts=0, claimed_until=None, claim_token=None,
+            updated_at=now), changed)
+    if moved:
+        session.execute(update(T).where(T.c.id == bindparam("b_id")).values(team_id=team_id),
+                        moved)
+
+
 def end(session: Session, kind: str, subject_ids, now: datetime) -> int:
     """Stop schedules whose subject is finished (a milestone done, a goal archived)."""
     ids = list(subject_ids)
