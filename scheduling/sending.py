@@ -32,6 +32,7 @@ class Outcome:
     retry_after: float = 0.0
 
 
+AUTH_REFUSED = ("invalid_auth", "token_revoked", "token_expired", "not_authed")  # not sent
 _clients: dict[tuple, WebClient] = {}
 _clients_lock = threading.Lock()
 
@@ -55,14 +56,24 @@ def sending_client(client):
 def send_as_workspace(client, message: q.ClaimedMessage) -> Outcome:
     """Send with the token of the message's own workspace: `client` is one WebClient (one
     workspace) or, in OAuth mode, something whose `for_workspace(id)` gives that workspace's."""
-    if hasattr(client, "for_workspace"):
-        try:
-            client = client.for_workspace(message.workspace_id)
-        except Exception as err:  # noqa: BLE001 - e.g. a refresh that failed: retried
-            return Outcome(message, "transient", f"no token: {type(err).__name__}: {err}"[:300])
-        if client is None:
-            return Outcome(message, "transient", "no installation for this workspace")
-    return _send(client, message)
+    if not hasattr(client, "for_workspace"):
+        return _send(client, message)
+    workspaces = client
+    try:
+        client = workspaces.for_workspace(message.workspace_id)
+    except Exception as err:  # noqa: BLE001 - e.g. a refresh that failed: retried
+        return Outcome(message, "transient", f"no token: {type(err).__name__}: {err}"[:300])
+    if client is None:
+        return Outcome(message, "transient", "no installation for this workspace")
+    outcome = _send(client, message)
+    if outcome.kind == "error" and outcome.detail in AUTH_REFUSED \
+            and hasattr(workspaces, "forget"):
+        # The token kept for a few seconds may have been replaced (a reinstall): look again.
+        workspaces.forget(message.workspace_id)
+        fresh = workspaces.for_workspace(message.workspace_id)
+        if fresh is not None and fresh.token != client.token:
+            outcome = _send(fresh, message)
+    return outcome
 
 
 def _send(client, message: q.ClaimedMessage) -> Outcome:

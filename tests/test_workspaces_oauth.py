@@ -110,3 +110,24 @@ def test_oauth_mode_needs_both_credentials_and_no_bot_token():
                              need_listener=True)
     assert settings.oauth_mode and settings.bot_token == ""
     assert datetime.now(UTC)  # settings load without a token in OAuth mode
+
+
+def test_a_batch_of_messages_reads_its_workspace_token_once(oauth_pact):
+    from sqlalchemy import event
+
+    pact = oauth_pact
+    install(pact, "T0BATCH")
+    clients = WorkspaceClients(pact.services.settings, pact.engine)
+    statements = []
+    listen = lambda *args: statements.append(1)  # noqa: E731
+    event.listen(pact.engine, "before_cursor_execute", listen)
+    try:
+        tokens = {clients.for_workspace("T0BATCH").token for _ in range(200)}
+        first = len(statements)
+        clients.forget("T0BATCH")  # Slack refused the kept token: the next send looks again
+        again = clients.for_workspace("T0BATCH")
+    finally:
+        event.remove(pact.engine, "before_cursor_execute", listen)
+    assert tokens == {again.token} and again.auth_test()["team_id"] == "T0BATCH"
+    assert 0 < first <= 5  # one look-up for 200 messages, not 200
+    assert len(statements) > first
