@@ -276,7 +276,7 @@ def test_the_worker_loop_goes_on_while_work_remains_and_stops_when_asked(engine,
                                "SLACK_API_URL": emulator.url, "PACT_CLAIM_LEASE_SECONDS": "5"})
     services = make_services(settings_, engine)
     stopping = threading.Event()
-    (job,) = make_scheduler(services, client_for(emulator), stopping).get_jobs()
+    job = make_scheduler(services, client_for(emulator), stopping).get_job("tick")
     job.func()  # one run of the interval job: batch after batch until nothing is left
     assert sum(len(emulator.messages(c)) for c in channels) == 100 > batch_size(pass_seconds(
         timedelta(seconds=5)))
