@@ -107,7 +107,8 @@ class WorkspaceClients:
         Looked up at most every few seconds per workspace (a batch of thousands of messages
         would otherwise read the same bot row for each), and at once when its token is close to
         the refresh window. Claims already skip uninstalled workspaces, so a client kept here
-        for a few seconds sends nothing a fresh look-up would not."""
+        for a few seconds sends nothing a fresh look-up would not. A miss is never kept: a
+        workspace installed a moment ago is sent to at once."""
         now = time.monotonic()
         with self._lock:
             kept = self._recent.get(workspace_id)
@@ -122,8 +123,9 @@ class WorkspaceClients:
                                       is_enterprise_install=True)
         client = self._client(workspace_id, bot)
         expires = getattr(bot, "bot_token_expires_at", None) if bot is not None else None
-        with self._lock:
-            self._recent[workspace_id] = (now, float(expires) if expires else None, client)
+        if client is not None:
+            with self._lock:
+                self._recent[workspace_id] = (now, float(expires) if expires else None, client)
         return client
 
     def forget(self, workspace_id: str) -> None:

@@ -9,7 +9,6 @@ from datetime import timedelta
 
 from sqlalchemy import event
 
-from scheduling.tick import tick
 from tests.test_tick import (
     MONDAY_10_BERLIN,
     client_for,
@@ -17,6 +16,7 @@ from tests.test_tick import (
     outbox,
     schedule,
     services_for,
+    tick,
 )
 
 # What running and recording scheduled jobs executes: schedule rows claimed and finished,
