@@ -39,17 +39,19 @@ def site(database_url):
     pg.stop()
 
 
-def wait_for(predicate, timeout=20.0, what="the page"):
+def wait_for(predicate, timeout=30.0, what="the page"):
     end = time.monotonic() + timeout
+    last = None
     while time.monotonic() < end:
         try:
             value = predicate()
             if value:
                 return value
-        except Exception:  # noqa: BLE001 - the page is re-rendering; look again
-            pass
+        except Exception as err:  # noqa: BLE001 - the page is re-rendering; look again
+            last = err
         time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
+    why = f" (last: {type(last).__name__}: {str(last).splitlines()[0][:300]})" if last else ""
+    raise AssertionError(f"timed out waiting for {what}{why}")
 
 
 def css(driver, selector):
