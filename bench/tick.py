@@ -205,7 +205,7 @@ def tick_process(conn, url: str, api_url: str, token: str, now: datetime, profil
     if profiler:
         profiler.enable()
     sent = ticks = 0
-    while ticks < 50:
+    while ticks < 1000:  # until a tick finds nothing left (the cap only stops a runaway)
         result = tick(now, services, client)
         sent, ticks = sent + result.sent, ticks + 1
         if not (result.claimed or result.sent or result.failed):

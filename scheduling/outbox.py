@@ -300,7 +300,9 @@ class _Pass:
                 heapq.heappush(self.heap, (ready, next(self.seq), channel))
             else:
                 self.lines.pop(channel, None)
-            self.cv.notify_all()
+            # One line came back (or one send ended): one waiting thread is enough to take
+            # it; the last one out wakes the rest (`_take`). Waking all costs CPU per message.
+            self.cv.notify()
 
     def _work(self) -> None:
         while True:
