@@ -189,12 +189,11 @@ def tick_process(conn, url: str, api_url: str, token: str, now: datetime, profil
     import logging
 
     logging.basicConfig(level=logging.WARNING)
-    from sqlalchemy.orm import configure_mappers
-
+    from scheduling.runner import settle_before_work
     from scheduling.tick import tick
 
     services, client = services_for(url, api_url, token)
-    configure_mappers()  # done once when a worker starts, not per message
+    settle_before_work()  # as `pact worker` does once, before its first tick
     profiler = None
     if profile:
         import cProfile

@@ -156,7 +156,7 @@ def cmd_run(_args) -> int:
         return _playground(demo=False, database=None, hint=True)
     settings = _settings(need_listener=True)
     setup_logging(settings.log_level, settings.log_format)
-    from scheduling.runner import make_scheduler
+    from scheduling.runner import make_scheduler, settle_before_work
     from storage.migrate import upgrade
 
     upgrade(settings.database_url)
@@ -165,6 +165,7 @@ def cmd_run(_args) -> int:
     _check_token(client)
     stopping = threading.Event()
     scheduler = make_scheduler(services, _sending_client(services, client), stopping)
+    settle_before_work()
     scheduler.start()
     log.info("scheduler started (tick every %ss)", settings.tick_seconds)
     try:
@@ -190,13 +191,14 @@ def cmd_web(_args) -> int:
 def cmd_worker(_args) -> int:
     settings = _settings()
     setup_logging(settings.log_level, settings.log_format)
-    from scheduling.runner import make_scheduler
+    from scheduling.runner import make_scheduler, settle_before_work
 
     services, client = _services(settings)
     _check_token(client)
     _warn_if_behind(services)
     stop = _wait_for_signal()
     scheduler = make_scheduler(services, _sending_client(services, client), stop)
+    settle_before_work()
     scheduler.start()
     log.info("worker started (tick every %ss)", settings.tick_seconds)
     stop.wait()

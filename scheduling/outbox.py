@@ -63,6 +63,7 @@ NOT_IN_CHANNEL_BACKOFF = [timedelta(minutes=m) for m in (10, 30, 60, 120)]
 PACING_MARGIN = 0.015
 MAX_IN_PASS_WAIT = 10.0  # a Retry-After longer than this is retried by a later tick
 LOAD_CHUNK = 200  # messages whose text and blocks a pass loads at once
+RECORD_PAUSE = 0.05  # seconds the recording thread lets outcomes gather before one write
 
 _NO_RULES = Kind("no-rules", time_bound=False)
 
@@ -350,13 +351,18 @@ class _Pass:
         seen = 0
         while seen < total:
             try:
-                outcome = self.results.get(timeout=0.05 if pending else 1.0)
+                outcomes = [self.results.get(timeout=1.0)]
             except queue.Empty:
-                outcome = None
-            if outcome is not None:
-                pending.append(outcome)
-                seen += 1
-            if pending and (outcome is None or len(pending) >= 200 or seen == total):
+                outcomes = []
+            time.sleep(RECORD_PAUSE)  # let results gather: one wake-up per many sends
+            while True:
+                try:
+                    outcomes.append(self.results.get_nowait())
+                except queue.Empty:
+                    break
+            pending += outcomes
+            seen += len(outcomes)
+            if pending:
                 self._record(pending, result, troubled)
                 pending = []
         for worker in workers:

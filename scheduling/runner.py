@@ -3,6 +3,7 @@ every few minutes; the schedule itself lives in rows."""
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 from datetime import UTC, datetime
@@ -13,6 +14,18 @@ from scheduling.sync import RECONCILE_EVERY, reconcile
 from scheduling.tick import tick
 
 log = logging.getLogger("pact.scheduler")
+
+
+def settle_before_work() -> None:
+    """Once, when a process is about to start its scheduler: mappers configured, and what
+    starting up made moved out of the garbage collector's sight (`gc.freeze`), so the full
+    collections a long run triggers scan what its ticks make, not the tens of thousands of
+    objects importing Pact left behind (that scan was paid again and again per message)."""
+    from sqlalchemy.orm import configure_mappers
+
+    configure_mappers()
+    gc.collect()
+    gc.freeze()
 
 
 def make_scheduler(services, client, stopping: threading.Event | None = None

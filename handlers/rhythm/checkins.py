@@ -51,9 +51,8 @@ def _milestones_due(item: GoalCheckin, today: date) -> tuple[list, list]:
     return overdue, soon
 
 
-def _goal_blocks(item: GoalCheckin, today: date) -> list[dict]:
+def _goal_blocks(item: GoalCheckin, today: date, overdue: list, soon: list) -> list[dict]:
     goal = item.goal
-    overdue, soon = _milestones_due(item, today)
     unit = f" {escape(goal.unit)}" if goal.unit else ""
     lines = [f"*{escape(clip(goal.title, 150))}*",
              f"{_num(goal.current)}{unit} of {_num(goal.target)}{unit} "
@@ -95,13 +94,14 @@ def team_checkin(team_name: str, items: list[GoalCheckin], today: date
     shown = items[:MAX_GOALS]
     blocks: list[dict] = [{"type": "header",
                            "text": plain(f"Check-in: {clip(team_name, 120)}", 150)}]
-    for item in shown:
-        blocks.extend(_goal_blocks(item, today))
+    due_of = [_milestones_due(item, today) for item in items]
+    for item, (late, soon) in zip(shown, due_of, strict=False):
+        blocks.extend(_goal_blocks(item, today, late, soon))
     if len(items) > MAX_GOALS:
         blocks.append(context(f"…and {plural(len(items) - MAX_GOALS, 'more goal')}: "
                               f"`/pact goal list` shows them all."))
-    overdue = sum(len(_milestones_due(i, today)[0]) for i in items)
-    due = sum(len(_milestones_due(i, today)[1]) for i in items)
+    overdue = sum(len(late) for late, _soon in due_of)
+    due = sum(len(soon) for _late, soon in due_of)
     parts = [f"{escape(clip(i.goal.title, 80))} {_percent(i.goal)}%" for i in shown[:5]]
     text = f"Check-in for {escape(clip(team_name, 80))}: " + ", ".join(parts)
     if len(items) > 5:

@@ -79,20 +79,40 @@ def finish(session: Session, claim: Claimed, now: datetime, **values) -> bool:
 
 
 def finish_many(session: Session, results: list[tuple[Claimed, dict]], now: datetime) -> int:
-    """`finish` for many rows: one executemany per set of columns; returns how many rows were
-    recorded (fewer than given when a claim lapsed)."""
-    shapes: dict[tuple, list[dict]] = {}
+    """`finish` for many rows: rows of one claim that get the same values (a batch of weekly
+    check-ins all move on by a week) in one UPDATE of their ids, the rest one executemany per
+    set of columns; returns how many rows were recorded (fewer when a claim lapsed)."""
+    alike: dict[tuple, list[int]] = {}
     for claim, values in results:
-        skipped = values.get("skipped_add", 0)
-        keys = tuple(sorted(k for k in values if k != "skipped_add"))
+        try:
+            same = (claim.token, tuple(sorted(values.items())))
+            hash(same)
+        except TypeError:  # a value that cannot be compared as a key: recorded on its own
+            same = (claim.token, ("id", claim.id))
+        alike.setdefault(same, []).append(claim.id)
+    shapes: dict[tuple, list[dict]] = {}
+    recorded = 0
+    connection = session.connection()
+    by_id = {claim.id: values for claim, values in results}
+    for (token, _same), ids in alike.items():
+        values = dict(by_id[ids[0]])
+        if len(ids) > 1:
+            skipped = values.pop("skipped_add", 0)
+            extra = {"skipped_runs": T.c.skipped_runs + skipped} if skipped else {}
+            recorded += connection.execute(
+                update(T).where(T.c.id.in_(ids), T.c.claim_token == token)
+                .values(claim_token=None, claimed_until=None, updated_at=now, **values,
+                        **extra)).rowcount
+            continue
+        skipped = values.pop("skipped_add", 0)
+        keys = tuple(sorted(values))
         params = {f"v_{k}": values[k] for k in keys}
         if skipped:
             params["v_skipped_add"] = skipped
-        params.update(b_id=claim.id, b_tok=claim.token, v_updated_at=now)
+        params.update(b_id=ids[0], b_tok=token, v_updated_at=now)
         shapes.setdefault((keys, bool(skipped)), []).append(params)
-    connection = session.connection()
-    return sum(connection.execute(_finish_statement(*shape), rows).rowcount
-               for shape, rows in shapes.items())
+    return recorded + sum(connection.execute(_finish_statement(*shape), rows).rowcount
+                          for shape, rows in shapes.items())
 
 
 _FINISH: dict[tuple, object] = {}
