@@ -34,9 +34,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.support import create_pg_database, drop_pg_database  # noqa: E402 - project path
+
 WS, GONE = "TBENCH", "TGONE"
-PG_ADMIN_URL = os.environ.get("PACT_TEST_POSTGRES_URL",
-                              "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 ZONES = ("Europe/Berlin", "America/New_York", "Asia/Tokyo", "UTC")
 NOW = datetime(2026, 11, 18, 12, 0, tzinfo=UTC)
 PER_TEAM, GOALS, MILESTONES = 8, 5, 4
@@ -266,8 +266,6 @@ def one_pass(engine, kinds) -> tuple[float, int, int, float]:
 
 def database(backend: str, tmp: Path):
     """(url, cleanup) for a fresh migrated database."""
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
 
     from storage.migrate import upgrade
 
@@ -275,17 +273,11 @@ def database(backend: str, tmp: Path):
         url = f"sqlite:///{tmp}/{uuid.uuid4().hex[:8]}.db"
         upgrade(url)
         return url, lambda: None
-    name = f"pact_bench_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as c:
-        c.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+    url = create_pg_database()
     upgrade(url)
 
     def drop():
-        with admin.connect() as c:
-            c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+        drop_pg_database(url)
     return url, drop
 
 

@@ -26,7 +26,6 @@ Target (latency mode): 4 workers at least 3x one worker; duplicates = losses = 0
 from __future__ import annotations
 
 import argparse
-import multiprocessing as mp
 import os
 import signal
 import subprocess
@@ -42,8 +41,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-PG_ADMIN_URL = os.environ.get("PACT_TEST_POSTGRES_URL",
-                              "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+from bench.support import (  # noqa: E402 - needs the project on the path
+    PG_ADMIN_URL,
+    EmulatorProcess,
+    create_pg_database,
+    drop_pg_database,
+)
+
 TEXT = "Scale message {}"
 
 
@@ -88,46 +92,13 @@ def emulator_process(conn) -> None:
             return
 
 
-class Emulator:
+class Emulator(EmulatorProcess):
     def __init__(self):
-        ctx = mp.get_context("spawn")
-        self.conn, child = ctx.Pipe()
-        self.proc = ctx.Process(target=emulator_process, args=(child,), daemon=True)
-        self.proc.start()
-        self.url, self.client_id, self.client_secret = self.conn.recv()
-
-    def ask(self, command, arg=None):
-        self.conn.send((command, arg))
-        return self.conn.recv()
-
-    def stop(self):
-        self.ask("stop")
-        self.proc.join(timeout=5)
+        super().__init__(emulator_process)
+        self.url, self.client_id, self.client_secret = self.hello
 
 
 # --- the database -----------------------------------------------------------------------------
-def create_database(admin_url: str) -> str:
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-
-    name = f"pact_scale_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return make_url(admin_url).set(database=name).render_as_string(hide_password=False)
-
-
-def drop_database(admin_url: str, url: str) -> None:
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)'))
-    admin.dispose()
-
-
 def install(url: str, emu: Emulator, tokens: dict[str, str]) -> None:
     """Empty the tables and install every workspace (OAuth)."""
     from slack_sdk.oauth.installation_store.models.installation import Installation
@@ -355,7 +326,7 @@ def main() -> int:
     modes = [m.strip() for m in args.modes.split(",")]
     from storage.migrate import upgrade
 
-    url = create_database(args.postgres)
+    url = create_pg_database(args.postgres, prefix="pact_scale")
     emu = Emulator()
     runs: list[Run] = []
     try:
@@ -372,7 +343,7 @@ def main() -> int:
                         sys.stdout.flush()
     finally:
         emu.stop()
-        drop_database(args.postgres, url)
+        drop_pg_database(url, args.postgres)
     print("summary:")
     report(runs)
     ok, line = verdict(runs, args.quick, args.latency_ms)

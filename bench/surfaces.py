@@ -24,7 +24,6 @@ statements only; the timings it prints are indicative.
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import statistics
 import sys
@@ -38,14 +37,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.support import create_pg_database, drop_pg_database  # noqa: E402 - project path
+
 WS = "TBENCH"
 ME = "UME000001"
 BOSS = "UBOSS0001"  # the manager of many reports
 PER_TEAM = 8
 MAX_STATEMENTS = 30
 HOME_P50_MS = 30.0
-PG_ADMIN_URL = os.environ.get("PACT_TEST_POSTGRES_URL",
-                              "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 SURFACES = ("home", "goal list", "pdp", "pdp reports", "goal details")
 
 
@@ -299,16 +298,7 @@ class Databases:
             self.template = f"{self.tmp}/template.db"
             upgrade(f"sqlite:///{self.template}")
         else:
-            from sqlalchemy import create_engine, text
-            from sqlalchemy.engine import make_url
-
-            name = f"pact_bench_{uuid.uuid4().hex[:12]}"
-            admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-            with admin.connect() as conn:
-                conn.execute(text(f'CREATE DATABASE "{name}"'))
-            admin.dispose()
-            self.url = make_url(PG_ADMIN_URL).set(database=name).render_as_string(
-                hide_password=False)
+            self.url = create_pg_database()
             upgrade(self.url)
 
     def fresh(self) -> str:
@@ -330,14 +320,7 @@ class Databases:
     def close(self) -> None:
         shutil.rmtree(self.tmp, ignore_errors=True)
         if self.backend == "postgresql":
-            from sqlalchemy import create_engine, text
-            from sqlalchemy.engine import make_url
-
-            admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-            with admin.connect() as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{make_url(self.url).database}" '
-                                  "WITH (FORCE)"))
-            admin.dispose()
+            drop_pg_database(self.url)
 
 
 def run(backend: str, runs: int) -> tuple[list[str], dict]:
