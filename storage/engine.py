@@ -115,18 +115,8 @@ def dispose_engines() -> None:
 @contextmanager
 def session_scope(engine: Engine) -> Iterator[Session]:
     """A session that commits on success and rolls back on any error: no partial writes."""
-    clock = clock_of(engine)
-    token = current_clock.set(clock)  # model defaults (created_at, …) follow it too
-    try:
-        with Session(engine, expire_on_commit=False, info={"clock": clock}) as session:
-            try:
-                yield session
-                session.commit()
-            except BaseException:
-                session.rollback()
-                raise
-    finally:
-        current_clock.reset(token)
+    with _unit_of_work(engine) as session:
+        yield session
 
 
 @contextmanager
@@ -134,11 +124,19 @@ def read_scope(engine: Engine) -> Iterator[Session]:
     """A session for reading only: one consistent snapshot, refused by the database if it
     tries to write (PostgreSQL: a READ ONLY transaction; SQLite: `query_only`), and on SQLite
     begun deferred, so however long it reads, writers in other connections are not held up."""
-    clock = clock_of(engine)
+    with _unit_of_work(engine.execution_options(**{READ_ONLY: True}),
+                       clock_of(engine)) as session:
+        yield session
+
+
+@contextmanager
+def _unit_of_work(bind: Engine, clock=None) -> Iterator[Session]:
+    """Commit on success, roll back on any error, with the engine's clock for model defaults
+    (created_at, …) while it lasts."""
+    clock = clock or clock_of(bind)
     token = current_clock.set(clock)
     try:
-        with Session(engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False,
-                     info={"clock": clock}) as session:
+        with Session(bind, expire_on_commit=False, info={"clock": clock}) as session:
             try:
                 yield session
                 session.commit()
