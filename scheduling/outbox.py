@@ -347,7 +347,6 @@ class _Pass:
             worker.start()
         result = Delivery()
         troubled: dict[tuple[str, str], str] = {}
-        pending: list[Outcome] = []
         seen = 0
         while seen < total:
             try:
@@ -360,11 +359,9 @@ class _Pass:
                     outcomes.append(self.results.get_nowait())
                 except queue.Empty:
                     break
-            pending += outcomes
             seen += len(outcomes)
-            if pending:
-                self._record(pending, result, troubled)
-                pending = []
+            if outcomes:
+                self._record(outcomes, result, troubled)
         for worker in workers:
             worker.join()
         return result, [(w, c, e) for (w, c), e in troubled.items()]

@@ -60,3 +60,29 @@ def test_a_batch_of_checkins_costs_the_same_statements_for_3_teams_as_for_60(eng
             MONDAY_10_BERLIN + timedelta(weeks=2)
     edits = outbox(engine, "checkin_superseded")
     assert len(edits) == 63 and all(e.status == "sent" for e in edits)
+
+
+def test_rows_of_one_claim_with_the_same_outcome_are_recorded_together_and_others_apart(
+        engine, emulator):
+    from storage.engine import session_scope
+    from storage.queries import schedules as sq
+
+    teams = [make_team(engine, emulator, name=f"Team {i}") for i in range(3)]
+    tick(MONDAY_10_BERLIN - timedelta(minutes=1), services_for(engine, emulator),
+         client_for(emulator))  # reconciled: each team has its check-in row
+    later = MONDAY_10_BERLIN + timedelta(weeks=1)
+    with session_scope(engine) as s:
+        claims = [c for c in sq.claim_due(s, MONDAY_10_BERLIN, limit=50) if c.kind == "checkin"]
+        assert len(claims) == 3
+        recorded = sq.finish_many(s, [
+            (claims[0], {"next_run_at": later, "skipped_add": 2}),
+            (claims[1], {"next_run_at": later, "skipped_add": 2}),
+            (claims[2], {"next_run_at": later + timedelta(days=1)})], MONDAY_10_BERLIN)
+    assert recorded == 3
+    rows = {t.id: schedule(engine, "checkin", t.id) for t in teams}
+    by_claim = [rows[c.subject_id] for c in claims]
+    assert [r.skipped_runs for r in by_claim] == [2, 2, 0]
+    assert [r.next_run_at for r in by_claim] == [later, later, later + timedelta(days=1)]
+    assert all(r.claim_token is None and r.claimed_until is None for r in by_claim)
+    with session_scope(engine) as s:  # a lapsed claim records nothing
+        assert sq.finish_many(s, [(claims[0], {"next_run_at": later})], later) == 0

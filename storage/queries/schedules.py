@@ -84,33 +84,25 @@ def finish_many(session: Session, results: list[tuple[Claimed, dict]], now: date
     set of columns; returns how many rows were recorded (fewer when a claim lapsed)."""
     alike: dict[tuple, list[int]] = {}
     for claim, values in results:
-        try:
-            same = (claim.token, tuple(sorted(values.items())))
-            hash(same)
-        except TypeError:  # a value that cannot be compared as a key: recorded on its own
-            same = (claim.token, ("id", claim.id))
-        alike.setdefault(same, []).append(claim.id)
-    shapes: dict[tuple, list[dict]] = {}
-    recorded = 0
+        alike.setdefault((claim.token, tuple(sorted(values.items()))), []).append(claim.id)
     connection = session.connection()
-    by_id = {claim.id: values for claim, values in results}
-    for (token, _same), ids in alike.items():
-        values = dict(by_id[ids[0]])
+    recorded = 0
+    shapes: dict[tuple, list[dict]] = {}
+    for (token, items), ids in alike.items():
+        values = dict(items)
+        skipped = values.pop("skipped_add", 0)
         if len(ids) > 1:
-            skipped = values.pop("skipped_add", 0)
             extra = {"skipped_runs": T.c.skipped_runs + skipped} if skipped else {}
             recorded += connection.execute(
                 update(T).where(T.c.id.in_(ids), T.c.claim_token == token)
                 .values(claim_token=None, claimed_until=None, updated_at=now, **values,
                         **extra)).rowcount
             continue
-        skipped = values.pop("skipped_add", 0)
-        keys = tuple(sorted(values))
-        params = {f"v_{k}": values[k] for k in keys}
+        params = {f"v_{k}": v for k, v in values.items()}
         if skipped:
             params["v_skipped_add"] = skipped
         params.update(b_id=ids[0], b_tok=token, v_updated_at=now)
-        shapes.setdefault((keys, bool(skipped)), []).append(params)
+        shapes.setdefault((tuple(sorted(values)), bool(skipped)), []).append(params)
     return recorded + sum(connection.execute(_finish_statement(*shape), rows).rowcount
                           for shape, rows in shapes.items())
 
